@@ -1,0 +1,81 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "swift-telemetry",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Telemetry", targets: ["Telemetry"]),
+        .library(name: "TelemetryExporters", targets: ["TelemetryExporters"]),
+        .executable(name: "telemetry-demo", targets: ["TelemetryDemo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        // MARK: C libraries (Debian packages) and generated protobuf-c code
+        .systemLibrary(
+            name: "CProtobufC",
+            providers: [.apt(["libprotobuf-c-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "COTLP",
+            dependencies: ["CProtobufC"],
+            cSettings: [.headerSearchPath("include")]
+        ),
+
+        // MARK: Library modules
+        .target(
+            name: "Telemetry",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+            ]
+        ),
+        .target(
+            name: "TelemetryExporters",
+            dependencies: [
+                "Telemetry",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+
+        // MARK: Executables
+        .executableTarget(
+            name: "TelemetryDemo",
+            dependencies: ["Telemetry", "TelemetryExporters"]
+        ),
+
+        // MARK: Tests
+        .target(
+            name: "TelemetryTestSupport",
+            dependencies: ["Telemetry"],
+            path: "Tests/TelemetryTestSupport"
+        ),
+        .testTarget(
+            name: "COTLPTests",
+            dependencies: ["COTLP", "CProtobufC"]
+        ),
+        .testTarget(
+            name: "TelemetryTests",
+            dependencies: ["Telemetry", "TelemetryTestSupport"]
+        ),
+        .testTarget(
+            name: "TelemetryExportersTests",
+            dependencies: ["Telemetry", "TelemetryExporters", "TelemetryTestSupport"]
+        ),
+    ]
+)

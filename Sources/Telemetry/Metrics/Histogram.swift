@@ -1,0 +1,140 @@
+/// Observations counted into fixed buckets, with their sum, count, minimum and maximum.
+///
+/// ```swift
+/// let duration = try collector.histogram("request_duration_seconds", labels: ["endpoint"],
+///                                        buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10])
+/// duration.observe(0.125, ["endpoint": "/api/users"])
+/// ```
+/// An observation lands in the first bucket whose upper bound is at or above it (`le` semantics).
+/// NaN and infinite observations record nothing and are counted as rejected.
+public final class Histogram: Sendable {
+    /// The Prometheus client default buckets, in seconds.
+    public static let defaultBuckets: [Double] = [
+        0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+    ]
+
+    /// The registered name.
+    public let name: String
+    /// The help text.
+    public let help: String
+    /// The declared label names, in order.
+    public let labelNames: [String]
+    /// Upper bounds of the finite buckets, ascending (`+Inf` is implicit).
+    public let buckets: [Double]
+    private let table: SeriesTable<Series>
+
+    init(
+        name: String, help: String, labelNames: [String], buckets: [Double], cardinalityLimit: Int,
+        issues: RecordingIssues?
+    ) {
+        self.name = name
+        self.help = help
+        self.labelNames = labelNames
+        self.buckets = buckets
+        let context = MetricContext(name: name, issues: issues)
+        table = SeriesTable(context: context, labelNames: labelNames, cardinalityLimit: cardinalityLimit) {
+            Series(bounds: buckets, context: context)
+        }
+    }
+
+    /// Checks and normalises bucket bounds: finite, strictly increasing; a trailing `+Inf` is dropped.
+    static func validatedBuckets(_ buckets: [Double], metric: String) throws(MetricsError) -> [Double] {
+        var bounds = buckets
+        if bounds.last == .infinity { bounds.removeLast() }
+        guard bounds.allSatisfy(\.isFinite) else {
+            throw MetricsError(.invalidBuckets, "histogram \"\(metric)\": bucket bounds must be finite numbers")
+        }
+        for (lower, upper) in zip(bounds, bounds.dropFirst()) where !(lower < upper) {
+            throw MetricsError(
+                .invalidBuckets,
+                "histogram \"\(metric)\": bucket bounds must be strictly increasing (\(lower) is followed by \(upper))")
+        }
+        return bounds
+    }
+
+    /// Records `value` in the series for `labels`.
+    public func observe(_ value: Double, _ labels: [String: String] = [:]) {
+        guard value.isFinite else {
+            table.context.rejectValue("histogram observation \(value) is not finite")
+            return
+        }
+        table.record(labels) { $0.record(value) }
+    }
+
+    /// Returns a handle bound to one label set, for recording without a label lookup.
+    ///
+    /// - Throws: `MetricsError` with reason `.labelMismatch` when `labels` do not match the declaration.
+    public func labels(_ labels: [String: String]) throws(MetricsError) -> Series {
+        try table.bind(labels)
+    }
+
+    /// The current data for `labels`, or `nil` when that series has not been recorded.
+    public func get(_ labels: [String: String] = [:]) -> HistogramValue? {
+        table.existing(labels)?.get()
+    }
+
+    /// Removes the series for `labels`; later recordings start it again from zero.
+    @discardableResult
+    public func remove(_ labels: [String: String]) -> Bool {
+        table.remove(labels)
+    }
+
+    func collect() -> MetricFamily {
+        let points = table.entries().map { entry in
+            MetricPoint(
+                labels: entry.labels, startTimeNanos: entry.startTimeNanos, value: .histogram(entry.series.get()))
+        }
+        return MetricFamily(name: name, help: help, kind: .histogram, labelNames: labelNames, points: points)
+    }
+
+    /// One series of a histogram: a handle that records without looking up labels.
+    public final class Series: Sendable {
+        private let bounds: [Double]
+        private let counts: AtomicCounterArray
+        private let sum = AtomicDouble(0)
+        private let minimum = AtomicDouble(.infinity)
+        private let maximum = AtomicDouble(-.infinity)
+        private let context: MetricContext
+
+        init(bounds: [Double], context: MetricContext) {
+            self.bounds = bounds
+            self.counts = AtomicCounterArray(count: bounds.count + 1)
+            self.context = context
+        }
+
+        /// Records one observation; NaN and infinite values record nothing and are counted as rejected.
+        public func observe(_ value: Double) {
+            guard value.isFinite else {
+                context.rejectValue("histogram observation \(value) is not finite")
+                return
+            }
+            record(value)
+        }
+
+        /// The current buckets, sum, count, minimum and maximum.
+        public func get() -> HistogramValue {
+            let bucketCounts = counts.loadAll()
+            let isEmpty = bucketCounts.allSatisfy { $0 == 0 }
+            return HistogramValue(
+                bounds: bounds, bucketCounts: bucketCounts, sum: sum.load(),
+                min: isEmpty ? nil : minimum.load(), max: isEmpty ? nil : maximum.load())
+        }
+
+        func record(_ value: Double) {
+            counts.increment(bucketIndex(for: value))
+            sum.add(value)
+            minimum.update(value, if: <)
+            maximum.update(value, if: >)
+        }
+
+        private func bucketIndex(for value: Double) -> Int {
+            var low = 0
+            var high = bounds.count
+            while low < high {
+                let middle = (low + high) / 2
+                if value <= bounds[middle] { high = middle } else { low = middle + 1 }
+            }
+            return low
+        }
+    }
+}

@@ -1,0 +1,165 @@
+/// The kind of a metric family.
+public enum MetricKind: String, Sendable, Hashable, CustomStringConvertible {
+    /// A monotonically increasing total.
+    case counter
+    /// A value that goes up and down.
+    case gauge
+    /// Observations counted into fixed buckets.
+    case histogram
+    /// Observations summarised as quantiles over a sliding window.
+    case summary
+
+    /// The lowercase kind name, as in a Prometheus `# TYPE` line.
+    public var description: String { rawValue }
+}
+
+/// One label of a series: a name and its value.
+public struct Label: Sendable, Hashable {
+    /// The label name.
+    public let name: String
+    /// The label value.
+    public let value: String
+
+    /// Creates a label.
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// Histogram data of one series at collection time.
+public struct HistogramValue: Sendable, Equatable {
+    /// Upper bounds of the finite buckets, ascending; the last bucket (`+Inf`) is implicit.
+    public let bounds: [Double]
+    /// Observations per bucket, not cumulative; `bounds.count + 1` entries, the last one for `+Inf`.
+    public let bucketCounts: [UInt64]
+    /// The sum of all observations.
+    public let sum: Double
+    /// The number of observations (always the sum of `bucketCounts`).
+    public let count: UInt64
+    /// The smallest observation, or `nil` when there are none.
+    public let min: Double?
+    /// The largest observation, or `nil` when there are none.
+    public let max: Double?
+
+    /// Creates histogram data.
+    public init(bounds: [Double], bucketCounts: [UInt64], sum: Double, min: Double?, max: Double?) {
+        self.bounds = bounds
+        self.bucketCounts = bucketCounts
+        self.sum = sum
+        self.count = bucketCounts.reduce(0, &+)
+        self.min = min
+        self.max = max
+    }
+
+    /// Cumulative counts per bucket (the Prometheus `le` view), ending with the total count.
+    public var cumulativeCounts: [UInt64] {
+        var running: UInt64 = 0
+        return bucketCounts.map { count in
+            running &+= count
+            return running
+        }
+    }
+}
+
+/// One quantile estimate of a summary.
+public struct QuantileValue: Sendable, Equatable {
+    /// The quantile, in 0...1.
+    public let quantile: Double
+    /// The estimated value at that quantile, or NaN when the window holds no observations.
+    public let value: Double
+
+    /// Creates a quantile estimate.
+    public init(quantile: Double, value: Double) {
+        self.quantile = quantile
+        self.value = value
+    }
+}
+
+/// Summary data of one series at collection time.
+public struct SummaryValue: Sendable, Equatable {
+    /// Quantile estimates over the sliding window, in the order they were declared.
+    public let quantiles: [QuantileValue]
+    /// The sum of all observations since the series was created.
+    public let sum: Double
+    /// The number of observations since the series was created.
+    public let count: UInt64
+
+    /// Creates summary data.
+    public init(quantiles: [QuantileValue], sum: Double, count: UInt64) {
+        self.quantiles = quantiles
+        self.sum = sum
+        self.count = count
+    }
+}
+
+/// The value of one series at collection time.
+public enum MetricValue: Sendable, Equatable {
+    /// A counter total.
+    case counter(Double)
+    /// A gauge value.
+    case gauge(Double)
+    /// Histogram buckets, sum, count, min and max.
+    case histogram(HistogramValue)
+    /// Summary quantiles, sum and count.
+    case summary(SummaryValue)
+}
+
+/// One series of a family: its labels, when it started, and its value.
+public struct MetricPoint: Sendable, Equatable {
+    /// Labels in the family's declared order; the overflow series has only `otel_metric_overflow="true"`.
+    public let labels: [Label]
+    /// When the series was first recorded, in nanoseconds since the Unix epoch (OTLP start time).
+    public let startTimeNanos: UInt64
+    /// The value at collection time.
+    public let value: MetricValue
+
+    /// Creates a point.
+    public init(labels: [Label], startTimeNanos: UInt64, value: MetricValue) {
+        self.labels = labels
+        self.startTimeNanos = startTimeNanos
+        self.value = value
+    }
+}
+
+/// All series of one registered metric.
+public struct MetricFamily: Sendable, Equatable {
+    /// The registered name (without any exporter prefix).
+    public let name: String
+    /// The help text, possibly empty.
+    public let help: String
+    /// The kind of metric.
+    public let kind: MetricKind
+    /// The declared label names, in order.
+    public let labelNames: [String]
+    /// The series, ordered by label values; the overflow series, if any, comes last.
+    public let points: [MetricPoint]
+
+    /// Creates a family.
+    public init(name: String, help: String, kind: MetricKind, labelNames: [String], points: [MetricPoint]) {
+        self.name = name
+        self.help = help
+        self.kind = kind
+        self.labelNames = labelNames
+        self.points = points
+    }
+}
+
+/// An immutable view of every registered metric at one instant; safe to hand to any exporter.
+public struct MetricsSnapshot: Sendable, Equatable {
+    /// Families ordered by name.
+    public let families: [MetricFamily]
+    /// When the snapshot was taken, in nanoseconds since the Unix epoch.
+    public let timestampNanos: UInt64
+
+    /// Creates a snapshot.
+    public init(families: [MetricFamily], timestampNanos: UInt64) {
+        self.families = families
+        self.timestampNanos = timestampNanos
+    }
+
+    /// The family registered under `name`, if any.
+    public func family(named name: String) -> MetricFamily? {
+        families.first { $0.name == name }
+    }
+}

@@ -1,0 +1,34 @@
+import Synchronization
+
+/// A fixed number of `UInt64` counters, each updated atomically, in one allocation.
+final class AtomicCounterArray: @unchecked Sendable {
+    // @unchecked: the buffer is allocated once in init and only ever accessed through `Atomic`.
+    private let base: UnsafeMutablePointer<Atomic<UInt64>>
+    /// The number of counters.
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        base = .allocate(capacity: count)
+        for index in 0..<count {
+            (base + index).initialize(to: Atomic(0))
+        }
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
+    func increment(_ index: Int) {
+        base[index].wrappingAdd(1, ordering: .relaxed)
+    }
+
+    func load(_ index: Int) -> UInt64 {
+        base[index].load(ordering: .relaxed)
+    }
+
+    func loadAll() -> [UInt64] {
+        (0..<count).map { base[$0].load(ordering: .relaxed) }
+    }
+}

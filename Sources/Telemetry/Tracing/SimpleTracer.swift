@@ -1,0 +1,105 @@
+import Synchronization
+
+/// A tracer that records every span in memory, for tests, demos and small tools.
+///
+/// ```swift
+/// let tracer = SimpleTracer()
+/// let span = tracer.startSpan("fetch_user")
+/// span.setAttribute("user_id", 123)
+/// tracer.endSpan(span)
+/// let spans = tracer.getSpans(traceID: span.traceID)
+/// ```
+/// It keeps at most `maxSpans` finished spans; when full, the oldest is discarded and counted in
+/// `droppedSpanCount`.
+public final class SimpleTracer: TelemetryTracer {
+    /// Finished spans kept when no other limit is given.
+    public static let defaultMaxSpans = 10_000
+
+    /// The most finished spans kept.
+    public let maxSpans: Int
+    /// The caps applied to every span.
+    public let limits: SpanLimits
+    private let ids = SpanIDGenerator()
+    private let finished: Mutex<FinishedSpans>
+
+    /// Creates a tracer that keeps up to `maxSpans` finished spans (at least 1).
+    public init(maxSpans: Int = SimpleTracer.defaultMaxSpans, limits: SpanLimits = SpanLimits()) {
+        self.maxSpans = Swift.max(1, maxSpans)
+        self.limits = limits
+        finished = Mutex(FinishedSpans(capacity: self.maxSpans))
+    }
+
+    /// Starts a recording span; it is kept once it ends.
+    public func startSpan(
+        _ name: String, kind: SpanKind, parent: SpanParent, attributes: [String: AttributeValue], links: [SpanLink]
+    ) -> Span {
+        let parentContext = parent.resolve()
+        let context = SpanContext(
+            traceID: parentContext?.traceID ?? ids.traceID(), spanID: ids.spanID(),
+            traceFlags: parentContext?.traceFlags ?? TraceFlags.sampledRandom,
+            traceState: parentContext?.traceState ?? "")
+        return Span(
+            name: name, context: context, parent: parentContext, kind: kind, attributes: attributes, links: links,
+            limits: limits
+        ) { [weak self] span in
+            self?.finished.withLock { $0.append(span) }
+        }
+    }
+
+    /// Every finished span still kept, in the order they ended.
+    public func getSpans() -> [Span] {
+        finished.withLock { $0.all() }
+    }
+
+    /// The finished spans of one trace, in the order they ended.
+    public func getSpans(traceID: TraceID) -> [Span] {
+        getSpans().filter { $0.traceID == traceID }
+    }
+
+    /// Discards every finished span.
+    public func clear() {
+        finished.withLock { $0.removeAll() }
+    }
+
+    /// Finished spans discarded because more than `maxSpans` ended.
+    public var droppedSpanCount: Int {
+        finished.withLock { $0.dropped }
+    }
+}
+
+/// W3C trace flag values.
+enum TraceFlags {
+    /// Sampled (bit 0) and random trace id (bit 1, Trace Context level 2).
+    static let sampledRandom: UInt8 = 0x03
+}
+
+/// A ring of the most recent finished spans.
+struct FinishedSpans: Sendable {
+    private var spans: [Span] = []
+    private var head = 0
+    private let capacity: Int
+    private(set) var dropped = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    mutating func append(_ span: Span) {
+        if spans.count < capacity {
+            spans.append(span)
+        } else {
+            spans[head] = span
+            head = (head + 1) % capacity
+            dropped += 1
+        }
+    }
+
+    func all() -> [Span] {
+        Array(spans[head...] + spans[..<head])
+    }
+
+    mutating func removeAll() {
+        spans.removeAll()
+        head = 0
+    }
+}

@@ -1,0 +1,173 @@
+import Synchronization
+
+/// One timed operation in a trace: a name, ids, a parent, attributes, events, links and a status.
+///
+/// Spans are reference types, safe to share across threads and tasks. Create them with a tracer's
+/// `startSpan` (or `traceContext`/`traced`), end them with `tracer.endSpan(_:)` or `end()`; changes after
+/// the end are ignored. A span that is not recording (not sampled) ignores every change at almost no cost.
+public final class Span: Sendable {
+    /// The ids, flags and trace state that identify this span.
+    public let context: SpanContext
+    /// The parent's context, or `nil` for a root span.
+    public let parent: SpanContext?
+    /// The role of the span.
+    public let kind: SpanKind
+    /// When the span started, in nanoseconds since the Unix epoch.
+    public let startTimeNanos: UInt64
+    /// Whether changes are kept; false for spans that are not sampled.
+    public let isRecording: Bool
+    /// The caps on attributes, events and links.
+    public let limits: SpanLimits
+
+    private let startMonotonicNanos: UInt64
+    private let state: Mutex<SpanState>
+    private let onEnd: (@Sendable (Span) -> Void)?
+
+    /// Creates a span; tracers call this, applications use `startSpan`.
+    ///
+    /// - Parameter onEnd: called exactly once, when the span ends.
+    public init(
+        name: String, context: SpanContext, parent: SpanContext?, kind: SpanKind = .internal,
+        attributes: [String: AttributeValue] = [:], links: [SpanLink] = [], isRecording: Bool = true,
+        limits: SpanLimits = SpanLimits(), onEnd: (@Sendable (Span) -> Void)? = nil
+    ) {
+        self.context = context
+        self.parent = parent
+        self.kind = kind
+        self.isRecording = isRecording
+        self.limits = limits
+        self.onEnd = onEnd
+        startTimeNanos = WallClock.nowNanos()
+        startMonotonicNanos = WallClock.monotonicNanos()
+        var initial = SpanState(name: name)
+        if isRecording {
+            for (key, value) in attributes { initial.setAttribute(key, value, limits: limits) }
+            for link in links { initial.addLink(link, limits: limits) }
+        }
+        state = Mutex(initial)
+    }
+
+    /// The trace this span belongs to (16 bytes, lowercase hex when printed).
+    public var traceID: TraceID { context.traceID }
+    /// This span's id (8 bytes, lowercase hex when printed).
+    public var spanID: SpanID { context.spanID }
+    /// The parent span's id, or `nil` for a root span.
+    public var parentSpanID: SpanID? { parent?.spanID }
+
+    /// The span name.
+    public var name: String { state.withLock { $0.name } }
+    /// The attributes set so far.
+    public var attributes: [String: AttributeValue] { state.withLock { $0.attributes } }
+    /// The events added so far, in order.
+    public var events: [SpanEvent] { state.withLock { $0.events } }
+    /// The links added so far, in order.
+    public var links: [SpanLink] { state.withLock { $0.links } }
+    /// The current status.
+    public var status: SpanStatus { state.withLock { $0.status } }
+    /// When the span ended, in nanoseconds since the Unix epoch, or `nil` while it runs.
+    public var endTimeNanos: UInt64? { state.withLock { $0.endTimeNanos } }
+    /// Whether the span has ended.
+    public var isEnded: Bool { endTimeNanos != nil }
+    /// Attributes dropped because of `limits`.
+    public var droppedAttributesCount: Int { state.withLock { $0.droppedAttributes } }
+    /// Events dropped because of `limits`.
+    public var droppedEventsCount: Int { state.withLock { $0.droppedEvents } }
+    /// Links dropped because of `limits`.
+    public var droppedLinksCount: Int { state.withLock { $0.droppedLinks } }
+
+    /// Seconds from start to end, or to now while the span runs.
+    public var duration: Double {
+        let end = endTimeNanos ?? (startTimeNanos + (WallClock.monotonicNanos() - startMonotonicNanos))
+        return Double(end - startTimeNanos) / 1e9
+    }
+
+    /// Sets (or replaces) an attribute.
+    public func setAttribute(_ key: String, _ value: AttributeValue) {
+        mutate { $0.setAttribute(key, value, limits: limits) }
+    }
+
+    /// Sets a string attribute.
+    public func setAttribute(_ key: String, _ value: String) { setAttribute(key, .string(value)) }
+    /// Sets an integer attribute.
+    public func setAttribute(_ key: String, _ value: Int) { setAttribute(key, .int(value)) }
+    /// Sets a double attribute.
+    public func setAttribute(_ key: String, _ value: Double) { setAttribute(key, .double(value)) }
+    /// Sets a boolean attribute.
+    public func setAttribute(_ key: String, _ value: Bool) { setAttribute(key, .bool(value)) }
+    /// Sets a string array attribute.
+    public func setAttribute(_ key: String, _ value: [String]) { setAttribute(key, .stringArray(value)) }
+    /// Sets an integer array attribute.
+    public func setAttribute(_ key: String, _ value: [Int]) { setAttribute(key, .intArray(value)) }
+    /// Sets a double array attribute.
+    public func setAttribute(_ key: String, _ value: [Double]) { setAttribute(key, .doubleArray(value)) }
+    /// Sets a boolean array attribute.
+    public func setAttribute(_ key: String, _ value: [Bool]) { setAttribute(key, .boolArray(value)) }
+
+    /// Sets several attributes at once.
+    public func setAttributes(_ attributes: [String: AttributeValue]) {
+        mutate { state in
+            for (key, value) in attributes { state.setAttribute(key, value, limits: limits) }
+        }
+    }
+
+    /// Adds an event, timestamped now unless `timeNanos` is given.
+    public func addEvent(_ name: String, _ attributes: [String: AttributeValue] = [:], timeNanos: UInt64? = nil) {
+        guard isRecording else { return }
+        let time = timeNanos ?? WallClock.nowNanos()
+        mutate { $0.addEvent(name, attributes, timeNanos: time, limits: limits) }
+    }
+
+    /// Adds a link to another span.
+    public func addLink(_ link: SpanLink) {
+        mutate { $0.addLink(link, limits: limits) }
+    }
+
+    /// Sets the status. `.ok` is final; setting `.unset` is ignored; the message is kept only for `.error`.
+    public func setStatus(_ code: StatusCode, _ message: String? = nil) {
+        mutate { $0.setStatus(SpanStatus(code: code, message: message)) }
+    }
+
+    /// Renames the span.
+    public func updateName(_ name: String) {
+        mutate { $0.name = name }
+    }
+
+    /// Records `error` as an `exception` event (`exception.type`, `exception.message`) and sets status `.error`.
+    public func recordError(_ error: any Error) {
+        let message = String(describing: error)
+        addEvent(
+            "exception",
+            ["exception.type": .string(String(reflecting: type(of: error))), "exception.message": .string(message)])
+        setStatus(.error, message)
+    }
+
+    /// Ends the span now; later calls, and later changes, are ignored.
+    public func end() {
+        end(atNanos: startTimeNanos + (WallClock.monotonicNanos() - startMonotonicNanos))
+    }
+
+    /// Ends the span at `timeNanos` (nanoseconds since the Unix epoch); later calls are ignored.
+    public func end(atNanos timeNanos: UInt64) {
+        let ended = state.withLock { state in
+            guard state.endTimeNanos == nil else { return false }
+            state.endTimeNanos = Swift.max(timeNanos, startTimeNanos)
+            return true
+        }
+        if ended { onEnd?(self) }
+    }
+
+    /// Sets `.ok` unless a status was already set; used when an instrumented operation succeeds.
+    func setStatusOkIfUnset() {
+        mutate { state in
+            if state.status.code == .unset { state.setStatus(SpanStatus(code: .ok)) }
+        }
+    }
+
+    private func mutate(_ change: (inout SpanState) -> Void) {
+        guard isRecording else { return }
+        state.withLock { state in
+            guard state.endTimeNanos == nil else { return }
+            change(&state)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+/// The mutable part of a span, guarded by the span's lock.
+struct SpanState: Sendable {
+    var name: String
+    var attributes: [String: AttributeValue] = [:]
+    var events: [SpanEvent] = []
+    var links: [SpanLink] = []
+    var status = SpanStatus(code: .unset)
+    var endTimeNanos: UInt64?
+    var droppedAttributes = 0
+    var droppedEvents = 0
+    var droppedLinks = 0
+
+    init(name: String) {
+        self.name = name
+    }
+
+    mutating func setAttribute(_ key: String, _ value: AttributeValue, limits: SpanLimits) {
+        if attributes[key] == nil, attributes.count >= limits.attributeCountLimit {
+            droppedAttributes += 1
+        } else {
+            attributes[key] = value
+        }
+    }
+
+    mutating func addEvent(_ name: String, _ attributes: [String: AttributeValue], timeNanos: UInt64, limits: SpanLimits)
+    {
+        guard events.count < limits.eventCountLimit else {
+            droppedEvents += 1
+            return
+        }
+        let (kept, dropped) = Self.capped(attributes, limit: limits.attributePerEventCountLimit)
+        events.append(SpanEvent(name: name, timeNanos: timeNanos, attributes: kept, droppedAttributesCount: dropped))
+    }
+
+    mutating func addLink(_ link: SpanLink, limits: SpanLimits) {
+        guard links.count < limits.linkCountLimit else {
+            droppedLinks += 1
+            return
+        }
+        let (kept, dropped) = Self.capped(link.attributes, limit: limits.attributePerEventCountLimit)
+        links.append(
+            SpanLink(
+                context: link.context, attributes: kept,
+                droppedAttributesCount: link.droppedAttributesCount + dropped))
+    }
+
+    mutating func setStatus(_ newStatus: SpanStatus) {
+        guard status.code != .ok, newStatus.code != .unset else { return }
+        status = newStatus
+    }
+
+    /// Keeps at most `limit` attributes (the first ones in key order, so the choice is deterministic).
+    private static func capped(
+        _ attributes: [String: AttributeValue], limit: Int
+    ) -> (kept: [String: AttributeValue], dropped: Int) {
+        guard attributes.count > limit else { return (attributes, 0) }
+        let kept = attributes.sorted { $0.key < $1.key }.prefix(limit)
+        return (Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) }), attributes.count - limit)
+    }
+}

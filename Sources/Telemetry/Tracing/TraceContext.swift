@@ -1,0 +1,78 @@
+import Instrumentation
+
+/// Runs `body` inside a new span that is the current span for everything `body` starts.
+///
+/// On success the span gets status `.ok` (unless `body` set one); on a thrown error it records an
+/// `exception` event, gets status `.error` with the error's description, and the error is rethrown.
+/// The span always ends.
+@discardableResult
+public func traceContext<Result>(
+    _ tracer: some TelemetryTracer, _ name: String, kind: SpanKind = .internal,
+    attributes: [String: AttributeValue] = [:], _ body: (Span) throws -> Result
+) rethrows -> Result {
+    let span = tracer.startSpan(name, kind: kind, parent: .current, attributes: attributes, links: [])
+    do {
+        let result = try ServiceContext.withValue(span.serviceContext()) { try body(span) }
+        span.setStatusOkIfUnset()
+        tracer.endSpan(span)
+        return result
+    } catch {
+        span.recordError(error)
+        tracer.endSpan(span)
+        throw error
+    }
+}
+
+/// Runs async `body` inside a new span that is the current span for everything `body` starts, across `await`s.
+///
+/// On success the span gets status `.ok` (unless `body` set one); on a thrown error it records an
+/// `exception` event, gets status `.error` with the error's description, and the error is rethrown.
+/// The span always ends, also when the task is cancelled.
+@discardableResult
+public func traceContext<Result>(
+    _ tracer: some TelemetryTracer, _ name: String, kind: SpanKind = .internal,
+    attributes: [String: AttributeValue] = [:], isolation: isolated (any Actor)? = #isolation,
+    _ body: (Span) async throws -> Result
+) async rethrows -> Result {
+    let span = tracer.startSpan(name, kind: kind, parent: .current, attributes: attributes, links: [])
+    do {
+        let result = try await ServiceContext.withValue(span.serviceContext()) { try await body(span) }
+        span.setStatusOkIfUnset()
+        tracer.endSpan(span)
+        return result
+    } catch {
+        span.recordError(error)
+        tracer.endSpan(span)
+        throw error
+    }
+}
+
+/// Wraps a function so that every call runs inside a span named `name` (see `traceContext`).
+///
+/// ```swift
+/// let process = traced(tracer, "process_data") { (items: [Int]) throws -> Int in items.count }
+/// let n = try process([1, 2, 3])
+/// ```
+public func traced<each Argument, Result>(
+    _ tracer: some TelemetryTracer, _ name: String, kind: SpanKind = .internal,
+    _ body: @escaping (repeat each Argument) throws -> Result
+) -> (repeat each Argument) throws -> Result {
+    { (argument: repeat each Argument) throws -> Result in
+        try traceContext(tracer, name, kind: kind) { _ in try body(repeat each argument) }
+    }
+}
+
+/// Wraps an async function so that every call runs inside a span named `name` (see `traceContext`).
+///
+/// ```swift
+/// let process = traced(tracer, "process_data") { (items: [Int]) async throws -> Int in items.count }
+/// let n = try await process([1, 2, 3])
+/// ```
+public func traced<each Argument, Result>(
+    _ tracer: some TelemetryTracer, _ name: String, kind: SpanKind = .internal,
+    _ body: @escaping (repeat each Argument) async throws -> Result
+) -> (repeat each Argument) async throws -> Result {
+    { (argument: repeat each Argument) async throws -> Result in
+        try await traceContext(tracer, name, kind: kind) { _ in try await body(repeat each argument) }
+    }
+}
