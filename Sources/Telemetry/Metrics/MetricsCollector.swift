@@ -1,5 +1,4 @@
 import Logging
-import Synchronization
 
 /// The registry of a process's metrics: creates instruments and takes immutable snapshots of them all.
 ///
@@ -19,7 +18,7 @@ public final class MetricsCollector: Sendable {
 
     /// Label sets kept per metric before measurements go to the overflow series.
     public let cardinalityLimit: Int
-    private let registry = Mutex(MetricRegistry())
+    private let registry = LockedValue(MetricRegistry())
     private let issues: RecordingIssues
     private let summaryClock: @Sendable () -> UInt64
 

@@ -1,5 +1,4 @@
 import Logging
-import Synchronization
 
 /// Counts and logs measurements that were refused or redirected, so none is lost silently.
 ///
@@ -15,7 +14,7 @@ final class RecordingIssues: Sendable {
     private let rejected: Counter
     private let overflow: Counter
     private let logger: Logger
-    private let loggedKeys = Mutex(Set<String>())
+    private let loggedKeys = LockedValue(Set<String>())
 
     init(rejected: Counter, overflow: Counter, logger: Logger) {
         self.rejected = rejected

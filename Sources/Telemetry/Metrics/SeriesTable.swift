@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Why a set of labels passed to a recording call was refused.
 enum LabelProblem: Error, Equatable {
     /// A declared label was not given.
@@ -60,7 +58,7 @@ final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
     let cardinalityLimit: Int
     private let makeSeries: @Sendable () -> Series
     private let unlabeled: Entry?
-    private let state = Mutex(State())
+    private let state = ReadWriteLockedValue(State())
 
     init(
         context: MetricContext, labelNames: [String], cardinalityLimit: Int,
@@ -86,7 +84,10 @@ final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
         case .success(let value): hash = value
         case .failure(let problem): return .rejected(problem)
         }
-        return state.withLock { state in
+        if let series = state.read({ $0.byHash[hash]?.first(where: { matches($0, labels) })?.series }) {
+            return .series(series)
+        }
+        return state.write { state in
             if let entry = state.byHash[hash]?.first(where: { matches($0, labels) }) {
                 return .series(entry.series)
             }
@@ -120,7 +121,7 @@ final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
     func existing(_ labels: [String: String]) -> Series? {
         if let unlabeled { return labels.isEmpty ? unlabeled.series : nil }
         guard case .success(let hash) = hashValues(labels) else { return nil }
-        return state.withLock { state in
+        return state.read { state in
             state.byHash[hash]?.first(where: { matches($0, labels) })?.series
         }
     }
@@ -129,7 +130,7 @@ final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
     @discardableResult
     func remove(_ labels: [String: String]) -> Bool {
         guard unlabeled == nil, case .success(let hash) = hashValues(labels) else { return false }
-        return state.withLock { state in
+        return state.write { state in
             guard let entry = state.byHash[hash]?.first(where: { matches($0, labels) }) else { return false }
             state.byHash[hash]?.removeAll { $0.series === entry.series }
             if state.byHash[hash]?.isEmpty == true { state.byHash[hash] = nil }
@@ -141,7 +142,7 @@ final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
     /// Every series in output order: sorted by label values, the overflow series last.
     func entries() -> [Entry] {
         if let unlabeled { return [unlabeled] }
-        return state.withLock { state in
+        return state.read { state in
             guard let overflow = state.overflow else { return state.sorted }
             return state.sorted + [overflow]
         }

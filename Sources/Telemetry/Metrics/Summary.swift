@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Observations summarised as quantiles over a sliding time window, plus their total sum and count.
 ///
 /// ```swift
@@ -112,7 +110,7 @@ public final class Summary: Sendable {
         }
 
         private let quantiles: [Double]
-        private let state: Mutex<State>
+        private let state: LockedValue<State>
         private let context: MetricContext
         private let clock: @Sendable () -> UInt64
 
@@ -121,7 +119,7 @@ public final class Summary: Sendable {
             clock: @escaping @Sendable () -> UInt64
         ) {
             self.quantiles = quantiles
-            self.state = Mutex(State(window: SlidingWindowSketch(windowNanos: windowNanos, slotCount: slotCount)))
+            self.state = LockedValue(State(window: SlidingWindowSketch(windowNanos: windowNanos, slotCount: slotCount)))
             self.context = context
             self.clock = clock
         }

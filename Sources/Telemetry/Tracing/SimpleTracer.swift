@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A tracer that records every span in memory, for tests, demos and small tools.
 ///
 /// ```swift
@@ -20,13 +18,13 @@ public final class SimpleTracer: TelemetryTracer {
     /// The caps applied to every span.
     public let limits: SpanLimits
     private let ids = SpanIDGenerator()
-    private let finished: Mutex<FinishedSpans>
+    private let finished: LockedValue<FinishedSpans>
 
     /// Creates a tracer that keeps up to `maxSpans` finished spans (at least 1).
     public init(maxSpans: Int = SimpleTracer.defaultMaxSpans, limits: SpanLimits = SpanLimits()) {
         self.maxSpans = Swift.max(1, maxSpans)
         self.limits = limits
-        finished = Mutex(FinishedSpans(capacity: self.maxSpans))
+        finished = LockedValue(FinishedSpans(capacity: self.maxSpans))
     }
 
     /// Starts a recording span; it is kept once it ends.

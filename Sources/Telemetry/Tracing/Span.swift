@@ -1,5 +1,3 @@
-import Synchronization
-
 /// One timed operation in a trace: a name, ids, a parent, attributes, events, links and a status.
 ///
 /// Spans are reference types, safe to share across threads and tasks. Create them with a tracer's
@@ -20,7 +18,7 @@ public final class Span: Sendable {
     public let limits: SpanLimits
 
     private let startMonotonicNanos: UInt64
-    private let state: Mutex<SpanState>
+    private let state: LockedValue<SpanState>
     private let onEnd: (@Sendable (Span) -> Void)?
 
     /// Creates a span; tracers call this, applications use `startSpan`.
@@ -44,7 +42,7 @@ public final class Span: Sendable {
             for (key, value) in attributes { initial.setAttribute(key, value, limits: limits) }
             for link in links { initial.addLink(link, limits: limits) }
         }
-        state = Mutex(initial)
+        state = LockedValue(initial)
     }
 
     /// The trace this span belongs to (16 bytes, lowercase hex when printed).

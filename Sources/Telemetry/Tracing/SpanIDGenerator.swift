@@ -1,15 +1,13 @@
-import Synchronization
-
 /// Random trace and span ids from a fast generator (xoshiro256**) seeded from the system's randomness.
 ///
 /// Every bit of a trace id is random, so its low 56 bits can drive consistent ratio sampling
 /// (W3C Trace Context level 2 "random" flag).
 final class SpanIDGenerator: Sendable {
-    private let state: Mutex<Xoshiro256StarStar>
+    private let state: LockedValue<Xoshiro256StarStar>
 
     init() {
         var system = SystemRandomNumberGenerator()
-        state = Mutex(Xoshiro256StarStar(seededFrom: &system))
+        state = LockedValue(Xoshiro256StarStar(seededFrom: &system))
     }
 
     func traceID() -> TraceID {

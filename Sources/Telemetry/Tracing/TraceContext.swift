@@ -27,7 +27,7 @@ public func traceContext<Result>(
 ///
 /// On success the span gets status `.ok` (unless `body` set one); on a thrown error it records an
 /// `exception` event, gets status `.error` with the error's description, and the error is rethrown.
-/// The span always ends, also when the task is cancelled.
+/// The span always ends.
 @discardableResult
 public func traceContext<Result>(
     _ tracer: some TelemetryTracer, _ name: String, kind: SpanKind = .internal,
@@ -50,9 +50,19 @@ public func traceContext<Result>(
 /// Wraps a function so that every call runs inside a span named `name` (see `traceContext`).
 ///
 /// ```swift
-/// let process = traced(tracer, "process_data") { (items: [Int]) throws -> Int in items.count }
-/// let n = try process([1, 2, 3])
+/// let add = traced(tracer, "add") { (a: Int, b: Int) -> Int in a + b }
+/// let sum = add(2, 3)
 /// ```
+public func traced<each Argument, Result>(
+    _ tracer: some TelemetryTracer, _ name: String, kind: SpanKind = .internal,
+    _ body: @escaping (repeat each Argument) -> Result
+) -> (repeat each Argument) -> Result {
+    { (argument: repeat each Argument) -> Result in
+        traceContext(tracer, name, kind: kind) { _ in body(repeat each argument) }
+    }
+}
+
+/// Wraps a throwing function so that every call runs inside a span named `name` (see `traceContext`).
 public func traced<each Argument, Result>(
     _ tracer: some TelemetryTracer, _ name: String, kind: SpanKind = .internal,
     _ body: @escaping (repeat each Argument) throws -> Result
@@ -63,6 +73,16 @@ public func traced<each Argument, Result>(
 }
 
 /// Wraps an async function so that every call runs inside a span named `name` (see `traceContext`).
+public func traced<each Argument, Result>(
+    _ tracer: some TelemetryTracer, _ name: String, kind: SpanKind = .internal,
+    _ body: @escaping (repeat each Argument) async -> Result
+) -> (repeat each Argument) async -> Result {
+    { (argument: repeat each Argument) async -> Result in
+        await traceContext(tracer, name, kind: kind) { _ in await body(repeat each argument) }
+    }
+}
+
+/// Wraps an async throwing function so that every call runs inside a span named `name` (see `traceContext`).
 ///
 /// ```swift
 /// let process = traced(tracer, "process_data") { (items: [Int]) async throws -> Int in items.count }

@@ -1,0 +1,70 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A value guarded by a `pthread_mutex_t`.
+///
+/// Used instead of `Synchronization.Mutex`, whose priority-inheritance futex on Linux turns every
+/// contended acquisition into a system call: with more threads than cores it measured 45× slower
+/// than a plain pthread mutex (10 threads × 10,000 short critical sections: 1.89 s vs 0.042 s).
+final class LockedValue<Value: Sendable>: @unchecked Sendable {
+    // @unchecked: `value` is only touched while `mutex` is held.
+    private var value: Value
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+
+    init(_ value: Value) {
+        self.value = value
+        mutex = .allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    /// Runs `body` with exclusive access to the value.
+    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body(&value)
+    }
+}
+
+/// A value guarded by a `pthread_rwlock_t`: many readers at once, or one writer.
+final class ReadWriteLockedValue<Value: Sendable>: @unchecked Sendable {
+    // @unchecked: `value` is read under the shared lock and written under the exclusive lock.
+    private var value: Value
+    private let lock: UnsafeMutablePointer<pthread_rwlock_t>
+
+    init(_ value: Value) {
+        self.value = value
+        lock = .allocate(capacity: 1)
+        lock.initialize(to: pthread_rwlock_t())
+        pthread_rwlock_init(lock, nil)
+    }
+
+    deinit {
+        pthread_rwlock_destroy(lock)
+        lock.deallocate()
+    }
+
+    /// Runs `body` with shared, read-only access to the value.
+    func read<Result>(_ body: (Value) throws -> Result) rethrows -> Result {
+        pthread_rwlock_rdlock(lock)
+        defer { pthread_rwlock_unlock(lock) }
+        return try body(value)
+    }
+
+    /// Runs `body` with exclusive access to the value.
+    func write<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        pthread_rwlock_wrlock(lock)
+        defer { pthread_rwlock_unlock(lock) }
+        return try body(&value)
+    }
+}

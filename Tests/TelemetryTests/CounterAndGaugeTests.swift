@@ -1,0 +1,159 @@
+import Telemetry
+import TelemetryTestSupport
+import Testing
+
+@Suite("Counters and gauges")
+struct CounterAndGaugeTests {
+    let logs = LogRecorder()
+    let collector: MetricsCollector
+
+    init() {
+        collector = MetricsCollector(logger: logs.logger())
+    }
+
+    private func rejected(_ metric: String, _ reason: String) -> Double {
+        let counter = try? collector.counter(
+            "telemetry_rejected_measurements_total",
+            help: "Measurements not recorded because of invalid labels or values", labels: ["metric", "reason"])
+        return counter?.get(["metric": metric, "reason": reason]) ?? -1
+    }
+
+    @Test("The seed API: inc, inc(by:), get with labels")
+    func counterBasics() throws {
+        let executions = try collector.counter(
+            "pipeline_executions_total", help: "Total pipeline executions", labels: ["pipeline_name", "status"])
+        let success = ["pipeline_name": "data_processor", "status": "success"]
+        executions.inc(success)
+        executions.inc(by: 2, success)
+        executions.inc(by: 0.5, success)
+        #expect(executions.get(success) == 3.5)
+        #expect(executions.get(["pipeline_name": "data_processor", "status": "failure"]) == 0)
+    }
+
+    @Test("Missing or unknown labels record nothing, are counted, and logged once")
+    func labelMismatch() throws {
+        let counter = try collector.counter("jobs_total", labels: ["queue"])
+        counter.inc([:])
+        counter.inc([:])
+        counter.inc(["queue": "a", "extra": "b"])
+        counter.inc(["other": "a"])
+        #expect(counter.get(["queue": "a"]) == 0)
+        #expect(collector.collectAll().family(named: "jobs_total")?.points.isEmpty == true)
+        #expect(rejected("jobs_total", "missing_label") == 3)
+        #expect(rejected("jobs_total", "unknown_label") == 1)
+        let warnings = logs.all.filter { $0.metadata["metric"] == "jobs_total" }
+        #expect(warnings.count == 2)
+        #expect(warnings.allSatisfy { $0.level == .warning })
+    }
+
+    @Test("Negative and non-finite counter increments are refused and counted")
+    func invalidIncrements() throws {
+        let counter = try collector.counter("c_total")
+        counter.inc(by: -1)
+        counter.inc(by: .nan)
+        counter.inc(by: .infinity)
+        try counter.labels([:]).inc(by: -5)
+        #expect(counter.get() == 0)
+        #expect(rejected("c_total", "invalid_value") == 4)
+    }
+
+    @Test("Unlabelled counters exist at zero from registration")
+    func unlabelledStartsAtZero() throws {
+        _ = try collector.counter("started_total")
+        let family = try #require(collector.collectAll().family(named: "started_total"))
+        #expect(family.points.map(\.value) == [.counter(0)])
+    }
+
+    @Test("Bound handles record into the same series as label lookups")
+    func boundHandles() throws {
+        let counter = try collector.counter("bound_total", labels: ["a"])
+        let handle = try counter.labels(["a": "x"])
+        handle.inc()
+        handle.inc(by: 2)
+        counter.inc(["a": "x"])
+        #expect(counter.get(["a": "x"]) == 4)
+        #expect(handle.get() == 4)
+        #expect(throws: MetricsError.self) { try counter.labels(["b": "x"]) }
+    }
+
+    @Test("Gauge inc, dec, set, with and without labels")
+    func gaugeBasics() throws {
+        let connections = try collector.gauge("active_connections", help: "Current active connections")
+        connections.inc()
+        connections.inc()
+        connections.dec()
+        #expect(connections.get() == 1)
+        connections.set(42)
+        connections.inc(by: 0.5)
+        connections.dec(by: 2.5)
+        #expect(connections.get() == 40)
+        connections.set(-3)
+        #expect(connections.get() == -3)
+        let labelled = try collector.gauge("queue_depth", labels: ["queue"])
+        labelled.set(7, ["queue": "in"])
+        labelled.dec(["queue": "in"])
+        labelled.inc(by: .nan, ["queue": "in"])
+        #expect(labelled.get(["queue": "in"]) == 6)
+        #expect(rejected("queue_depth", "invalid_value") == 1)
+    }
+
+    @Test("Removing a series makes it start again from zero")
+    func removeSeries() throws {
+        let counter = try collector.counter("removed_total", labels: ["a"])
+        counter.inc(["a": "x"])
+        #expect(counter.remove(["a": "x"]))
+        #expect(!counter.remove(["a": "x"]))
+        #expect(counter.get(["a": "x"]) == 0)
+        counter.inc(["a": "x"])
+        #expect(counter.get(["a": "x"]) == 1)
+    }
+
+    @Test("100 threads × 10,000 inc() read exactly 1,000,000")
+    func concurrentIncrements() throws {
+        let plain = try collector.counter("plain_total")
+        let labelled = try collector.counter("labelled_total", labels: ["shard"])
+        let gauge = try collector.gauge("concurrent_gauge")
+        runOnThreads(100) { index in
+            let shard = ["shard": String(index % 4)]
+            for _ in 0..<10_000 {
+                plain.inc()
+                labelled.inc(shard)
+                gauge.inc()
+            }
+        }
+        #expect(plain.get() == 1_000_000)
+        #expect((0..<4).map { labelled.get(["shard": String($0)]) }.reduce(0, +) == 1_000_000)
+        #expect(gauge.get() == 1_000_000)
+    }
+
+    @Test("Beyond the cardinality limit, label sets go to the overflow series and are counted")
+    func cardinalityOverflow() throws {
+        let counter = try collector.counter("users_total", labels: ["user"], cardinalityLimit: 3)
+        for user in ["a", "b", "c", "d", "e"] {
+            counter.inc(["user": user])
+        }
+        counter.inc(["user": "a"])
+        let points = try #require(collector.collectAll().family(named: "users_total")).points
+        #expect(points.count == 4)
+        #expect(points.prefix(3).map { $0.labels.first?.value } == ["a", "b", "c"])
+        #expect(points[0].value == .counter(2))
+        #expect(points[3].labels == [Label(name: "otel_metric_overflow", value: "true")])
+        #expect(points[3].value == .counter(2))
+        let overflow = try collector.counter(
+            "telemetry_cardinality_overflow_total",
+            help: "Measurements recorded in the overflow series because the cardinality limit was reached",
+            labels: ["metric"])
+        #expect(overflow.get(["metric": "users_total"]) == 2)
+        #expect(logs.all.filter { $0.message.contains("cardinality limit of 3") }.count == 1)
+    }
+
+    @Test("Series are ordered by label values regardless of creation order")
+    func deterministicOrder() throws {
+        let counter = try collector.counter("ordered_total", labels: ["a", "b"])
+        for (a, b) in [("z", "1"), ("a", "2"), ("m", "0"), ("a", "1")] {
+            counter.inc(["a": a, "b": b])
+        }
+        let points = try #require(collector.collectAll().family(named: "ordered_total")).points
+        #expect(points.map { $0.labels.map(\.value) } == [["a", "1"], ["a", "2"], ["m", "0"], ["z", "1"]])
+    }
+}

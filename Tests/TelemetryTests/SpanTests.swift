@@ -1,0 +1,137 @@
+import Telemetry
+import Testing
+
+@Suite("Spans and SimpleTracer")
+struct SpanTests {
+    let tracer = SimpleTracer()
+
+    @Test("Ids are random, never zero, and print as lowercase hex of the right length")
+    func identifiers() throws {
+        let spans = (0..<200).map { _ in tracer.startSpan("s", parent: .root) }
+        #expect(Set(spans.map(\.traceID)).count == 200)
+        #expect(Set(spans.map(\.spanID)).count == 200)
+        for span in spans {
+            let trace = span.traceID.description
+            let id = span.spanID.description
+            #expect(trace.count == 32 && id.count == 16)
+            #expect(trace.allSatisfy { "0123456789abcdef".contains($0) })
+            #expect(id.allSatisfy { "0123456789abcdef".contains($0) })
+            #expect(span.traceID.isValid && span.spanID.isValid)
+            #expect(TraceID(hex: trace) == span.traceID)
+            #expect(TraceID(hex: trace.uppercased()) == span.traceID)
+            #expect(SpanID(hex: id) == span.spanID)
+            #expect(TraceID(bytes: span.traceID.bytes) == span.traceID)
+            #expect(SpanID(bytes: span.spanID.bytes) == span.spanID)
+        }
+        #expect(TraceID(hex: "xyz") == nil)
+        #expect(TraceID(hex: String(repeating: "g", count: 32)) == nil)
+        #expect(SpanID(bytes: [1, 2, 3]) == nil)
+        #expect(SpanID(0x0102_0304_0506_0708).description == "0102030405060708")
+    }
+
+    @Test("The seed API: attributes of every type, events, status, end, lookup by trace")
+    func seedExample() throws {
+        let span = tracer.startSpan("fetch_user")
+        span.setAttribute("user_id", 123)
+        span.setAttribute("name", "ada")
+        span.setAttribute("ratio", 0.5)
+        span.setAttribute("cached", true)
+        span.setAttribute("tags", ["a", "b"])
+        span.setAttribute("ids", [1, 2])
+        span.setAttribute("weights", [0.1, 0.2])
+        span.setAttribute("flags", [true, false])
+        span.addEvent("database_query", ["query": "SELECT * FROM users"])
+        span.setStatus(.ok)
+        tracer.endSpan(span)
+
+        #expect(span.attributes["user_id"] == .int(123))
+        #expect(span.attributes["name"] == .string("ada"))
+        #expect(span.attributes["ratio"] == .double(0.5))
+        #expect(span.attributes["cached"] == .bool(true))
+        #expect(span.attributes["tags"] == .stringArray(["a", "b"]))
+        #expect(span.attributes["ids"] == .intArray([1, 2]))
+        #expect(span.attributes["weights"] == .doubleArray([0.1, 0.2]))
+        #expect(span.attributes["flags"] == .boolArray([true, false]))
+        #expect(span.events.map(\.name) == ["database_query"])
+        #expect(span.events.first?.attributes["query"] == .string("SELECT * FROM users"))
+        #expect(span.status.code == .ok)
+        #expect(span.status.message == nil)
+        #expect(span.isEnded)
+        #expect(span.duration >= 0)
+        #expect(span.parentSpanID == nil)
+        #expect(tracer.getSpans(traceID: span.traceID).map(\.spanID) == [span.spanID])
+    }
+
+    @Test("Status rules: ok is final, unset is ignored, the message is kept only for errors")
+    func statusRules() {
+        let failing = tracer.startSpan("a")
+        failing.setStatus(.error, "disk full")
+        #expect(failing.status == SpanStatus(code: .error, message: "disk full"))
+        failing.setStatus(.unset)
+        #expect(failing.status.code == .error)
+        failing.setStatus(.ok, "ignored message")
+        #expect(failing.status == SpanStatus(code: .ok, message: nil))
+        failing.setStatus(.error, "too late")
+        #expect(failing.status.code == .ok)
+    }
+
+    @Test("Changes after the end are ignored and ending twice keeps the first end")
+    func endIsFinal() throws {
+        let span = tracer.startSpan("a")
+        span.end()
+        let end = try #require(span.endTimeNanos)
+        span.setAttribute("late", 1)
+        span.addEvent("late")
+        span.end()
+        #expect(span.attributes.isEmpty && span.events.isEmpty)
+        #expect(span.endTimeNanos == end)
+        #expect(tracer.getSpans().count == 1)
+    }
+
+    @Test("Duration measures the time between start and end in seconds")
+    func duration() throws {
+        let span = tracer.startSpan("sleep")
+        Thread.sleep(forTimeInterval: 0.05)
+        tracer.endSpan(span)
+        #expect(span.duration >= 0.05 && span.duration < 5)
+        let end = try #require(span.endTimeNanos)
+        #expect(Double(end - span.startTimeNanos) / 1e9 == span.duration)
+    }
+
+    @Test("Attribute, event and link limits drop the excess and count it")
+    func limits() {
+        let limited = SimpleTracer(limits: SpanLimits(attributeCountLimit: 2, eventCountLimit: 1, linkCountLimit: 1))
+        let other = limited.startSpan("other")
+        let span = limited.startSpan("a", links: [SpanLink(context: other.context), SpanLink(context: other.context)])
+        span.setAttribute("a", 1)
+        span.setAttribute("b", 2)
+        span.setAttribute("a", 3)
+        span.setAttribute("c", 4)
+        span.addEvent("first")
+        span.addEvent("second")
+        #expect(span.attributes == ["a": 3, "b": 2])
+        #expect(span.droppedAttributesCount == 1)
+        #expect(span.events.count == 1 && span.droppedEventsCount == 1)
+        #expect(span.links.count == 1 && span.droppedLinksCount == 1)
+    }
+
+    @Test("SimpleTracer keeps a bounded number of finished spans, newest last, and clear() empties it")
+    func boundedStore() {
+        let small = SimpleTracer(maxSpans: 3)
+        for index in 0..<5 {
+            small.endSpan(small.startSpan("span-\(index)"))
+        }
+        #expect(small.getSpans().map(\.name) == ["span-2", "span-3", "span-4"])
+        #expect(small.droppedSpanCount == 2)
+        small.clear()
+        #expect(small.getSpans().isEmpty)
+    }
+
+    @Test("Unended spans are not returned")
+    func unendedNotReturned() {
+        _ = tracer.startSpan("running")
+        #expect(tracer.getSpans().isEmpty)
+    }
+}
+
+import Foundation
