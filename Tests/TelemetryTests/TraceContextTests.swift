@@ -103,8 +103,8 @@ struct TraceContextTests {
     }
 
     @Test("Explicit parents: root starts a new trace, span and context choose the parent")
-    func explicitParents() throws {
-        try traceContext(tracer, "outer") { outer in
+    func explicitParents() {
+        traceContext(tracer, "outer") { outer in
             let root = tracer.startSpan("root", parent: .root)
             #expect(root.parentSpanID == nil && root.traceID != outer.traceID)
             let other = tracer.startSpan("other", parent: .root)

@@ -1,0 +1,169 @@
+import Foundation
+import Telemetry
+import TelemetryExporters
+import TelemetryTestSupport
+import Testing
+
+@Suite("Prometheus text rendering")
+struct PrometheusRenderingTests {
+    /// A collector with every kind of metric, labels that need escaping, and special values.
+    static func sampleCollector() throws -> MetricsCollector {
+        let collector = MetricsCollector()
+        let executions = try collector.counter(
+            "pipeline_executions_total", help: "Total pipeline executions", labels: ["pipeline_name", "status"])
+        executions.inc(["pipeline_name": "data_processor", "status": "success"])
+        executions.inc(by: 2, ["pipeline_name": "data_processor", "status": "success"])
+        executions.inc(["pipeline_name": "quote\"back\\slash\nnewline", "status": "failure"])
+        let requests = try collector.counter("requests", help: "Requests without the suffix")
+        requests.inc(by: 0.25)
+        let connections = try collector.gauge("active_connections", help: "Current active connections")
+        connections.set(-42)
+        let temperature = try collector.gauge("temperature_celsius", help: "Help with \\ and\nnewline")
+        temperature.set(.infinity)
+        let duration = try collector.histogram(
+            "request_duration_seconds", help: "Request duration", labels: ["endpoint"],
+            buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10])
+        for value in [0.125, 0.0078125, 7.0] {
+            duration.observe(value, ["endpoint": "/api/users"])
+        }
+        let latency = try collector.summary(
+            "request_latency_seconds", help: "Request latency", labels: ["service"], quantiles: [0.5, 0.9, 0.95, 0.99])
+        for value in 1...100 {
+            latency.observe(Double(value) / 1000, ["service": "api"])
+        }
+        return collector
+    }
+
+    @Test("Text 0.0.4: HELP/TYPE, _total, cumulative buckets with +Inf, escaping, prefix, order")
+    func textFormat() throws {
+        let exporter = PrometheusExporter(prefix: "myapp")
+        try exporter.export(Self.sampleCollector().collectAll())
+        let text = exporter.metricsText()
+        let (before, summaryAndAfter) = try #require(Self.split(text, at: "# HELP myapp_request_latency_seconds"))
+        #expect(before == """
+            # HELP myapp_active_connections Current active connections
+            # TYPE myapp_active_connections gauge
+            myapp_active_connections -42
+            # HELP myapp_pipeline_executions_total Total pipeline executions
+            # TYPE myapp_pipeline_executions_total counter
+            myapp_pipeline_executions_total{pipeline_name="data_processor",status="success"} 3
+            myapp_pipeline_executions_total{pipeline_name="quote\\"back\\\\slash\\nnewline",status="failure"} 1
+            # HELP myapp_request_duration_seconds Request duration
+            # TYPE myapp_request_duration_seconds histogram
+            myapp_request_duration_seconds_bucket{endpoint="/api/users",le="0.01"} 1
+            myapp_request_duration_seconds_bucket{endpoint="/api/users",le="0.05"} 1
+            myapp_request_duration_seconds_bucket{endpoint="/api/users",le="0.1"} 1
+            myapp_request_duration_seconds_bucket{endpoint="/api/users",le="0.5"} 2
+            myapp_request_duration_seconds_bucket{endpoint="/api/users",le="1"} 2
+            myapp_request_duration_seconds_bucket{endpoint="/api/users",le="5"} 2
+            myapp_request_duration_seconds_bucket{endpoint="/api/users",le="10"} 3
+            myapp_request_duration_seconds_bucket{endpoint="/api/users",le="+Inf"} 3
+            myapp_request_duration_seconds_sum{endpoint="/api/users"} 7.1328125
+            myapp_request_duration_seconds_count{endpoint="/api/users"} 3
+
+            """)
+        let summaryLines = summaryAndAfter.split(separator: "\n").map(String.init)
+        #expect(summaryLines.prefix(2) == [
+            "# HELP myapp_request_latency_seconds Request latency", "# TYPE myapp_request_latency_seconds summary",
+        ])
+        let quantileLines = summaryLines.filter { $0.hasPrefix("myapp_request_latency_seconds{") }
+        #expect(quantileLines.map { $0.split(separator: " ")[0] } == [0.5, 0.9, 0.95, 0.99].map {
+            "myapp_request_latency_seconds{service=\"api\",quantile=\"\($0)\"}"
+        })
+        let sumLine = try #require(summaryLines.first { $0.hasPrefix("myapp_request_latency_seconds_sum{service=\"api\"} ") })
+        #expect(abs((Double(sumLine.split(separator: " ")[1]) ?? 0) - 5.05) < 1e-9)
+        #expect(summaryLines.contains("myapp_request_latency_seconds_count{service=\"api\"} 100"))
+        #expect(summaryLines.contains("# HELP myapp_requests_total Requests without the suffix"))
+        #expect(summaryLines.contains("# TYPE myapp_requests_total counter"))
+        #expect(summaryLines.contains("myapp_requests_total 0.25"))
+        #expect(summaryLines.contains("# HELP myapp_temperature_celsius Help with \\\\ and\\nnewline"))
+        #expect(summaryLines.contains("myapp_temperature_celsius +Inf"))
+        let familyNames = text.split(separator: "\n").filter { $0.hasPrefix("# TYPE") }.map { $0.split(separator: " ")[2] }
+        #expect(familyNames == familyNames.sorted())
+        #expect(!text.contains("# EOF"))
+        #expect(exporter.metricsText() == text)
+    }
+
+    /// Splits `text` before the first occurrence of `marker`.
+    static func split(_ text: String, at marker: String) -> (String, String)? {
+        guard let range = text.range(of: marker) else { return nil }
+        return (String(text[..<range.lowerBound]), String(text[range.lowerBound...]))
+    }
+
+    @Test("OpenMetrics 1.0: base names on TYPE lines, _total samples, # EOF last")
+    func openMetricsFormat() throws {
+        let exporter = PrometheusExporter(prefix: "myapp")
+        try exporter.export(Self.sampleCollector().collectAll())
+        let text = exporter.metricsText(format: .openMetrics)
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.last == "# EOF")
+        #expect(lines.contains("# TYPE myapp_pipeline_executions counter"))
+        #expect(lines.contains("# TYPE myapp_requests counter"))
+        #expect(lines.contains("myapp_requests_total 0.25"))
+        #expect(lines.contains("# HELP myapp_temperature_celsius Help with \\\\ and\\nnewline"))
+    }
+
+    @Test("Invalid prefix characters are replaced")
+    func prefixSanitised() throws {
+        let exporter = PrometheusExporter(prefix: "my-app.v2")
+        #expect(exporter.prefix == "my_app_v2")
+        let collector = MetricsCollector()
+        _ = try collector.gauge("up")
+        try exporter.export(collector.collectAll())
+        #expect(exporter.metricsText().contains("my_app_v2_up 0"))
+    }
+
+    @Test("promtool check metrics accepts the text output")
+    func promtoolAccepts() throws {
+        let exporter = PrometheusExporter(prefix: "myapp")
+        try exporter.export(Self.sampleCollector().collectAll())
+        let result = try runProcess(try TestPeers.executable("promtool"), ["check", "metrics"], input: exporter.metricsText())
+        #expect(result.status == 0, "promtool: \(result.stdout) \(result.stderr)")
+        // promtool only lints; prove it rejects broken input so the check above means something.
+        let broken = try runProcess(
+            try TestPeers.executable("promtool"), ["check", "metrics"], input: "# TYPE x counter\nx{a=\"1\" 1\n")
+        #expect(broken.status != 0)
+    }
+
+    @Test("prometheus_client parses text 0.0.4 and OpenMetrics output to the recorded values", arguments: [
+        PrometheusFormat.text, .openMetrics,
+    ])
+    func pythonParserAgrees(format: PrometheusFormat) throws {
+        let collector = try Self.sampleCollector()
+        let exporter = PrometheusExporter(prefix: "myapp")
+        try exporter.export(collector.collectAll())
+        let text = exporter.metricsText(format: format)
+        let parsed = try TestPeers.runPython(
+            "parse_prometheus.py", [format == .text ? "text" : "openmetrics"], input: text)
+        try #require(parsed.status == 0, "parser failed: \(parsed.stderr)")
+        let families = try #require(
+            try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as? [[String: Any]])
+        func sampleValue(_ name: String, _ labels: [String: String]) -> Any? {
+            for family in families {
+                for sample in family["samples"] as? [[String: Any]] ?? []
+                where sample["name"] as? String == name && sample["labels"] as? [String: String] == labels {
+                    return sample["value"]
+                }
+            }
+            return nil
+        }
+        #expect(sampleValue("myapp_pipeline_executions_total", ["pipeline_name": "data_processor", "status": "success"]) as? Double == 3)
+        #expect(sampleValue("myapp_pipeline_executions_total", ["pipeline_name": "quote\"back\\slash\nnewline", "status": "failure"]) as? Double == 1)
+        #expect(sampleValue("myapp_active_connections", [:]) as? Double == -42)
+        #expect(sampleValue("myapp_temperature_celsius", [:]) as? String == "+Inf")
+        #expect(sampleValue("myapp_request_duration_seconds_bucket", ["endpoint": "/api/users", "le": "0.5"]) as? Double == 2)
+        #expect(sampleValue("myapp_request_duration_seconds_bucket", ["endpoint": "/api/users", "le": "+Inf"]) as? Double == 3)
+        #expect(sampleValue("myapp_request_duration_seconds_count", ["endpoint": "/api/users"]) as? Double == 3)
+        let p99 = try #require(sampleValue("myapp_request_latency_seconds", ["service": "api", "quantile": "0.99"]) as? Double)
+        #expect(abs(p99 - 0.099) / 0.099 <= 0.01)
+        let documentation = families.first { ($0["name"] as? String)?.hasPrefix("myapp_temperature") == true }?["documentation"]
+        #expect(documentation as? String == "Help with \\ and\nnewline")
+        let types = Dictionary(uniqueKeysWithValues: families.compactMap { family -> (String, String)? in
+            guard let name = family["name"] as? String, let type = family["type"] as? String else { return nil }
+            return (name, type)
+        })
+        #expect(types["myapp_request_duration_seconds"] == "histogram")
+        #expect(types["myapp_request_latency_seconds"] == "summary")
+        #expect(types["myapp_pipeline_executions"] == "counter")
+    }
+}

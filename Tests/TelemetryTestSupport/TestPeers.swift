@@ -1,0 +1,43 @@
+import Foundation
+
+/// Where the real peers the integration tests talk to are found.
+///
+/// `scripts/test` installs them: Debian packages (prometheus, promtool) and a Python venv in `.venv`
+/// with the official OpenTelemetry, Prometheus, moto and Datadog packages.
+public enum TestPeers {
+    /// The package's root folder.
+    public static let packageRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url
+    }()
+
+    /// The Python interpreter of the test venv (`TELEMETRY_TEST_PYTHON` overrides it).
+    public static func python() throws -> String {
+        let path = ProcessInfo.processInfo.environment["TELEMETRY_TEST_PYTHON"]
+            ?? packageRoot.appendingPathComponent(".venv/bin/python3").path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw TestPeerError("no Python test venv at \(path): run scripts/test once to install the test peers")
+        }
+        return path
+    }
+
+    /// A helper script in `Tests/Peers`.
+    public static func script(_ name: String) -> String {
+        packageRoot.appendingPathComponent("Tests/Peers/\(name)").path
+    }
+
+    /// A program from the system (`/usr/bin` and friends).
+    public static func executable(_ name: String) throws -> String {
+        for folder in ["/usr/bin", "/usr/local/bin", "/bin"] {
+            let path = "\(folder)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        throw TestPeerError("\(name) is not installed: run scripts/test once to install the test peers")
+    }
+
+    /// Runs a helper script with the venv's Python.
+    public static func runPython(_ script: String, _ arguments: [String] = [], input: String = "") throws -> ProcessOutput {
+        try runProcess(try python(), [Self.script(script)] + arguments, input: input)
+    }
+}
