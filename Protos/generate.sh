@@ -3,6 +3,7 @@
 #
 #   Protos/generate.sh                   regenerate the C code from the committed schema
 #   Protos/generate.sh --refresh-schema  first re-dump the schema from the opentelemetry-proto PyPI package
+#   Protos/generate.sh --check           fail if the committed code differs from what the schema generates
 #
 # Needs protoc-c (apt: protobuf-c-compiler). Generating is not part of a normal build: the output is committed.
 set -euo pipefail
@@ -34,7 +35,22 @@ scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 protoc-c --descriptor_set_in="$schema" --c_out="$scratch" "${files[@]}"
 
+layout="$scratch/COTLP"
+(cd "$scratch" && find opentelemetry -name '*.pb-c.h' -exec install -D -m 644 {} "$layout/include/{}" \;)
+(cd "$scratch" && find opentelemetry -name '*.pb-c.c' -exec install -D -m 644 {} "$layout/generated/{}" \;)
+
+if [[ "${1:-}" == "--check" ]]; then
+  for folder in include/opentelemetry generated; do
+    diff -r "$layout/$folder" "$target/$folder" >/dev/null || {
+      echo "Sources/COTLP/$folder differs from what Protos/otlp.binpb generates: run Protos/generate.sh" >&2
+      exit 1
+    }
+  done
+  echo "Sources/COTLP matches Protos/otlp.binpb"
+  exit 0
+fi
+
 rm -rf "$target/include/opentelemetry" "$target/generated"
-(cd "$scratch" && find . -name '*.pb-c.h' -exec install -D -m 644 {} "$target/include/{}" \;)
-(cd "$scratch" && find . -name '*.pb-c.c' -exec install -D -m 644 {} "$target/generated/{}" \;)
+cp -R "$layout/include/opentelemetry" "$target/include/"
+cp -R "$layout/generated" "$target/"
 echo "regenerated $(find "$target" -name '*.pb-c.[ch]' | wc -l) files in Sources/COTLP from Protos/otlp.binpb"
