@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Telemetry", targets: ["Telemetry"]),
+        .library(name: "TelemetryHTTP", targets: ["TelemetryHTTP"]),
         .library(name: "TelemetryExporters", targets: ["TelemetryExporters"]),
         .executable(name: "telemetry-demo", targets: ["TelemetryDemo"]),
     ],
@@ -43,6 +44,10 @@ let package = Package(
             ]
         ),
         .target(
+            name: "TelemetryHTTP",
+            dependencies: ["Telemetry", "CCurl", "CZlib"]
+        ),
+        .target(
             name: "TelemetryExporters",
             dependencies: [
                 "Telemetry",
@@ -50,7 +55,6 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
 

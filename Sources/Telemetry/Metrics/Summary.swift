@@ -41,7 +41,7 @@ public final class Summary: Sendable {
         self.maxAge = maxAge
         self.ageBuckets = ageBuckets
         let context = MetricContext(name: name, issues: issues)
-        let windowNanos = Self.nanoseconds(maxAge)
+        let windowNanos = maxAge.nanoseconds
         table = SeriesTable(context: context, labelNames: labelNames, cardinalityLimit: cardinalityLimit) {
             Series(
                 quantiles: quantiles, windowNanos: windowNanos, slotCount: ageBuckets, context: context, clock: clock)
@@ -94,11 +94,6 @@ public final class Summary: Sendable {
             MetricPoint(labels: entry.labels, startTimeNanos: entry.startTimeNanos, value: .summary(entry.series.get()))
         }
         return MetricFamily(name: name, help: help, kind: .summary, labelNames: labelNames, points: points)
-    }
-
-    private static func nanoseconds(_ duration: Duration) -> UInt64 {
-        let (seconds, attoseconds) = duration.components
-        return UInt64(clamping: seconds) &* 1_000_000_000 &+ UInt64(clamping: attoseconds / 1_000_000_000)
     }
 
     /// One series of a summary: a handle that records without looking up labels.

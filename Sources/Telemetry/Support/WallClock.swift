@@ -7,14 +7,14 @@ import Darwin
 #endif
 
 /// Reads the system clocks in nanoseconds.
-enum WallClock {
+package enum WallClock {
     /// Nanoseconds since the Unix epoch (`CLOCK_REALTIME`).
-    static func nowNanos() -> UInt64 {
+    package static func nowNanos() -> UInt64 {
         read(CLOCK_REALTIME)
     }
 
     /// Nanoseconds on a clock that never jumps (`CLOCK_MONOTONIC`), for measuring durations.
-    static func monotonicNanos() -> UInt64 {
+    package static func monotonicNanos() -> UInt64 {
         read(CLOCK_MONOTONIC)
     }
 

@@ -1,5 +1,4 @@
 import Telemetry
-import NIOConcurrencyHelpers
 
 /// The last exported snapshot and the collectors to collect fresh, shared with the HTTP handler.
 final class ExporterState: Sendable {
@@ -8,10 +7,10 @@ final class ExporterState: Sendable {
         var collectors: [MetricsCollector] = []
     }
 
-    private let sources = NIOLockedValueBox(Sources())
+    private let sources = LockedValue(Sources())
 
     func register(_ collector: MetricsCollector) {
-        sources.withLockedValue { sources in
+        sources.withLock { sources in
             if !sources.collectors.contains(where: { $0 === collector }) {
                 sources.collectors.append(collector)
             }
@@ -19,12 +18,12 @@ final class ExporterState: Sendable {
     }
 
     func store(_ snapshot: MetricsSnapshot) {
-        sources.withLockedValue { $0.exported = snapshot }
+        sources.withLock { $0.exported = snapshot }
     }
 
     /// The exported families merged with fresh ones; a name present in both comes from the fresh snapshot.
     func families() -> [MetricFamily] {
-        let (exported, collectors) = sources.withLockedValue { ($0.exported, $0.collectors) }
+        let (exported, collectors) = sources.withLock { ($0.exported, $0.collectors) }
         var byName: [String: MetricFamily] = [:]
         for family in exported?.families ?? [] {
             byName[family.name] = family
