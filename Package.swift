@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "Telemetry", targets: ["Telemetry"]),
         .library(name: "TelemetryHTTP", targets: ["TelemetryHTTP"]),
+        .library(name: "TelemetryOTLP", targets: ["TelemetryOTLP"]),
         .library(name: "TelemetryExporters", targets: ["TelemetryExporters"]),
         .executable(name: "telemetry-demo", targets: ["TelemetryDemo"]),
     ],
@@ -46,6 +47,13 @@ let package = Package(
         .target(
             name: "TelemetryHTTP",
             dependencies: ["Telemetry", "CCurl", "CZlib"]
+        ),
+        .target(
+            name: "TelemetryOTLP",
+            dependencies: [
+                "Telemetry", "TelemetryHTTP", "COTLP", "CProtobufC",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "TelemetryExporters",

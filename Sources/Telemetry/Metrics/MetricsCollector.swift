@@ -19,7 +19,7 @@ public final class MetricsCollector: Sendable {
     /// Label sets kept per metric before measurements go to the overflow series.
     public let cardinalityLimit: Int
     private let registry = LockedValue(MetricRegistry())
-    private let issues: RecordingIssues
+    let issues: RecordingIssues
     private let summaryClock: @Sendable () -> UInt64
 
     /// Creates an empty collector.

@@ -40,6 +40,10 @@ final class RecordingIssues: Sendable {
         }
     }
 
+    func warnUnexported(_ name: String, _ error: any Error) {
+        logger.warning("self-metric \(name) is not exported: \(error)")
+    }
+
     private func firstTime(_ key: String) -> Bool {
         loggedKeys.withLock { $0.insert(key).inserted }
     }

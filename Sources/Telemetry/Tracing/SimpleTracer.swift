@@ -16,30 +16,25 @@ public final class SimpleTracer: TelemetryTracer {
     /// The most finished spans kept.
     public let maxSpans: Int
     /// The caps applied to every span.
-    public let limits: SpanLimits
-    private let ids = SpanIDGenerator()
+    public var limits: SpanLimits { starter.limits }
+    private let starter: SpanStarter
     private let finished: LockedValue<FinishedSpans>
 
     /// Creates a tracer that keeps up to `maxSpans` finished spans (at least 1).
-    public init(maxSpans: Int = SimpleTracer.defaultMaxSpans, limits: SpanLimits = SpanLimits()) {
+    ///
+    /// - Parameter sampler: which spans record; spans it drops are not kept.
+    public init(maxSpans: Int = SimpleTracer.defaultMaxSpans, limits: SpanLimits = SpanLimits(), sampler: Sampler = .alwaysOn) {
         self.maxSpans = Swift.max(1, maxSpans)
-        self.limits = limits
+        starter = SpanStarter(sampler: sampler, limits: limits)
         finished = LockedValue(FinishedSpans(capacity: self.maxSpans))
     }
 
-    /// Starts a recording span; it is kept once it ends.
+    /// Starts a span; it is kept once it ends, if it records.
     public func startSpan(
         _ name: String, kind: SpanKind, parent: SpanParent, attributes: [String: AttributeValue], links: [SpanLink]
     ) -> Span {
-        let parentContext = parent.resolve()
-        let context = SpanContext(
-            traceID: parentContext?.traceID ?? ids.traceID(), spanID: ids.spanID(),
-            traceFlags: parentContext?.traceFlags ?? TraceFlags.sampledRandom,
-            traceState: parentContext?.traceState ?? "")
-        return Span(
-            name: name, context: context, parent: parentContext, kind: kind, attributes: attributes, links: links,
-            limits: limits
-        ) { [weak self] span in
+        starter.start(name, kind: kind, parent: parent, attributes: attributes, links: links) { [weak self] span in
+            guard span.isRecording else { return }
             self?.finished.withLock { $0.append(span) }
         }
     }
@@ -63,12 +58,6 @@ public final class SimpleTracer: TelemetryTracer {
     public var droppedSpanCount: Int {
         finished.withLock { $0.dropped }
     }
-}
-
-/// W3C trace flag values.
-enum TraceFlags {
-    /// Sampled (bit 0) and random trace id (bit 1, Trace Context level 2).
-    static let sampledRandom: UInt8 = 0x03
 }
 
 /// A ring of the most recent finished spans.

@@ -1,8 +1,11 @@
+import Synchronization
+
 /// One timed operation in a trace: a name, ids, a parent, attributes, events, links and a status.
 ///
 /// Spans are reference types, safe to share across threads and tasks. Create them with a tracer's
 /// `startSpan` (or `traceContext`/`traced`), end them with `tracer.endSpan(_:)` or `end()`; changes after
-/// the end are ignored. A span that is not recording (not sampled) ignores every change at almost no cost.
+/// the end are ignored. A span that is not recording (not sampled) keeps only its context and name, and
+/// ignores every change at almost no cost.
 public final class Span: Sendable {
     /// The ids, flags and trace state that identify this span.
     public let context: SpanContext
@@ -12,13 +15,14 @@ public final class Span: Sendable {
     public let kind: SpanKind
     /// When the span started, in nanoseconds since the Unix epoch.
     public let startTimeNanos: UInt64
-    /// Whether changes are kept; false for spans that are not sampled.
-    public let isRecording: Bool
     /// The caps on attributes, events and links.
     public let limits: SpanLimits
 
     private let startMonotonicNanos: UInt64
-    private let state: LockedValue<SpanState>
+    private let initialName: String
+    // Recording spans keep everything under a lock; non-recording spans only an end time.
+    private let state: LockedValue<SpanState>?
+    private let nonRecordingEnd = Atomic<UInt64>(0)
     private let onEnd: (@Sendable (Span) -> Void)?
 
     /// Creates a span; tracers call this, applications use `startSpan`.
@@ -32,19 +36,23 @@ public final class Span: Sendable {
         self.context = context
         self.parent = parent
         self.kind = kind
-        self.isRecording = isRecording
         self.limits = limits
         self.onEnd = onEnd
+        initialName = name
         startTimeNanos = WallClock.nowNanos()
         startMonotonicNanos = WallClock.monotonicNanos()
-        var initial = SpanState(name: name)
         if isRecording {
+            var initial = SpanState(name: name)
             for (key, value) in attributes { initial.setAttribute(key, value, limits: limits) }
             for link in links { initial.addLink(link, limits: limits) }
+            state = LockedValue(initial)
+        } else {
+            state = nil
         }
-        state = LockedValue(initial)
     }
 
+    /// Whether changes are kept; false for spans a sampler dropped.
+    public var isRecording: Bool { state != nil }
     /// The trace this span belongs to (16 bytes, lowercase hex when printed).
     public var traceID: TraceID { context.traceID }
     /// This span's id (8 bytes, lowercase hex when printed).
@@ -53,29 +61,37 @@ public final class Span: Sendable {
     public var parentSpanID: SpanID? { parent?.spanID }
 
     /// The span name.
-    public var name: String { state.withLock { $0.name } }
+    public var name: String { state?.withLock { $0.name } ?? initialName }
     /// The attributes set so far.
-    public var attributes: [String: AttributeValue] { state.withLock { $0.attributes } }
+    public var attributes: [String: AttributeValue] { state?.withLock { $0.attributes } ?? [:] }
     /// The events added so far, in order.
-    public var events: [SpanEvent] { state.withLock { $0.events } }
+    public var events: [SpanEvent] { state?.withLock { $0.events } ?? [] }
     /// The links added so far, in order.
-    public var links: [SpanLink] { state.withLock { $0.links } }
+    public var links: [SpanLink] { state?.withLock { $0.links } ?? [] }
     /// The current status.
-    public var status: SpanStatus { state.withLock { $0.status } }
+    public var status: SpanStatus { state?.withLock { $0.status } ?? SpanStatus(code: .unset) }
+    /// Attributes dropped because of `limits`.
+    public var droppedAttributesCount: Int { state?.withLock { $0.droppedAttributes } ?? 0 }
+    /// Events dropped because of `limits`.
+    public var droppedEventsCount: Int { state?.withLock { $0.droppedEvents } ?? 0 }
+    /// Links dropped because of `limits`.
+    public var droppedLinksCount: Int { state?.withLock { $0.droppedLinks } ?? 0 }
+
     /// When the span ended, in nanoseconds since the Unix epoch, or `nil` while it runs.
-    public var endTimeNanos: UInt64? { state.withLock { $0.endTimeNanos } }
+    public var endTimeNanos: UInt64? {
+        guard let state else {
+            let end = nonRecordingEnd.load(ordering: .acquiring)
+            return end == 0 ? nil : end
+        }
+        return state.withLock { $0.endTimeNanos }
+    }
+
     /// Whether the span has ended.
     public var isEnded: Bool { endTimeNanos != nil }
-    /// Attributes dropped because of `limits`.
-    public var droppedAttributesCount: Int { state.withLock { $0.droppedAttributes } }
-    /// Events dropped because of `limits`.
-    public var droppedEventsCount: Int { state.withLock { $0.droppedEvents } }
-    /// Links dropped because of `limits`.
-    public var droppedLinksCount: Int { state.withLock { $0.droppedLinks } }
 
     /// Seconds from start to end, or to now while the span runs.
     public var duration: Double {
-        let end = endTimeNanos ?? (startTimeNanos + (WallClock.monotonicNanos() - startMonotonicNanos))
+        let end = endTimeNanos ?? currentTimeNanos()
         return Double(end - startTimeNanos) / 1e9
     }
 
@@ -132,6 +148,7 @@ public final class Span: Sendable {
 
     /// Records `error` as an `exception` event (`exception.type`, `exception.message`) and sets status `.error`.
     public func recordError(_ error: any Error) {
+        guard isRecording else { return }
         let message = String(describing: error)
         addEvent(
             "exception",
@@ -141,17 +158,35 @@ public final class Span: Sendable {
 
     /// Ends the span now; later calls, and later changes, are ignored.
     public func end() {
-        end(atNanos: startTimeNanos + (WallClock.monotonicNanos() - startMonotonicNanos))
+        end(atNanos: currentTimeNanos())
     }
 
     /// Ends the span at `timeNanos` (nanoseconds since the Unix epoch); later calls are ignored.
     public func end(atNanos timeNanos: UInt64) {
-        let ended = state.withLock { state in
-            guard state.endTimeNanos == nil else { return false }
-            state.endTimeNanos = Swift.max(timeNanos, startTimeNanos)
-            return true
+        let end = Swift.max(timeNanos, startTimeNanos)
+        let ended: Bool
+        if let state {
+            ended = state.withLock { state in
+                guard state.endTimeNanos == nil else { return false }
+                state.endTimeNanos = end
+                return true
+            }
+        } else {
+            ended = nonRecordingEnd.compareExchange(expected: 0, desired: end, ordering: .acquiringAndReleasing).exchanged
         }
         if ended { onEnd?(self) }
+    }
+
+    /// An immutable record of the span for exporters; `nil` while it runs or when it does not record.
+    public func data() -> SpanData? {
+        state?.withLock { state in
+            guard let end = state.endTimeNanos else { return nil }
+            return SpanData(
+                name: state.name, context: context, parent: parent, kind: kind, startTimeNanos: startTimeNanos,
+                endTimeNanos: end, attributes: state.attributes, events: state.events, links: state.links,
+                status: state.status, droppedAttributesCount: state.droppedAttributes,
+                droppedEventsCount: state.droppedEvents, droppedLinksCount: state.droppedLinks)
+        }
     }
 
     /// Sets `.ok` unless a status was already set; used when an instrumented operation succeeds.
@@ -161,9 +196,12 @@ public final class Span: Sendable {
         }
     }
 
+    private func currentTimeNanos() -> UInt64 {
+        startTimeNanos + (WallClock.monotonicNanos() - startMonotonicNanos)
+    }
+
     private func mutate(_ change: (inout SpanState) -> Void) {
-        guard isRecording else { return }
-        state.withLock { state in
+        state?.withLock { state in
             guard state.endTimeNanos == nil else { return }
             change(&state)
         }

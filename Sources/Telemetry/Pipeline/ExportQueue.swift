@@ -1,0 +1,148 @@
+import Logging
+
+/// A bounded queue drained by its own worker thread, which exports items in batches.
+///
+/// `enqueue` never blocks on I/O: it takes a lock, appends, and wakes the worker only when a batch is
+/// full. When the queue is full the new item is dropped and counted. The worker exports when a batch
+/// fills, when `scheduleDelay` passes, or on `forceFlush`; a failed export drops its batch (the
+/// exporter has already retried) and is counted and logged at a bounded rate.
+package final class ExportQueue<Item: Sendable>: Sendable {
+    private struct State: Sendable {
+        var queue: BoundedQueue<Item>
+        /// Items ever accepted, and items ever taken and finished (exported or failed): a flush waits
+        /// for `processed` to reach the `accepted` it saw.
+        var accepted = 0
+        var processed = 0
+        var pendingFlushes = 0
+        var stopping = false
+        var exited = false
+    }
+
+    private let configuration: BatchConfiguration
+    private let metrics: ExporterSelfMetrics
+    private let log: RateLimitedLogger
+    private let export: @Sendable ([Item]) throws -> Void
+    private let weight: @Sendable (Item) -> Int
+    private let state: ConditionLock<State>
+    private let worker: LockedValue<WorkerThread?> = LockedValue(nil)
+
+    /// Starts the worker.
+    ///
+    /// - Parameters:
+    ///   - weight: how many telemetry items (spans, data points) one queued item stands for, for counting.
+    ///   - export: sends one batch; throws when it finally failed.
+    package init(
+        configuration: BatchConfiguration, metrics: ExporterSelfMetrics, logger: Logger,
+        weight: @escaping @Sendable (Item) -> Int = { _ in 1 }, export: @escaping @Sendable ([Item]) throws -> Void
+    ) {
+        self.configuration = configuration
+        self.metrics = metrics
+        self.log = RateLimitedLogger(logger: logger)
+        self.export = export
+        self.weight = weight
+        state = ConditionLock(State(queue: BoundedQueue(capacity: configuration.maxQueueSize)))
+        metrics.queueCapacity.set(Double(configuration.maxQueueSize))
+        let thread = WorkerThread { [self] in run() }
+        worker.withLock { $0 = thread }
+    }
+
+    /// Queues `item`; returns false (the item is dropped and counted) when the queue is full or stopped.
+    @discardableResult
+    package func enqueue(_ item: Item) -> Bool {
+        let batchSize = configuration.maxExportBatchSize
+        let (accepted, stopping, wake, size) = state.withLock { state -> (Bool, Bool, Bool, Int) in
+            guard !state.stopping else { return (false, true, false, state.queue.count) }
+            let accepted = state.queue.append(item)
+            if accepted { state.accepted += 1 }
+            return (accepted, false, accepted && state.queue.count == batchSize, state.queue.count)
+        }
+        let count = weight(item)
+        guard accepted else {
+            let reason = stopping ? "shutdown" : "queue_full"
+            metrics.drop(count, reason: reason)
+            log.log(
+                .warning, key: reason,
+                "\(metrics.signal) dropped before export to \(metrics.exporter): "
+                    + (stopping ? "the pipeline is shut down" : "queue full (\(configuration.maxQueueSize))"))
+            return false
+        }
+        metrics.enqueued.inc(by: Double(count))
+        metrics.queueSize.set(Double(size))
+        if wake { state.withLockAndBroadcast { _ in } }
+        return true
+    }
+
+    /// Waits until everything queued before the call is exported, or `timeout` passes; returns whether it was.
+    @discardableResult
+    package func forceFlush(timeout: Duration? = nil) -> Bool {
+        let deadline = WallClock.monotonicNanos() &+ (timeout ?? configuration.exportTimeout).nanoseconds
+        let target = state.withLockAndBroadcast { state -> Int in
+            state.pendingFlushes += 1
+            return state.accepted
+        }
+        return state.wait(until: { $0.processed >= target || $0.exited }, deadlineNanos: deadline) { state, _ in
+            state.pendingFlushes -= 1
+            return state.processed >= target
+        }
+    }
+
+    /// Flushes (bounded by `timeout`), then stops the worker; later items are dropped and counted.
+    ///
+    /// - Returns: whether everything was exported in time. Items still queued then are counted as dropped.
+    @discardableResult
+    package func shutdown(timeout: Duration? = nil) -> Bool {
+        let deadline = WallClock.monotonicNanos() &+ (timeout ?? configuration.exportTimeout).nanoseconds
+        let flushed = forceFlush(timeout: timeout)
+        let leftover = state.withLockAndBroadcast { state -> [Item] in
+            state.stopping = true
+            return state.queue.take(state.queue.count)
+        }
+        let dropped = leftover.reduce(0) { $0 + weight($1) }
+        if dropped > 0 { metrics.drop(dropped, reason: "shutdown") }
+        metrics.queueSize.set(0)
+        let exited = state.wait(until: { $0.exited }, deadlineNanos: deadline) { state, _ in state.exited }
+        if exited { worker.withLock { $0?.join() } }
+        return flushed && dropped == 0
+    }
+
+    private func run() {
+        let delay = configuration.scheduleDelay.nanoseconds
+        let batchSize = configuration.maxExportBatchSize
+        var nextScheduled = WallClock.monotonicNanos() &+ delay
+        while true {
+            let (batch, stop) = state.wait(
+                until: { state in
+                    state.queue.count >= batchSize || state.stopping
+                        || (state.pendingFlushes > 0 && !state.queue.isEmpty)
+                },
+                deadlineNanos: nextScheduled
+            ) { state, _ in (state.queue.take(batchSize), state.stopping) }
+            if !batch.isEmpty {
+                exportBatch(batch)
+                state.withLockAndBroadcast { $0.processed += batch.count }
+            }
+            if !batch.isEmpty || WallClock.monotonicNanos() >= nextScheduled {
+                nextScheduled = WallClock.monotonicNanos() &+ delay
+            }
+            if stop {
+                state.withLockAndBroadcast { $0.exited = true }
+                return
+            }
+        }
+    }
+
+    private func exportBatch(_ batch: [Item]) {
+        let count = batch.reduce(0) { $0 + weight($1) }
+        metrics.queueSize.set(Double(state.withLock { $0.queue.count }))
+        do {
+            try export(batch)
+            metrics.sent.inc(by: Double(count))
+        } catch {
+            metrics.failedExports.inc()
+            metrics.drop(count, reason: "export_failed")
+            log.log(
+                .error, key: "export_failed",
+                "export of \(count) \(metrics.signal) items to \(metrics.exporter) failed: \(error)")
+        }
+    }
+}

@@ -1,0 +1,64 @@
+/// The self-metrics of one exporter's queue and worker, labelled `exporter` and `signal`.
+///
+/// Families (registered in the given collector, shared by every exporter that uses it):
+/// `telemetry_exporter_queue_size`, `telemetry_exporter_queue_capacity`,
+/// `telemetry_exporter_enqueued_items_total`, `telemetry_exporter_sent_items_total`,
+/// `telemetry_exporter_dropped_items_total{reason}` (`queue_full`, `export_failed`, `shutdown`),
+/// `telemetry_exporter_failed_exports_total`, `telemetry_exporter_retries_total`,
+/// `telemetry_exporter_rejected_items_total` (refused by the backend in a partial success).
+public struct ExporterSelfMetrics: Sendable {
+    /// The collector pipeline components record into unless given another; expose it to scrape them.
+    public static let defaultCollector = MetricsCollector()
+
+    /// The exporter's name, as in the `exporter` label.
+    public let exporter: String
+    /// `traces` or `metrics`, as in the `signal` label.
+    public let signal: String
+    let queueSize: Gauge.Series
+    let queueCapacity: Gauge.Series
+    let enqueued: Counter.Series
+    let sent: Counter.Series
+    let failedExports: Counter.Series
+    private let retries: Counter.Series
+    private let rejected: Counter.Series
+    private let dropped: Counter
+
+    /// Registers (or reuses) the families in `collector` and binds the series for `exporter` and `signal`.
+    public init(exporter: String, signal: String, collector: MetricsCollector = ExporterSelfMetrics.defaultCollector) {
+        self.exporter = exporter
+        self.signal = signal
+        let names = ["exporter", "signal"]
+        let labels = ["exporter": exporter, "signal": signal]
+        // The label values always match the declared names, so binding cannot fail.
+        func gauge(_ name: String, _ help: String) -> Gauge.Series {
+            let family = collector.selfMetricGauge(name, help: help, labels: names)
+            return (try? family.labels(labels)) ?? Gauge.Series(context: MetricContext(name: name, issues: nil))
+        }
+        func counter(_ name: String, _ help: String) -> Counter.Series {
+            let family = collector.selfMetricCounter(name, help: help, labels: names)
+            return (try? family.labels(labels)) ?? Counter.Series(context: MetricContext(name: name, issues: nil))
+        }
+        queueSize = gauge("telemetry_exporter_queue_size", "Items waiting in the exporter's queue")
+        queueCapacity = gauge("telemetry_exporter_queue_capacity", "Capacity of the exporter's queue")
+        enqueued = counter("telemetry_exporter_enqueued_items_total", "Items accepted into the exporter's queue")
+        sent = counter("telemetry_exporter_sent_items_total", "Items the backend accepted")
+        failedExports = counter("telemetry_exporter_failed_exports_total", "Export calls that failed")
+        retries = counter("telemetry_exporter_retries_total", "Export attempts retried")
+        rejected = counter(
+            "telemetry_exporter_rejected_items_total", "Items the backend refused in a partial success response")
+        dropped = collector.selfMetricCounter(
+            "telemetry_exporter_dropped_items_total", help: "Items dropped before reaching the backend",
+            labels: ["exporter", "signal", "reason"])
+    }
+
+    /// Counts `count` items dropped for `reason` (`queue_full`, `export_failed`, `shutdown`).
+    public func drop(_ count: Int, reason: String) {
+        dropped.inc(by: Double(count), ["exporter": exporter, "signal": signal, "reason": reason])
+    }
+
+    /// Counts one retry.
+    public func retry() { retries.inc() }
+
+    /// Counts items a backend refused in a partial success.
+    public func reject(_ count: Int) { rejected.inc(by: Double(count)) }
+}

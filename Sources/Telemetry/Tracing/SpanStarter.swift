@@ -1,0 +1,39 @@
+/// Starts spans for a tracer: resolves the parent, generates ids, asks the sampler, and wires the end.
+package struct SpanStarter: Sendable {
+    package let sampler: Sampler
+    package let limits: SpanLimits
+    let ids = SpanIDGenerator()
+
+    package init(sampler: Sampler, limits: SpanLimits) {
+        self.sampler = sampler
+        self.limits = limits
+    }
+
+    package func start(
+        _ name: String, kind: SpanKind, parent: SpanParent, attributes: [String: AttributeValue], links: [SpanLink],
+        onEnd: @escaping @Sendable (Span) -> Void
+    ) -> Span {
+        let parentContext = parent.resolve()
+        let traceID = parentContext?.traceID ?? ids.traceID()
+        let result = sampler.shouldSample(
+            SamplingParameters(
+                parent: parentContext, traceID: traceID, name: name, kind: kind, attributes: attributes, links: links))
+        // Keep the parent's other flags (e.g. the level-2 random bit); a new trace has a random id.
+        let inheritedFlags = (parentContext?.traceFlags ?? TraceFlags.random) & ~TraceFlags.sampled
+        let context = SpanContext(
+            traceID: traceID, spanID: ids.spanID(),
+            traceFlags: inheritedFlags | (result.decision.isSampled ? TraceFlags.sampled : 0),
+            traceState: result.traceState)
+        return Span(
+            name: name, context: context, parent: parentContext, kind: kind, attributes: attributes, links: links,
+            isRecording: result.decision.isRecording, limits: limits, onEnd: onEnd)
+    }
+}
+
+/// W3C trace flag bits.
+enum TraceFlags {
+    /// Bit 0: the trace is sampled.
+    static let sampled: UInt8 = 0x01
+    /// Bit 1 (Trace Context level 2): the trace id's low 56 bits are random.
+    static let random: UInt8 = 0x02
+}

@@ -1,0 +1,229 @@
+import Logging
+import Telemetry
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads the OpenTelemetry SDK environment variables. An invalid value is logged (naming the variable)
+/// and ignored, so the built-in default applies; nothing here ever traps.
+struct OTLPEnvironment: Sendable {
+    /// The telemetry signals with their own `OTEL_EXPORTER_OTLP_<SIGNAL>_*` variables.
+    enum Signal: String, Sendable {
+        case traces = "TRACES"
+        case metrics = "METRICS"
+
+        var path: String { self == .traces ? "v1/traces" : "v1/metrics" }
+    }
+
+    let variables: [String: String]
+    let logger: Logger
+
+    /// The process environment.
+    static func process(logger: Logger) -> OTLPEnvironment {
+        var variables: [String: String] = [:]
+        var entry = environ
+        while let pointer = entry.pointee {
+            let pair = String(cString: pointer)
+            if let equals = pair.firstIndex(of: "="), pair.hasPrefix("OTEL_") {
+                variables[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+            }
+            entry += 1
+        }
+        return OTLPEnvironment(variables: variables, logger: logger)
+    }
+
+    private func value(_ name: String) -> String? {
+        guard let raw = variables[name] else { return nil }
+        let trimmed = raw.trimmingWhitespace()
+        return trimmed.isEmpty ? nil : String(trimmed)
+    }
+
+    private func invalid(_ name: String, _ value: String, expected: String) {
+        logger.warning("ignoring invalid \(name)=\"\(value)\": expected \(expected)")
+    }
+
+    /// `OTEL_SDK_DISABLED=true` turns the SDK into a no-op.
+    var sdkDisabled: Bool {
+        guard let text = value("OTEL_SDK_DISABLED") else { return false }
+        switch text.lowercased() {
+        case "true": return true
+        case "false": return false
+        default:
+            invalid("OTEL_SDK_DISABLED", text, expected: "true or false")
+            return false
+        }
+    }
+
+    /// `OTEL_SERVICE_NAME`.
+    var serviceName: String? { value("OTEL_SERVICE_NAME") }
+
+    /// `OTEL_RESOURCE_ATTRIBUTES`: comma-separated `key=value` pairs, percent-decoded, as strings.
+    var resourceAttributes: [String: AttributeValue] {
+        guard let text = value("OTEL_RESOURCE_ATTRIBUTES") else { return [:] }
+        var attributes: [String: AttributeValue] = [:]
+        for pair in text.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let key = percentDecoded(parts[0].trimmingWhitespace()), !key.isEmpty,
+                let decoded = percentDecoded(parts[1].trimmingWhitespace())
+            else {
+                invalid("OTEL_RESOURCE_ATTRIBUTES", String(pair), expected: "key=value pairs separated by commas")
+                continue
+            }
+            attributes[key] = .string(decoded)
+        }
+        return attributes
+    }
+
+    /// The full URL for `signal`: `OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT` as is, else
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT` plus `/v1/traces` or `/v1/metrics`.
+    func endpoint(_ signal: Signal) -> String? {
+        let specific = "OTEL_EXPORTER_OTLP_\(signal.rawValue)_ENDPOINT"
+        if let url = value(specific) {
+            if Self.isHTTPURL(url) { return url }
+            invalid(specific, url, expected: "an http:// or https:// URL")
+        }
+        if let base = value("OTEL_EXPORTER_OTLP_ENDPOINT") {
+            if Self.isHTTPURL(base) { return OTLPEndpoint.signalURL(base: base, signal: signal) }
+            invalid("OTEL_EXPORTER_OTLP_ENDPOINT", base, expected: "an http:// or https:// URL")
+        }
+        return nil
+    }
+
+    /// Headers from `OTEL_EXPORTER_OTLP_HEADERS`, overridden by `OTEL_EXPORTER_OTLP_<SIGNAL>_HEADERS`.
+    func headers(_ signal: Signal) -> [String: String] {
+        var headers: [String: String] = [:]
+        for name in ["OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_\(signal.rawValue)_HEADERS"] {
+            guard let text = value(name) else { continue }
+            for pair in text.split(separator: ",") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2, let key = percentDecoded(parts[0].trimmingWhitespace()), !key.isEmpty,
+                    let decoded = percentDecoded(parts[1].trimmingWhitespace())
+                else {
+                    // The value may be a secret: name the variable, never print the pair.
+                    logger.warning("ignoring a malformed entry in \(name): expected key=value pairs separated by commas")
+                    continue
+                }
+                headers[key] = decoded
+            }
+        }
+        return headers
+    }
+
+    /// `OTEL_EXPORTER_OTLP_[<SIGNAL>_]COMPRESSION`: `gzip` or `none`.
+    func compression(_ signal: Signal) -> OTLPExporter.Compression? {
+        for name in ["OTEL_EXPORTER_OTLP_\(signal.rawValue)_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION"] {
+            guard let text = value(name) else { continue }
+            switch text.lowercased() {
+            case "gzip": return .gzip
+            case "none": return OTLPExporter.Compression.none
+            default: invalid(name, text, expected: "gzip or none")
+            }
+        }
+        return nil
+    }
+
+    /// `OTEL_EXPORTER_OTLP_[<SIGNAL>_]TIMEOUT` in milliseconds.
+    func timeout(_ signal: Signal) -> Duration? {
+        for name in ["OTEL_EXPORTER_OTLP_\(signal.rawValue)_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT"] {
+            if let milliseconds = positiveInteger(name) { return .milliseconds(milliseconds) }
+        }
+        return nil
+    }
+
+    /// `OTEL_TRACES_SAMPLER` with `OTEL_TRACES_SAMPLER_ARG`.
+    var sampler: Sampler? {
+        guard let name = value("OTEL_TRACES_SAMPLER") else { return nil }
+        func ratio() -> Double {
+            guard let text = value("OTEL_TRACES_SAMPLER_ARG") else { return 1 }
+            guard let ratio = Double(text), ratio >= 0, ratio <= 1 else {
+                invalid("OTEL_TRACES_SAMPLER_ARG", text, expected: "a number in 0...1")
+                return 1
+            }
+            return ratio
+        }
+        switch name.lowercased() {
+        case "always_on": return .alwaysOn
+        case "always_off": return .alwaysOff
+        case "traceidratio": return .traceIDRatio(ratio())
+        case "parentbased_always_on": return .parentBased(root: .alwaysOn)
+        case "parentbased_always_off": return .parentBased(root: .alwaysOff)
+        case "parentbased_traceidratio": return .parentBased(root: .traceIDRatio(ratio()))
+        default:
+            invalid(
+                "OTEL_TRACES_SAMPLER", name,
+                expected: "always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off "
+                    + "or parentbased_traceidratio")
+            return nil
+        }
+    }
+
+    /// `OTEL_BSP_*` applied over `base`.
+    func batch(over base: BatchConfiguration) -> BatchConfiguration {
+        BatchConfiguration(
+            maxQueueSize: positiveInteger("OTEL_BSP_MAX_QUEUE_SIZE") ?? base.maxQueueSize,
+            maxExportBatchSize: positiveInteger("OTEL_BSP_MAX_EXPORT_BATCH_SIZE") ?? base.maxExportBatchSize,
+            scheduleDelay: positiveInteger("OTEL_BSP_SCHEDULE_DELAY").map { .milliseconds($0) } ?? base.scheduleDelay,
+            exportTimeout: positiveInteger("OTEL_BSP_EXPORT_TIMEOUT").map { .milliseconds($0) } ?? base.exportTimeout)
+    }
+
+    /// `OTEL_METRIC_EXPORT_INTERVAL` in milliseconds.
+    var metricExportInterval: Duration? {
+        positiveInteger("OTEL_METRIC_EXPORT_INTERVAL").map { .milliseconds($0) }
+    }
+
+    private func positiveInteger(_ name: String) -> Int? {
+        guard let text = value(name) else { return nil }
+        guard let number = Int(text), number > 0 else {
+            invalid(name, text, expected: "a positive integer")
+            return nil
+        }
+        return number
+    }
+
+    private static func isHTTPURL(_ text: String) -> Bool {
+        (text.hasPrefix("http://") || text.hasPrefix("https://")) && text.count > 8
+    }
+
+    private func percentDecoded(_ text: Substring) -> String? {
+        var bytes: [UInt8] = []
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else {
+                bytes.append(byte)
+                continue
+            }
+            guard let high = iterator.next(), let low = iterator.next(),
+                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
+            else { return nil }
+            bytes.append(value)
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+}
+
+/// Building OTLP/HTTP URLs.
+enum OTLPEndpoint {
+    /// `base` with the signal's path appended (a trailing `/v1/traces` or `/v1/metrics` on `base` is dropped).
+    static func signalURL(base: String, signal: OTLPEnvironment.Signal) -> String {
+        var trimmed = Substring(base)
+        for suffix in ["/v1/traces", "/v1/metrics", "/v1/logs"] where trimmed.hasSuffix(suffix) {
+            trimmed = trimmed.dropLast(suffix.count)
+        }
+        while trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        return "\(trimmed)/\(signal.path)"
+    }
+}
+
+extension StringProtocol {
+    fileprivate func trimmingWhitespace() -> Substring {
+        var slice = Substring(self)
+        while let first = slice.first, first.isWhitespace { slice.removeFirst() }
+        while let last = slice.last, last.isWhitespace { slice.removeLast() }
+        return slice
+    }
+}

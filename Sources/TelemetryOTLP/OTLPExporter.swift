@@ -1,0 +1,174 @@
+import COTLP
+import Logging
+import Telemetry
+import TelemetryHTTP
+
+/// Sends spans and metrics to any OTLP/HTTP collector: protobuf encoded with protobuf-c, gzip-compressed,
+/// POSTed with libcurl to `<endpoint>/v1/traces` and `<endpoint>/v1/metrics`.
+///
+/// ```swift
+/// let exporter = OTLPExporter(endpoint: "http://localhost:4318")
+/// try exporter.export(collector.collectAll())          // metrics, synchronously
+/// ```
+/// Every parameter left out comes from the `OTEL_EXPORTER_OTLP_*` environment variables, else the
+/// OTLP defaults (`http://localhost:4318`, gzip, 10 s). Retries follow the OTLP specification: only 429,
+/// 502, 503, 504 and connection failures, with exponential backoff and jitter, honouring
+/// `Retry-After`; partial successes are logged and counted, never retried.
+public final class OTLPExporter: SpanExporter, MetricsExporter {
+    /// Request body compression.
+    public enum Compression: Sendable, Hashable {
+        /// gzip (the default).
+        case gzip
+        /// No compression.
+        case none
+    }
+
+    /// The URL, headers, compression and timeout used for one signal.
+    public struct Target: Sendable {
+        /// The URL posted to.
+        public let url: String
+        /// The compression of request bodies.
+        public let compression: Compression
+        /// The timeout of each request.
+        public let timeout: Duration
+        /// Extra headers (names only are ever logged).
+        let headers: [(name: String, value: String)]
+    }
+
+    /// Where and how spans are sent.
+    public let traces: Target
+    /// Where and how metrics are sent.
+    public let metrics: Target
+    /// The resource metrics are reported under (spans carry their tracer's resource).
+    public let resource: Resource
+    /// How sums and histograms are reported.
+    public let temporality: AggregationTemporality
+    private let sender: RetryingSender?
+    private let cancellation = CancellationSignal()
+    private let traceMetrics: ExporterSelfMetrics
+    private let metricMetrics: ExporterSelfMetrics
+    private let deltas = DeltaConverter()
+    private let log: RateLimitedLogger
+
+    /// Creates an exporter.
+    ///
+    /// - Parameters:
+    ///   - endpoint: the collector's base URL (`/v1/traces` and `/v1/metrics` are appended).
+    ///   - headers: extra request headers (e.g. authentication); never logged.
+    ///   - compression: `.gzip` or `.none`.
+    ///   - timeout: the deadline of each request.
+    ///   - retry: the retry policy for retryable failures.
+    ///   - temporality: cumulative (default) or delta sums and histograms.
+    ///   - resource: the resource metrics are reported under (default: from `OTEL_SERVICE_NAME` and
+    ///     `OTEL_RESOURCE_ATTRIBUTES`).
+    ///   - name: the `exporter` label of its self-metrics.
+    ///   - selfMetrics: where retries and partial-success rejections are counted.
+    public convenience init(
+        endpoint: String? = nil, headers: [String: String]? = nil, compression: Compression? = nil,
+        timeout: Duration? = nil, retry: RetryPolicy = RetryPolicy(), temporality: AggregationTemporality = .cumulative,
+        resource: Resource? = nil, name: String = "otlp",
+        selfMetrics: MetricsCollector = ExporterSelfMetrics.defaultCollector,
+        logger: Logger = Logger(label: "swift-telemetry.otlp")
+    ) {
+        self.init(
+            endpoint: endpoint, headers: headers, compression: compression, timeout: timeout, retry: retry,
+            temporality: temporality, resource: resource, name: name, selfMetrics: selfMetrics, logger: logger,
+            environment: .process(logger: logger))
+    }
+
+    init(
+        endpoint: String?, headers: [String: String]?, compression: Compression?, timeout: Duration?,
+        retry: RetryPolicy, temporality: AggregationTemporality, resource: Resource?, name: String,
+        selfMetrics: MetricsCollector, logger: Logger, environment: OTLPEnvironment
+    ) {
+        func target(_ signal: OTLPEnvironment.Signal) -> Target {
+            let url = endpoint.map { OTLPEndpoint.signalURL(base: $0, signal: signal) }
+                ?? environment.endpoint(signal) ?? OTLPEndpoint.signalURL(base: "http://localhost:4318", signal: signal)
+            let headerList = (headers ?? environment.headers(signal)).sorted { $0.key < $1.key }
+            return Target(
+                url: url, compression: compression ?? environment.compression(signal) ?? .gzip,
+                timeout: timeout ?? environment.timeout(signal) ?? .seconds(10),
+                headers: headerList.map { (name: $0.key, value: $0.value) })
+        }
+        traces = target(.traces)
+        metrics = target(.metrics)
+        self.temporality = temporality
+        self.resource = resource ?? OpenTelemetryResources.fromEnvironment(environment, serviceName: nil)
+        log = RateLimitedLogger(logger: logger)
+        traceMetrics = ExporterSelfMetrics(exporter: name, signal: "traces", collector: selfMetrics)
+        metricMetrics = ExporterSelfMetrics(exporter: name, signal: "metrics", collector: selfMetrics)
+        do {
+            sender = RetryingSender(client: try HTTPClient(), policy: retry, cancellation: cancellation)
+        } catch {
+            logger.error("cannot create the HTTP client: \(error); every export will fail")
+            sender = nil
+        }
+    }
+
+    /// Sends spans produced by `resource`; throws when they could not be delivered.
+    public func export(_ spans: [SpanData], resource: Resource) throws {
+        guard !spans.isEmpty else { return }
+        let body = OTLPTraceEncoder(resource: resource).encode(spans)
+        let response = try post(body, to: traces, counting: traceMetrics)
+        let rejected = OTLPResponse.traceRejections(response)
+        report(rejected, signal: "spans", counting: traceMetrics)
+    }
+
+    /// Sends one metrics snapshot; throws when it could not be delivered.
+    public func export(_ snapshot: MetricsSnapshot) throws {
+        let converted = temporality == .delta ? deltas.convert(snapshot) : snapshot
+        guard OTLPMetricsEncoder.pointCount(converted) > 0 else { return }
+        let body = OTLPMetricsEncoder(resource: resource).encode(converted, temporality: temporality)
+        let response = try post(body, to: metrics, counting: metricMetrics)
+        report(OTLPResponse.metricRejections(response), signal: "data points", counting: metricMetrics)
+    }
+
+    /// Stops any wait between retries; later exports are attempted once.
+    public func shutdown() {
+        cancellation.cancel()
+    }
+
+    private func post(_ body: [UInt8], to target: Target, counting selfMetrics: ExporterSelfMetrics) throws -> HTTPResponse {
+        let url = target.url
+        var requestHeaders = [(name: "Content-Type", value: "application/x-protobuf")]
+        var payload = body
+        if target.compression == .gzip {
+            payload = Gzip.compress(body)
+            requestHeaders.append((name: "Content-Encoding", value: "gzip"))
+        }
+        requestHeaders.append(contentsOf: target.headers)
+        let request = HTTPRequest(url: url, headers: requestHeaders, body: payload, timeout: target.timeout)
+        guard let sender else {
+            throw HTTPClientError(kind: .other, message: "no HTTP client: libcurl could not be initialised")
+        }
+        let response = try sender.send(request) { retry, reason, wait in
+            selfMetrics.retry()
+            log.log(.warning, key: "retry \(url)", "OTLP export to \(url) failed (\(reason)); retry \(retry) in \(wait)")
+        }
+        guard response.isSuccess else {
+            throw OTLPExportError(url: url, status: response.status, detail: OTLPResponse.errorDetail(response))
+        }
+        return response
+    }
+
+    private func report(_ rejection: OTLPResponse.Rejection?, signal: String, counting selfMetrics: ExporterSelfMetrics) {
+        guard let rejection else { return }
+        selfMetrics.reject(rejection.count)
+        log.log(
+            .warning, key: "partial \(signal)",
+            "OTLP collector rejected \(rejection.count) \(signal): \(rejection.message)")
+    }
+}
+
+/// An OTLP export the collector refused (a status that is not 2xx, after any retries).
+public struct OTLPExportError: Error, CustomStringConvertible {
+    /// The URL posted to.
+    public let url: String
+    /// The HTTP status.
+    public let status: Int
+    /// The collector's explanation, if it sent one.
+    public let detail: String
+
+    /// A one-line description.
+    public var description: String { "OTLP export to \(url) failed with HTTP \(status): \(detail)" }
+}
