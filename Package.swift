@@ -87,6 +87,14 @@ let package = Package(
             dependencies: ["Telemetry", "TelemetryTestSupport"]
         ),
         .testTarget(
+            name: "TelemetryHTTPTests",
+            dependencies: ["TelemetryHTTP", "TelemetryTestSupport"]
+        ),
+        .testTarget(
+            name: "TelemetryOTLPTests",
+            dependencies: ["Telemetry", "TelemetryOTLP", "TelemetryHTTP", "TelemetryTestSupport"]
+        ),
+        .testTarget(
             name: "TelemetryExportersTests",
             dependencies: ["Telemetry", "TelemetryExporters", "TelemetryTestSupport"]
         ),

@@ -1,0 +1,143 @@
+"""A loopback OTLP/HTTP receiver that decodes every request with the official opentelemetry-proto package.
+
+Usage: otlp_receiver.py PORT
+
+POST /v1/traces, /v1/metrics, /v1/logs   decoded and stored; answered per the response script
+GET  /received                           JSON list of every request: path, status answered, arrival time,
+                                         client port, headers, and the decoded request (ids as hex)
+POST /script                             JSON list of responses to give next, each
+                                         {"status": 503, "retry_after": "2", "partial": {"rejected": 2,
+                                         "message": "..."}, "delay": 1.5}; once used up, requests get 200
+POST /reset                              forget everything
+"""
+import base64
+import gzip
+import json
+import os
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from google.protobuf import json_format
+from opentelemetry.proto.collector.logs.v1 import logs_service_pb2
+from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2
+from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
+
+REQUESTS = {
+    "/v1/traces": (trace_service_pb2.ExportTraceServiceRequest, trace_service_pb2.ExportTraceServiceResponse),
+    "/v1/metrics": (metrics_service_pb2.ExportMetricsServiceRequest, metrics_service_pb2.ExportMetricsServiceResponse),
+    "/v1/logs": (logs_service_pb2.ExportLogsServiceRequest, logs_service_pb2.ExportLogsServiceResponse),
+}
+ID_FIELDS = {"trace_id", "span_id", "parent_span_id"}
+lock = threading.Lock()
+received = []
+script = []
+
+
+def hexify(value, key=None):
+    """Turns base64 id fields into lowercase hex, recursively."""
+    if isinstance(value, dict):
+        return {k: hexify(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [hexify(v) for v in value]
+    if key in ID_FIELDS and isinstance(value, str):
+        return base64.b64decode(value).hex()
+    return value
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def read_body(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        return self.rfile.read(length)
+
+    def reply(self, status, body=b"", content_type="application/json", extra=None):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        if self.path == "/received":
+            with lock:
+                body = json.dumps(received).encode()
+            self.reply(200, body)
+        else:
+            self.reply(404)
+
+    def do_POST(self):
+        body = self.read_body()
+        if self.path == "/script":
+            with lock:
+                script.extend(json.loads(body))
+            return self.reply(200, b"{}")
+        if self.path == "/reset":
+            with lock:
+                received.clear()
+                script.clear()
+            return self.reply(200, b"{}")
+        if self.path not in REQUESTS:
+            return self.reply(404)
+        arrival = time.time()
+        request_type, response_type = REQUESTS[self.path]
+        with lock:
+            step = script.pop(0) if script else {}
+        if "delay" in step:
+            time.sleep(step["delay"])
+        raw = gzip.decompress(body) if self.headers.get("Content-Encoding") == "gzip" else body
+        message = request_type()
+        message.ParseFromString(raw)
+        status = step.get("status", 200)
+        with lock:
+            received.append({
+                "path": self.path,
+                "status": status,
+                "time": arrival,
+                "client_port": self.client_address[1],
+                "headers": {k.lower(): v for k, v in self.headers.items()},
+                "body_bytes": len(body),
+                "request": hexify(json_format.MessageToDict(message, preserving_proto_field_name=True)),
+            })
+        extra = {"Retry-After": step["retry_after"]} if "retry_after" in step else {}
+        if status != 200:
+            return self.reply(status, b"scripted failure", "text/plain", extra)
+        response = response_type()
+        if "partial" in step:
+            partial = response.partial_success
+            rejected = step["partial"].get("rejected", 0)
+            if self.path == "/v1/traces":
+                partial.rejected_spans = rejected
+            elif self.path == "/v1/metrics":
+                partial.rejected_data_points = rejected
+            else:
+                partial.rejected_log_records = rejected
+            partial.error_message = step["partial"].get("message", "")
+        self.reply(200, response.SerializeToString(), "application/x-protobuf")
+
+
+def exit_with_parent():
+    """Stops the receiver when the test process that started it goes away."""
+    parent = os.getppid()
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+
+
+def main():
+    threading.Thread(target=exit_with_parent, daemon=True).start()
+    server = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler)
+    server.daemon_threads = True
+    print("ready", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

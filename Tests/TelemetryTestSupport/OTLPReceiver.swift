@@ -1,0 +1,121 @@
+import Foundation
+
+/// The Python OTLP/HTTP receiver (`Tests/Peers/otlp_receiver.py`) on loopback: it decodes every request
+/// with the official `opentelemetry-proto` package and reports what it received as JSON.
+public final class OTLPReceiver: @unchecked Sendable {
+    // @unchecked: `process` is only replaced by start()/stop(), which tests call from one task.
+    /// The port it listens on (kept across stop and start).
+    public let port: Int
+    private var process: Process?
+
+    /// Starts a receiver on a free port.
+    public init() async throws {
+        port = try freeLoopbackPort()
+        try await start()
+    }
+
+    deinit {
+        process?.terminate()
+    }
+
+    /// The base URL for an OTLP exporter.
+    public var endpoint: String { "http://127.0.0.1:\(port)" }
+
+    /// (Re)starts the receiver on its port and waits until it answers.
+    public func start() async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try TestPeers.python())
+        process.arguments = [TestPeers.script("otlp_receiver.py"), String(port)]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        let url = endpoint
+        let ready = await waitUntil(timeout: 20) { (try? await httpRequest("\(url)/received", timeout: 1))?.status == 200 }
+        guard ready else { throw TestPeerError("the OTLP receiver did not start on port \(port)") }
+    }
+
+    /// Stops the receiver; connections to its port are refused until `start()`.
+    public func stop() {
+        process?.terminate()
+        process?.waitUntilExit()
+        process = nil
+    }
+
+    /// Queues scripted responses (see the script's documentation).
+    public func script(_ steps: [[String: Any]]) async throws {
+        let body = try JSONSerialization.data(withJSONObject: steps)
+        _ = try await httpRequest("\(endpoint)/script", method: "POST", body: body)
+    }
+
+    /// Every request received so far, optionally only those to `path`.
+    public func received(path: String? = nil) async throws -> [[String: Any]] {
+        let response = try await httpRequest("\(endpoint)/received")
+        let all = try JSONSerialization.jsonObject(with: response.body) as? [[String: Any]] ?? []
+        return all.filter { path == nil || $0["path"] as? String == path }
+    }
+
+    /// The spans of every accepted (200) trace request, flattened, each with its resource and scope.
+    public func acceptedSpans() async throws -> [DecodedSpan] {
+        try await received(path: "/v1/traces").filter { $0["status"] as? Int == 200 }.flatMap { entry in
+            let request = entry["request"] as? [String: Any] ?? [:]
+            return (request["resource_spans"] as? [[String: Any]] ?? []).flatMap { resourceSpans in
+                let resource = resourceSpans["resource"] as? [String: Any] ?? [:]
+                return (resourceSpans["scope_spans"] as? [[String: Any]] ?? []).flatMap { scopeSpans in
+                    let scope = scopeSpans["scope"] as? [String: Any] ?? [:]
+                    return (scopeSpans["spans"] as? [[String: Any]] ?? []).map {
+                        DecodedSpan(fields: $0, resource: resource, scope: scope)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The metrics of every accepted (200) metrics request, flattened, each with its resource.
+    public func acceptedMetrics() async throws -> [DecodedMetric] {
+        try await received(path: "/v1/metrics").filter { $0["status"] as? Int == 200 }.flatMap { entry in
+            let request = entry["request"] as? [String: Any] ?? [:]
+            return (request["resource_metrics"] as? [[String: Any]] ?? []).flatMap { resourceMetrics in
+                let resource = resourceMetrics["resource"] as? [String: Any] ?? [:]
+                return (resourceMetrics["scope_metrics"] as? [[String: Any]] ?? []).flatMap { scopeMetrics in
+                    (scopeMetrics["metrics"] as? [[String: Any]] ?? []).map { DecodedMetric(fields: $0, resource: resource) }
+                }
+            }
+        }
+    }
+}
+
+/// A span as the official decoder saw it (protobuf JSON mapping, field names as in the .proto, ids as hex).
+public struct DecodedSpan: @unchecked Sendable {
+    // @unchecked: the dictionaries hold JSON values only.
+    /// The span's fields.
+    public let fields: [String: Any]
+    /// Its resource.
+    public let resource: [String: Any]
+    /// Its instrumentation scope.
+    public let scope: [String: Any]
+
+    /// A string field.
+    public func string(_ name: String) -> String? { fields[name] as? String }
+
+    /// Attributes of `fields`/`resource`/an event as `key → value object` (e.g. `["int_value": "123"]`).
+    public static func attributes(_ object: [String: Any]) -> [String: [String: Any]] {
+        var result: [String: [String: Any]] = [:]
+        for attribute in object["attributes"] as? [[String: Any]] ?? [] {
+            if let key = attribute["key"] as? String { result[key] = attribute["value"] as? [String: Any] ?? [:] }
+        }
+        return result
+    }
+}
+
+/// A metric as the official decoder saw it.
+public struct DecodedMetric: @unchecked Sendable {
+    // @unchecked: the dictionaries hold JSON values only.
+    /// The metric's fields.
+    public let fields: [String: Any]
+    /// Its resource.
+    public let resource: [String: Any]
+
+    /// The metric name.
+    public var name: String { fields["name"] as? String ?? "" }
+}
