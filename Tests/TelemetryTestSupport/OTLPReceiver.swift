@@ -37,8 +37,7 @@ public final class OTLPReceiver: @unchecked Sendable {
 
     /// Stops the receiver; connections to its port are refused until `start()`.
     public func stop() {
-        process?.terminate()
-        process?.waitUntilExit()
+        if let process { stopProcess(process) }
         process = nil
     }
 

@@ -69,3 +69,18 @@ private final class OutputCollector: @unchecked Sendable {
     var stdout: String { lock.withLock { String(decoding: out, as: UTF8.self) } }
     var stderr: String { lock.withLock { String(decoding: err, as: UTF8.self) } }
 }
+
+/// Stops a child process: SIGTERM, then SIGKILL if it is still running after `grace` seconds.
+///
+/// Polls `isRunning` instead of `waitUntilExit()`, which can block forever when called from a
+/// Swift concurrency thread on Linux.
+public func stopProcess(_ process: Process, grace: TimeInterval = 5) {
+    guard process.isRunning else { return }
+    process.terminate()
+    let deadline = Date().addingTimeInterval(grace)
+    while process.isRunning && Date() < deadline { usleep(20_000) }
+    if process.isRunning {
+        kill(process.processIdentifier, SIGKILL)
+        while process.isRunning { usleep(20_000) }
+    }
+}

@@ -88,10 +88,7 @@ public final class PrometheusServer: @unchecked Sendable {
 
     /// Stops the server and removes its data.
     public func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        stopProcess(process)
         try? log.close()
         try? FileManager.default.removeItem(at: folder)
     }
