@@ -4,11 +4,20 @@ import Telemetry
 /// timeouts, honours `Retry-After`, and never retries any other status.
 public struct RetryingSender: Sendable {
     /// Why an attempt is being retried.
-    public enum RetryReason: Sendable, Equatable {
+    public enum RetryReason: Sendable, Equatable, CustomStringConvertible {
         /// The server answered with a retryable status.
         case status(Int)
         /// No response: connection failure or timeout.
         case transport(HTTPClientError.Kind)
+
+        /// `HTTP 503`, `connection failure`, `timeout`.
+        public var description: String {
+            switch self {
+            case .status(let status): "HTTP \(status)"
+            case .transport(.timeout): "timeout"
+            case .transport: "connection failure"
+            }
+        }
     }
 
     /// The HTTP statuses worth retrying (OTLP/HTTP specification).

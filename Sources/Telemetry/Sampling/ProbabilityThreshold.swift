@@ -8,8 +8,9 @@ enum ProbabilityThreshold {
 
     /// The rejection threshold for sampling probability `p` in (0, 1].
     static func rejectionThreshold(forProbability p: Double) -> UInt64 {
-        let scaled = ((1 - p) * Double(maxThreshold)).rounded()
-        return min(maxThreshold - 1, UInt64(max(0, scaled)))
+        // p × 2^56 is exact to the unit below 2^53; (1 - p) × 2^56 would lose the low bits.
+        let accepted = UInt64(min(Double(maxThreshold), max(0, (p * Double(maxThreshold)).rounded())))
+        return min(maxThreshold - 1, maxThreshold - accepted)
     }
 
     /// The 56 bits of randomness: `ot=rv:` from trace state when valid, else the trace id's low 56 bits.
