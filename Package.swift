@@ -75,7 +75,7 @@ let package = Package(
         // MARK: Tests
         .target(
             name: "TelemetryTestSupport",
-            dependencies: ["Telemetry"],
+            dependencies: ["Telemetry", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TelemetryTestSupport"
         ),
         .testTarget(

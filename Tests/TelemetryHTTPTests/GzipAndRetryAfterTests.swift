@@ -1,0 +1,53 @@
+import Testing
+
+@testable import TelemetryHTTP
+
+@Suite("gzip and Retry-After")
+struct GzipAndRetryAfterTests {
+    @Test("gzip round-trips, and the output is a real gzip stream")
+    func roundTrip() throws {
+        let original = Array("hello telemetry ".utf8) + (0..<10_000).map { UInt8($0 % 251) }
+        let compressed = Gzip.compress(original)
+        #expect(compressed.prefix(2) == [0x1F, 0x8B])
+        #expect(try Gzip.decompress(compressed, limit: 1 << 20) == original)
+    }
+
+    @Test("Decompression stops at the limit: a gzip bomb costs at most the limit")
+    func bomb() {
+        let bomb = Gzip.compress([UInt8](repeating: 0, count: 50 << 20))
+        #expect(bomb.count < 100_000)
+        #expect(throws: Gzip.Failure.tooLarge(limit: 1 << 20)) { try Gzip.decompress(bomb, limit: 1 << 20) }
+    }
+
+    @Test("Corrupt and truncated input is reported, not trusted")
+    func corrupt() {
+        let valid = Gzip.compress(Array(repeating: 7, count: 1000))
+        #expect(throws: Gzip.Failure.self) { try Gzip.decompress(Array("not gzip".utf8), limit: 1000) }
+        #expect(throws: Gzip.Failure.self) { try Gzip.decompress(Array(valid.prefix(valid.count / 2)), limit: 10_000) }
+    }
+
+    @Test("Retry-After in seconds and as an HTTP-date")
+    func retryAfter() {
+        #expect(RetryAfter.delay("2") == .seconds(2))
+        #expect(RetryAfter.delay(" 120 ") == .seconds(120))
+        #expect(RetryAfter.delay("-1") == nil)
+        #expect(RetryAfter.delay("soon") == nil)
+        // 1994-11-06 08:49:37 UTC is Unix time 784111777.
+        #expect(RetryAfter.httpDate("Sun, 06 Nov 1994 08:49:37 GMT") == 784_111_777)
+        #expect(RetryAfter.delay("Sun, 06 Nov 1994 08:49:47 GMT", nowSeconds: 784_111_777) == .seconds(10))
+        #expect(RetryAfter.delay("Sun, 06 Nov 1994 08:49:37 GMT", nowSeconds: 784_200_000) == .seconds(0))
+        #expect(RetryAfter.delay("Sun, 06 Nov 1994 25:49:37 GMT") == nil)
+    }
+
+    @Test("Backoff grows exponentially with jitter in [half, full], capped")
+    func backoff() {
+        let policy = RetryPolicy(initialBackoff: .seconds(1), maxBackoff: .seconds(4), multiplier: 2)
+        var generator = SystemRandomNumberGenerator()
+        for (retry, full) in [(1, 1.0), (2, 2.0), (3, 4.0), (4, 4.0), (8, 4.0)] {
+            for _ in 0..<50 {
+                let wait = policy.backoff(forRetry: retry, using: &generator)
+                #expect(wait >= .seconds(full / 2) && wait <= .seconds(full), "retry \(retry): \(wait)")
+            }
+        }
+    }
+}
