@@ -1,14 +1,6 @@
 import Logging
 import Telemetry
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Reads the OpenTelemetry SDK environment variables. An invalid value is logged (naming the variable)
 /// and ignored, so the built-in default applies; nothing here ever traps.
 struct OTLPEnvironment: Sendable {
@@ -20,32 +12,30 @@ struct OTLPEnvironment: Sendable {
         var path: String { self == .traces ? "v1/traces" : "v1/metrics" }
     }
 
-    let variables: [String: String]
-    let logger: Logger
+    let base: TelemetryEnvironment
+
+    init(variables: [String: String], logger: Logger) {
+        base = TelemetryEnvironment(variables: variables, logger: logger)
+    }
+
+    private init(base: TelemetryEnvironment) {
+        self.base = base
+    }
 
     /// The process environment.
     static func process(logger: Logger) -> OTLPEnvironment {
-        var variables: [String: String] = [:]
-        var entry = environ
-        while let pointer = entry.pointee {
-            let pair = String(cString: pointer)
-            if let equals = pair.firstIndex(of: "="), pair.hasPrefix("OTEL_") {
-                variables[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
-            }
-            entry += 1
-        }
-        return OTLPEnvironment(variables: variables, logger: logger)
+        OTLPEnvironment(base: .process(logger: logger))
     }
 
-    private func value(_ name: String) -> String? {
-        guard let raw = variables[name] else { return nil }
-        let trimmed = raw.trimmingWhitespace()
-        return trimmed.isEmpty ? nil : String(trimmed)
-    }
+    private var logger: Logger { base.logger }
+
+    private func value(_ name: String) -> String? { base.value(name) }
 
     private func invalid(_ name: String, _ value: String, expected: String) {
-        logger.warning("ignoring invalid \(name)=\"\(value)\": expected \(expected)")
+        base.reportInvalid(name, value, expected: expected)
     }
+
+    private func positiveInteger(_ name: String) -> Int? { base.positiveInteger(name) }
 
     /// `OTEL_SDK_DISABLED=true` turns the SDK into a no-op.
     var sdkDisabled: Bool {
@@ -169,20 +159,6 @@ struct OTLPEnvironment: Sendable {
             maxExportBatchSize: positiveInteger("OTEL_BSP_MAX_EXPORT_BATCH_SIZE") ?? base.maxExportBatchSize,
             scheduleDelay: positiveInteger("OTEL_BSP_SCHEDULE_DELAY").map { .milliseconds($0) } ?? base.scheduleDelay,
             exportTimeout: positiveInteger("OTEL_BSP_EXPORT_TIMEOUT").map { .milliseconds($0) } ?? base.exportTimeout)
-    }
-
-    /// `OTEL_METRIC_EXPORT_INTERVAL` in milliseconds.
-    var metricExportInterval: Duration? {
-        positiveInteger("OTEL_METRIC_EXPORT_INTERVAL").map { .milliseconds($0) }
-    }
-
-    private func positiveInteger(_ name: String) -> Int? {
-        guard let text = value(name) else { return nil }
-        guard let number = Int(text), number > 0 else {
-            invalid(name, text, expected: "a positive integer")
-            return nil
-        }
-        return number
     }
 
     private static func isHTTPURL(_ text: String) -> Bool {

@@ -67,7 +67,7 @@ struct OTLPEnvironmentTests {
         let variables = [
             "OTEL_EXPORTER_OTLP_ENDPOINT": "not a url", "OTEL_EXPORTER_OTLP_COMPRESSION": "brotli",
             "OTEL_EXPORTER_OTLP_TIMEOUT": "-5", "OTEL_TRACES_SAMPLER": "sometimes", "OTEL_BSP_MAX_QUEUE_SIZE": "lots",
-            "OTEL_BSP_SCHEDULE_DELAY": "0", "OTEL_SDK_DISABLED": "maybe", "OTEL_METRIC_EXPORT_INTERVAL": "soon",
+            "OTEL_BSP_SCHEDULE_DELAY": "0", "OTEL_SDK_DISABLED": "maybe",
             "OTEL_RESOURCE_ATTRIBUTES": "ok=1,=bad,%zz=x",
         ]
         let configured = exporter(variables)
@@ -78,11 +78,10 @@ struct OTLPEnvironmentTests {
         #expect(env.sampler == nil)
         #expect(env.batch(over: BatchConfiguration()) == BatchConfiguration())
         #expect(env.sdkDisabled == false)
-        #expect(env.metricExportInterval == nil)
         #expect(env.resourceAttributes == ["ok": "1"])
         for name in ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_COMPRESSION", "OTEL_EXPORTER_OTLP_TIMEOUT",
             "OTEL_TRACES_SAMPLER", "OTEL_BSP_MAX_QUEUE_SIZE", "OTEL_BSP_SCHEDULE_DELAY", "OTEL_SDK_DISABLED",
-            "OTEL_METRIC_EXPORT_INTERVAL", "OTEL_RESOURCE_ATTRIBUTES"]
+            "OTEL_RESOURCE_ATTRIBUTES"]
         {
             #expect(logs.all.contains { $0.level == .warning && $0.message.contains(name) }, "no warning for \(name)")
         }
@@ -104,15 +103,14 @@ struct OTLPEnvironmentTests {
         #expect(sampler("traceidratio", "2") == "TraceIdRatioBased{1.0}")
     }
 
-    @Test("OTEL_BSP_* and OTEL_METRIC_EXPORT_INTERVAL")
+    @Test("OTEL_BSP_*")
     func batchAndInterval() {
         let env = environment([
             "OTEL_BSP_MAX_QUEUE_SIZE": "4096", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE": "256",
-            "OTEL_BSP_SCHEDULE_DELAY": "1000", "OTEL_BSP_EXPORT_TIMEOUT": "5000", "OTEL_METRIC_EXPORT_INTERVAL": "15000",
+            "OTEL_BSP_SCHEDULE_DELAY": "1000", "OTEL_BSP_EXPORT_TIMEOUT": "5000",
         ])
         #expect(env.batch(over: BatchConfiguration()) == BatchConfiguration(
             maxQueueSize: 4096, maxExportBatchSize: 256, scheduleDelay: .seconds(1), exportTimeout: .seconds(5)))
-        #expect(env.metricExportInterval == .seconds(15))
     }
 
     @Test("OTEL_SERVICE_NAME overrides the code's service name; OTEL_RESOURCE_ATTRIBUTES adds attributes")

@@ -1,0 +1,122 @@
+import Logging
+
+/// Collects a `MetricsCollector` every interval and hands the snapshot to several exporters at once.
+///
+/// Each exporter has its own bounded queue and worker thread, so a slow or dead backend never delays
+/// another: when its queue is full, its new snapshots are dropped and counted
+/// (`telemetry_exporter_dropped_items_total{reason="queue_full"}`) while the others stay on time.
+/// Export errors never reach the application; they are counted per exporter and logged at a bounded rate.
+public final class MetricsPipeline: Sendable {
+    /// How often the collector is read.
+    public let interval: Duration
+    private let collector: MetricsCollector
+    private let queues: [ExportQueue<MetricsSnapshot>]
+    private let exporters: [any MetricsExporter]
+    private let ticker: ConditionLock<TickerState>
+    private let tickerThread: LockedValue<WorkerThread?> = LockedValue(nil)
+
+    private struct TickerState: Sendable {
+        var stopping = false
+        var exited = false
+    }
+
+    /// Starts collecting and exporting.
+    ///
+    /// - Parameters:
+    ///   - exporters: each with the name used as its `exporter` self-metric label.
+    ///   - interval: the collection interval (default: `OTEL_METRIC_EXPORT_INTERVAL` in milliseconds, else 60 s).
+    ///   - queueSize: snapshots each exporter may have waiting; older ones are never replaced, new ones dropped.
+    public convenience init(
+        collector: MetricsCollector, exporters: [(name: String, exporter: any MetricsExporter)],
+        interval: Duration? = nil, queueSize: Int = 4,
+        selfMetrics: MetricsCollector = ExporterSelfMetrics.defaultCollector,
+        logger: Logger = Logger(label: "swift-telemetry.metrics-pipeline")
+    ) {
+        self.init(
+            collector: collector, exporters: exporters, interval: interval, queueSize: queueSize,
+            selfMetrics: selfMetrics, logger: logger, environment: .process(logger: logger))
+    }
+
+    package init(
+        collector: MetricsCollector, exporters: [(name: String, exporter: any MetricsExporter)], interval: Duration?,
+        queueSize: Int, selfMetrics: MetricsCollector, logger: Logger, environment: TelemetryEnvironment
+    ) {
+        self.collector = collector
+        self.interval = max(
+            .milliseconds(10),
+            interval ?? environment.positiveMilliseconds("OTEL_METRIC_EXPORT_INTERVAL") ?? .seconds(60))
+        self.exporters = exporters.map(\.exporter)
+        let configuration = BatchConfiguration(maxQueueSize: queueSize, maxExportBatchSize: 1, scheduleDelay: .seconds(1))
+        queues = exporters.map { entry in
+            ExportQueue(
+                configuration: configuration,
+                metrics: ExporterSelfMetrics(exporter: entry.name, signal: "metrics", collector: selfMetrics),
+                logger: logger, weight: { snapshot in snapshot.families.reduce(0) { $0 + $1.points.count } }
+            ) { snapshots in
+                for snapshot in snapshots { try entry.exporter.export(snapshot) }
+            }
+        }
+        ticker = ConditionLock(TickerState())
+        let thread = WorkerThread { [self] in tick() }
+        tickerThread.withLock { $0 = thread }
+    }
+
+    /// Collects now and waits until every exporter has handled it (at most `timeout`, default 30 s).
+    ///
+    /// - Returns: whether every exporter finished in time.
+    @discardableResult
+    public func flush(timeout: Duration = .seconds(30)) -> Bool {
+        collectAndEnqueue()
+        return waitForQueues(timeout: timeout) { $0.forceFlush(timeout: $1) }
+    }
+
+    /// Stops the timer, exports a final snapshot (bounded by `timeout`), and shuts every exporter down.
+    @discardableResult
+    public func shutdown(timeout: Duration = .seconds(30)) -> Bool {
+        ticker.withLockAndBroadcast { $0.stopping = true }
+        let exited = ticker.wait(until: { $0.exited }, deadlineNanos: WallClock.monotonicNanos() &+ 1_000_000_000) {
+            state, _ in state.exited
+        }
+        if exited { tickerThread.withLock { $0?.join() } }
+        collectAndEnqueue()
+        let flushed = waitForQueues(timeout: timeout) { $0.shutdown(timeout: $1) }
+        exporters.forEach { $0.shutdown() }
+        return flushed
+    }
+
+    private func tick() {
+        let intervalNanos = interval.nanoseconds
+        var next = WallClock.monotonicNanos() &+ intervalNanos
+        while true {
+            let stopping = ticker.wait(until: { $0.stopping }, deadlineNanos: next) { state, _ in state.stopping }
+            if stopping {
+                ticker.withLockAndBroadcast { $0.exited = true }
+                return
+            }
+            collectAndEnqueue()
+            // Stay on the interval grid, skipping ticks that were missed rather than bunching them.
+            let now = WallClock.monotonicNanos()
+            repeat { next &+= intervalNanos } while next <= now
+        }
+    }
+
+    private func collectAndEnqueue() {
+        let snapshot = collector.collectAll()
+        for queue in queues { queue.enqueue(snapshot) }
+    }
+
+    /// Runs `operation` on every queue in parallel threads so one stuck exporter cannot use up the others' time.
+    private func waitForQueues(
+        timeout: Duration, _ operation: @escaping @Sendable (ExportQueue<MetricsSnapshot>, Duration) -> Bool
+    ) -> Bool {
+        let results = LockedValue([Bool]())
+        let threads = queues.map { queue in
+            WorkerThread {
+                let done = operation(queue, timeout)
+                results.withLock { $0.append(done) }
+            }
+        }
+        threads.forEach { $0.join() }
+        return results.withLock { $0.allSatisfy { $0 } }
+    }
+}
