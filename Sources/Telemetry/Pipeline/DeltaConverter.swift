@@ -1,12 +1,11 @@
-import Telemetry
-
 /// Turns cumulative snapshots into deltas: each export reports what changed since the previous one.
 ///
 /// Counters and histograms become differences (a value below the previous one, or a new start time,
 /// means the series restarted, so the whole value counts); their start time is the previous export.
 /// Histogram min/max describe the whole series, so they are dropped from delta points after the first.
-/// Gauges and summaries pass through unchanged.
-final class DeltaConverter: Sendable {
+/// Gauges pass through unchanged; summaries too, unless `convertsSummaries`, in which case their count
+/// and sum become deltas (quantiles, which describe a sliding window, stay as they are).
+package final class DeltaConverter: Sendable {
     private struct SeriesKey: Hashable {
         let family: String
         let labels: [Label]
@@ -19,8 +18,13 @@ final class DeltaConverter: Sendable {
     }
 
     private let previous = LockedValue([SeriesKey: Previous]())
+    private let convertsSummaries: Bool
 
-    func convert(_ snapshot: MetricsSnapshot) -> MetricsSnapshot {
+    package init(convertsSummaries: Bool = false) {
+        self.convertsSummaries = convertsSummaries
+    }
+
+    package func convert(_ snapshot: MetricsSnapshot) -> MetricsSnapshot {
         previous.withLock { previous in
             var seen = Set<SeriesKey>()
             let families = snapshot.families.map { family in
@@ -32,7 +36,7 @@ final class DeltaConverter: Sendable {
                         let last = previous[key].flatMap { $0.startTimeNanos == point.startTimeNanos ? $0 : nil }
                         previous[key] = Previous(
                             startTimeNanos: point.startTimeNanos, timeNanos: snapshot.timestampNanos, value: point.value)
-                        return Self.delta(point, since: last)
+                        return delta(point, since: last)
                     })
             }
             // Forget series that disappeared, so state stays bounded by what the collector holds.
@@ -41,7 +45,7 @@ final class DeltaConverter: Sendable {
         }
     }
 
-    private static func delta(_ point: MetricPoint, since last: Previous?) -> MetricPoint {
+    private func delta(_ point: MetricPoint, since last: Previous?) -> MetricPoint {
         guard let last else { return point }
         switch (point.value, last.value) {
         case (.counter(let current), .counter(let before)) where current >= before:
@@ -52,6 +56,10 @@ final class DeltaConverter: Sendable {
             let value = HistogramValue(
                 bounds: current.bounds, bucketCounts: counts, sum: current.sum - before.sum, min: nil, max: nil)
             return MetricPoint(labels: point.labels, startTimeNanos: last.timeNanos, value: .histogram(value))
+        case (.summary(let current), .summary(let before)) where convertsSummaries && current.count >= before.count:
+            let value = SummaryValue(
+                quantiles: current.quantiles, sum: current.sum - before.sum, count: current.count - before.count)
+            return MetricPoint(labels: point.labels, startTimeNanos: last.timeNanos, value: .summary(value))
         default:
             return point
         }
