@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "TelemetryExporters",
             dependencies: [
-                "Telemetry",
+                "Telemetry", "TelemetryHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -92,10 +92,15 @@ class Handler(BaseHTTPRequestHandler):
             step = script.pop(0) if script else {}
         if "delay" in step:
             time.sleep(step["delay"])
-        raw = gzip.decompress(body) if self.headers.get("Content-Encoding") == "gzip" else body
-        message = request_type()
-        message.ParseFromString(raw)
         status = step.get("status", 200)
+        message = request_type()
+        try:
+            raw = gzip.decompress(body) if self.headers.get("Content-Encoding") == "gzip" else body
+            message.ParseFromString(raw)
+            decode_error = None
+        except Exception as error:  # the official decoder refused the bytes
+            decode_error = str(error) or type(error).__name__
+            status = 400
         with lock:
             received.append({
                 "path": self.path,
@@ -104,6 +109,7 @@ class Handler(BaseHTTPRequestHandler):
                 "client_port": self.client_address[1],
                 "headers": {k.lower(): v for k, v in self.headers.items()},
                 "body_bytes": len(body),
+                "decode_error": decode_error,
                 "request": hexify(json_format.MessageToDict(message, preserving_proto_field_name=True)),
             })
         extra = {"Retry-After": step["retry_after"]} if "retry_after" in step else {}
