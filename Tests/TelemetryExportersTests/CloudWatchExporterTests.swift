@@ -47,7 +47,7 @@ struct CloudWatchExporterTests {
 
     @Test("Requests are signed with SigV4 and carry the session token")
     func signing() async throws {
-        let receiver = try await OTLPReceiver()
+        let receiver = try await IntakeServer()
         try collector.gauge("g").set(1)
         let exporter = CloudWatchExporter(
             namespace: "N", region: "eu-west-1", endpoint: "\(receiver.endpoint)/v1/logs", credentials: credentials,

@@ -6,7 +6,7 @@ import Testing
 @Suite("libcurl HTTP client")
 struct HTTPClientTests {
     private func post(
-        _ receiver: OTLPReceiver, _ client: HTTPClient, timeout: Duration = .seconds(5)
+        _ receiver: IntakeServer, _ client: HTTPClient, timeout: Duration = .seconds(5)
     ) throws(HTTPClientError) -> HTTPResponse {
         try client.send(HTTPRequest(
             url: "\(receiver.endpoint)/v1/traces", headers: [(name: "Content-Type", value: "application/x-protobuf")],
@@ -15,7 +15,7 @@ struct HTTPClientTests {
 
     @Test("Keeps the connection alive across requests and sends its User-Agent")
     func keepAlive() async throws {
-        let receiver = try await OTLPReceiver()
+        let receiver = try await IntakeServer()
         let client = try HTTPClient()
         for _ in 0..<3 { #expect(try post(receiver, client).status == 200) }
         let requests = try await receiver.received()
@@ -25,7 +25,7 @@ struct HTTPClientTests {
 
     @Test("A response slower than the timeout fails as a retryable timeout")
     func timeout() async throws {
-        let receiver = try await OTLPReceiver()
+        let receiver = try await IntakeServer()
         try await receiver.script([["delay": 2]])
         let start = Date()
         let client = try HTTPClient()
@@ -52,7 +52,7 @@ struct HTTPClientTests {
 
     @Test("TLS is verified: https to a plain HTTP server fails as a TLS error, not retried")
     func tlsFailure() async throws {
-        let receiver = try await OTLPReceiver()
+        let receiver = try await IntakeServer()
         let client = try HTTPClient()
         do {
             _ = try client.send(HTTPRequest(url: "https://127.0.0.1:\(receiver.port)/v1/traces"))
@@ -65,7 +65,7 @@ struct HTTPClientTests {
 
     @Test("Response bodies beyond the limit are refused")
     func responseLimit() async throws {
-        let receiver = try await OTLPReceiver()
+        let receiver = try await IntakeServer()
         _ = try post(receiver, try HTTPClient())
         let small = try HTTPClient(configuration: .init(maxResponseBytes: 16))
         do {

@@ -12,7 +12,7 @@ struct OTLPFaultTests {
     let selfMetrics = MetricsCollector()
     let fastRetry = RetryPolicy(maxAttempts: 5, initialBackoff: .milliseconds(50), maxBackoff: .milliseconds(200))
 
-    private func tracer(_ receiver: OTLPReceiver, retry: RetryPolicy, batch: BatchConfiguration = BatchConfiguration(scheduleDelay: .milliseconds(50))) -> OpenTelemetryTracer {
+    private func tracer(_ receiver: IntakeServer, retry: RetryPolicy, batch: BatchConfiguration = BatchConfiguration(scheduleDelay: .milliseconds(50))) -> OpenTelemetryTracer {
         let exporter = OTLPExporter(endpoint: receiver.endpoint, retry: retry, selfMetrics: selfMetrics)
         return OpenTelemetryTracer(
             serviceName: "faults", exporter: exporter, sampler: .alwaysOn, batch: batch, selfMetrics: selfMetrics)
@@ -24,7 +24,7 @@ struct OTLPFaultTests {
 
     @Test("503 twice then 200: delivered exactly once after two retries")
     func retriesUntilAccepted() async throws {
-        let receiver = try await OTLPReceiver()
+        let receiver = try await IntakeServer()
         try await receiver.script([["status": 503], ["status": 503]])
         let tracer = tracer(receiver, retry: fastRetry)
         tracer.endSpan(tracer.startSpan("once"))
@@ -40,7 +40,7 @@ struct OTLPFaultTests {
 
     @Test("429 with Retry-After: 2 waits at least two seconds before the next attempt")
     func honoursRetryAfter() async throws {
-        let receiver = try await OTLPReceiver()
+        let receiver = try await IntakeServer()
         try await receiver.script([["status": 429, "retry_after": "2"]])
         let tracer = tracer(receiver, retry: fastRetry)
         tracer.endSpan(tracer.startSpan("throttled"))
@@ -54,7 +54,7 @@ struct OTLPFaultTests {
 
     @Test("400 is not retried: one attempt, counted as a failed export and dropped spans")
     func clientErrorNotRetried() async throws {
-        let receiver = try await OTLPReceiver()
+        let receiver = try await IntakeServer()
         try await receiver.script([["status": 400]])
         let tracer = tracer(receiver, retry: fastRetry)
         tracer.endSpan(tracer.startSpan("bad"))
@@ -69,7 +69,7 @@ struct OTLPFaultTests {
 
     @Test("A partial success is counted and logged, not retried")
     func partialSuccess() async throws {
-        let receiver = try await OTLPReceiver()
+        let receiver = try await IntakeServer()
         try await receiver.script([["status": 200, "partial": ["rejected": 2, "message": "spans too old"]]])
         let tracer = tracer(receiver, retry: fastRetry)
         for _ in 0..<3 { tracer.endSpan(tracer.startSpan("partly")) }
@@ -82,7 +82,7 @@ struct OTLPFaultTests {
 
     @Test("Receiver down: spans wait up to the queue bound, the excess is dropped and counted, the rest arrives when it returns")
     func receiverDown() async throws {
-        let receiver = try await OTLPReceiver()
+        let receiver = try await IntakeServer()
         receiver.stop()
         let patientRetry = RetryPolicy(
             maxAttempts: 100, initialBackoff: .milliseconds(100), maxBackoff: .milliseconds(300), maxElapsed: .seconds(30))
@@ -107,7 +107,7 @@ struct OTLPFaultTests {
 
     @Test("After shutdown, ended spans are dropped and counted")
     func shutdownDropsLaterSpans() async throws {
-        let receiver = try await OTLPReceiver()
+        let receiver = try await IntakeServer()
         let tracer = tracer(receiver, retry: fastRetry)
         tracer.endSpan(tracer.startSpan("before"))
         #expect(tracer.shutdown())

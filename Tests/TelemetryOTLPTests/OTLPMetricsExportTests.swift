@@ -17,7 +17,7 @@ struct OTLPMetricsExportTests {
 
     @Test("Counter → monotonic cumulative Sum, gauge → Gauge, histogram → Histogram, summary → Summary")
     func everyKind() async throws {
-        let receiver = try await OTLPReceiver()
+        let receiver = try await IntakeServer()
         let collector = MetricsCollector()
         let executions = try collector.counter(
             "pipeline_executions_total", help: "Total pipeline executions", labels: ["pipeline_name", "status"])
@@ -72,7 +72,7 @@ struct OTLPMetricsExportTests {
 
     @Test("Delta temporality reports the change since the previous export, with a fresh start time")
     func deltaTemporality() async throws {
-        let receiver = try await OTLPReceiver()
+        let receiver = try await IntakeServer()
         let collector = MetricsCollector()
         let counter = try collector.counter("jobs_total")
         let histogram = try collector.histogram("size", buckets: [10])
@@ -101,7 +101,7 @@ struct OTLPMetricsExportTests {
 
     @Test("The overflow series is exported with the attribute otel.metric.overflow = true")
     func overflowAttribute() async throws {
-        let receiver = try await OTLPReceiver()
+        let receiver = try await IntakeServer()
         let collector = MetricsCollector()
         let counter = try collector.counter("users_total", labels: ["user"], cardinalityLimit: 1)
         counter.inc(["user": "a"])

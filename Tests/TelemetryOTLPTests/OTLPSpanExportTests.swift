@@ -8,7 +8,7 @@ import Testing
 @Suite("OTLP span export, checked by the official decoder")
 struct OTLPSpanExportTests {
     private func makeTracer(
-        _ receiver: OTLPReceiver, environment: [String: String] = [:], limits: SpanLimits = SpanLimits(),
+        _ receiver: IntakeServer, environment: [String: String] = [:], limits: SpanLimits = SpanLimits(),
         compression: OTLPExporter.Compression = .gzip
     ) -> OpenTelemetryTracer {
         let exporter = OTLPExporter(endpoint: receiver.endpoint, compression: compression, selfMetrics: MetricsCollector())
@@ -21,7 +21,7 @@ struct OTLPSpanExportTests {
 
     @Test("Every field of every span arrives as recorded")
     func spansArriveIntact() async throws {
-        let receiver = try await OTLPReceiver()
+        let receiver = try await IntakeServer()
         let tracer = makeTracer(receiver, environment: ["OTEL_RESOURCE_ATTRIBUTES": "deployment.environment=test,team=data%20eng"])
         let linked = SpanContext(
             traceID: TraceID(high: 0x0102_0304_0506_0708, low: 0x090A_0B0C_0D0E_0F10), spanID: SpanID(0x1112_1314_1516_1718),
@@ -116,7 +116,7 @@ struct OTLPSpanExportTests {
 
     @Test("Limits fill in dropped counts; uncompressed bodies and custom headers work")
     func droppedCountsAndHeaders() async throws {
-        let receiver = try await OTLPReceiver()
+        let receiver = try await IntakeServer()
         let exporter = OTLPExporter(
             endpoint: receiver.endpoint, headers: ["Authorization": "Bearer secret-token"], compression: OTLPExporter.Compression.none,
             selfMetrics: MetricsCollector())

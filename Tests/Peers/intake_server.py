@@ -1,8 +1,12 @@
-"""A loopback OTLP/HTTP receiver that decodes every request with the official opentelemetry-proto package.
+"""A loopback intake for the exporters' tests: an OTLP/HTTP receiver that decodes every request with the
+official opentelemetry-proto package, and a Datadog metrics intake that deserialises every payload with
+the official datadog-api-client models.
 
-Usage: otlp_receiver.py PORT
+Usage: intake_server.py PORT
 
 POST /v1/traces, /v1/metrics, /v1/logs   decoded and stored; answered per the response script
+POST /api/v2/series                      Datadog: gunzipped, parsed as MetricPayload, stored with
+                                         "parsed_cleanly" (no part of the payload left unparsed)
 GET  /received                           JSON list of every request: path, status answered, arrival time,
                                          client port, headers, and the decoded request (ids as hex)
 POST /script                             JSON list of responses to give next, each
@@ -23,16 +27,35 @@ from google.protobuf import json_format
 from opentelemetry.proto.collector.logs.v1 import logs_service_pb2
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
+from datadog_api_client.api_client import ApiClient
+from datadog_api_client.configuration import Configuration
+from datadog_api_client.v2.model.metric_payload import MetricPayload
 
 REQUESTS = {
     "/v1/traces": (trace_service_pb2.ExportTraceServiceRequest, trace_service_pb2.ExportTraceServiceResponse),
     "/v1/metrics": (metrics_service_pb2.ExportMetricsServiceRequest, metrics_service_pb2.ExportMetricsServiceResponse),
     "/v1/logs": (logs_service_pb2.ExportLogsServiceRequest, logs_service_pb2.ExportLogsServiceResponse),
 }
+datadog_client = ApiClient(Configuration())
 ID_FIELDS = {"trace_id", "span_id", "parent_span_id"}
 lock = threading.Lock()
 received = []
 script = []
+
+
+def fully_parsed(model):
+    """Whether a datadog-api-client model and everything in it was parsed without falling back to raw data."""
+    if getattr(model, "_unparsed", False):
+        return False
+    data = getattr(model, "_data_store", None)
+    values = data.values() if isinstance(data, dict) else []
+    for value in values:
+        items = value if isinstance(value, list) else [value]
+        if any(hasattr(item, "_data_store") and not fully_parsed(item) for item in items):
+            return False
+        if any(getattr(item, "_unparsed", False) for item in items):
+            return False
+    return True
 
 
 def hexify(value, key=None):
@@ -84,6 +107,8 @@ class Handler(BaseHTTPRequestHandler):
                 received.clear()
                 script.clear()
             return self.reply(200, b"{}")
+        if self.path == "/api/v2/series":
+            return self.datadog(body)
         if self.path not in REQUESTS:
             return self.reply(404)
         arrival = time.time()
@@ -127,6 +152,30 @@ class Handler(BaseHTTPRequestHandler):
                 partial.rejected_log_records = rejected
             partial.error_message = step["partial"].get("message", "")
         self.reply(200, response.SerializeToString(), "application/x-protobuf")
+
+
+    def datadog(self, body):
+        arrival = time.time()
+        with lock:
+            step = script.pop(0) if script else {}
+        status = step.get("status", 202)
+        try:
+            text = gzip.decompress(body) if self.headers.get("Content-Encoding") == "gzip" else body
+            document = json.loads(text)
+            payload = datadog_client.deserialize(json.dumps(document), (MetricPayload,), True)
+            parsed_cleanly, decode_error = fully_parsed(payload), None
+            if not parsed_cleanly:
+                status = 400
+        except Exception as error:
+            document, parsed_cleanly, decode_error, status = None, False, str(error), 400
+        with lock:
+            received.append({
+                "path": self.path, "status": status, "time": arrival, "client_port": self.client_address[1],
+                "headers": {k.lower(): v for k, v in self.headers.items()}, "body_bytes": len(body),
+                "uncompressed_bytes": len(text) if document is not None else 0,
+                "decode_error": decode_error, "parsed_cleanly": parsed_cleanly, "request": document,
+            })
+        self.reply(status, json.dumps({"errors": [] if status == 202 else ["scripted"]}).encode())
 
 
 def exit_with_parent():

@@ -1,8 +1,8 @@
 import Foundation
 
-/// The Python OTLP/HTTP receiver (`Tests/Peers/otlp_receiver.py`) on loopback: it decodes every request
+/// The Python OTLP/HTTP receiver (`Tests/Peers/intake_server.py`) on loopback: it decodes every request
 /// with the official `opentelemetry-proto` package and reports what it received as JSON.
-public final class OTLPReceiver: @unchecked Sendable {
+public final class IntakeServer: @unchecked Sendable {
     // @unchecked: `process` is only replaced by start()/stop(), which tests call from one task.
     /// The port it listens on (kept across stop and start).
     public let port: Int
@@ -25,7 +25,7 @@ public final class OTLPReceiver: @unchecked Sendable {
     public func start() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try TestPeers.python())
-        process.arguments = [TestPeers.script("otlp_receiver.py"), String(port)]
+        process.arguments = [TestPeers.script("intake_server.py"), String(port)]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
