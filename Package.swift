@@ -96,7 +96,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TelemetryExportersTests",
-            dependencies: ["Telemetry", "TelemetryExporters", "TelemetryTestSupport"]
+            dependencies: ["Telemetry", "TelemetryExporters", "TelemetryOTLP", "TelemetryHTTP", "TelemetryTestSupport"]
         ),
     ]
 )

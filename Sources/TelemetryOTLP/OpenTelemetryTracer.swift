@@ -62,8 +62,8 @@ public final class OpenTelemetryTracer: TelemetryTracer {
             resource: nil, name: "otlp", selfMetrics: selfMetrics, logger: logger, environment: environment)
         processor = BatchSpanProcessor(
             exporter: spanExporter, resource: resource,
-            configuration: environment.batch(over: batch ?? BatchConfiguration()), selfMetrics: selfMetrics,
-            logger: logger)
+            configuration: environment.batch(over: batch ?? BatchConfiguration()),
+            name: spanExporter is SpanFanout ? "fanout" : "otlp", selfMetrics: selfMetrics, logger: logger)
     }
 
     /// Starts a span; sampled spans are queued for export when they end.

@@ -12,6 +12,8 @@ GET  /received                           JSON list of every request: path, statu
 POST /script                             JSON list of responses to give next, each
                                          {"status": 503, "retry_after": "2", "partial": {"rejected": 2,
                                          "message": "..."}, "delay": 1.5}; once used up, requests get 200
+POST /hold                               {"on": true} makes every request wait (up to 60 s) without an
+                                         answer until {"on": false}: a server that accepts and never answers
 POST /reset                              forget everything
 """
 import base64
@@ -41,6 +43,8 @@ ID_FIELDS = {"trace_id", "span_id", "parent_span_id"}
 lock = threading.Lock()
 received = []
 script = []
+released = threading.Event()
+released.set()
 
 
 def fully_parsed(model):
@@ -102,11 +106,18 @@ class Handler(BaseHTTPRequestHandler):
             with lock:
                 script.extend(json.loads(body))
             return self.reply(200, b"{}")
+        if self.path == "/hold":
+            if json.loads(body).get("on"):
+                released.clear()
+            else:
+                released.set()
+            return self.reply(200, b"{}")
         if self.path == "/reset":
             with lock:
                 received.clear()
                 script.clear()
             return self.reply(200, b"{}")
+        released.wait(60)
         if self.path == "/api/v2/series":
             return self.datadog(body)
         if self.path not in REQUESTS:

@@ -47,6 +47,12 @@ public final class IntakeServer: @unchecked Sendable {
         _ = try await httpRequest("\(endpoint)/script", method: "POST", body: body)
     }
 
+    /// Makes the server hold every request without answering (`true`) or answer again (`false`).
+    public func hold(_ on: Bool) async throws {
+        let body = try JSONSerialization.data(withJSONObject: ["on": on])
+        _ = try await httpRequest("\(endpoint)/hold", method: "POST", body: body)
+    }
+
     /// Every request received so far, optionally only those to `path`.
     public func received(path: String? = nil) async throws -> [[String: Any]] {
         let response = try await httpRequest("\(endpoint)/received")

@@ -43,7 +43,11 @@ public final class BatchSpanProcessor: Sendable {
     /// configuration's export timeout); returns whether they were.
     @discardableResult
     public func forceFlush(timeout: Duration? = nil) -> Bool {
-        queue.forceFlush(timeout: timeout)
+        let limit = timeout ?? configuration.exportTimeout
+        let start = WallClock.monotonicNanos()
+        let flushed = queue.forceFlush(timeout: limit)
+        let remaining = limit - .nanoseconds(Int64(clamping: WallClock.monotonicNanos() - start))
+        return exporter.forceFlush(timeout: max(.zero, remaining)) && flushed
     }
 
     /// Flushes (bounded by `timeout`), then stops and shuts the exporter down; later spans are dropped

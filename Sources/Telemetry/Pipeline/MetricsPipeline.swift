@@ -67,7 +67,7 @@ public final class MetricsPipeline: Sendable {
     @discardableResult
     public func flush(timeout: Duration = .seconds(30)) -> Bool {
         collectAndEnqueue()
-        return waitForQueues(timeout: timeout) { $0.forceFlush(timeout: $1) }
+        return ParallelWork.allSucceed(queues) { $0.forceFlush(timeout: timeout) }
     }
 
     /// Stops the timer, exports a final snapshot (bounded by `timeout`), and shuts every exporter down.
@@ -79,7 +79,7 @@ public final class MetricsPipeline: Sendable {
         }
         if exited { tickerThread.withLock { $0?.join() } }
         collectAndEnqueue()
-        let flushed = waitForQueues(timeout: timeout) { $0.shutdown(timeout: $1) }
+        let flushed = ParallelWork.allSucceed(queues) { $0.shutdown(timeout: timeout) }
         exporters.forEach { $0.shutdown() }
         return flushed
     }
@@ -103,20 +103,5 @@ public final class MetricsPipeline: Sendable {
     private func collectAndEnqueue() {
         let snapshot = collector.collectAll()
         for queue in queues { queue.enqueue(snapshot) }
-    }
-
-    /// Runs `operation` on every queue in parallel threads so one stuck exporter cannot use up the others' time.
-    private func waitForQueues(
-        timeout: Duration, _ operation: @escaping @Sendable (ExportQueue<MetricsSnapshot>, Duration) -> Bool
-    ) -> Bool {
-        let results = LockedValue([Bool]())
-        let threads = queues.map { queue in
-            WorkerThread {
-                let done = operation(queue, timeout)
-                results.withLock { $0.append(done) }
-            }
-        }
-        threads.forEach { $0.join() }
-        return results.withLock { $0.allSatisfy { $0 } }
     }
 }
