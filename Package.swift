@@ -9,12 +9,14 @@ let package = Package(
         .library(name: "TelemetryHTTP", targets: ["TelemetryHTTP"]),
         .library(name: "TelemetryOTLP", targets: ["TelemetryOTLP"]),
         .library(name: "TelemetryExporters", targets: ["TelemetryExporters"]),
+        .library(name: "TelemetryConfig", targets: ["TelemetryConfig"]),
         .executable(name: "telemetry-demo", targets: ["TelemetryDemo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // MARK: C libraries (Debian packages) and generated protobuf-c code
@@ -66,6 +68,15 @@ let package = Package(
             ]
         ),
 
+        .target(
+            name: "TelemetryConfig",
+            dependencies: [
+                "Telemetry", "TelemetryHTTP", "TelemetryOTLP", "TelemetryExporters",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // MARK: Executables
         .executableTarget(
             name: "TelemetryDemo",
@@ -93,6 +104,10 @@ let package = Package(
         .testTarget(
             name: "TelemetryOTLPTests",
             dependencies: ["Telemetry", "TelemetryOTLP", "TelemetryHTTP", "TelemetryTestSupport"]
+        ),
+        .testTarget(
+            name: "TelemetryConfigTests",
+            dependencies: ["Telemetry", "TelemetryConfig", "TelemetryOTLP", "TelemetryTestSupport"]
         ),
         .testTarget(
             name: "TelemetryExportersTests",

@@ -32,23 +32,28 @@ public final class OpenTelemetryTracer: TelemetryTracer {
     ///   - sampler: which traces are recorded (default: `OTEL_TRACES_SAMPLER`, else parent-based always-on).
     ///   - batch: queue and batch settings (default: `OTEL_BSP_*`, else 2048, 512, 5 s, 30 s).
     ///   - limits: caps on attributes, events and links per span.
+    ///   - resourceAttributes: extra resource attributes (`OTEL_RESOURCE_ATTRIBUTES` overrides them).
     ///   - selfMetrics: where the pipeline's self-metrics are recorded.
     public convenience init(
         serviceName: String, exporter: (any SpanExporter)? = nil, sampler: Sampler? = nil,
         batch: BatchConfiguration? = nil, limits: SpanLimits = SpanLimits(),
+        resourceAttributes: [String: AttributeValue] = [:],
         selfMetrics: MetricsCollector = ExporterSelfMetrics.defaultCollector,
         logger: Logger = Logger(label: "swift-telemetry.tracer")
     ) {
         self.init(
             serviceName: serviceName, exporter: exporter, sampler: sampler, batch: batch, limits: limits,
-            selfMetrics: selfMetrics, logger: logger, environment: .process(logger: logger))
+            resourceAttributes: resourceAttributes, selfMetrics: selfMetrics, logger: logger,
+            environment: .process(logger: logger))
     }
 
     init(
         serviceName: String, exporter: (any SpanExporter)?, sampler: Sampler?, batch: BatchConfiguration?,
-        limits: SpanLimits, selfMetrics: MetricsCollector, logger: Logger, environment: OTLPEnvironment
+        limits: SpanLimits, resourceAttributes: [String: AttributeValue] = [:], selfMetrics: MetricsCollector,
+        logger: Logger, environment: OTLPEnvironment
     ) {
-        resource = OpenTelemetryResources.fromEnvironment(environment, serviceName: serviceName)
+        resource = OpenTelemetryResources.fromEnvironment(
+            environment, serviceName: serviceName, attributes: resourceAttributes)
         let disabled = environment.sdkDisabled
         self.sampler = disabled ? .alwaysOff : sampler ?? environment.sampler ?? .parentBased(root: .alwaysOn)
         starter = SpanStarter(sampler: self.sampler, limits: limits)

@@ -1,0 +1,66 @@
+import Telemetry
+
+/// Reads the top level of a configuration file.
+enum ConfigurationParser {
+    static let sections = ["service", "receivers", "sampling", "batch", "metrics", "exporters", "prometheus", "self_metrics"]
+
+    static func parse(_ root: ConfigNode) throws(ConfigError) -> TelemetryConfiguration {
+        let top = try root.mapping(allowed: sections)
+        let service = try top["service"]?.mapping(allowed: ["name", "resource"])
+        let sampler = try top["sampling"].map { node throws(ConfigError) in try SamplerParser.parse(node) }
+        var exporters: [ExporterConfiguration] = []
+        for (index, node) in try (top["exporters"]?.sequence() ?? []).enumerated() {
+            let exporter = try ExporterParser.parse(node, index: index)
+            if exporters.contains(where: { $0.name == exporter.name }) {
+                throw node.error("exporter name \"\(exporter.name)\" is used twice; give each a distinct name:")
+            }
+            exporters.append(exporter)
+        }
+        return TelemetryConfiguration(
+            serviceName: try service?["name"]?.string() ?? "unknown_service:swift",
+            resourceAttributes: try service?["resource"]?.stringMap() ?? [:],
+            receiver: try receiver(top["receivers"]),
+            sampler: sampler ?? .parentBased(root: .alwaysOn),
+            batch: try batch(top["batch"]),
+            metricsInterval: try top["metrics"]?.mapping(allowed: ["interval"])["interval"]?.duration() ?? .seconds(60),
+            exporters: exporters,
+            prometheus: try prometheus(top["prometheus"]),
+            selfMetrics: try top["self_metrics"]?.mapping(allowed: ["enabled"])["enabled"]?.bool() ?? true)
+    }
+
+    private static func receiver(_ node: ConfigNode?) throws(ConfigError) -> ReceiverConfiguration {
+        var result = ReceiverConfiguration(host: "127.0.0.1", port: 4318, maxBodyBytes: 20 << 20, bearerToken: nil)
+        guard let node, let otlp = try node.mapping(allowed: ["otlp"])["otlp"] else { return result }
+        let fields = try otlp.mapping(allowed: ["endpoint", "max_body_bytes", "bearer_token"])
+        if let endpoint = fields["endpoint"] { (result.host, result.port) = try endpoint.hostAndPort() }
+        if let limit = fields["max_body_bytes"] { result.maxBodyBytes = try limit.int(in: 1024...(1 << 30)) }
+        if let token = fields["bearer_token"] {
+            let value = try token.string()
+            result.bearerToken = value.isEmpty ? nil : value
+        }
+        return result
+    }
+
+    private static func batch(_ node: ConfigNode?) throws(ConfigError) -> BatchConfiguration {
+        guard let node else { return BatchConfiguration() }
+        let fields = try node.mapping(allowed: ["max_queue_size", "max_export_batch_size", "schedule_delay", "export_timeout"])
+        let defaults = BatchConfiguration()
+        let queue = try fields["max_queue_size"]?.int(in: 1...10_000_000) ?? defaults.maxQueueSize
+        let batchSize = try fields["max_export_batch_size"]?.int(in: 1...1_000_000) ?? defaults.maxExportBatchSize
+        if batchSize > queue, let node = fields["max_export_batch_size"] {
+            throw node.error("must not exceed max_queue_size (\(queue))")
+        }
+        return BatchConfiguration(
+            maxQueueSize: queue, maxExportBatchSize: batchSize,
+            scheduleDelay: try fields["schedule_delay"]?.duration() ?? defaults.scheduleDelay,
+            exportTimeout: try fields["export_timeout"]?.duration() ?? defaults.exportTimeout)
+    }
+
+    private static func prometheus(_ node: ConfigNode?) throws(ConfigError) -> PrometheusEndpointConfiguration? {
+        guard let node else { return nil }
+        let fields = try node.mapping(allowed: ["enabled", "endpoint", "prefix"])
+        guard try fields["enabled"]?.bool() ?? true else { return nil }
+        let (host, port) = try fields["endpoint"]?.hostAndPort() ?? ("127.0.0.1", 9464)
+        return PrometheusEndpointConfiguration(host: host, port: port, prefix: try fields["prefix"]?.string() ?? "")
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Logging
+import Telemetry
+import TelemetryExporters
+import TelemetryOTLP
+
+/// Everything an application needs, built from one YAML file: a tracer, a metrics collector, and the
+/// pipelines that export both to every configured backend.
+///
+/// ```swift
+/// let telemetry = try TelemetryPipeline(configFile: "telemetry.yaml")
+/// let counter = try telemetry.collector.counter("jobs_total")
+/// try traceContext(telemetry.tracer, "job") { _ in counter.inc() }
+/// telemetry.shutdown()
+/// ```
+public final class TelemetryPipeline: Sendable {
+    /// The configuration it was built from.
+    public let configuration: TelemetryConfiguration
+    /// The collector the application records metrics into.
+    public let collector: MetricsCollector
+    /// The collector of the pipeline's own metrics (exposed on the Prometheus endpoint when enabled).
+    public let selfMetrics: MetricsCollector
+    /// The tracer, sampling and exporting per the configuration.
+    public let tracer: OpenTelemetryTracer
+    /// The Prometheus endpoint, when configured.
+    public let prometheus: PrometheusExporter?
+    private let metrics: MetricsPipeline
+
+    /// Reads `configFile` and starts the pipelines.
+    ///
+    /// - Throws: `ConfigError` for a bad file, or when an endpoint cannot be bound or a file opened.
+    public convenience init(
+        configFile: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+        logger: Logger = Logger(label: "swift-telemetry")
+    ) throws(ConfigError) {
+        try self.init(configuration: TelemetryConfiguration.load(path: configFile, environment: environment), logger: logger)
+    }
+
+    /// Starts the pipelines for an already loaded configuration.
+    public init(configuration: TelemetryConfiguration, logger: Logger = Logger(label: "swift-telemetry")) throws(ConfigError) {
+        self.configuration = configuration
+        collector = MetricsCollector(logger: logger)
+        selfMetrics = MetricsCollector(logger: logger)
+        let resource = Resource(
+            serviceName: configuration.serviceName, extra: configuration.resourceAttributes.mapValues { .string($0) })
+        let exporters = try BuiltExporters(
+            configuration.exporters, resource: resource, selfMetrics: selfMetrics, logger: logger)
+        let spanExporter: any SpanExporter = SpanFanout(
+            exporters.spans, queueSize: 16, selfMetrics: selfMetrics, logger: logger)
+        tracer = OpenTelemetryTracer(
+            serviceName: configuration.serviceName, exporter: spanExporter, sampler: configuration.sampler,
+            batch: configuration.batch, resourceAttributes: resource.attributes, selfMetrics: selfMetrics,
+            logger: logger)
+        metrics = MetricsPipeline(
+            collector: collector, exporters: exporters.metrics, interval: configuration.metricsInterval,
+            selfMetrics: selfMetrics, logger: logger)
+        if let endpoint = configuration.prometheus {
+            do {
+                let exporter = try PrometheusExporter(
+                    prefix: endpoint.prefix, port: endpoint.port, host: endpoint.host, collector: collector, logger: logger)
+                if configuration.selfMetrics { exporter.register(selfMetrics) }
+                prometheus = exporter
+            } catch {
+                throw ConfigError(
+                    file: "", path: "prometheus.endpoint", line: 0, column: 0,
+                    message: "cannot listen on \(endpoint.host):\(endpoint.port): \(error)")
+            }
+        } else {
+            prometheus = nil
+        }
+    }
+
+    /// Exports what is queued and a fresh metrics snapshot; returns whether everything went out in time.
+    @discardableResult
+    public func flush(timeout: Duration = .seconds(30)) -> Bool {
+        let spans = tracer.forceFlush(timeout: timeout)
+        return metrics.flush(timeout: timeout) && spans
+    }
+
+    /// Flushes (bounded by `timeout`) and stops everything.
+    @discardableResult
+    public func shutdown(timeout: Duration = .seconds(30)) -> Bool {
+        let spans = tracer.shutdown(timeout: timeout)
+        let exported = metrics.shutdown(timeout: timeout)
+        prometheus?.shutdown()
+        return spans && exported
+    }
+}

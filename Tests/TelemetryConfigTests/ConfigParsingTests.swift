@@ -1,0 +1,159 @@
+import Foundation
+import Telemetry
+import TelemetryTestSupport
+import Testing
+
+@testable import TelemetryConfig
+
+@Suite("YAML configuration")
+struct ConfigParsingTests {
+    private func parse(_ yaml: String, _ environment: [String: String] = [:]) throws(ConfigError) -> TelemetryConfiguration {
+        try TelemetryConfiguration.parse(yaml: yaml, file: "test.yaml", environment: environment)
+    }
+
+    private func failure(_ yaml: String, _ environment: [String: String] = [:]) -> ConfigError? {
+        do {
+            _ = try parse(yaml, environment)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test("The shipped gateway.yaml and every example parse", arguments: [
+        "gateway.yaml", "examples/collector-upstream.yaml", "examples/all-backends.yaml", "examples/rules-sampling.yaml",
+    ])
+    func shippedFilesParse(file: String) throws {
+        let path = TestPeers.packageRoot.appendingPathComponent("Config/\(file)").path
+        let configuration = try TelemetryConfiguration.load(path: path, environment: ["DD_API_KEY": "key"])
+        #expect(configuration.receiver.host == "127.0.0.1")
+        #expect(!configuration.exporters.isEmpty)
+    }
+
+    @Test("Defaults: a minimal file gets OpenTelemetry's defaults")
+    func defaults() throws {
+        let configuration = try parse("service:\n  name: svc\n")
+        #expect(configuration.serviceName == "svc")
+        #expect(configuration.receiver == ReceiverConfiguration(host: "127.0.0.1", port: 4318, maxBodyBytes: 20 << 20, bearerToken: nil))
+        #expect(configuration.sampler.description == "ParentBased{root=AlwaysOnSampler}")
+        #expect(configuration.batch == BatchConfiguration())
+        #expect(configuration.metricsInterval == .seconds(60))
+        #expect(configuration.prometheus == nil)
+        #expect(configuration.selfMetrics)
+    }
+
+    @Test("Every sampler type, nested, including rules")
+    func samplers() throws {
+        let yaml = """
+            sampling:
+              type: rules
+              rules:
+                - name: health
+                  sampler: {type: always_off}
+                - name_prefix: db.
+                  attributes: {db.system: postgresql}
+                  sampler: {type: rate_limiting, traces_per_second: 5}
+              default:
+                type: parent_based
+                root: {type: trace_id_ratio, ratio: 0.25}
+                remote_parent_not_sampled: {type: always_on}
+            """
+        let sampler = try parse(yaml).sampler
+        #expect(sampler.description == "RuleBasedSampler{2 rules, fallback=ParentBased{root=TraceIdRatioBased{0.25}}}")
+        let id = TraceID(high: 1, low: 1)
+        #expect(sampler.shouldSample(SamplingParameters(parent: nil, traceID: id, name: "health")).decision == .drop)
+        let unsampledRemote = SpanContext(traceID: id, spanID: SpanID(1), traceFlags: 0, isRemote: true)
+        #expect(sampler.shouldSample(SamplingParameters(parent: unsampledRemote, traceID: id, name: "x")).decision.isSampled)
+    }
+
+    @Test("Exporters of every type, several of one type, with their options")
+    func exporters() throws {
+        let yaml = """
+            exporters:
+              - type: otlp
+                name: primary
+                endpoint: http://a:4318
+                headers: {authorization: "Bearer ${TOKEN}"}
+                compression: none
+                timeout: 2s
+                temporality: delta
+                retry: {max_attempts: 3, initial_backoff: 250ms}
+              - type: otlp
+                name: backup
+                endpoint: https://b:4318
+                signals: [traces]
+              - {type: statsd, port: 9125, prefix: app, dogstatsd_tags: false}
+              - {type: cloudwatch, namespace: App, region: eu-west-1}
+              - {type: datadog, api_key: "${DD_API_KEY:-none}", site: datadoghq.eu}
+              - {type: debug, path: /tmp/debug.jsonl}
+            """
+        let exporters = try parse(yaml, ["TOKEN": "t0k"]).exporters
+        #expect(exporters.map(\.name) == ["primary", "backup", "statsd", "cloudwatch", "datadog", "debug"])
+        guard case .otlp(let endpoint, let headers, let compression, let timeout, let temporality, let retry, let signals) =
+            exporters[0].settings
+        else {
+            Issue.record("not otlp")
+            return
+        }
+        #expect(endpoint == "http://a:4318" && headers == ["authorization": "Bearer t0k"])
+        #expect(compression == .none && timeout == .seconds(2) && temporality == .delta)
+        #expect(retry.maxAttempts == 3 && retry.initialBackoff == .milliseconds(250))
+        #expect(signals == ["traces", "metrics", "logs"])
+        #expect(exporters[1].takesTraces && !exporters[1].takesMetrics)
+        #expect(!exporters[2].takesTraces && exporters[2].takesMetrics)
+        if case .datadog(let apiKey, _, _, let site, _) = exporters[4].settings {
+            #expect(apiKey == "none" && site == "datadoghq.eu")
+        }
+    }
+
+    @Test("Errors name the file, key path, line and the allowed values")
+    func locatedErrors() throws {
+        let unknownType = try #require(failure("exporters:\n  - type: otel\n    endpoint: x\n"))
+        #expect(unknownType.description == "test.yaml:2:11: exporters[0].type: unknown value \"otel\"; allowed: otlp, statsd, cloudwatch, datadog, debug")
+        let unknownKey = try #require(failure("batch:\n  max_queue_size: 10\n  max_queue: 5\n"))
+        #expect(unknownKey.path == "batch.max_queue" && unknownKey.line == 3)
+        #expect(unknownKey.message.contains("allowed here: max_queue_size, max_export_batch_size, schedule_delay, export_timeout"))
+        let topLevel = try #require(failure("exporter: []\n"))
+        #expect(topLevel.path == "exporter" && topLevel.message.contains("exporters"))
+        let missing = try #require(failure("exporters:\n  - type: cloudwatch\n    region: x\n"))
+        #expect(missing.path == "exporters[0]" && missing.message == "missing required key \"namespace\"")
+        let ratio = try #require(failure("sampling:\n  type: trace_id_ratio\n  ratio: 1.5\n"))
+        #expect(ratio.path == "sampling.ratio" && ratio.line == 3 && ratio.message.contains("0.0...1.0"))
+        let duration = try #require(failure("batch:\n  schedule_delay: soon\n"))
+        #expect(duration.message.contains("250ms, 5s, 2m or 1h"))
+        let endpoint = try #require(failure("receivers:\n  otlp:\n    endpoint: localhost\n"))
+        #expect(endpoint.path == "receivers.otlp.endpoint" && endpoint.message.contains("host:port"))
+        let duplicate = try #require(failure("exporters:\n  - {type: debug}\n  - {type: debug}\n"))
+        #expect(duplicate.message.contains("used twice"))
+        let batch = try #require(failure("batch:\n  max_queue_size: 10\n  max_export_batch_size: 20\n"))
+        #expect(batch.path == "batch.max_export_batch_size")
+        let yamlError = try #require(failure("service:\n  name: [unclosed\n"))
+        #expect(yamlError.message.hasPrefix("invalid YAML") && yamlError.line > 0)
+        let wrongShape = try #require(failure("service: just-a-string\n"))
+        #expect(wrongShape.path == "service" && wrongShape.message.contains("mapping"))
+    }
+
+    @Test("${VAR} and ${VAR:-default} substitution; a missing variable is an error naming it")
+    func substitution() throws {
+        let yaml = "service:\n  name: ${NAME}\n  resource:\n    env: ${ENV:-dev}\n    price: $$5\n"
+        let configuration = try parse(yaml, ["NAME": "api"])
+        #expect(configuration.serviceName == "api")
+        #expect(configuration.resourceAttributes == ["env": "dev", "price": "$5"])
+        #expect(try parse(yaml, ["NAME": "api", "ENV": "prod"]).resourceAttributes["env"] == "prod")
+        let missing = try #require(failure(yaml))
+        #expect(missing.path == "service.name" && missing.line == 2)
+        #expect(missing.message.contains("environment variable NAME is not set"))
+        #expect(try #require(failure("service:\n  name: ${1BAD}\n")).message.contains("invalid variable name"))
+    }
+
+    @Test("A missing file is reported with its path")
+    func missingFile() {
+        do {
+            _ = try TelemetryConfiguration.load(path: "/nonexistent/telemetry.yaml")
+            Issue.record("no error")
+        } catch {
+            #expect(error.file == "/nonexistent/telemetry.yaml")
+            #expect(error.message.contains("cannot read"))
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Telemetry
+import TelemetryConfig
+import TelemetryTestSupport
+import Testing
+
+@Suite("TelemetryPipeline from one YAML file")
+struct TelemetryPipelineTests {
+    @Test("Tracer, collector and every exporter come from the file, and both signals arrive")
+    func endToEnd() async throws {
+        let intake = try await IntakeServer()
+        let debugFile = FileManager.default.temporaryDirectory.appendingPathComponent("debug-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: debugFile) }
+        let prometheusPort = try freeLoopbackPort()
+        let yaml = """
+            service:
+              name: orders
+              resource: {team: data}
+            sampling: {type: always_on}
+            batch: {schedule_delay: 100ms}
+            metrics: {interval: 1h}
+            exporters:
+              - type: otlp
+                endpoint: ${INTAKE}
+              - type: debug
+                path: \(debugFile.path)
+            prometheus:
+              endpoint: 127.0.0.1:\(prometheusPort)
+              prefix: orders
+            """
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("telemetry-\(UUID().uuidString).yaml")
+        try yaml.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+
+        let telemetry = try TelemetryPipeline(configFile: file.path, environment: ["INTAKE": intake.endpoint])
+        let processed = try telemetry.collector.counter("orders_processed_total")
+        traceContext(telemetry.tracer, "process_order") { span in
+            span.setAttribute("order_id", 42)
+            processed.inc()
+        }
+        #expect(telemetry.flush(timeout: .seconds(10)))
+
+        let spans = try await intake.acceptedSpans()
+        #expect(spans.map { $0.string("name") } == ["process_order"])
+        let resource = DecodedSpan.attributes(try #require(spans.first).resource)
+        #expect(resource["service.name"]?["string_value"] as? String == "orders")
+        #expect(resource["team"]?["string_value"] as? String == "data")
+        #expect(try await intake.acceptedMetrics().contains { $0.name == "orders_processed_total" })
+
+        let lines = try String(contentsOf: debugFile, encoding: .utf8).split(separator: "\n")
+        let signals = lines.compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["signal"] as? String
+        }
+        #expect(signals.contains("traces") && signals.contains("metrics"))
+
+        let scrape = try await httpRequest("http://127.0.0.1:\(prometheusPort)/metrics")
+        #expect(scrape.text.contains("orders_orders_processed_total 1"))
+        #expect(scrape.text.contains("orders_telemetry_exporter_sent_items_total{exporter=\"otlp\",signal=\"traces\"} 1"))
+        #expect(telemetry.shutdown())
+    }
+
+    @Test("A bad file fails to build with a located error")
+    func badFile() {
+        do {
+            _ = try TelemetryPipeline(
+                configuration: TelemetryConfiguration.parse(yaml: "exporters:\n  - {type: kafka}\n", file: "bad.yaml"))
+            Issue.record("no error")
+        } catch {
+            #expect(error.description.hasPrefix("bad.yaml:2:"))
+        }
+    }
+}
