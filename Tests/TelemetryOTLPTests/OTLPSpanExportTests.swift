@@ -26,7 +26,7 @@ struct OTLPSpanExportTests {
         let linked = SpanContext(
             traceID: TraceID(high: 0x0102_0304_0506_0708, low: 0x090A_0B0C_0D0E_0F10), spanID: SpanID(0x1112_1314_1516_1718),
             traceFlags: 1, traceState: "vendor=value", isRemote: true)
-        let parent = await traceContext(tracer, "process_batch", kind: .server) { parent in
+        let parent = traceContext(tracer, "process_batch", kind: .server) { parent in
             parent.setAttribute("batch_size", 1000)
             parent.setAttribute("name", "orders")
             parent.setAttribute("ratio", 0.25)

@@ -23,6 +23,7 @@ package final class ExportQueue<Item: Sendable>: Sendable {
     private let log: RateLimitedLogger
     private let export: @Sendable ([Item]) throws -> Void
     private let weight: @Sendable (Item) -> Int
+    private let size: @Sendable (Item) -> Int
     private let state: ConditionLock<State>
     private let worker: LockedValue<WorkerThread?> = LockedValue(nil)
 
@@ -30,16 +31,20 @@ package final class ExportQueue<Item: Sendable>: Sendable {
     ///
     /// - Parameters:
     ///   - weight: how many telemetry items (spans, data points) one queued item stands for, for counting.
+    ///   - size: how much of the queue's capacity and of a batch one item takes (1 by default, so
+    ///     `maxQueueSize` and `maxExportBatchSize` count items; the gateway counts bytes).
     ///   - export: sends one batch; throws when it finally failed.
     package init(
         configuration: BatchConfiguration, metrics: ExporterSelfMetrics, logger: Logger,
-        weight: @escaping @Sendable (Item) -> Int = { _ in 1 }, export: @escaping @Sendable ([Item]) throws -> Void
+        weight: @escaping @Sendable (Item) -> Int = { _ in 1 }, size: @escaping @Sendable (Item) -> Int = { _ in 1 },
+        export: @escaping @Sendable ([Item]) throws -> Void
     ) {
         self.configuration = configuration
         self.metrics = metrics
         self.log = RateLimitedLogger(logger: logger)
         self.export = export
         self.weight = weight
+        self.size = size
         state = ConditionLock(State(queue: BoundedQueue(capacity: configuration.maxQueueSize)))
         metrics.queueCapacity.set(Double(configuration.maxQueueSize))
         let thread = WorkerThread { [self] in run() }
@@ -50,11 +55,14 @@ package final class ExportQueue<Item: Sendable>: Sendable {
     @discardableResult
     package func enqueue(_ item: Item) -> Bool {
         let batchSize = configuration.maxExportBatchSize
-        let (accepted, stopping, wake, size) = state.withLock { state -> (Bool, Bool, Bool, Int) in
-            guard !state.stopping else { return (false, true, false, state.queue.count) }
-            let accepted = state.queue.append(item)
+        let itemSize = size(item)
+        let (accepted, stopping, wake, waiting) = state.withLock { state -> (Bool, Bool, Bool, Int) in
+            guard !state.stopping else { return (false, true, false, state.queue.totalSize) }
+            let before = state.queue.totalSize
+            let accepted = state.queue.append(item, size: itemSize)
             if accepted { state.accepted += 1 }
-            return (accepted, false, accepted && state.queue.count == batchSize, state.queue.count)
+            let crossed = before < batchSize && state.queue.totalSize >= batchSize
+            return (accepted, false, accepted && crossed, state.queue.totalSize)
         }
         let count = weight(item)
         guard accepted else {
@@ -67,7 +75,7 @@ package final class ExportQueue<Item: Sendable>: Sendable {
             return false
         }
         metrics.enqueued.inc(by: Double(count))
-        metrics.queueSize.set(Double(size))
+        metrics.queueSize.set(Double(waiting))
         if wake { state.withLockAndBroadcast { _ in } }
         return true
     }
@@ -95,7 +103,7 @@ package final class ExportQueue<Item: Sendable>: Sendable {
         let flushed = forceFlush(timeout: timeout)
         let leftover = state.withLockAndBroadcast { state -> [Item] in
             state.stopping = true
-            return state.queue.take(state.queue.count)
+            return state.queue.removeAll()
         }
         let dropped = leftover.reduce(0) { $0 + weight($1) }
         if dropped > 0 { metrics.drop(dropped, reason: "shutdown") }
@@ -112,11 +120,11 @@ package final class ExportQueue<Item: Sendable>: Sendable {
         while true {
             let (batch, stop) = state.wait(
                 until: { state in
-                    state.queue.count >= batchSize || state.stopping
+                    state.queue.totalSize >= batchSize || state.stopping
                         || (state.pendingFlushes > 0 && !state.queue.isEmpty)
                 },
                 deadlineNanos: nextScheduled
-            ) { state, _ in (state.queue.take(batchSize), state.stopping) }
+            ) { state, _ in (state.queue.take(upToSize: batchSize), state.stopping) }
             if !batch.isEmpty {
                 exportBatch(batch)
                 state.withLockAndBroadcast { $0.processed += batch.count }
@@ -133,7 +141,7 @@ package final class ExportQueue<Item: Sendable>: Sendable {
 
     private func exportBatch(_ batch: [Item]) {
         let count = batch.reduce(0) { $0 + weight($1) }
-        metrics.queueSize.set(Double(state.withLock { $0.queue.count }))
+        metrics.queueSize.set(Double(state.withLock { $0.queue.totalSize }))
         do {
             try export(batch)
             metrics.sent.inc(by: Double(count))

@@ -6,6 +6,8 @@
 /// `telemetry_exporter_dropped_items_total{reason}` (`queue_full`, `export_failed`, `shutdown`),
 /// `telemetry_exporter_failed_exports_total`, `telemetry_exporter_retries_total`,
 /// `telemetry_exporter_rejected_items_total` (refused by the backend in a partial success).
+/// Queue size and capacity are in queued items (batches or snapshots for fanouts), in bytes for the
+/// gateway's forwarding queues.
 public struct ExporterSelfMetrics: Sendable {
     /// The collector pipeline components record into unless given another; expose it to scrape them.
     public static let defaultCollector = MetricsCollector()

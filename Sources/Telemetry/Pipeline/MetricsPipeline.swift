@@ -1,6 +1,6 @@
 import Logging
 
-/// Collects a `MetricsCollector` every interval and hands the snapshot to several exporters at once.
+/// Collects a `MetricsCollector` (or any `MetricsSource`) every interval and hands the snapshot to several exporters at once.
 ///
 /// Each exporter has its own bounded queue and worker thread, so a slow or dead backend never delays
 /// another: when its queue is full, its new snapshots are dropped and counted
@@ -9,7 +9,7 @@ import Logging
 public final class MetricsPipeline: Sendable {
     /// How often the collector is read.
     public let interval: Duration
-    private let collector: MetricsCollector
+    private let collector: any MetricsSource
     private let queues: [ExportQueue<MetricsSnapshot>]
     private let exporters: [any MetricsExporter]
     private let ticker: ConditionLock<TickerState>
@@ -27,7 +27,7 @@ public final class MetricsPipeline: Sendable {
     ///   - interval: the collection interval (default: `OTEL_METRIC_EXPORT_INTERVAL` in milliseconds, else 60 s).
     ///   - queueSize: snapshots each exporter may have waiting; older ones are never replaced, new ones dropped.
     public convenience init(
-        collector: MetricsCollector, exporters: [(name: String, exporter: any MetricsExporter)],
+        collector: any MetricsSource, exporters: [(name: String, exporter: any MetricsExporter)],
         interval: Duration? = nil, queueSize: Int = 4,
         selfMetrics: MetricsCollector = ExporterSelfMetrics.defaultCollector,
         logger: Logger = Logger(label: "swift-telemetry.metrics-pipeline")
@@ -38,7 +38,7 @@ public final class MetricsPipeline: Sendable {
     }
 
     package init(
-        collector: MetricsCollector, exporters: [(name: String, exporter: any MetricsExporter)], interval: Duration?,
+        collector: any MetricsSource, exporters: [(name: String, exporter: any MetricsExporter)], interval: Duration?,
         queueSize: Int, selfMetrics: MetricsCollector, logger: Logger, environment: TelemetryEnvironment
     ) {
         self.collector = collector

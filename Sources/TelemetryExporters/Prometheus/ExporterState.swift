@@ -4,12 +4,12 @@ import Telemetry
 final class ExporterState: Sendable {
     private struct Sources: Sendable {
         var exported: MetricsSnapshot?
-        var collectors: [MetricsCollector] = []
+        var collectors: [any MetricsSource] = []
     }
 
     private let sources = LockedValue(Sources())
 
-    func register(_ collector: MetricsCollector) {
+    func register(_ collector: any MetricsSource) {
         sources.withLock { sources in
             if !sources.collectors.contains(where: { $0 === collector }) {
                 sources.collectors.append(collector)

@@ -51,8 +51,8 @@ public final class PrometheusExporter: MetricsExporter {
     /// The port the `/metrics` endpoint listens on, or `nil` without an endpoint.
     public var boundPort: Int? { server?.port }
 
-    /// Adds a collector that is collected fresh on every call or scrape.
-    public func register(_ collector: MetricsCollector) {
+    /// Adds a collector (or other source) that is collected fresh on every call or scrape.
+    public func register(_ collector: any MetricsSource) {
         state.register(collector)
     }
 
