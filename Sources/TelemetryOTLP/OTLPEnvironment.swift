@@ -4,14 +4,6 @@ import Telemetry
 /// Reads the OpenTelemetry SDK environment variables. An invalid value is logged (naming the variable)
 /// and ignored, so the built-in default applies; nothing here ever traps.
 struct OTLPEnvironment: Sendable {
-    /// The telemetry signals with their own `OTEL_EXPORTER_OTLP_<SIGNAL>_*` variables.
-    enum Signal: String, Sendable {
-        case traces = "TRACES"
-        case metrics = "METRICS"
-
-        var path: String { self == .traces ? "v1/traces" : "v1/metrics" }
-    }
-
     let base: TelemetryEnvironment
 
     init(variables: [String: String], logger: Logger) {
@@ -71,8 +63,8 @@ struct OTLPEnvironment: Sendable {
 
     /// The full URL for `signal`: `OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT` as is, else
     /// `OTEL_EXPORTER_OTLP_ENDPOINT` plus `/v1/traces` or `/v1/metrics`.
-    func endpoint(_ signal: Signal) -> String? {
-        let specific = "OTEL_EXPORTER_OTLP_\(signal.rawValue)_ENDPOINT"
+    func endpoint(_ signal: OTLPSignal) -> String? {
+        let specific = "OTEL_EXPORTER_OTLP_\(signal.environmentName)_ENDPOINT"
         if let url = value(specific) {
             if Self.isHTTPURL(url) { return url }
             invalid(specific, url, expected: "an http:// or https:// URL")
@@ -85,9 +77,9 @@ struct OTLPEnvironment: Sendable {
     }
 
     /// Headers from `OTEL_EXPORTER_OTLP_HEADERS`, overridden by `OTEL_EXPORTER_OTLP_<SIGNAL>_HEADERS`.
-    func headers(_ signal: Signal) -> [String: String] {
+    func headers(_ signal: OTLPSignal) -> [String: String] {
         var headers: [String: String] = [:]
-        for name in ["OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_\(signal.rawValue)_HEADERS"] {
+        for name in ["OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_\(signal.environmentName)_HEADERS"] {
             guard let text = value(name) else { continue }
             for pair in text.split(separator: ",") {
                 let parts = pair.split(separator: "=", maxSplits: 1)
@@ -105,8 +97,8 @@ struct OTLPEnvironment: Sendable {
     }
 
     /// `OTEL_EXPORTER_OTLP_[<SIGNAL>_]COMPRESSION`: `gzip` or `none`.
-    func compression(_ signal: Signal) -> OTLPExporter.Compression? {
-        for name in ["OTEL_EXPORTER_OTLP_\(signal.rawValue)_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION"] {
+    func compression(_ signal: OTLPSignal) -> OTLPExporter.Compression? {
+        for name in ["OTEL_EXPORTER_OTLP_\(signal.environmentName)_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION"] {
             guard let text = value(name) else { continue }
             switch text.lowercased() {
             case "gzip": return .gzip
@@ -118,8 +110,8 @@ struct OTLPEnvironment: Sendable {
     }
 
     /// `OTEL_EXPORTER_OTLP_[<SIGNAL>_]TIMEOUT` in milliseconds.
-    func timeout(_ signal: Signal) -> Duration? {
-        for name in ["OTEL_EXPORTER_OTLP_\(signal.rawValue)_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT"] {
+    func timeout(_ signal: OTLPSignal) -> Duration? {
+        for name in ["OTEL_EXPORTER_OTLP_\(signal.environmentName)_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT"] {
             if let milliseconds = positiveInteger(name) { return .milliseconds(milliseconds) }
         }
         return nil
@@ -185,7 +177,7 @@ struct OTLPEnvironment: Sendable {
 /// Building OTLP/HTTP URLs.
 enum OTLPEndpoint {
     /// `base` with the signal's path appended (a trailing `/v1/traces` or `/v1/metrics` on `base` is dropped).
-    static func signalURL(base: String, signal: OTLPEnvironment.Signal) -> String {
+    static func signalURL(base: String, signal: OTLPSignal) -> String {
         var trimmed = Substring(base)
         for suffix in ["/v1/traces", "/v1/metrics", "/v1/logs"] where trimmed.hasSuffix(suffix) {
             trimmed = trimmed.dropLast(suffix.count)

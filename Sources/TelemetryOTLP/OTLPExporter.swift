@@ -39,6 +39,8 @@ public final class OTLPExporter: SpanExporter, MetricsExporter {
     public let traces: Target
     /// Where and how metrics are sent.
     public let metrics: Target
+    /// Where and how log records are sent (the gateway forwards them as received).
+    public let logs: Target
     /// The resource metrics are reported under (spans carry their tracer's resource).
     public let resource: Resource
     /// How sums and histograms are reported.
@@ -47,6 +49,7 @@ public final class OTLPExporter: SpanExporter, MetricsExporter {
     private let cancellation = CancellationSignal()
     private let traceMetrics: ExporterSelfMetrics
     private let metricMetrics: ExporterSelfMetrics
+    private let logMetrics: ExporterSelfMetrics
     private let deltas = DeltaConverter()
     private let log: RateLimitedLogger
 
@@ -81,7 +84,7 @@ public final class OTLPExporter: SpanExporter, MetricsExporter {
         retry: RetryPolicy, temporality: AggregationTemporality, resource: Resource?, name: String,
         selfMetrics: MetricsCollector, logger: Logger, environment: OTLPEnvironment
     ) {
-        func target(_ signal: OTLPEnvironment.Signal) -> Target {
+        func target(_ signal: OTLPSignal) -> Target {
             let url = endpoint.map { OTLPEndpoint.signalURL(base: $0, signal: signal) }
                 ?? environment.endpoint(signal) ?? OTLPEndpoint.signalURL(base: "http://localhost:4318", signal: signal)
             let headerList = (headers ?? environment.headers(signal)).sorted { $0.key < $1.key }
@@ -92,11 +95,13 @@ public final class OTLPExporter: SpanExporter, MetricsExporter {
         }
         traces = target(.traces)
         metrics = target(.metrics)
+        logs = target(.logs)
         self.temporality = temporality
         self.resource = resource ?? OpenTelemetryResources.fromEnvironment(environment, serviceName: nil)
         log = RateLimitedLogger(logger: logger)
         traceMetrics = ExporterSelfMetrics(exporter: name, signal: "traces", collector: selfMetrics)
         metricMetrics = ExporterSelfMetrics(exporter: name, signal: "metrics", collector: selfMetrics)
+        logMetrics = ExporterSelfMetrics(exporter: name, signal: "logs", collector: selfMetrics)
         do {
             sender = RetryingSender(client: try HTTPClient(), policy: retry, cancellation: cancellation)
         } catch {
@@ -121,6 +126,26 @@ public final class OTLPExporter: SpanExporter, MetricsExporter {
         let body = OTLPMetricsEncoder(resource: resource).encode(converted, temporality: temporality)
         let response = try post(body, to: metrics, counting: metricMetrics)
         report(OTLPResponse.metricRejections(response), signal: "data points", counting: metricMetrics)
+    }
+
+    /// Sends already encoded OTLP requests of one signal as a single request.
+    ///
+    /// Serialised `Export…ServiceRequest` messages concatenate into one valid request (protobuf merges
+    /// repeated fields), which is how the gateway batches what it received.
+    public func exportEncoded(_ signal: OTLPSignal, requests: [[UInt8]]) throws {
+        let body = requests.count == 1 ? requests[0] : Array(requests.joined())
+        guard !body.isEmpty else { return }
+        switch signal {
+        case .traces:
+            report(OTLPResponse.traceRejections(try post(body, to: traces, counting: traceMetrics)), signal: "spans",
+                   counting: traceMetrics)
+        case .metrics:
+            report(OTLPResponse.metricRejections(try post(body, to: metrics, counting: metricMetrics)),
+                   signal: "data points", counting: metricMetrics)
+        case .logs:
+            report(OTLPResponse.logRejections(try post(body, to: logs, counting: logMetrics)), signal: "log records",
+                   counting: logMetrics)
+        }
     }
 
     /// Stops any wait between retries; later exports are attempted once.

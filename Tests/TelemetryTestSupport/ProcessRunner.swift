@@ -84,3 +84,11 @@ public func stopProcess(_ process: Process, grace: TimeInterval = 5) {
         while process.isRunning { usleep(20_000) }
     }
 }
+
+/// Runs `executable` feeding raw `input` bytes on standard input (at most `timeout` seconds).
+public func runProcess(_ executable: String, _ arguments: [String], bytes input: [UInt8], timeout: TimeInterval = 60) throws -> ProcessOutput {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("stdin-\(UUID().uuidString)")
+    try Data(input).write(to: file)
+    defer { try? FileManager.default.removeItem(at: file) }
+    return try runProcess("/bin/sh", ["-c", "exec \"$0\" \"$@\" < \"\(file.path)\"", executable] + arguments, timeout: timeout)
+}

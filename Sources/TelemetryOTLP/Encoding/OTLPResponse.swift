@@ -35,6 +35,18 @@ enum OTLPResponse {
         }
     }
 
+    static func logRejections(_ response: HTTPResponse) -> Rejection? {
+        guard isProtobuf(response), !response.body.isEmpty else { return nil }
+        return response.body.withUnsafeBufferPointer { bytes -> Rejection? in
+            guard let decoded = opentelemetry__proto__collector__logs__v1__export_logs_service_response__unpack(
+                nil, bytes.count, bytes.baseAddress)
+            else { return nil }
+            defer { opentelemetry__proto__collector__logs__v1__export_logs_service_response__free_unpacked(decoded, nil) }
+            guard let partial = decoded.pointee.partial_success?.pointee else { return nil }
+            return rejection(count: partial.rejected_log_records, message: partial.error_message)
+        }
+    }
+
     /// A short, printable explanation from an error response body.
     static func errorDetail(_ response: HTTPResponse) -> String {
         let text = String(decoding: response.body.prefix(300), as: UTF8.self)
