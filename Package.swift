@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "TelemetryOTLP", targets: ["TelemetryOTLP"]),
         .library(name: "TelemetryExporters", targets: ["TelemetryExporters"]),
         .library(name: "TelemetryConfig", targets: ["TelemetryConfig"]),
+        .executable(name: "telemetry-gateway", targets: ["TelemetryGateway"]),
         .executable(name: "telemetry-demo", targets: ["TelemetryDemo"]),
     ],
     dependencies: [
@@ -17,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         // MARK: C libraries (Debian packages) and generated protobuf-c code
@@ -78,6 +80,18 @@ let package = Package(
         ),
 
         // MARK: Executables
+        .executableTarget(
+            name: "TelemetryGateway",
+            dependencies: [
+                "Telemetry", "TelemetryHTTP", "TelemetryOTLP", "TelemetryExporters", "TelemetryConfig", "COTLP",
+                "CProtobufC",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "TelemetryDemo",
             dependencies: ["Telemetry", "TelemetryExporters"]

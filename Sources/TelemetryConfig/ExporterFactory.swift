@@ -4,13 +4,15 @@ import TelemetryExporters
 import TelemetryOTLP
 
 /// The exporters a configuration lists, built once and shared by the trace and metric pipelines.
-struct BuiltExporters {
-    var spans: [(name: String, exporter: any SpanExporter)] = []
-    var metrics: [(name: String, exporter: any MetricsExporter)] = []
-    var otlp: [(name: String, exporter: OTLPExporter)] = []
-    var debug: [(name: String, exporter: DebugExporter)] = []
+package struct BuiltExporters {
+    package var spans: [(name: String, exporter: any SpanExporter)] = []
+    package var metrics: [(name: String, exporter: any MetricsExporter)] = []
+    package var otlp: [(configuration: ExporterConfiguration, exporter: OTLPExporter)] = []
+    package var debug: [(name: String, exporter: DebugExporter)] = []
 
-    init(_ configurations: [ExporterConfiguration], resource: Resource, selfMetrics: MetricsCollector, logger: Logger)
+    package init(
+        _ configurations: [ExporterConfiguration], resource: Resource, selfMetrics: MetricsCollector, logger: Logger
+    )
         throws(ConfigError)
     {
         for configuration in configurations {
@@ -20,7 +22,7 @@ struct BuiltExporters {
                 let exporter = OTLPExporter(
                     endpoint: endpoint, headers: headers, compression: compression, timeout: timeout, retry: retry,
                     temporality: temporality, resource: resource, name: name, selfMetrics: selfMetrics, logger: logger)
-                otlp.append((name, exporter))
+                otlp.append((configuration, exporter))
                 add(configuration, spanExporter: exporter, metricsExporter: exporter)
             case .statsd(let host, let port, let prefix, let tags, let maxDatagramBytes):
                 add(configuration, spanExporter: nil, metricsExporter: StatsDExporter(

@@ -2,18 +2,20 @@ import CProtobufC
 
 /// A bump allocator for building protobuf-c messages: every struct, string and array of one request is
 /// carved out of a few large chunks, and all of it is freed at once when the arena goes away.
-final class ProtobufArena {
+package final class ProtobufArena {
     private static let chunkSize = 64 * 1024
     private var chunks: [UnsafeMutableRawPointer] = []
     private var cursor: UnsafeMutableRawPointer?
     private var remaining = 0
+
+    package init() {}
 
     deinit {
         for chunk in chunks { chunk.deallocate() }
     }
 
     /// Uninitialised, suitably aligned memory for `count` values of `T`.
-    func allocate<T>(_: T.Type, count: Int = 1) -> UnsafeMutablePointer<T> {
+    package func allocate<T>(_: T.Type, count: Int = 1) -> UnsafeMutablePointer<T> {
         let alignment = max(MemoryLayout<T>.alignment, 8)
         let size = max(1, MemoryLayout<T>.stride * count)
         if let cursor {
@@ -34,14 +36,14 @@ final class ProtobufArena {
     }
 
     /// A message of type `T`, set to its defaults by protobuf-c's generated `init` function.
-    func message<T>(_ initialize: (UnsafeMutablePointer<T>) -> Void) -> UnsafeMutablePointer<T> {
+    package func message<T>(_ initialize: (UnsafeMutablePointer<T>) -> Void) -> UnsafeMutablePointer<T> {
         let pointer = allocate(T.self)
         initialize(pointer)
         return pointer
     }
 
     /// A NUL-terminated copy of `text`.
-    func string(_ text: String) -> UnsafeMutablePointer<CChar> {
+    package func string(_ text: String) -> UnsafeMutablePointer<CChar> {
         var text = text
         return text.withUTF8 { utf8 in
             let pointer = allocate(CChar.self, count: utf8.count + 1)
@@ -54,7 +56,7 @@ final class ProtobufArena {
     }
 
     /// A copy of `bytes` as protobuf-c binary data.
-    func bytes(_ bytes: [UInt8]) -> ProtobufCBinaryData {
+    package func bytes(_ bytes: [UInt8]) -> ProtobufCBinaryData {
         guard !bytes.isEmpty else { return ProtobufCBinaryData(len: 0, data: nil) }
         let pointer = allocate(UInt8.self, count: bytes.count)
         pointer.initialize(from: bytes, count: bytes.count)
@@ -62,7 +64,7 @@ final class ProtobufArena {
     }
 
     /// A C array holding `values`.
-    func array<T>(_ values: [T]) -> UnsafeMutablePointer<T>? {
+    package func array<T>(_ values: [T]) -> UnsafeMutablePointer<T>? {
         guard !values.isEmpty else { return nil }
         let pointer = allocate(T.self, count: values.count)
         pointer.initialize(from: values, count: values.count)
@@ -70,13 +72,13 @@ final class ProtobufArena {
     }
 
     /// A C array of message pointers, as repeated message fields are stored.
-    func pointers<T>(_ messages: [UnsafeMutablePointer<T>]) -> UnsafeMutablePointer<UnsafeMutablePointer<T>?>? {
+    package func pointers<T>(_ messages: [UnsafeMutablePointer<T>]) -> UnsafeMutablePointer<UnsafeMutablePointer<T>?>? {
         array(messages.map { Optional($0) })
     }
 }
 
 /// Serialises any protobuf-c message.
-func packMessage<T>(_ message: UnsafeMutablePointer<T>) -> [UInt8] {
+package func packMessage<T>(_ message: UnsafeMutablePointer<T>) -> [UInt8] {
     message.withMemoryRebound(to: ProtobufCMessage.self, capacity: 1) { base in
         let size = protobuf_c_message_get_packed_size(base)
         return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
