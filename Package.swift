@@ -124,6 +124,10 @@ let package = Package(
             dependencies: ["Telemetry", "TelemetryConfig", "TelemetryOTLP", "TelemetryTestSupport"]
         ),
         .testTarget(
+            name: "TelemetryGatewayTests",
+            dependencies: ["Telemetry", "TelemetryOTLP", "TelemetryHTTP", "TelemetryTestSupport"]
+        ),
+        .testTarget(
             name: "TelemetryExportersTests",
             dependencies: ["Telemetry", "TelemetryExporters", "TelemetryOTLP", "TelemetryHTTP", "TelemetryTestSupport"]
         ),

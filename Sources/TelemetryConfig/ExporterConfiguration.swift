@@ -27,6 +27,8 @@ public struct ExporterConfiguration: Sendable {
     public var name: String
     /// Batches or snapshots that may wait for this exporter.
     public var queueSize: Int
+    /// Bytes of received requests the gateway may hold for this exporter (64 MiB by default).
+    public var queueBytes: Int
     /// The type-specific settings.
     public var settings: Settings
 
@@ -55,7 +57,7 @@ public struct ExporterConfiguration: Sendable {
 /// Reads one entry of the `exporters` list.
 enum ExporterParser {
     static func parse(_ node: ConfigNode, index: Int) throws(ConfigError) -> ExporterConfiguration {
-        let common = ["type", "name", "queue_size"]
+        let common = ["type", "name", "queue_size", "queue_bytes"]
         let specific: [String: [String]] = [
             "otlp": ["endpoint", "headers", "compression", "timeout", "temporality", "retry", "signals"],
             "statsd": ["host", "port", "prefix", "dogstatsd_tags", "max_datagram_bytes"],
@@ -68,6 +70,7 @@ enum ExporterParser {
         let fields = try node.mapping(allowed: common + (specific[type] ?? []))
         let name = try fields["name"]?.string() ?? type
         let queueSize = try fields["queue_size"]?.int(in: 1...100_000) ?? 16
+        let queueBytes = try fields["queue_bytes"]?.int(in: 1024...(1 << 34)) ?? 64 << 20
         let settings: ExporterConfiguration.Settings
         switch type {
         case "otlp":
@@ -89,7 +92,7 @@ enum ExporterParser {
         default:
             settings = .debug(path: try fields["path"]?.string())
         }
-        return ExporterConfiguration(name: name, queueSize: queueSize, settings: settings)
+        return ExporterConfiguration(name: name, queueSize: queueSize, queueBytes: queueBytes, settings: settings)
     }
 
     private static func otlp(_ fields: ConfigMapping) throws(ConfigError) -> ExporterConfiguration.Settings {

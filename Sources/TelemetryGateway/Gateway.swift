@@ -6,8 +6,6 @@ import TelemetryOTLP
 
 /// The running gateway: receiver, sampling, forwarding, folded metrics, Prometheus endpoint.
 final class Gateway: Sendable {
-    /// The forwarding queues hold at most this many bytes per destination.
-    static let queueBytes = 64 << 20
     /// One forwarded request holds at most this many bytes.
     static let batchBytes = 4 << 20
 
@@ -26,7 +24,7 @@ final class Gateway: Sendable {
             serviceName: configuration.serviceName, extra: configuration.resourceAttributes.mapValues { .string($0) })
         let exporters = try BuiltExporters(configuration.exporters, resource: resource, selfMetrics: selfMetrics, logger: logger)
         forwarder = Forwarder(
-            exporters: exporters, queueBytes: Self.queueBytes, batchBytes: Self.batchBytes,
+            exporters: exporters, configurations: configuration.exporters, batchBytes: Self.batchBytes,
             scheduleDelay: configuration.batch.scheduleDelay, selfMetrics: selfMetrics, logger: logger)
         let store = ReceivedMetricsStore()
         // OTLP upstreams and debug exporters get what was received as is; the others get folded series.

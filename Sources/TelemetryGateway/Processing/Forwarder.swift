@@ -22,14 +22,15 @@ final class Forwarder: Sendable {
     let destinations: [OTLPSignal: [String]]
 
     init(
-        exporters: BuiltExporters, queueBytes: Int, batchBytes: Int, scheduleDelay: Duration,
+        exporters: BuiltExporters, configurations: [ExporterConfiguration], batchBytes: Int, scheduleDelay: Duration,
         selfMetrics: MetricsCollector, logger: Logger
     ) {
         var queues: [OTLPSignal: [ExportQueue<EncodedRequest>]] = [:]
         var destinations: [OTLPSignal: [String]] = [:]
-        let configuration = BatchConfiguration(
-            maxQueueSize: queueBytes, maxExportBatchSize: batchBytes, scheduleDelay: scheduleDelay)
         func add(_ signal: OTLPSignal, _ name: String, _ send: @escaping @Sendable ([EncodedRequest]) throws -> Void) {
+            let queueBytes = configurations.first { $0.name == name }?.queueBytes ?? 64 << 20
+            let configuration = BatchConfiguration(
+                maxQueueSize: queueBytes, maxExportBatchSize: min(batchBytes, queueBytes), scheduleDelay: scheduleDelay)
             queues[signal, default: []].append(
                 ExportQueue(
                     configuration: configuration,
