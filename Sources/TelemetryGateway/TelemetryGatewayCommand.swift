@@ -88,6 +88,6 @@ struct PrintDefaultConfig: ParsableCommand {
         commandName: "print-default-config", abstract: "Print the embedded default configuration.")
 
     mutating func run() {
-        print(EmbeddedConfiguration.yaml, terminator: "")
+        print(EmbeddedConfiguration.yaml)
     }
 }
