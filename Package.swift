@@ -100,7 +100,7 @@ let package = Package(
         // MARK: Tests
         .target(
             name: "TelemetryTestSupport",
-            dependencies: ["Telemetry", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Telemetry", "TelemetryExporters", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TelemetryTestSupport"
         ),
         .testTarget(
@@ -126,6 +126,10 @@ let package = Package(
         .testTarget(
             name: "TelemetryGatewayTests",
             dependencies: ["Telemetry", "TelemetryOTLP", "TelemetryHTTP", "TelemetryTestSupport"]
+        ),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: ["Telemetry", "TelemetryExporters", "TelemetryTestSupport"]
         ),
         .testTarget(
             name: "TelemetryExportersTests",

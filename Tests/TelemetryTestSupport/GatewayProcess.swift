@@ -12,14 +12,7 @@ public final class GatewayProcess: @unchecked Sendable {
 
     /// The built `telemetry-gateway` binary, next to the test bundle.
     public static func binary() throws -> String {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("telemetry-gateway"),
-            TestPeers.packageRoot.appendingPathComponent(".build/debug/telemetry-gateway"),
-        ]
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw TestPeerError("telemetry-gateway is not built: run swift build first")
-        }
-        return found.path
+        try TestPeers.builtProduct("telemetry-gateway")
     }
 
     /// Starts the gateway with `yaml`, in which `RECEIVER_PORT` and `PROMETHEUS_PORT` are replaced by free ports.

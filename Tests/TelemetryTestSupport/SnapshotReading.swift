@@ -13,3 +13,16 @@ extension MetricsCollector {
         return nil
     }
 }
+
+import TelemetryExporters
+
+extension PrometheusExporter {
+    /// The sample names (`x_total`, `x_bucket`, …) this exporter renders for `collector`.
+    public func renderedSampleNames(_ collector: MetricsCollector) -> [String] {
+        register(collector)
+        return metricsText(format: .openMetrics).split(separator: "\n").compactMap { line in
+            if line.hasPrefix("#") { return nil }
+            return line.split(separator: " ").first.map { String($0.split(separator: "{")[0]) }
+        }
+    }
+}

@@ -36,6 +36,18 @@ public enum TestPeers {
         throw TestPeerError("\(name) is not installed: run scripts/test once to install the test peers")
     }
 
+    /// An executable product of this package, built next to the test bundle.
+    public static func builtProduct(_ name: String) throws -> String {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name),
+            packageRoot.appendingPathComponent(".build/debug/\(name)"),
+        ]
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw TestPeerError("\(name) is not built: run swift build first")
+        }
+        return found.path
+    }
+
     /// Runs a helper script with the venv's Python.
     public static func runPython(_ script: String, _ arguments: [String] = [], input: String = "") throws -> ProcessOutput {
         try runProcess(try python(), [Self.script(script)] + arguments, input: input)
