@@ -11,7 +11,7 @@ struct PipelineMetricsTests {
     func track() async throws {
         let collector = MetricsCollector()
         let metrics = try PipelineMetrics(collector: collector)
-        let value = try await metrics.track(pipeline: "etl") { run in
+        let value = await metrics.track(pipeline: "etl") { run in
             #expect(collector.currentValue("pipeline_active", ["pipeline": "etl"]) == 1)
             run.apiCall("warehouse")
             run.cost(usd: 0.25)
