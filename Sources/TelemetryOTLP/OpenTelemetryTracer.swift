@@ -73,9 +73,12 @@ public final class OpenTelemetryTracer: TelemetryTracer {
 
     /// Starts a span; sampled spans are queued for export when they end.
     public func startSpan(
-        _ name: String, kind: SpanKind, parent: SpanParent, attributes: [String: AttributeValue], links: [SpanLink]
-    ) -> Span {
-        starter.start(name, kind: kind, parent: parent, attributes: attributes, links: links) { [processor] span in
+        _ name: String, kind: SpanKind, parent: SpanParent, attributes: [String: AttributeValue], links: [SpanLink],
+        startTimeNanos: UInt64?
+    ) -> Telemetry.Span {
+        starter.start(
+            name, kind: kind, parent: parent, attributes: attributes, links: links, startTimeNanos: startTimeNanos
+        ) { [processor] span in
             guard span.context.isSampled, let processor, let data = span.data() else { return }
             processor.onEnd(data)
         }

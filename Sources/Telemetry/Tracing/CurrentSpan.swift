@@ -20,6 +20,11 @@ extension Span {
         ServiceContext.current?[CurrentSpanKey.self]
     }
 
+    /// The span `context` carries as its current span, if any.
+    public static func current(in context: ServiceContext) -> Span? {
+        context[CurrentSpanKey.self]
+    }
+
     /// `context` (or the current or top-level context) with this span as the current span.
     func serviceContext(basedOn context: ServiceContext? = ServiceContext.current) -> ServiceContext {
         var updated = context ?? .topLevel

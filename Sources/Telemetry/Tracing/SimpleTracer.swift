@@ -31,21 +31,24 @@ public final class SimpleTracer: TelemetryTracer {
 
     /// Starts a span; it is kept once it ends, if it records.
     public func startSpan(
-        _ name: String, kind: SpanKind, parent: SpanParent, attributes: [String: AttributeValue], links: [SpanLink]
-    ) -> Span {
-        starter.start(name, kind: kind, parent: parent, attributes: attributes, links: links) { [weak self] span in
+        _ name: String, kind: SpanKind, parent: SpanParent, attributes: [String: AttributeValue], links: [SpanLink],
+        startTimeNanos: UInt64?
+    ) -> Telemetry.Span {
+        starter.start(
+            name, kind: kind, parent: parent, attributes: attributes, links: links, startTimeNanos: startTimeNanos
+        ) { [weak self] span in
             guard span.isRecording else { return }
             self?.finished.withLock { $0.append(span) }
         }
     }
 
     /// Every finished span still kept, in the order they ended.
-    public func getSpans() -> [Span] {
+    public func getSpans() -> [Telemetry.Span] {
         finished.withLock { $0.all() }
     }
 
     /// The finished spans of one trace, in the order they ended.
-    public func getSpans(traceID: TraceID) -> [Span] {
+    public func getSpans(traceID: TraceID) -> [Telemetry.Span] {
         getSpans().filter { $0.traceID == traceID }
     }
 

@@ -27,11 +27,13 @@ public final class Span: Sendable {
 
     /// Creates a span; tracers call this, applications use `startSpan`.
     ///
-    /// - Parameter onEnd: called exactly once, when the span ends.
+    /// - Parameters:
+    ///   - startTimeNanos: when the span started (nanoseconds since the Unix epoch); now when `nil`.
+    ///   - onEnd: called exactly once, when the span ends.
     public init(
         name: String, context: SpanContext, parent: SpanContext?, kind: SpanKind = .internal,
         attributes: [String: AttributeValue] = [:], links: [SpanLink] = [], isRecording: Bool = true,
-        limits: SpanLimits = SpanLimits(), onEnd: (@Sendable (Span) -> Void)? = nil
+        limits: SpanLimits = SpanLimits(), startTimeNanos: UInt64? = nil, onEnd: (@Sendable (Span) -> Void)? = nil
     ) {
         self.context = context
         self.parent = parent
@@ -39,8 +41,11 @@ public final class Span: Sendable {
         self.limits = limits
         self.onEnd = onEnd
         initialName = name
-        startTimeNanos = WallClock.nowNanos()
-        startMonotonicNanos = WallClock.monotonicNanos()
+        let now = WallClock.nowNanos()
+        let monotonic = WallClock.monotonicNanos()
+        // A start given in the past keeps the monotonic anchor consistent with it, so duration stays right.
+        self.startTimeNanos = startTimeNanos ?? now
+        startMonotonicNanos = monotonic &- (now &- Swift.min(now, startTimeNanos ?? now))
         if isRecording {
             var initial = SpanState(name: name)
             for (key, value) in attributes { initial.setAttribute(key, value, limits: limits) }

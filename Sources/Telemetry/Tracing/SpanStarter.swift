@@ -11,7 +11,7 @@ package struct SpanStarter: Sendable {
 
     package func start(
         _ name: String, kind: SpanKind, parent: SpanParent, attributes: [String: AttributeValue], links: [SpanLink],
-        onEnd: @escaping @Sendable (Span) -> Void
+        startTimeNanos: UInt64? = nil, onEnd: @escaping @Sendable (Span) -> Void
     ) -> Span {
         let parentContext = parent.resolve()
         let traceID = parentContext?.traceID ?? ids.traceID()
@@ -26,7 +26,7 @@ package struct SpanStarter: Sendable {
             traceState: result.traceState)
         return Span(
             name: name, context: context, parent: parentContext, kind: kind, attributes: attributes, links: links,
-            isRecording: result.decision.isRecording, limits: limits, onEnd: onEnd)
+            isRecording: result.decision.isRecording, limits: limits, startTimeNanos: startTimeNanos, onEnd: onEnd)
     }
 }
 

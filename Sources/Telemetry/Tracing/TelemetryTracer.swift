@@ -33,8 +33,10 @@ public protocol TelemetryTracer: Sendable {
     ///   - parent: which span the new one is a child of.
     ///   - attributes: initial attributes (visible to samplers).
     ///   - links: links to other spans.
+    ///   - startTimeNanos: when the span started (nanoseconds since the Unix epoch); now when `nil`.
     func startSpan(
-        _ name: String, kind: SpanKind, parent: SpanParent, attributes: [String: AttributeValue], links: [SpanLink]
+        _ name: String, kind: SpanKind, parent: SpanParent, attributes: [String: AttributeValue], links: [SpanLink],
+        startTimeNanos: UInt64?
     ) -> Span
 
     /// Ends `span` and hands it to the tracer's processing; ending twice has no further effect.
@@ -47,7 +49,7 @@ extension TelemetryTracer {
         _ name: String, kind: SpanKind = .internal, parent: SpanParent = .current,
         attributes: [String: AttributeValue] = [:], links: [SpanLink] = []
     ) -> Span {
-        startSpan(name, kind: kind, parent: parent, attributes: attributes, links: links)
+        startSpan(name, kind: kind, parent: parent, attributes: attributes, links: links, startTimeNanos: nil)
     }
 
     /// Ends `span`.
