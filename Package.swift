@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "TelemetryOTLP", targets: ["TelemetryOTLP"]),
         .library(name: "TelemetryExporters", targets: ["TelemetryExporters"]),
         .library(name: "TelemetryConfig", targets: ["TelemetryConfig"]),
+        .library(name: "TelemetryIntegration", targets: ["TelemetryIntegration"]),
         .executable(name: "telemetry-gateway", targets: ["TelemetryGateway"]),
         .executable(name: "telemetry-demo", targets: ["TelemetryDemo"]),
     ],
@@ -19,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // MARK: C libraries (Debian packages) and generated protobuf-c code
@@ -81,6 +84,16 @@ let package = Package(
             ]
         ),
 
+        .target(
+            name: "TelemetryIntegration",
+            dependencies: [
+                "Telemetry", "TelemetryOTLP", "TelemetryConfig",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // MARK: Executables
         .executableTarget(
             name: "TelemetryGateway",
@@ -128,6 +141,15 @@ let package = Package(
         .testTarget(
             name: "TelemetryGatewayTests",
             dependencies: ["Telemetry", "TelemetryOTLP", "TelemetryHTTP", "TelemetryTestSupport"]
+        ),
+        .testTarget(
+            name: "TelemetryIntegrationTests",
+            dependencies: [
+                "Telemetry", "TelemetryIntegration", "TelemetryOTLP", "TelemetryExporters", "TelemetryTestSupport",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .testTarget(
             name: "DashboardTests",

@@ -96,6 +96,12 @@ public final class Counter: Sendable {
             Double(whole.load(ordering: .relaxed)) + fraction.load()
         }
 
+        /// Sets the total back to zero (swift-metrics `reset()`).
+        package func reset() {
+            whole.store(0, ordering: .relaxed)
+            fraction.store(0)
+        }
+
         static func isValidIncrement(_ amount: Double) -> Bool {
             amount >= 0 && amount.isFinite
         }

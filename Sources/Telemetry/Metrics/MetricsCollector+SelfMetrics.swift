@@ -19,4 +19,9 @@ extension MetricsCollector {
             return Gauge(name: name, help: help, labelNames: labels, cardinalityLimit: cardinalityLimit, issues: nil)
         }
     }
+
+    /// Counts (and logs once) a measurement refused before it reached an instrument.
+    package func reportRejected(metric: String, reason: String, detail: String) {
+        issues.rejected(metric: metric, reason: reason, detail: detail)
+    }
 }

@@ -30,6 +30,11 @@ package final class WorkerThread: @unchecked Sendable {
         }
     }
 
+    deinit {
+        // A thread nobody waits for releases its resources when it ends.
+        if let thread { pthread_detach(thread) }
+    }
+
     /// Whether the thread was created.
     package var isRunning: Bool { thread != nil }
 

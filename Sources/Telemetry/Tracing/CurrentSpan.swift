@@ -26,7 +26,7 @@ extension Span {
     }
 
     /// `context` (or the current or top-level context) with this span as the current span.
-    func serviceContext(basedOn context: ServiceContext? = ServiceContext.current) -> ServiceContext {
+    public func serviceContext(basedOn context: ServiceContext? = ServiceContext.current) -> ServiceContext {
         var updated = context ?? .topLevel
         updated[CurrentSpanKey.self] = self
         return updated
