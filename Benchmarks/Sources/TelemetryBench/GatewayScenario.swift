@@ -1,0 +1,97 @@
+import Foundation
+import Telemetry
+import TelemetryHTTP
+import TelemetryOTLP
+
+/// Scenario 6: telemetry-gateway receiving pre-encoded OTLP/HTTP requests over several connections,
+/// sampling at ratio 1.0 and forwarding to a discarding upstream.
+enum GatewayScenario {
+    static func run(gatewayBinary: String, receiver: DiscardServerProcess, seconds: Double = 10) throws -> ResultRow {
+        let port = Int.random(in: 40_001...50_000)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bench-gateway-\(port)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let config = folder.appendingPathComponent("gateway.yaml")
+        try """
+            receivers:
+              otlp:
+                endpoint: 127.0.0.1:\(port)
+            sampling: {type: trace_id_ratio, ratio: 1.0}
+            batch: {schedule_delay: 200ms}
+            exporters:
+              - type: otlp
+                endpoint: \(receiver.endpoint)
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let gateway = Process()
+        gateway.executableURL = URL(fileURLWithPath: gatewayBinary)
+        gateway.arguments = ["run", "--config", config.path, "--log-level", "warning"]
+        gateway.environment = Harness.environmentWithoutInterposer
+        try gateway.run()
+        defer { gateway.terminate() }
+        let url = "http://127.0.0.1:\(port)/v1/traces"
+        let probe = try HTTPClient()
+        for _ in 0..<100 {
+            if (try? probe.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/healthz")))?.status == 200 { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        try receiver.reset()
+        let request = try encodedRequest(spans: 512)
+        let cpuBefore = cpuSeconds(pid: gateway.processIdentifier)
+        let deadline = Date().addingTimeInterval(seconds)
+        let accepted = LoadCounter()
+        let group = DispatchGroup()
+        for _ in 0..<4 {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                guard let client = try? HTTPClient() else { return }
+                while Date() < deadline {
+                    let response = try? client.send(HTTPRequest(
+                        url: url, headers: [(name: "Content-Type", value: "application/x-protobuf")], body: request))
+                    if response?.status == 200 { accepted.add(512) }
+                }
+            }.start()
+        }
+        group.wait()
+        Thread.sleep(forTimeInterval: 2)
+        let gatewayCPU = cpuSeconds(pid: gateway.processIdentifier) - cpuBefore
+        let delivered = try receiver.spanCount()
+        let rss = Harness.peakResidentBytes(pid: gateway.processIdentifier)
+        let perCore = Double(delivered) / max(gatewayCPU, 0.001)
+        return ResultRow(
+            scenario: "6 gateway OTLP/HTTP in → sample 1.0 → OTLP/HTTP out (spans per gateway CPU-second)",
+            ours: Measurement(value: perCore, unit: "spans/s", allocationsPerOperation: nil),
+            peers: [("OTel Collector (published)", Measurement(value: 12_000, unit: "spans/s", allocationsPerOperation: nil))],
+            goal: "≥ 100,000 spans/s per core, RSS < 100 MiB", higherIsBetter: true,
+            note: String(
+                format: "accepted %d, delivered %d spans in %.0f s; gateway RSS peak %.0f MiB; the Collector figure is its published one, not measured here",
+                accepted.value, delivered, seconds, rss / 1_048_576))
+    }
+
+    private static func encodedRequest(spans: Int) throws -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        let data = (0..<spans).map { index in
+            SpanData(
+                name: "request-\(index % 10)", context: SpanContext(traceID: .random(using: &generator), spanID: .random(using: &generator)),
+                parent: nil, kind: .server, startTimeNanos: 1_000, endTimeNanos: 2_000,
+                attributes: ["http.method": "GET", "http.status_code": 200, "user.id": .int(index)])
+        }
+        return OTLPTraceEncoder(resource: Resource(serviceName: "load")).encode(data)
+    }
+
+    private static func cpuSeconds(pid: Int32) -> Double {
+        let text = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        guard let close = text.lastIndex(of: ")") else { return 0 }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+}
+
+/// A thread-safe running total.
+final class LoadCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var total = 0
+
+    func add(_ count: Int) { lock.withLock { total += count } }
+    var value: Int { lock.withLock { total } }
+}

@@ -1,0 +1,113 @@
+import CoreMetrics
+import Foundation
+import OTel
+import Prometheus
+import Telemetry
+import TelemetryExporters
+
+/// Scenarios 1, 1b, 2 and 5: recording and rendering metrics, ours against swift-prometheus and swift-otel.
+enum MetricsScenarios {
+    static let iterations = 2_000_000
+    static let labelValues = ["pipeline_name": "data_processor", "status": "success"]
+
+    /// swift-otel's swift-metrics backend (nothing is exported: its service is never run).
+    static let otelFactory: any MetricsFactory = {
+        var configuration = OTel.Configuration.default
+        configuration.metrics.exporter = .none
+        configuration.traces.enabled = false
+        configuration.logs.enabled = false
+        do {
+            return try OTel.makeMetricsBackend(configuration: configuration).factory
+        } catch {
+            fatalError("swift-otel metrics backend: \(error)")  // benchmark setup, not user input
+        }
+    }()
+
+    static func counterWithLabels() throws -> ResultRow {
+        let ours = try MetricsCollector().counter("executions_total", labels: ["pipeline_name", "status"])
+        let oursResult = Harness.nanosecondsPerOperation(iterations: iterations) {
+            ours.inc(["pipeline_name": "data_processor", "status": "success"])
+        }
+        let registry = PrometheusCollectorRegistry()
+        let prometheus = Harness.nanosecondsPerOperation(iterations: iterations / 4) {
+            registry.makeCounter(name: "executions_total", labels: [("pipeline_name", "data_processor"), ("status", "success")])
+                .increment()
+        }
+        let otel = Harness.nanosecondsPerOperation(iterations: iterations / 10) {
+            CoreMetrics.Counter(
+                label: "executions_total", dimensions: [("pipeline_name", "data_processor"), ("status", "success")],
+                factory: otelFactory
+            ).increment()
+        }
+        return ResultRow(
+            scenario: "1 counter inc, 2 labels per call", ours: oursResult,
+            peers: [("swift-prometheus", prometheus), ("swift-otel", otel)], goal: "≤ 50 ns, 0 allocs", higherIsBetter: false)
+    }
+
+    static func boundCounter() throws -> [ResultRow] {
+        let series = try MetricsCollector().counter("bound_total", labels: ["a"]).labels(["a": "x"])
+        let ours = Harness.nanosecondsPerOperation(iterations: iterations * 5) { series.inc() }
+        let prometheusCounter = PrometheusCollectorRegistry().makeCounter(name: "bound_total", labels: [("a", "x")])
+        let prometheus = Harness.nanosecondsPerOperation(iterations: iterations * 5) { prometheusCounter.increment() }
+        let otelCounter = CoreMetrics.Counter(label: "bound_total", dimensions: [("a", "x")], factory: otelFactory)
+        let otel = Harness.nanosecondsPerOperation(iterations: iterations * 5) { otelCounter.increment() }
+        let single = ResultRow(
+            scenario: "1b counter inc on a bound handle", ours: ours,
+            peers: [("swift-prometheus", prometheus), ("swift-otel", otel)], goal: "≤ 3 ns", higherIsBetter: false)
+        let concurrent = ResultRow(
+            scenario: "1b same, 2 threads on one counter", ours: Harness.concurrentNanosecondsPerOperation(threads: 2, iterations: iterations * 2) { series.inc() },
+            peers: [
+                ("swift-prometheus", Harness.concurrentNanosecondsPerOperation(threads: 2, iterations: iterations * 2) { prometheusCounter.increment() }),
+                ("swift-otel", Harness.concurrentNanosecondsPerOperation(threads: 2, iterations: iterations * 2) { otelCounter.increment() }),
+            ], goal: "faster than both", higherIsBetter: false)
+        return [single, concurrent]
+    }
+
+    static func histogram() throws -> ResultRow {
+        let buckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
+        let series = try MetricsCollector().histogram("latency_seconds", labels: ["a"], buckets: buckets).labels(["a": "x"])
+        var value = 0.0
+        let ours = Harness.nanosecondsPerOperation(iterations: iterations * 2) {
+            value = value < 6 ? value + 0.0137 : 0
+            series.observe(value)
+        }
+        let prometheusHistogram = PrometheusCollectorRegistry().makeValueHistogram(
+            name: "latency_seconds", labels: [("a", "x")], buckets: buckets)
+        let prometheus = Harness.nanosecondsPerOperation(iterations: iterations * 2) {
+            value = value < 6 ? value + 0.0137 : 0
+            prometheusHistogram.record(value)
+        }
+        let otelRecorder = Recorder(label: "latency_seconds", dimensions: [("a", "x")], factory: otelFactory)
+        let otel = Harness.nanosecondsPerOperation(iterations: iterations) {
+            value = value < 6 ? value + 0.0137 : 0
+            otelRecorder.record(value)
+        }
+        return ResultRow(
+            scenario: "2 histogram observe, 10 buckets", ours: ours,
+            peers: [("swift-prometheus", prometheus), ("swift-otel", otel)], goal: "≤ 8 ns, 0 allocs", higherIsBetter: false)
+    }
+
+    static func render() throws -> ResultRow {
+        let collector = MetricsCollector(cardinalityLimit: 20_000)
+        let counter = try collector.counter("requests_total", help: "Requests", labels: ["path", "code"])
+        let registry = PrometheusCollectorRegistry()
+        for index in 0..<10_000 {
+            let path = "/api/v1/resource/\(index / 10)"
+            let code = String(200 + index % 10)
+            counter.inc(["path": path, "code": code])
+            registry.makeCounter(name: "requests_total", labels: [("path", path), ("code", code)]).increment()
+        }
+        let exporter = PrometheusExporter()
+        exporter.register(collector)
+        var sink = 0
+        let ours = Harness.nanosecondsPerOperation(iterations: 50) { sink &+= exporter.metricsText().utf8.count }
+        let prometheus = Harness.nanosecondsPerOperation(iterations: 50) { sink &+= registry.emitToString().utf8.count }
+        precondition(sink > 0)
+        func microseconds(_ measurement: Measurement) -> Measurement {
+            Measurement(value: measurement.value / 1000, unit: "µs", allocationsPerOperation: measurement.allocationsPerOperation)
+        }
+        return ResultRow(
+            scenario: "5 Prometheus text render, 10,000 series (collect + render)", ours: microseconds(ours),
+            peers: [("swift-prometheus", microseconds(prometheus))], goal: "≤ 300 µs", higherIsBetter: false)
+    }
+}

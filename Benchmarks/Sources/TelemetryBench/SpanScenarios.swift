@@ -1,0 +1,123 @@
+import Foundation
+import OTel
+import ServiceLifecycle
+import Telemetry
+import TelemetryOTLP
+import Tracing
+
+/// Scenarios 3, 3b and 4: spans into an OTLP/HTTP pipeline, ours against swift-otel.
+enum SpanScenarios {
+    /// Span start + 3 attributes + end, sampled: time on the calling thread, and all CPU per span once
+    /// everything has been encoded, compressed and sent.
+    static func sampled(receiver: DiscardServerProcess) async throws -> [ResultRow] {
+        let spans = 200_000
+        let tracer = ourTracer(receiver, sampler: .alwaysOn, queue: spans * 6)
+        let cpuBefore = Harness.processCPUSeconds()
+        let calling = Harness.nanosecondsPerOperation(iterations: spans, rounds: 5) {
+            let span = tracer.startSpan("process_batch")
+            span.setAttribute("batch_size", 1000)
+            span.setAttribute("source", "kafka")
+            span.setAttribute("retry", false)
+            tracer.endSpan(span)
+        }
+        _ = tracer.forceFlush(timeout: .seconds(120))
+        let measuredSpans = spans * 5 + min(spans, 10_000) + (Harness.countsAllocations ? spans : 0)
+        let ourCPU = (Harness.processCPUSeconds() - cpuBefore) * 1e9 / Double(measuredSpans)
+        tracer.shutdown()
+
+        let (otelTracer, otelService) = try otelBackend(receiver, sampler: .alwaysOn)
+        let serviceTask = Task { try await otelService.run() }
+        let otelCPUBefore = Harness.processCPUSeconds()
+        let otelCalling = Harness.nanosecondsPerOperation(iterations: spans / 10, rounds: 3) {
+            otelTracer.withSpan("process_batch") { span in
+                span.attributes["batch_size"] = 1000
+                span.attributes["source"] = "kafka"
+                span.attributes["retry"] = false
+            }
+        }
+        otelTracer.forceFlush()
+        try await Task.sleep(for: .seconds(6))
+        let otelSpans = spans / 10 * 3 + min(spans / 10, 10_000) + (Harness.countsAllocations ? spans / 10 : 0)
+        let otelCPU = (Harness.processCPUSeconds() - otelCPUBefore) * 1e9 / Double(otelSpans)
+        serviceTask.cancel()
+        return [
+            ResultRow(
+                scenario: "3 span start + 3 attributes + end, sampled (calling thread)", ours: calling,
+                peers: [("swift-otel", otelCalling)], goal: "≤ 400 ns", higherIsBetter: false),
+            ResultRow(
+                scenario: "3 same, CPU per span incl. encode, gzip, send",
+                ours: Measurement(value: ourCPU, unit: "CPU-ns", allocationsPerOperation: nil),
+                peers: [("swift-otel", Measurement(value: otelCPU, unit: "CPU-ns", allocationsPerOperation: nil))],
+                goal: "≤ 1,500 CPU-ns", higherIsBetter: false,
+                note: "swift-otel CPU is per span created; with its default queue most of them are dropped"),
+        ]
+    }
+
+    static func unsampled(receiver: DiscardServerProcess) throws -> ResultRow {
+        let tracer = ourTracer(receiver, sampler: .alwaysOff, queue: 2048)
+        let ours = Harness.nanosecondsPerOperation(iterations: 1_000_000) {
+            let span = tracer.startSpan("process_batch")
+            span.setAttribute("batch_size", 1000)
+            span.setAttribute("source", "kafka")
+            span.setAttribute("retry", false)
+            tracer.endSpan(span)
+        }
+        tracer.shutdown()
+        let (otelTracer, _) = try otelBackend(receiver, sampler: .alwaysOff)
+        let otel = Harness.nanosecondsPerOperation(iterations: 200_000) {
+            otelTracer.withSpan("process_batch") { span in
+                span.attributes["batch_size"] = 1000
+                span.attributes["source"] = "kafka"
+                span.attributes["retry"] = false
+            }
+        }
+        return ResultRow(
+            scenario: "3b same, unsampled", ours: ours, peers: [("swift-otel", otel)], goal: "≤ 50 ns", higherIsBetter: false)
+    }
+
+    /// Runs in a child process (`telemetry-bench burst ours|otel PORT`) so its peak memory is its own.
+    static func burst(library: String, port: Int, spans: Int) async throws -> [String: Double] {
+        let receiver = "http://127.0.0.1:\(port)"
+        let start = ContinuousClock.now
+        if library == "ours" {
+            let tracer = OpenTelemetryTracer(
+                serviceName: "bench", exporter: OTLPExporter(endpoint: receiver, selfMetrics: MetricsCollector()),
+                sampler: .alwaysOn, batch: BatchConfiguration(maxQueueSize: spans, maxExportBatchSize: 512),
+                selfMetrics: MetricsCollector())
+            for _ in 0..<spans { tracer.endSpan(tracer.startSpan("burst")) }
+            _ = tracer.forceFlush(timeout: .seconds(300))
+        } else {
+            var configuration = OTel.Configuration.default
+            configuration.traces.otlpExporter.endpoint = receiver
+            configuration.traces.batchSpanProcessor.maxQueueSize = spans
+            configuration.metrics.enabled = false
+            configuration.logs.enabled = false
+            let (tracer, service) = try OTel.makeTracingBackend(configuration: configuration)
+            let task = Task { try await service.run() }
+            for _ in 0..<spans { tracer.withSpan("burst") { _ in } }
+            tracer.forceFlush()
+            try await Task.sleep(for: .seconds(10))
+            task.cancel()
+        }
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return ["seconds": seconds, "rss": Harness.peakResidentBytes()]
+    }
+
+    static func ourTracer(_ receiver: DiscardServerProcess, sampler: Sampler, queue: Int) -> OpenTelemetryTracer {
+        OpenTelemetryTracer(
+            serviceName: "bench", exporter: OTLPExporter(endpoint: receiver.endpoint, selfMetrics: MetricsCollector()),
+            sampler: sampler, batch: BatchConfiguration(maxQueueSize: queue, maxExportBatchSize: 512),
+            selfMetrics: MetricsCollector())
+    }
+
+    static func otelBackend(_ receiver: DiscardServerProcess, sampler: OTel.Configuration.SamplerConfiguration) throws -> (any Tracing.Tracer, any Service) {
+        var configuration = OTel.Configuration.default
+        configuration.traces.otlpExporter.endpoint = receiver.endpoint
+        configuration.traces.sampler = sampler
+        configuration.metrics.enabled = false
+        configuration.logs.enabled = false
+        let (tracer, service) = try OTel.makeTracingBackend(configuration: configuration)
+        return (tracer, service)
+    }
+}

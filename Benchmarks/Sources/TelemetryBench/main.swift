@@ -1,0 +1,20 @@
+import Foundation
+
+/// `telemetry-bench run --python PY --gateway BIN --out FILE` runs every scenario and writes the table;
+/// `discard-server PORT` and `burst ours|otel PORT SPANS` are the helper processes it starts.
+let arguments = CommandLine.arguments
+func option(_ name: String) -> String? {
+    arguments.firstIndex(of: name).flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
+}
+
+switch arguments.dropFirst().first {
+case "discard-server":
+    try DiscardServer.run(port: Int(arguments[2]) ?? 4318)
+case "burst":
+    let result = try await SpanScenarios.burst(library: arguments[2], port: Int(arguments[3]) ?? 4318, spans: Int(arguments[4]) ?? 200_000)
+    print(String(data: try JSONSerialization.data(withJSONObject: result), encoding: .utf8) ?? "{}")
+default:
+    try await BenchmarkRun.all(
+        python: option("--python"), gatewayBinary: option("--gateway"),
+        output: option("--out") ?? "results/latest.md", machine: option("--machine") ?? "unknown")
+}
