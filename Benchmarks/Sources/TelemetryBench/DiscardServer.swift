@@ -20,8 +20,7 @@ enum DiscardServer {
                 }
             }
         let channel = try bootstrap.bind(host: "127.0.0.1", port: port).wait()
-        print("ready", terminator: "\n")
-        fflush(stdout)
+        FileHandle.standardOutput.write(Data("ready\n".utf8))
         try channel.closeFuture.wait()
     }
 

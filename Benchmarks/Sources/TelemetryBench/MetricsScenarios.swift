@@ -29,8 +29,9 @@ enum MetricsScenarios {
             ours.inc(["pipeline_name": "data_processor", "status": "success"])
         }
         let registry = PrometheusCollectorRegistry()
+        let descriptor = MetricNameDescriptor(metricName: "executions", unitName: "total", helpText: "")
         let prometheus = Harness.nanosecondsPerOperation(iterations: iterations / 4) {
-            registry.makeCounter(name: "executions_total", labels: [("pipeline_name", "data_processor"), ("status", "success")])
+            registry.makeCounter(descriptor: descriptor, labels: [("pipeline_name", "data_processor"), ("status", "success")])
                 .increment()
         }
         let otel = Harness.nanosecondsPerOperation(iterations: iterations / 10) {
@@ -47,7 +48,8 @@ enum MetricsScenarios {
     static func boundCounter() throws -> [ResultRow] {
         let series = try MetricsCollector().counter("bound_total", labels: ["a"]).labels(["a": "x"])
         let ours = Harness.nanosecondsPerOperation(iterations: iterations * 5) { series.inc() }
-        let prometheusCounter = PrometheusCollectorRegistry().makeCounter(name: "bound_total", labels: [("a", "x")])
+        let prometheusCounter = PrometheusCollectorRegistry().makeCounter(
+            descriptor: MetricNameDescriptor(metricName: "bound", unitName: "total", helpText: ""), labels: [("a", "x")])
         let prometheus = Harness.nanosecondsPerOperation(iterations: iterations * 5) { prometheusCounter.increment() }
         let otelCounter = CoreMetrics.Counter(label: "bound_total", dimensions: [("a", "x")], factory: otelFactory)
         let otel = Harness.nanosecondsPerOperation(iterations: iterations * 5) { otelCounter.increment() }
@@ -72,7 +74,8 @@ enum MetricsScenarios {
             series.observe(value)
         }
         let prometheusHistogram = PrometheusCollectorRegistry().makeValueHistogram(
-            name: "latency_seconds", labels: [("a", "x")], buckets: buckets)
+            descriptor: MetricNameDescriptor(metricName: "latency", unitName: "seconds", helpText: ""), labels: [("a", "x")],
+            buckets: buckets)
         let prometheus = Harness.nanosecondsPerOperation(iterations: iterations * 2) {
             value = value < 6 ? value + 0.0137 : 0
             prometheusHistogram.record(value)
@@ -91,11 +94,12 @@ enum MetricsScenarios {
         let collector = MetricsCollector(cardinalityLimit: 20_000)
         let counter = try collector.counter("requests_total", help: "Requests", labels: ["path", "code"])
         let registry = PrometheusCollectorRegistry()
+        let requestsDescriptor = MetricNameDescriptor(metricName: "requests", unitName: "total", helpText: "Requests")
         for index in 0..<10_000 {
             let path = "/api/v1/resource/\(index / 10)"
             let code = String(200 + index % 10)
             counter.inc(["path": path, "code": code])
-            registry.makeCounter(name: "requests_total", labels: [("path", path), ("code", code)]).increment()
+            registry.makeCounter(descriptor: requestsDescriptor, labels: [("path", path), ("code", code)]).increment()
         }
         let exporter = PrometheusExporter()
         exporter.register(collector)

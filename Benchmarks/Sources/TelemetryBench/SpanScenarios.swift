@@ -2,6 +2,7 @@ import Foundation
 import OTel
 import ServiceLifecycle
 import Telemetry
+import TelemetryHTTP
 import TelemetryOTLP
 import Tracing
 
@@ -35,8 +36,7 @@ enum SpanScenarios {
                 span.attributes["retry"] = false
             }
         }
-        otelTracer.forceFlush()
-        try await Task.sleep(for: .seconds(6))
+        try await waitUntilQuiet(receiver)
         let otelSpans = spans / 10 * 3 + min(spans / 10, 10_000) + (Harness.countsAllocations ? spans / 10 : 0)
         let otelCPU = (Harness.processCPUSeconds() - otelCPUBefore) * 1e9 / Double(otelSpans)
         serviceTask.cancel()
@@ -88,20 +88,38 @@ enum SpanScenarios {
             _ = tracer.forceFlush(timeout: .seconds(300))
         } else {
             var configuration = OTel.Configuration.default
-            configuration.traces.otlpExporter.endpoint = receiver
+            configuration.traces.otlpExporter.endpoint = receiver + "/v1/traces"  // an explicit endpoint is used as-is
             configuration.traces.batchSpanProcessor.maxQueueSize = spans
             configuration.metrics.enabled = false
             configuration.logs.enabled = false
             let (tracer, service) = try OTel.makeTracingBackend(configuration: configuration)
             let task = Task { try await service.run() }
             for _ in 0..<spans { tracer.withSpan("burst") { _ in } }
-            tracer.forceFlush()
-            try await Task.sleep(for: .seconds(10))
+            try await waitUntilQuiet(receiverURL: receiver)
             task.cancel()
         }
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return ["seconds": seconds, "rss": Harness.peakResidentBytes()]
+    }
+
+    /// Waits until the receiver's span count has not changed for two seconds (swift-otel has no
+    /// non-deprecated flush), and returns when the last span arrived.
+    static func waitUntilQuiet(_ receiver: DiscardServerProcess) async throws {
+        try await waitUntilQuiet(receiverURL: receiver.endpoint)
+    }
+
+    static func waitUntilQuiet(receiverURL: String) async throws {
+        let client = try HTTPClient()
+        var last = -1
+        var stable = 0
+        while stable < 20 {
+            let response = try client.send(HTTPRequest(method: "GET", url: "\(receiverURL)/count"))
+            let count = Int(String(decoding: response.body, as: UTF8.self)) ?? 0
+            stable = count == last ? stable + 1 : 0
+            last = count
+            try await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     static func ourTracer(_ receiver: DiscardServerProcess, sampler: Sampler, queue: Int) -> OpenTelemetryTracer {
@@ -111,9 +129,9 @@ enum SpanScenarios {
             selfMetrics: MetricsCollector())
     }
 
-    static func otelBackend(_ receiver: DiscardServerProcess, sampler: OTel.Configuration.SamplerConfiguration) throws -> (any Tracing.Tracer, any Service) {
+    static func otelBackend(_ receiver: DiscardServerProcess, sampler: OTel.Configuration.TracesConfiguration.SamplerConfiguration) throws -> (any Tracing.Tracer, any Service) {
         var configuration = OTel.Configuration.default
-        configuration.traces.otlpExporter.endpoint = receiver.endpoint
+        configuration.traces.otlpExporter.endpoint = receiver.endpoint + "/v1/traces"  // used as-is
         configuration.traces.sampler = sampler
         configuration.metrics.enabled = false
         configuration.logs.enabled = false

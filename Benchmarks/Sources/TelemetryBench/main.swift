@@ -10,6 +10,9 @@ func option(_ name: String) -> String? {
 switch arguments.dropFirst().first {
 case "discard-server":
     try DiscardServer.run(port: Int(arguments[2]) ?? 4318)
+case "micro":
+    // One scenario of ours in a loop, for profiling: `valgrind --tool=callgrind telemetry-bench micro render`.
+    try Micro.run(arguments[2], iterations: Int(arguments.dropFirst(3).first ?? "") ?? 100_000)
 case "burst":
     let result = try await SpanScenarios.burst(library: arguments[2], port: Int(arguments[3]) ?? 4318, spans: Int(arguments[4]) ?? 200_000)
     print(String(data: try JSONSerialization.data(withJSONObject: result), encoding: .utf8) ?? "{}")

@@ -61,7 +61,9 @@ public final class Counter: Sendable {
 
     func collect() -> MetricFamily {
         let points = table.entries().map { entry in
-            MetricPoint(labels: entry.labels, startTimeNanos: entry.startTimeNanos, value: .counter(entry.series.get()))
+            MetricPoint(
+                labels: entry.labels, startTimeNanos: entry.startTimeNanos, value: .counter(entry.series.get()),
+                exposedLabels: entry.exposedLabels)
         }
         return MetricFamily(name: name, help: help, kind: .counter, labelNames: labelNames, points: points)
     }

@@ -73,7 +73,9 @@ public final class Gauge: Sendable {
 
     func collect() -> MetricFamily {
         let points = table.entries().map { entry in
-            MetricPoint(labels: entry.labels, startTimeNanos: entry.startTimeNanos, value: .gauge(entry.series.get()))
+            MetricPoint(
+                labels: entry.labels, startTimeNanos: entry.startTimeNanos, value: .gauge(entry.series.get()),
+                exposedLabels: entry.exposedLabels)
         }
         return MetricFamily(name: name, help: help, kind: .gauge, labelNames: labelNames, points: points)
     }

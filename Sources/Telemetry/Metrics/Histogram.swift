@@ -82,7 +82,8 @@ public final class Histogram: Sendable {
     func collect() -> MetricFamily {
         let points = table.entries().map { entry in
             MetricPoint(
-                labels: entry.labels, startTimeNanos: entry.startTimeNanos, value: .histogram(entry.series.get()))
+                labels: entry.labels, startTimeNanos: entry.startTimeNanos, value: .histogram(entry.series.get()),
+                exposedLabels: entry.exposedLabels)
         }
         return MetricFamily(name: name, help: help, kind: .histogram, labelNames: labelNames, points: points)
     }

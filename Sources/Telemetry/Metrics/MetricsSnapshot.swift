@@ -99,10 +99,10 @@ public enum MetricValue: Sendable, Equatable {
     case counter(Double)
     /// A gauge value.
     case gauge(Double)
-    /// Histogram buckets, sum, count, min and max.
-    case histogram(HistogramValue)
-    /// Summary quantiles, sum and count.
-    case summary(SummaryValue)
+    /// Histogram buckets, sum, count, min and max (boxed, so counter and gauge points stay small).
+    indirect case histogram(HistogramValue)
+    /// Summary quantiles, sum and count (boxed, so counter and gauge points stay small).
+    indirect case summary(SummaryValue)
 }
 
 /// One series of a family: its labels, when it started, and its value.
@@ -113,12 +113,16 @@ public struct MetricPoint: Sendable, Equatable {
     public let startTimeNanos: UInt64
     /// The value at collection time.
     public let value: MetricValue
+    /// The labels in Prometheus/OpenMetrics exposition syntax (`a="x",b="y"`, values escaped), rendered
+    /// once per series by the collector so exporters need not re-render them; `nil` when not available.
+    public let exposedLabels: [UInt8]?
 
     /// Creates a point.
-    public init(labels: [Label], startTimeNanos: UInt64, value: MetricValue) {
+    public init(labels: [Label], startTimeNanos: UInt64, value: MetricValue, exposedLabels: [UInt8]? = nil) {
         self.labels = labels
         self.startTimeNanos = startTimeNanos
         self.value = value
+        self.exposedLabels = exposedLabels
     }
 }
 

@@ -40,8 +40,17 @@ final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
     /// One series with the labels it was created for.
     struct Entry: Sendable {
         let labels: [Label]
+        /// The labels in exposition syntax, rendered once when the series is created.
+        let exposedLabels: [UInt8]
         let startTimeNanos: UInt64
         let series: Series
+
+        init(labels: [Label], startTimeNanos: UInt64, series: Series) {
+            self.labels = labels
+            exposedLabels = ExpositionLabels.render(labels)
+            self.startTimeNanos = startTimeNanos
+            self.series = series
+        }
     }
 
     private struct State {

@@ -91,7 +91,9 @@ public final class Summary: Sendable {
 
     func collect() -> MetricFamily {
         let points = table.entries().map { entry in
-            MetricPoint(labels: entry.labels, startTimeNanos: entry.startTimeNanos, value: .summary(entry.series.get()))
+            MetricPoint(
+                labels: entry.labels, startTimeNanos: entry.startTimeNanos, value: .summary(entry.series.get()),
+                exposedLabels: entry.exposedLabels)
         }
         return MetricFamily(name: name, help: help, kind: .summary, labelNames: labelNames, points: points)
     }

@@ -18,11 +18,13 @@ public final class Span: Sendable {
     /// The caps on attributes, events and links.
     public let limits: SpanLimits
 
+    /// Whether changes are kept; false for spans a sampler dropped.
+    public let isRecording: Bool
+
     private let startMonotonicNanos: UInt64
-    private let initialName: String
-    // Recording spans keep everything under a lock; non-recording spans only an end time.
-    private let state: LockedValue<SpanState>?
-    private let nonRecordingEnd = Atomic<UInt64>(0)
+    // An inline mutex: a span is rarely touched by two threads at once, and unlike a pthread mutex it
+    // needs no allocation, which matters when spans are started by the million.
+    private let state: Mutex<SpanState>
     private let onEnd: (@Sendable (Span) -> Void)?
 
     /// Creates a span; tracers call this, applications use `startSpan`.
@@ -40,24 +42,19 @@ public final class Span: Sendable {
         self.kind = kind
         self.limits = limits
         self.onEnd = onEnd
-        initialName = name
+        self.isRecording = isRecording
         let now = WallClock.nowNanos()
         let monotonic = WallClock.monotonicNanos()
         // A start given in the past keeps the monotonic anchor consistent with it, so duration stays right.
         self.startTimeNanos = startTimeNanos ?? now
         startMonotonicNanos = monotonic &- (now &- Swift.min(now, startTimeNanos ?? now))
+        var initial = SpanState(name: name)
         if isRecording {
-            var initial = SpanState(name: name)
             for (key, value) in attributes { initial.setAttribute(key, value, limits: limits) }
             for link in links { initial.addLink(link, limits: limits) }
-            state = LockedValue(initial)
-        } else {
-            state = nil
         }
+        state = Mutex(initial)
     }
-
-    /// Whether changes are kept; false for spans a sampler dropped.
-    public var isRecording: Bool { state != nil }
     /// The trace this span belongs to (16 bytes, lowercase hex when printed).
     public var traceID: TraceID { context.traceID }
     /// This span's id (8 bytes, lowercase hex when printed).
@@ -66,30 +63,24 @@ public final class Span: Sendable {
     public var parentSpanID: SpanID? { parent?.spanID }
 
     /// The span name.
-    public var name: String { state?.withLock { $0.name } ?? initialName }
+    public var name: String { state.withLock { $0.name } }
     /// The attributes set so far.
-    public var attributes: [String: AttributeValue] { state?.withLock { $0.attributes } ?? [:] }
+    public var attributes: [String: AttributeValue] { state.withLock { $0.attributes } }
     /// The events added so far, in order.
-    public var events: [SpanEvent] { state?.withLock { $0.events } ?? [] }
+    public var events: [SpanEvent] { state.withLock { $0.events } }
     /// The links added so far, in order.
-    public var links: [SpanLink] { state?.withLock { $0.links } ?? [] }
+    public var links: [SpanLink] { state.withLock { $0.links } }
     /// The current status.
-    public var status: SpanStatus { state?.withLock { $0.status } ?? SpanStatus(code: .unset) }
+    public var status: SpanStatus { state.withLock { $0.status } }
     /// Attributes dropped because of `limits`.
-    public var droppedAttributesCount: Int { state?.withLock { $0.droppedAttributes } ?? 0 }
+    public var droppedAttributesCount: Int { state.withLock { $0.droppedAttributes } }
     /// Events dropped because of `limits`.
-    public var droppedEventsCount: Int { state?.withLock { $0.droppedEvents } ?? 0 }
+    public var droppedEventsCount: Int { state.withLock { $0.droppedEvents } }
     /// Links dropped because of `limits`.
-    public var droppedLinksCount: Int { state?.withLock { $0.droppedLinks } ?? 0 }
+    public var droppedLinksCount: Int { state.withLock { $0.droppedLinks } }
 
     /// When the span ended, in nanoseconds since the Unix epoch, or `nil` while it runs.
-    public var endTimeNanos: UInt64? {
-        guard let state else {
-            let end = nonRecordingEnd.load(ordering: .acquiring)
-            return end == 0 ? nil : end
-        }
-        return state.withLock { $0.endTimeNanos }
-    }
+    public var endTimeNanos: UInt64? { state.withLock { $0.endTimeNanos } }
 
     /// Whether the span has ended.
     public var isEnded: Bool { endTimeNanos != nil }
@@ -169,22 +160,18 @@ public final class Span: Sendable {
     /// Ends the span at `timeNanos` (nanoseconds since the Unix epoch); later calls are ignored.
     public func end(atNanos timeNanos: UInt64) {
         let end = Swift.max(timeNanos, startTimeNanos)
-        let ended: Bool
-        if let state {
-            ended = state.withLock { state in
-                guard state.endTimeNanos == nil else { return false }
-                state.endTimeNanos = end
-                return true
-            }
-        } else {
-            ended = nonRecordingEnd.compareExchange(expected: 0, desired: end, ordering: .acquiringAndReleasing).exchanged
+        let ended = state.withLock { state in
+            guard state.endTimeNanos == nil else { return false }
+            state.endTimeNanos = end
+            return true
         }
         if ended { onEnd?(self) }
     }
 
     /// An immutable record of the span for exporters; `nil` while it runs or when it does not record.
     public func data() -> SpanData? {
-        state?.withLock { state in
+        guard isRecording else { return nil }
+        return state.withLock { state in
             guard let end = state.endTimeNanos else { return nil }
             return SpanData(
                 name: state.name, context: context, parent: parent, kind: kind, startTimeNanos: startTimeNanos,
@@ -206,7 +193,8 @@ public final class Span: Sendable {
     }
 
     private func mutate(_ change: (inout SpanState) -> Void) {
-        state?.withLock { state in
+        guard isRecording else { return }
+        state.withLock { state in
             guard state.endTimeNanos == nil else { return }
             change(&state)
         }

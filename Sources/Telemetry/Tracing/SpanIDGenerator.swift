@@ -1,52 +1,36 @@
-/// Random trace and span ids from a fast generator (xoshiro256**) seeded from the system's randomness.
-///
-/// Every bit of a trace id is random, so its low 56 bits can drive consistent ratio sampling
-/// (W3C Trace Context level 2 "random" flag).
+import Synchronization
+
+/// Random trace and span ids without a lock: SplitMix64 over an atomic counter seeded from the system's
+/// randomness. Each call is one atomic add and a few multiplications; the output is a bijection of the
+/// counter, so ids never repeat within a process, and every bit is well mixed (the low 56 bits of a trace
+/// id drive consistent ratio sampling). Not for cryptography.
 final class SpanIDGenerator: Sendable {
-    private let state: LockedValue<Xoshiro256StarStar>
+    private static let increment: UInt64 = 0x9E37_79B9_7F4A_7C15
+    private let counter: Atomic<UInt64>
 
     init() {
         var system = SystemRandomNumberGenerator()
-        state = LockedValue(Xoshiro256StarStar(seededFrom: &system))
+        counter = Atomic(system.next())
     }
 
     func traceID() -> TraceID {
-        state.withLock { TraceID.random(using: &$0) }
+        while true {
+            let id = TraceID(high: next(), low: next())
+            if id.isValid { return id }
+        }
     }
 
     func spanID() -> SpanID {
-        state.withLock { SpanID.random(using: &$0) }
-    }
-}
-
-/// The xoshiro256** generator: fast, 256 bits of state, good statistical quality; not for cryptography.
-struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
-    private var s0: UInt64
-    private var s1: UInt64
-    private var s2: UInt64
-    private var s3: UInt64
-
-    init(seededFrom source: inout some RandomNumberGenerator) {
-        repeat {
-            (s0, s1, s2, s3) = (source.next(), source.next(), source.next(), source.next())
-        } while s0 | s1 | s2 | s3 == 0
+        while true {
+            let value = next()
+            if value != 0 { return SpanID(value) }
+        }
     }
 
-    mutating func next() -> UInt64 {
-        let result = (s1 &* 5).rotatedLeft(by: 7) &* 9
-        let shifted = s1 << 17
-        s2 ^= s0
-        s3 ^= s1
-        s1 ^= s2
-        s0 ^= s3
-        s2 ^= shifted
-        s3 = s3.rotatedLeft(by: 45)
-        return result
-    }
-}
-
-extension UInt64 {
-    fileprivate func rotatedLeft(by amount: UInt64) -> UInt64 {
-        (self << amount) | (self >> (64 - amount))
+    private func next() -> UInt64 {
+        var value = counter.wrappingAdd(Self.increment, ordering: .relaxed).newValue
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
     }
 }

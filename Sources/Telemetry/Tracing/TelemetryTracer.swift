@@ -15,7 +15,9 @@ public enum SpanParent: Sendable {
     /// The parent context this selection stands for right now.
     public func resolve() -> SpanContext? {
         switch self {
-        case .current: Span.current?.context ?? ServiceContext.current?.remoteSpanContext
+        case .current:
+            // One task-local read: the current span, else a remote parent extracted into the context.
+            ServiceContext.current.flatMap { $0[CurrentSpanKey.self]?.context ?? $0.remoteSpanContext }
         case .root: nil
         case .span(let span): span.context
         case .context(let context): context

@@ -17,7 +17,11 @@ public struct PrometheusTextRenderer: Sendable {
     /// Renders `families` as UTF-8 bytes.
     public func render(_ families: [MetricFamily], format: PrometheusFormat) -> [UInt8] {
         var output = PrometheusTextOutput(format: format)
-        output.reserve(families.reduce(0) { $0 + 64 + $1.points.count * 48 })
+        output.reserve(families.reduce(0) { total, family in
+            let perPoint = family.name.utf8.count + prefix.utf8.count + 40 + (family.points.first?.exposedLabels?.count ?? 48)
+            let lines = family.kind == .histogram ? 16 : family.kind == .summary ? 6 : 1
+            return total + 128 + family.help.utf8.count + family.points.count * perPoint * lines
+        })
         for family in families {
             renderFamily(family, into: &output)
         }
@@ -48,51 +52,68 @@ public struct PrometheusTextRenderer: Sendable {
         switch family.kind {
         case .counter:
             let base = name.hasSuffix("_total") ? String(name.dropLast(6)) : name
-            let sample = base + "_total"
-            output.header(name: output.format == .openMetrics ? base : sample, kind: "counter", help: family.help)
+            let sampleName = base + "_total"
+            output.header(name: output.format == .openMetrics ? base : sampleName, kind: "counter", help: family.help)
+            let sample = Array(sampleName.utf8)
             for point in family.points {
                 if case .counter(let value) = point.value {
-                    output.sample(sample, point.labels, value)
+                    output.sample(sample, point, value)
                 }
             }
         case .gauge:
             output.header(name: name, kind: "gauge", help: family.help)
+            let sample = Array(name.utf8)
             for point in family.points {
                 if case .gauge(let value) = point.value {
-                    output.sample(name, point.labels, value)
+                    output.sample(sample, point, value)
                 }
             }
         case .histogram:
             output.header(name: name, kind: "histogram", help: family.help)
+            let names = HistogramSampleNames(name)
             for point in family.points {
                 if case .histogram(let histogram) = point.value {
-                    renderHistogram(name, point.labels, histogram, into: &output)
+                    renderHistogram(names, point, histogram, into: &output)
                 }
             }
         case .summary:
             output.header(name: name, kind: "summary", help: family.help)
+            let (sample, sum, count) = (Array(name.utf8), Array((name + "_sum").utf8), Array((name + "_count").utf8))
             for point in family.points {
                 if case .summary(let summary) = point.value {
                     for quantile in summary.quantiles {
-                        output.sample(name, point.labels, quantile.value, extra: ("quantile", quantile.quantile))
+                        output.sample(sample, point, quantile.value, extra: ("quantile", quantile.quantile))
                     }
-                    output.sample(name + "_sum", point.labels, summary.sum)
-                    output.sample(name + "_count", point.labels, Double(summary.count))
+                    output.sample(sum, point, summary.sum)
+                    output.sample(count, point, Double(summary.count))
                 }
             }
         }
     }
 
     private func renderHistogram(
-        _ name: String, _ labels: [Label], _ histogram: HistogramValue, into output: inout PrometheusTextOutput
+        _ names: HistogramSampleNames, _ point: MetricPoint, _ histogram: HistogramValue, into output: inout PrometheusTextOutput
     ) {
-        let bucketName = name + "_bucket"
-        let cumulative = histogram.cumulativeCounts
-        for (bound, count) in zip(histogram.bounds, cumulative) {
-            output.sample(bucketName, labels, Double(count), extra: ("le", bound))
+        var running: UInt64 = 0
+        for (bound, count) in zip(histogram.bounds, histogram.bucketCounts) {
+            running &+= count
+            output.sample(names.bucket, point, Double(running), extra: ("le", bound))
         }
-        output.sample(bucketName, labels, Double(histogram.count), extra: ("le", .infinity))
-        output.sample(name + "_sum", labels, histogram.sum)
-        output.sample(name + "_count", labels, Double(histogram.count))
+        output.sample(names.bucket, point, Double(histogram.count), extra: ("le", .infinity))
+        output.sample(names.sum, point, histogram.sum)
+        output.sample(names.count, point, Double(histogram.count))
+    }
+
+    /// The sample names of one histogram family, as bytes.
+    private struct HistogramSampleNames {
+        let bucket: [UInt8]
+        let sum: [UInt8]
+        let count: [UInt8]
+
+        init(_ name: String) {
+            bucket = Array((name + "_bucket").utf8)
+            sum = Array((name + "_sum").utf8)
+            count = Array((name + "_count").utf8)
+        }
     }
 }

@@ -1,0 +1,74 @@
+import Prometheus
+import Telemetry
+import TelemetryExporters
+import TelemetryOTLP
+
+/// Single scenarios of ours in a loop, for profilers.
+enum Micro {
+    static func run(_ scenario: String, iterations: Int) throws {
+        switch scenario {
+        case "labels":
+            let counter = try MetricsCollector().counter("executions_total", labels: ["pipeline_name", "status"])
+            for _ in 0..<iterations { counter.inc(["pipeline_name": "data_processor", "status": "success"]) }
+        case "render":
+            let collector = MetricsCollector(cardinalityLimit: 20_000)
+            let counter = try collector.counter("requests_total", help: "Requests", labels: ["path", "code"])
+            for index in 0..<10_000 {
+                counter.inc(["path": "/api/v1/resource/\(index / 10)", "code": String(200 + index % 10)])
+            }
+            let exporter = PrometheusExporter()
+            exporter.register(collector)
+            var total = 0
+            let start = ContinuousClock.now
+            for _ in 0..<iterations { total &+= exporter.metricsText().utf8.count }
+            print(total, (ContinuousClock.now - start) / iterations)
+            let collectStart = ContinuousClock.now
+            for _ in 0..<iterations { total &+= collector.collectAll().families.count }
+            print("collect only", (ContinuousClock.now - collectStart) / iterations)
+            let snapshot = collector.collectAll()
+            let renderer = PrometheusTextRenderer()
+            let renderStart = ContinuousClock.now
+            for _ in 0..<iterations { total &+= renderer.render(snapshot.families, format: .text).count }
+            print("render only", (ContinuousClock.now - renderStart) / iterations)
+            let rendered = renderer.render(snapshot.families, format: .text)
+            let decodeStart = ContinuousClock.now
+            for _ in 0..<iterations { total &+= String(decoding: rendered, as: UTF8.self).utf8.count }
+            print("String(decoding:) + utf8.count", (ContinuousClock.now - decodeStart) / iterations)
+            let chainStart = ContinuousClock.now
+            for _ in 0..<iterations {
+                total &+= String(decoding: renderer.render(collector.collectAll().families, format: .text), as: UTF8.self).utf8.count
+            }
+            print("collect + render + decode", (ContinuousClock.now - chainStart) / iterations)
+            let againStart = ContinuousClock.now
+            for _ in 0..<iterations { total &+= exporter.metricsText().utf8.count }
+            print("metricsText again", (ContinuousClock.now - againStart) / iterations)
+        case "render-prometheus":
+            let registry = PrometheusCollectorRegistry()
+            let descriptor = MetricNameDescriptor(metricName: "requests", unitName: "total", helpText: "Requests")
+            for index in 0..<10_000 {
+                registry.makeCounter(
+                    descriptor: descriptor, labels: [("path", "/api/v1/resource/\(index / 10)"), ("code", String(200 + index % 10))]
+                ).increment()
+            }
+            var total = 0
+            let start = ContinuousClock.now
+            for _ in 0..<iterations { total &+= registry.emitToString().utf8.count }
+            print(total, (ContinuousClock.now - start) / iterations)
+        case "unsampled", "sampled":
+            let tracer = OpenTelemetryTracer(
+                serviceName: "micro", exporter: OTLPExporter(endpoint: "http://127.0.0.1:9", selfMetrics: MetricsCollector()),
+                sampler: scenario == "sampled" ? .alwaysOn : .alwaysOff,
+                batch: BatchConfiguration(maxQueueSize: iterations + 1, scheduleDelay: .seconds(3600)),
+                selfMetrics: MetricsCollector())
+            for _ in 0..<iterations {
+                let span = tracer.startSpan("process_batch")
+                span.setAttribute("batch_size", 1000)
+                span.setAttribute("source", "kafka")
+                span.setAttribute("retry", false)
+                tracer.endSpan(span)
+            }
+        default:
+            print("unknown scenario \(scenario)")
+        }
+    }
+}
