@@ -46,6 +46,28 @@ struct CounterAndGaugeTests {
         #expect(warnings.allSatisfy { $0.level == .warning })
     }
 
+    @Test("Literal labels in any order and dictionary labels reach one series; a label given twice is refused")
+    func literalAndDictionaryLabels() throws {
+        let counter = try collector.counter("routes_total", labels: ["method", "route", "code"])
+        let gauge = try collector.gauge("inflight", labels: ["method", "route"])
+        counter.inc(["method": "GET", "route": "/users", "code": "200"])
+        counter.inc(["code": "200", "method": "GET", "route": "/users"])
+        counter.inc(by: 2, ["route": "/users", "code": "200", "method": "GET"])
+        let labels: [String: String] = ["method": "GET", "route": "/users", "code": "200"]
+        counter.inc(labels)
+        #expect(counter.get(labels) == 5)
+        gauge.set(3, ["route": "/a", "method": "PUT"])
+        gauge.dec(["method": "PUT", "route": "/a"])
+        #expect(gauge.get(["method": "PUT", "route": "/a"]) == 2)
+
+        counter.inc(["method": "GET", "method": "POST", "code": "200"])
+        counter.inc(["method": "GET", "route": "/users", "code": "200", "code": "500"])
+        #expect(rejected("routes_total", "missing_label") == 1)
+        #expect(rejected("routes_total", "duplicate_label") == 1)
+        #expect(counter.get(labels) == 5)
+        #expect(collector.collectAll().family(named: "routes_total")?.points.count == 1)
+    }
+
     @Test("Negative and non-finite counter increments are refused and counted")
     func invalidIncrements() throws {
         let counter = try collector.counter("c_total")
@@ -124,6 +146,30 @@ struct CounterAndGaugeTests {
         #expect(plain.get() == 1_000_000)
         #expect((0..<4).map { labelled.get(["shard": String($0)]) }.reduce(0, +) == 1_000_000)
         #expect(gauge.get() == 1_000_000)
+    }
+
+    @Test("Threads hammering one bound series (striped once contended) lose nothing, and reads never go backwards")
+    func contendedBoundSeries() throws {
+        let series = try collector.counter("contended_total", labels: ["a"]).labels(["a": "x"])
+        let backwardsReads = try collector.counter("backwards_reads_total")
+        runOnThreads(9) { index in
+            guard index < 8 else {
+                var last = 0.0
+                for _ in 0..<20_000 {
+                    let now = series.get()
+                    if now < last { backwardsReads.inc() }
+                    last = now
+                }
+                return
+            }
+            for step in 0..<100_000 {
+                if step % 2 == 0 { series.inc() } else { series.inc(by: Double(index + 1)) }
+            }
+        }
+        // Each adding thread: 50,000 × 1 + 50,000 × (index + 1).
+        let expected = (0..<8).map { 50_000.0 + 50_000.0 * Double($0 + 1) }.reduce(0, +)
+        #expect(series.get() == expected)
+        #expect(backwardsReads.get() == 0)
     }
 
     @Test("Beyond the cardinality limit, label sets go to the overflow series and are counted")

@@ -10,6 +10,12 @@ enum Micro {
         case "labels":
             let counter = try MetricsCollector().counter("executions_total", labels: ["pipeline_name", "status"])
             for _ in 0..<iterations { counter.inc(["pipeline_name": "data_processor", "status": "success"]) }
+        case "labels-dictionary":
+            let counter = try MetricsCollector().counter("executions_total", labels: ["pipeline_name", "status"])
+            for index in 0..<iterations {
+                let labels: [String: String] = ["pipeline_name": "data_processor", "status": index < 0 ? "failure" : "success"]
+                counter.inc(labels)
+            }
         case "render":
             let collector = MetricsCollector(cardinalityLimit: 20_000)
             let counter = try collector.counter("requests_total", help: "Requests", labels: ["path", "code"])

@@ -79,6 +79,7 @@ enum SpanScenarios {
     static func burst(library: String, port: Int, spans: Int) async throws -> [String: Double] {
         let receiver = "http://127.0.0.1:\(port)"
         let start = ContinuousClock.now
+        var finished = start
         if library == "ours" {
             let tracer = OpenTelemetryTracer(
                 serviceName: "bench", exporter: OTLPExporter(endpoint: receiver, selfMetrics: MetricsCollector()),
@@ -86,6 +87,7 @@ enum SpanScenarios {
                 selfMetrics: MetricsCollector())
             for _ in 0..<spans { tracer.endSpan(tracer.startSpan("burst")) }
             _ = tracer.forceFlush(timeout: .seconds(300))
+            finished = ContinuousClock.now
         } else {
             var configuration = OTel.Configuration.default
             configuration.traces.otlpExporter.endpoint = receiver + "/v1/traces"  // an explicit endpoint is used as-is
@@ -95,31 +97,36 @@ enum SpanScenarios {
             let (tracer, service) = try OTel.makeTracingBackend(configuration: configuration)
             let task = Task { try await service.run() }
             for _ in 0..<spans { tracer.withSpan("burst") { _ in } }
-            try await waitUntilQuiet(receiverURL: receiver)
+            finished = try await waitUntilQuiet(receiverURL: receiver)
             task.cancel()
         }
-        let elapsed = ContinuousClock.now - start
+        let elapsed = finished - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return ["seconds": seconds, "rss": Harness.peakResidentBytes()]
     }
 
-    /// Waits until the receiver's span count has not changed for two seconds (swift-otel has no
-    /// non-deprecated flush), and returns when the last span arrived.
-    static func waitUntilQuiet(_ receiver: DiscardServerProcess) async throws {
+    /// Waits until the receiver's span count has not changed for longer than swift-otel's default
+    /// export interval (5 s; it has no non-deprecated flush), and returns when the count last changed.
+    @discardableResult
+    static func waitUntilQuiet(_ receiver: DiscardServerProcess) async throws -> ContinuousClock.Instant {
         try await waitUntilQuiet(receiverURL: receiver.endpoint)
     }
 
-    static func waitUntilQuiet(receiverURL: String) async throws {
+    @discardableResult
+    static func waitUntilQuiet(receiverURL: String) async throws -> ContinuousClock.Instant {
         let client = try HTTPClient()
         var last = -1
-        var stable = 0
-        while stable < 20 {
+        var lastChange = ContinuousClock.now
+        while ContinuousClock.now - lastChange < .seconds(6) {
             let response = try client.send(HTTPRequest(method: "GET", url: "\(receiverURL)/count"))
             let count = Int(String(decoding: response.body, as: UTF8.self)) ?? 0
-            stable = count == last ? stable + 1 : 0
-            last = count
-            try await Task.sleep(for: .milliseconds(100))
+            if count != last {
+                last = count
+                lastChange = ContinuousClock.now
+            }
+            try await Task.sleep(for: .milliseconds(50))
         }
+        return lastChange
     }
 
     static func ourTracer(_ receiver: DiscardServerProcess, sampler: Sampler, queue: Int) -> OpenTelemetryTracer {

@@ -28,12 +28,28 @@ public final class Counter: Sendable {
     }
 
     /// Adds one to the series for `labels`.
+    @_disfavoredOverload  // so that literals take the allocation-free overload below
     public func inc(_ labels: [String: String] = [:]) {
         table.record(labels) { $0.inc() }
     }
 
+    /// Adds one to the series for `labels`; a literal (`["name": "value"]`) is taken this way and allocates nothing.
+    public func inc(_ labels: KeyValuePairs<String, String>) {
+        table.record(labels) { $0.inc() }
+    }
+
     /// Adds `amount` (finite and not negative) to the series for `labels`.
+    @_disfavoredOverload
     public func inc(by amount: Double, _ labels: [String: String] = [:]) {
+        add(amount, labels)
+    }
+
+    /// Adds `amount` (finite and not negative) to the series for `labels`; a literal (`["name": "value"]`) is taken this way and allocates nothing.
+    public func inc(by amount: Double, _ labels: KeyValuePairs<String, String>) {
+        add(amount, labels)
+    }
+
+    private func add(_ amount: Double, _ labels: some LabelValues) {
         guard Series.isValidIncrement(amount) else {
             table.context.rejectValue("counter increment \(amount) is negative or not finite")
             return
@@ -70,8 +86,8 @@ public final class Counter: Sendable {
 
     /// One series of a counter: a handle that records without looking up labels.
     public final class Series: Sendable {
-        // Whole increments (the common case) take a single atomic add; fractional ones a CAS loop.
-        private let whole = Atomic<UInt64>(0)
+        // Whole increments (the common case) go to a striped atomic total; fractional ones to a CAS loop.
+        private let whole = StripedCounter()
         private let fraction = AtomicDouble(0)
         private let context: MetricContext
 
@@ -81,7 +97,7 @@ public final class Counter: Sendable {
 
         /// Adds one.
         public func inc() {
-            whole.wrappingAdd(1, ordering: .relaxed)
+            whole.add(1)
         }
 
         /// Adds `amount`; a negative or non-finite amount records nothing and is counted as rejected.
@@ -95,12 +111,12 @@ public final class Counter: Sendable {
 
         /// The current total.
         public func get() -> Double {
-            Double(whole.load(ordering: .relaxed)) + fraction.load()
+            Double(whole.load()) + fraction.load()
         }
 
         /// Sets the total back to zero (swift-metrics `reset()`).
         package func reset() {
-            whole.store(0, ordering: .relaxed)
+            whole.reset()
             fraction.store(0)
         }
 
@@ -110,7 +126,7 @@ public final class Counter: Sendable {
 
         func add(_ amount: Double) {
             if amount < 9_007_199_254_740_992, amount.rounded(.towardZero) == amount {
-                whole.wrappingAdd(UInt64(amount), ordering: .relaxed)
+                whole.add(UInt64(amount))
             } else {
                 fraction.add(amount)
             }

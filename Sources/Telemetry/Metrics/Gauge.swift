@@ -24,33 +24,70 @@ public final class Gauge: Sendable {
         }
     }
 
+    // Each recording call has a dictionary overload, disfavoured so that literals take the
+    // allocation-free `KeyValuePairs` one.
+
     /// Adds one to the series for `labels`.
+    @_disfavoredOverload
     public func inc(_ labels: [String: String] = [:]) {
-        table.record(labels) { $0.add(1) }
+        add(1, labels)
+    }
+
+    /// Adds one to the series for `labels`; a literal (`["name": "value"]`) is taken this way and allocates nothing.
+    public func inc(_ labels: KeyValuePairs<String, String>) {
+        add(1, labels)
     }
 
     /// Adds `amount` to the series for `labels`.
+    @_disfavoredOverload
     public func inc(by amount: Double, _ labels: [String: String] = [:]) {
+        add(amount, labels)
+    }
+
+    /// Adds `amount` to the series for `labels`; a literal (`["name": "value"]`) is taken this way and allocates nothing.
+    public func inc(by amount: Double, _ labels: KeyValuePairs<String, String>) {
+        add(amount, labels)
+    }
+
+    /// Subtracts one from the series for `labels`.
+    @_disfavoredOverload
+    public func dec(_ labels: [String: String] = [:]) {
+        add(-1, labels)
+    }
+
+    /// Subtracts one from the series for `labels`; a literal (`["name": "value"]`) is taken this way and allocates nothing.
+    public func dec(_ labels: KeyValuePairs<String, String>) {
+        add(-1, labels)
+    }
+
+    /// Subtracts `amount` from the series for `labels`.
+    @_disfavoredOverload
+    public func dec(by amount: Double, _ labels: [String: String] = [:]) {
+        add(-amount, labels)
+    }
+
+    /// Subtracts `amount` from the series for `labels`; a literal (`["name": "value"]`) is taken this way and allocates nothing.
+    public func dec(by amount: Double, _ labels: KeyValuePairs<String, String>) {
+        add(-amount, labels)
+    }
+
+    /// Sets the series for `labels` to `value`.
+    @_disfavoredOverload
+    public func set(_ value: Double, _ labels: [String: String] = [:]) {
+        table.record(labels) { $0.set(value) }
+    }
+
+    /// Sets the series for `labels` to `value`; a literal (`["name": "value"]`) is taken this way and allocates nothing.
+    public func set(_ value: Double, _ labels: KeyValuePairs<String, String>) {
+        table.record(labels) { $0.set(value) }
+    }
+
+    private func add(_ amount: Double, _ labels: some LabelValues) {
         guard amount.isFinite else {
             table.context.rejectValue("gauge change \(amount) is not finite")
             return
         }
         table.record(labels) { $0.add(amount) }
-    }
-
-    /// Subtracts one from the series for `labels`.
-    public func dec(_ labels: [String: String] = [:]) {
-        table.record(labels) { $0.add(-1) }
-    }
-
-    /// Subtracts `amount` from the series for `labels`.
-    public func dec(by amount: Double, _ labels: [String: String] = [:]) {
-        inc(by: -amount, labels)
-    }
-
-    /// Sets the series for `labels` to `value`.
-    public func set(_ value: Double, _ labels: [String: String] = [:]) {
-        table.record(labels) { $0.set(value) }
     }
 
     /// The current value for `labels`; 0 when that series has not been recorded.

@@ -4,11 +4,14 @@ enum LabelProblem: Error, Equatable {
     case missing(String)
     /// A label was given that the metric does not declare.
     case unknown(String)
+    /// A label was given twice.
+    case duplicate(String)
 
     var reason: String {
         switch self {
         case .missing: "missing_label"
         case .unknown: "unknown_label"
+        case .duplicate: "duplicate_label"
         }
     }
 
@@ -16,6 +19,7 @@ enum LabelProblem: Error, Equatable {
         switch self {
         case .missing(let name): "label \"\(name)\" is missing"
         case .unknown(let name): "label \"\(name)\" is not declared"
+        case .duplicate(let name): "label \"\(name)\" is given more than once"
         }
     }
 }
@@ -53,10 +57,38 @@ final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
         }
     }
 
-    private struct State {
-        var byHash: [Int: [Entry]] = [:]
-        var sorted: [Entry] = []
-        var overflow: Entry?
+    // A class: readers reach the arrays through one reference, where a struct read through the lock's
+    // pointer would be copied whole on every lookup. Exclusivity is the lock's job, so the runtime's
+    // per-access checks are turned off.
+    private final class State: @unchecked Sendable {  // @unchecked: only used under `state`'s lock
+        /// The series in creation order, and the index of their label hashes.
+        @exclusivity(unchecked) var created: [Entry] = []
+        @exclusivity(unchecked) var index = SeriesHashIndex()
+        @exclusivity(unchecked) var sorted: [Entry] = []
+        @exclusivity(unchecked) var overflow: Entry?
+
+        /// The position in `created` of the series with these values. A plain loop, no closures:
+        /// a closure would capture (copy) the state, and the lookup runs on every recording call.
+        func position(of hash: Int, _ values: DeclaredValues) -> Int? {
+            var probe = index.probe(hash)
+            while let position = index.next(&probe) {
+                if State.matches(created[position].labels, values) { return position }
+            }
+            return nil
+        }
+
+        /// The series with these values, if it exists.
+        func series(of hash: Int, _ values: DeclaredValues) -> Series? {
+            guard let position = position(of: hash, values) else { return nil }
+            return created[position].series
+        }
+
+        private static func matches(_ labels: [Label], _ values: DeclaredValues) -> Bool {
+            for position in labels.indices where labels[position].value != values[position] {
+                return false
+            }
+            return true
+        }
     }
 
     /// The label name of the overflow series.
@@ -83,38 +115,40 @@ final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
     }
 
     /// Finds or creates the series for `labels`.
-    func lookup(_ labels: [String: String]) -> SeriesLookup<Series> {
+    func lookup(_ labels: some LabelValues) -> SeriesLookup<Series> {
         if let unlabeled {
-            if let unknown = labels.keys.first { return .rejected(.unknown(unknown)) }
+            if let unknown = labels.givenNames.first { return .rejected(.unknown(unknown)) }
             return .series(unlabeled.series)
         }
-        let hash: Int
-        switch hashValues(labels) {
-        case .success(let value): hash = value
-        case .failure(let problem): return .rejected(problem)
-        }
-        if let series = state.read({ $0.byHash[hash]?.first(where: { matches($0, labels) })?.series }) {
-            return .series(series)
-        }
-        return state.write { state in
-            if let entry = state.byHash[hash]?.first(where: { matches($0, labels) }) {
+        let found = withDeclaredOrder(labels) { values, hash -> SeriesLookup<Series> in
+            if let series = state.read({ $0.series(of: hash, values) }) {
+                return .series(series)
+            }
+            return state.write { state in
+                if let position = state.position(of: hash, values) {
+                    return .series(state.created[position].series)
+                }
+                if state.sorted.count >= cardinalityLimit {
+                    return .overflow(overflowSeries(state))
+                }
+                let entry = Entry(
+                    labels: labelNames.indices.map { Label(name: labelNames[$0], value: values[$0] ?? "") },
+                    startTimeNanos: WallClock.nowNanos(), series: makeSeries())
+                state.created.append(entry)
+                state.index.append(hash)
+                state.sorted.insert(entry, at: insertionIndex(for: entry, in: state.sorted))
                 return .series(entry.series)
             }
-            if state.sorted.count >= cardinalityLimit {
-                return .overflow(overflowSeries(&state))
-            }
-            let entry = Entry(
-                labels: labelNames.map { Label(name: $0, value: labels[$0] ?? "") },
-                startTimeNanos: WallClock.nowNanos(), series: makeSeries())
-            state.byHash[hash, default: []].append(entry)
-            state.sorted.insert(entry, at: insertionIndex(for: entry, in: state.sorted))
-            return .series(entry.series)
+        }
+        switch found {
+        case .success(let lookup): return lookup
+        case .failure(let problem): return .rejected(problem)
         }
     }
 
     /// Runs `body` on the series for `labels`; reports refused labels and overflow instead of trapping.
     @inline(__always)
-    func record(_ labels: [String: String], _ body: (Series) -> Void) {
+    func record(_ labels: some LabelValues, _ body: (Series) -> Void) {
         switch lookup(labels) {
         case .series(let series):
             body(series)
@@ -129,23 +163,26 @@ final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
     /// Finds the series for `labels` without creating it.
     func existing(_ labels: [String: String]) -> Series? {
         if let unlabeled { return labels.isEmpty ? unlabeled.series : nil }
-        guard case .success(let hash) = hashValues(labels) else { return nil }
-        return state.read { state in
-            state.byHash[hash]?.first(where: { matches($0, labels) })?.series
+        let found = withDeclaredOrder(labels) { values, hash in
+            state.read { $0.series(of: hash, values) }
         }
+        return try? found.get()
     }
 
     /// Removes the series for `labels`; returns whether one existed.
     @discardableResult
     func remove(_ labels: [String: String]) -> Bool {
-        guard unlabeled == nil, case .success(let hash) = hashValues(labels) else { return false }
-        return state.write { state in
-            guard let entry = state.byHash[hash]?.first(where: { matches($0, labels) }) else { return false }
-            state.byHash[hash]?.removeAll { $0.series === entry.series }
-            if state.byHash[hash]?.isEmpty == true { state.byHash[hash] = nil }
-            state.sorted.removeAll { $0.series === entry.series }
-            return true
+        guard unlabeled == nil else { return false }
+        let removed = withDeclaredOrder(labels) { values, hash in
+            state.write { state in
+                guard let position = state.position(of: hash, values) else { return false }
+                let removed = state.created.remove(at: position)
+                state.index.remove(at: position)
+                state.sorted.removeAll { $0.series === removed.series }
+                return true
+            }
         }
+        return (try? removed.get()) ?? false
     }
 
     /// Every series in output order: sorted by label values, the overflow series last.
@@ -157,27 +194,31 @@ final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
         }
     }
 
-    private func hashValues(_ labels: [String: String]) -> Result<Int, LabelProblem> {
-        var hasher = Hasher()
-        for name in labelNames {
-            guard let value = labels[name] else { return .failure(.missing(name)) }
-            hasher.combine(value)
+    /// Calls `body` with the values of `labels` by declared position and their hash, without allocating.
+    private func withDeclaredOrder<Found>(
+        _ labels: some LabelValues, _ body: (DeclaredValues, _ hash: Int) -> Found
+    ) -> Result<Found, LabelProblem> {
+        guard labels.count == labelNames.count else { return .failure(problem(with: labels)) }
+        return labels.withValues(declaredAs: labelNames) { values in
+            // As many labels as declared names, and each declared name found: exactly the declared set.
+            var hasher = Hasher()
+            for position in labelNames.indices {
+                guard let value = values[position] else { return .failure(problem(with: labels)) }
+                hasher.combine(value)
+            }
+            return .success(body(values, hasher.finalize()))
         }
-        if labels.count != labelNames.count {
-            let unknown = labels.keys.first { !labelNames.contains($0) } ?? ""
-            return .failure(.unknown(unknown))
-        }
-        return .success(hasher.finalize())
     }
 
-    private func matches(_ entry: Entry, _ labels: [String: String]) -> Bool {
-        for label in entry.labels where labels[label.name] != label.value {
-            return false
-        }
-        return true
+    /// What is wrong with a label set that does not match the declaration: a missing name first.
+    private func problem(with labels: some LabelValues) -> LabelProblem {
+        if let missing = labelNames.first(where: { labels.value(named: $0) == nil }) { return .missing(missing) }
+        let given = labels.givenNames
+        if let unknown = given.first(where: { !labelNames.contains($0) }) { return .unknown(unknown) }
+        return .duplicate(given.enumerated().first { given[..<$0.offset].contains($0.element) }?.element ?? "")
     }
 
-    private func overflowSeries(_ state: inout State) -> Series {
+    private func overflowSeries(_ state: State) -> Series {
         if let overflow = state.overflow { return overflow.series }
         let entry = Entry(
             labels: [Label(name: Self.overflowLabelName, value: "true")],

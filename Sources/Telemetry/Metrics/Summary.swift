@@ -63,7 +63,17 @@ public final class Summary: Sendable {
     }
 
     /// Records `value` in the series for `labels`.
+    @_disfavoredOverload  // so that literals take the allocation-free overload below
     public func observe(_ value: Double, _ labels: [String: String] = [:]) {
+        record(value, labels)
+    }
+
+    /// Records `value` in the series for `labels`; a literal (`["name": "value"]`) is taken this way and allocates nothing.
+    public func observe(_ value: Double, _ labels: KeyValuePairs<String, String>) {
+        record(value, labels)
+    }
+
+    private func record(_ value: Double, _ labels: some LabelValues) {
         guard value.isFinite else {
             table.context.rejectValue("summary observation \(value) is not finite")
             return

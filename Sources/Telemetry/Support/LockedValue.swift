@@ -38,12 +38,14 @@ package final class LockedValue<Value: Sendable>: @unchecked Sendable {
 
 /// A value guarded by a `pthread_rwlock_t`: many readers at once, or one writer.
 final class ReadWriteLockedValue<Value: Sendable>: @unchecked Sendable {
-    // @unchecked: `value` is read under the shared lock and written under the exclusive lock.
-    private var value: Value
+    // @unchecked: `value` is read under the shared lock and written under the exclusive lock. It lives
+    // behind a pointer so that readers borrow it in place: no copy, no exclusivity bookkeeping.
+    private let value: UnsafeMutablePointer<Value>
     private let lock: UnsafeMutablePointer<pthread_rwlock_t>
 
     init(_ value: Value) {
-        self.value = value
+        self.value = .allocate(capacity: 1)
+        self.value.initialize(to: value)
         lock = .allocate(capacity: 1)
         lock.initialize(to: pthread_rwlock_t())
         pthread_rwlock_init(lock, nil)
@@ -52,19 +54,21 @@ final class ReadWriteLockedValue<Value: Sendable>: @unchecked Sendable {
     deinit {
         pthread_rwlock_destroy(lock)
         lock.deallocate()
+        value.deinitialize(count: 1)
+        value.deallocate()
     }
 
     /// Runs `body` with shared, read-only access to the value.
-    func read<Result>(_ body: (Value) throws -> Result) rethrows -> Result {
+    func read<Result>(_ body: (borrowing Value) throws -> Result) rethrows -> Result {
         pthread_rwlock_rdlock(lock)
         defer { pthread_rwlock_unlock(lock) }
-        return try body(value)
+        return try body(UnsafePointer(value).pointee)
     }
 
     /// Runs `body` with exclusive access to the value.
     func write<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
         pthread_rwlock_wrlock(lock)
         defer { pthread_rwlock_unlock(lock) }
-        return try body(&value)
+        return try body(&value.pointee)
     }
 }
