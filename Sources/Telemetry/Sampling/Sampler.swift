@@ -63,21 +63,31 @@ public struct Sampler: Sendable, CustomStringConvertible {
 
     /// Decides for one new span.
     public func shouldSample(_ parameters: SamplingParameters) -> SamplingResult {
-        Self.decide(strategy, parameters)
+        Self.decide(strategy, parent: parameters.parent, traceID: parameters.traceID) { parameters }
+    }
+
+    /// Decides for one new span; `details` (name, attributes, links) is built only if a rule needs it,
+    /// which keeps starting a span cheap with every other sampler.
+    func shouldSample(
+        parent: SpanContext?, traceID: TraceID, details: () -> SamplingParameters
+    ) -> SamplingResult {
+        Self.decide(strategy, parent: parent, traceID: traceID, details: details)
     }
 
     /// A short description, as OpenTelemetry samplers describe themselves.
     public var description: String { Self.describe(strategy) }
 
-    private static func decide(_ strategy: Strategy, _ parameters: SamplingParameters) -> SamplingResult {
-        let inherited = parameters.parent?.traceState ?? ""
+    private static func decide(
+        _ strategy: Strategy, parent: SpanContext?, traceID: TraceID, details: () -> SamplingParameters
+    ) -> SamplingResult {
+        let inherited = parent?.traceState ?? ""
         switch strategy {
         case .alwaysOn:
             return SamplingResult(decision: .recordAndSample, traceState: inherited)
         case .alwaysOff:
             return SamplingResult(decision: .drop, traceState: inherited)
         case .ratio(_, let threshold):
-            let randomness = ProbabilityThreshold.randomness(traceID: parameters.traceID, traceState: inherited)
+            let randomness = ProbabilityThreshold.randomness(traceID: traceID, traceState: inherited)
             guard randomness >= threshold else {
                 return SamplingResult(decision: .drop, traceState: inherited)
             }
@@ -85,23 +95,27 @@ public struct Sampler: Sendable, CustomStringConvertible {
                 "th", ProbabilityThreshold.encode(threshold), in: inherited)
             return SamplingResult(decision: .recordAndSample, traceState: traceState)
         case .parentBased(let root, let remoteSampled, let remoteNotSampled, let localSampled, let localNotSampled):
-            guard let parent = parameters.parent else { return decide(root, parameters) }
-            switch (parent.isRemote, parent.isSampled) {
-            case (true, true): return decide(remoteSampled, parameters)
-            case (true, false): return decide(remoteNotSampled, parameters)
-            case (false, true): return decide(localSampled, parameters)
-            case (false, false): return decide(localNotSampled, parameters)
+            let delegate: Strategy
+            switch (parent?.isRemote, parent?.isSampled) {
+            case (nil, _), (_, nil): delegate = root
+            case (true, true): delegate = remoteSampled
+            case (true, false): delegate = remoteNotSampled
+            case (false, true): delegate = localSampled
+            case (false, false): delegate = localNotSampled
             }
+            return decide(delegate, parent: parent, traceID: traceID, details: details)
         case .rateLimiting(let limiter):
-            if let parent = parameters.parent {
+            if let parent {
                 return SamplingResult(decision: parent.isSampled ? .recordAndSample : .drop, traceState: inherited)
             }
             // Not a probability sampler: any inherited threshold no longer describes this trace.
             let traceState = TraceState.removingOpenTelemetryValue("th", in: inherited)
             return SamplingResult(decision: limiter.tryAcquire() ? .recordAndSample : .drop, traceState: traceState)
         case .rules(let rules, let fallback):
+            let parameters = details()
             let chosen = rules.first { $0.matches(name: parameters.name, attributes: parameters.attributes) }
-            return chosen.map { $0.sampler.shouldSample(parameters) } ?? decide(fallback, parameters)
+            return chosen.map { $0.sampler.shouldSample(parameters) }
+                ?? decide(fallback, parent: parent, traceID: traceID) { parameters }
         }
     }
 

@@ -48,12 +48,14 @@ public final class Span: Sendable {
         // A start given in the past keeps the monotonic anchor consistent with it, so duration stays right.
         self.startTimeNanos = startTimeNanos ?? now
         startMonotonicNanos = monotonic &- (now &- Swift.min(now, startTimeNanos ?? now))
-        var initial = SpanState(name: name)
-        if isRecording {
-            for (key, value) in attributes { initial.setAttribute(key, value, limits: limits) }
-            for link in links { initial.addLink(link, limits: limits) }
+        guard isRecording else {
+            state = Mutex(SpanState(name: name))
+            return
         }
-        state = Mutex(initial)
+        var initial = SpanState(name: name)
+        for (key, value) in attributes { initial.setAttribute(key, value, limits: limits) }
+        for link in links { initial.addLink(link, limits: limits) }
+        state = Mutex(consume initial)
     }
     /// The trace this span belongs to (16 bytes, lowercase hex when printed).
     public var traceID: TraceID { context.traceID }

@@ -15,9 +15,10 @@ package struct SpanStarter: Sendable {
     ) -> Span {
         let parentContext = parent.resolve()
         let traceID = parentContext?.traceID ?? ids.traceID()
-        let result = sampler.shouldSample(
+        let result = sampler.shouldSample(parent: parentContext, traceID: traceID) {
             SamplingParameters(
-                parent: parentContext, traceID: traceID, name: name, kind: kind, attributes: attributes, links: links))
+                parent: parentContext, traceID: traceID, name: name, kind: kind, attributes: attributes, links: links)
+        }
         // Keep the parent's other flags (e.g. the level-2 random bit); a new trace has a random id.
         let inheritedFlags = (parentContext?.traceFlags ?? TraceFlags.random) & ~TraceFlags.sampled
         let context = SpanContext(

@@ -15,6 +15,8 @@ struct SpanState: Sendable {
     }
 
     mutating func setAttribute(_ key: String, _ value: AttributeValue, limits: SpanLimits) {
+        // Room for a typical span's attributes at once, instead of regrowing at 1, 2 and 4.
+        if attributes.isEmpty { attributes.reserveCapacity(Swift.min(limits.attributeCountLimit, 8)) }
         if attributes[key] == nil, attributes.count >= limits.attributeCountLimit {
             droppedAttributes += 1
         } else {
