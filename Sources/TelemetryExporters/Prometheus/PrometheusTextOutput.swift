@@ -2,23 +2,28 @@ import Telemetry
 
 /// A byte buffer with the escaping and number formatting rules of the Prometheus text formats.
 ///
-/// Written for speed: strings are copied as whole UTF-8 runs (escaping only when a special byte is
-/// present), sample names are converted to bytes once per family, and integers are formatted in place.
-struct PrometheusTextOutput {
+/// Written for speed: each sample line reserves its room once and is then written through a raw
+/// pointer; label sets come pre-rendered per series (`MetricPoint.exposedLabels`), sample names are
+/// converted to bytes once per family, and integers are formatted in place.
+struct PrometheusTextOutput: ~Copyable {
+    /// The longest text `appendNumber` writes: a sign and 17 significant digits with exponent, or 15 digits.
+    private static let maxNumberLength = 32
     let format: PrometheusFormat
-    private(set) var bytes: [UInt8] = []
+    private var writer: ByteWriter
 
-    init(format: PrometheusFormat) {
+    init(format: PrometheusFormat, capacity: Int) {
         self.format = format
+        writer = ByteWriter(capacity: capacity)
     }
 
-    mutating func reserve(_ capacity: Int) {
-        bytes.reserveCapacity(capacity)
+    /// The rendered bytes.
+    consuming func finish() -> [UInt8] {
+        writer.finish()
     }
 
     mutating func append(_ text: String) {
         var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        text.withUTF8 { writer.append(UnsafeRawBufferPointer($0)) }
     }
 
     /// `# HELP` (when there is help text) and `# TYPE` lines.
@@ -26,105 +31,116 @@ struct PrometheusTextOutput {
         if !help.isEmpty {
             append("# HELP ")
             append(name)
-            bytes.append(UInt8(ascii: " "))
+            append(" ")
             appendEscaped(help, quotes: format == .openMetrics)
-            bytes.append(UInt8(ascii: "\n"))
+            append("\n")
         }
         append("# TYPE ")
         append(name)
-        bytes.append(UInt8(ascii: " "))
+        append(" ")
         append(kind)
-        bytes.append(UInt8(ascii: "\n"))
+        append("\n")
     }
 
     /// One sample line: `name{labels} value`, with an optional extra label (`le`, `quantile`) last.
     mutating func sample(
         _ name: [UInt8], _ point: MetricPoint, _ value: Double, extra: (name: StaticString, value: Double)? = nil
     ) {
-        bytes.append(contentsOf: name)
-        let labels = point.labels
-        if !labels.isEmpty || extra != nil {
-            bytes.append(UInt8(ascii: "{"))
-            var first = true
-            if let exposed = point.exposedLabels {
-                bytes.append(contentsOf: exposed)
-                first = exposed.isEmpty
-            } else {
-                for label in labels {
-                    if !first { bytes.append(UInt8(ascii: ",")) }
-                    first = false
-                    append(label.name)
-                bytes.append(UInt8(ascii: "="))
-                bytes.append(UInt8(ascii: "\""))
+        guard let exposed = point.exposedLabels else {
+            sampleEscapingLabels(name, point, value, extra: extra)
+            return
+        }
+        let extraLength: Int = extra?.name.utf8CodeUnitCount ?? 0
+        writer.reserve(name.count + exposed.count + extraLength + 2 * Self.maxNumberLength + 8)
+        name.withUnsafeBytes { writer.put($0) }
+        if !exposed.isEmpty || extra != nil {
+            writer.put(UInt8(ascii: "{"))
+            exposed.withUnsafeBytes { writer.put($0) }
+            if let extra { putExtra(extra, first: exposed.isEmpty) }
+            writer.put(UInt8(ascii: "}"))
+        }
+        writer.put(UInt8(ascii: " "))
+        putNumber(value)
+        writer.put(UInt8(ascii: "\n"))
+    }
+
+    /// A sample whose labels were not pre-rendered (points built outside a collector).
+    private mutating func sampleEscapingLabels(
+        _ name: [UInt8], _ point: MetricPoint, _ value: Double, extra: (name: StaticString, value: Double)?
+    ) {
+        writer.append(name)
+        if !point.labels.isEmpty || extra != nil {
+            append("{")
+            for (index, label) in point.labels.enumerated() {
+                if index > 0 { append(",") }
+                append(label.name)
+                append("=\"")
                 appendEscaped(label.value, quotes: true)
-                bytes.append(UInt8(ascii: "\""))
-                }
+                append("\"")
             }
             if let extra {
-                if !first { bytes.append(UInt8(ascii: ",")) }
-                extra.name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-                bytes.append(UInt8(ascii: "="))
-                bytes.append(UInt8(ascii: "\""))
-                appendNumber(extra.value)
-                bytes.append(UInt8(ascii: "\""))
+                writer.reserve(extra.name.utf8CodeUnitCount + Self.maxNumberLength + 4)
+                putExtra(extra, first: point.labels.isEmpty)
             }
-            bytes.append(UInt8(ascii: "}"))
+            append("}")
         }
-        bytes.append(UInt8(ascii: " "))
-        appendNumber(value)
-        bytes.append(UInt8(ascii: "\n"))
+        writer.reserve(Self.maxNumberLength + 2)
+        writer.put(UInt8(ascii: " "))
+        putNumber(value)
+        writer.put(UInt8(ascii: "\n"))
+    }
+
+    /// `,le="0.5"`; room must have been reserved.
+    private mutating func putExtra(_ extra: (name: StaticString, value: Double), first: Bool) {
+        if !first { writer.put(UInt8(ascii: ",")) }
+        extra.name.withUTF8Buffer { writer.put(UnsafeRawBufferPointer($0)) }
+        writer.put(UInt8(ascii: "="))
+        writer.put(UInt8(ascii: "\""))
+        putNumber(extra.value)
+        writer.put(UInt8(ascii: "\""))
     }
 
     /// Escapes `\` and newlines (and `"` when `quotes`), as label values and help texts require.
     private mutating func appendEscaped(_ text: String, quotes: Bool) {
         var text = text
         text.withUTF8 { utf8 in
-            var special = false
-            for byte in utf8 where byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\"") {
-                special = true
-                break
-            }
-            guard special else {
-                bytes.append(contentsOf: utf8)
-                return
-            }
+            // At most two bytes out per byte in.
+            writer.reserve(utf8.count * 2)
             for byte in utf8 {
                 switch byte {
-                case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-                case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-                case UInt8(ascii: "\"") where quotes: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-                default: bytes.append(byte)
+                case UInt8(ascii: "\\"): writer.put(UInt8(ascii: "\\")); writer.put(UInt8(ascii: "\\"))
+                case UInt8(ascii: "\n"): writer.put(UInt8(ascii: "\\")); writer.put(UInt8(ascii: "n"))
+                case UInt8(ascii: "\"") where quotes: writer.put(UInt8(ascii: "\\")); writer.put(UInt8(ascii: "\""))
+                default: writer.put(byte)
                 }
             }
         }
     }
 
-    /// Integers without a fraction, `+Inf`/`-Inf`/`NaN`, other values in shortest round-trip form.
-    private mutating func appendNumber(_ value: Double) {
+    /// Integers without a fraction, `+Inf`/`-Inf`/`NaN`, other values in shortest round-trip form;
+    /// room (`maxNumberLength`) must have been reserved.
+    private mutating func putNumber(_ value: Double) {
         if value.rounded(.towardZero) == value, abs(value) < 1e15 {
             var integer = Int64(value)
             if integer < 0 {
-                bytes.append(UInt8(ascii: "-"))
+                writer.put(UInt8(ascii: "-"))
                 integer = -integer
-            }
-            if integer == 0 {
-                bytes.append(UInt8(ascii: "0"))
-                return
             }
             var digits: (UInt64, UInt64) = (0, 0)
             var count = 0
             withUnsafeMutableBytes(of: &digits) { buffer in
                 var remaining = UInt64(integer)
-                while remaining > 0 {
+                repeat {
                     buffer[15 - count] = UInt8(ascii: "0") + UInt8(remaining % 10)
                     remaining /= 10
                     count += 1
-                }
-                bytes.append(contentsOf: buffer[(16 - count)...])
+                } while remaining > 0
+                writer.put(UnsafeRawBufferPointer(rebasing: buffer[(16 - count)...]))
             }
             return
         }
-        append(Self.formatNumber(value))
+        var text = Self.formatNumber(value)
+        text.withUTF8 { writer.put(UnsafeRawBufferPointer($0)) }
     }
 
     /// The text of a sample value: integers without a fraction, `+Inf`/`-Inf`/`NaN`, others shortest round-trip.

@@ -16,19 +16,19 @@ public struct PrometheusTextRenderer: Sendable {
 
     /// Renders `families` as UTF-8 bytes.
     public func render(_ families: [MetricFamily], format: PrometheusFormat) -> [UInt8] {
-        var output = PrometheusTextOutput(format: format)
-        output.reserve(families.reduce(0) { total, family in
+        let estimate = families.reduce(0) { total, family in
             let perPoint = family.name.utf8.count + prefix.utf8.count + 40 + (family.points.first?.exposedLabels?.count ?? 48)
             let lines = family.kind == .histogram ? 16 : family.kind == .summary ? 6 : 1
             return total + 128 + family.help.utf8.count + family.points.count * perPoint * lines
-        })
+        }
+        var output = PrometheusTextOutput(format: format, capacity: estimate)
         for family in families {
             renderFamily(family, into: &output)
         }
         if format == .openMetrics {
             output.append("# EOF\n")
         }
-        return output.bytes
+        return output.finish()
     }
 
     /// Replaces characters a metric name cannot contain with `_`, and a leading digit with `_`.
