@@ -4,6 +4,7 @@ import Foundation
 enum BenchmarkRun {
     static func all(python: String?, gatewayBinary: String?, output: String, machine: String) async throws {
         let receiver = try DiscardServerProcess()
+        defer { receiver.stop() }
         var rows: [ResultRow] = []
         func log(_ text: String) { FileHandle.standardError.write(Data("bench: \(text)\n".utf8)) }
 
@@ -59,7 +60,7 @@ enum BenchmarkRun {
             peers: [("swift-otel", Measurement(value: otel.rate, unit: "spans/s", allocationsPerOperation: nil))],
             goal: "≥ 300,000 spans/s, no loss, ≤ 2 KiB RSS per queued span", higherIsBetter: true,
             note: String(
-                format: "delivered: ours %d, swift-otel %d of %d; peak RSS: ours %.0f MiB (%.2f KiB per span), swift-otel %.0f MiB",
+                format: "delivered: ours %d, swift-otel %d of %d (it is given at most 120 s); peak RSS: ours %.0f MiB (%.2f KiB per span), swift-otel %.0f MiB",
                 ours.delivered, otel.delivered, spans, ours.rss / 1_048_576, ours.rss / 1024 / Double(spans), otel.rss / 1_048_576))
     }
 

@@ -121,7 +121,14 @@ final class DiscardServerProcess: @unchecked Sendable {
     }
 
     deinit {
-        process.terminate()
+        stop()
+    }
+
+    /// Kills the server (SIGKILL: the child may inherit a mask that blocks SIGTERM).
+    func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 
     var endpoint: String { "http://127.0.0.1:\(port)" }
