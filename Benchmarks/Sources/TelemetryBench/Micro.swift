@@ -16,6 +16,11 @@ enum Micro {
                 let labels: [String: String] = ["pipeline_name": "data_processor", "status": index < 0 ? "failure" : "success"]
                 counter.inc(labels)
             }
+        case "bound":
+            let series = try MetricsCollector().counter("bound_total", labels: ["a"]).labels(["a": "x"])
+            let start = ContinuousClock.now
+            for _ in 0..<iterations { series.inc() }
+            print((ContinuousClock.now - start) / iterations, series.get())
         case "render":
             let collector = MetricsCollector(cardinalityLimit: 20_000)
             let counter = try collector.counter("requests_total", help: "Requests", labels: ["path", "code"])
@@ -66,6 +71,7 @@ enum Micro {
                 sampler: scenario == "sampled" ? .alwaysOn : .alwaysOff,
                 batch: BatchConfiguration(maxQueueSize: iterations + 1, scheduleDelay: .seconds(3600)),
                 selfMetrics: MetricsCollector())
+            let start = ContinuousClock.now
             for _ in 0..<iterations {
                 let span = tracer.startSpan("process_batch")
                 span.setAttribute("batch_size", 1000)
@@ -73,6 +79,23 @@ enum Micro {
                 span.setAttribute("retry", false)
                 tracer.endSpan(span)
             }
+            print((ContinuousClock.now - start) / iterations)
+        case "sampled-send":
+            let receiver = try DiscardServerProcess()
+            let tracer = SpanScenarios.ourTracer(receiver, sampler: .alwaysOn, queue: iterations)
+            let cpuBefore = Harness.processCPUSeconds()
+            let start = ContinuousClock.now
+            for _ in 0..<iterations {
+                let span = tracer.startSpan("process_batch")
+                span.setAttribute("batch_size", 1000)
+                span.setAttribute("source", "kafka")
+                span.setAttribute("retry", false)
+                tracer.endSpan(span)
+            }
+            let calling = (ContinuousClock.now - start) / iterations
+            tracer.forceFlush(timeout: .seconds(300))
+            let cpu = (Harness.processCPUSeconds() - cpuBefore) * 1e9 / Double(iterations)
+            print("calling thread", calling, "CPU-ns per span", cpu, "delivered", try receiver.spanCount())
         default:
             print("unknown scenario \(scenario)")
         }

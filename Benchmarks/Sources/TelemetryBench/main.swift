@@ -1,7 +1,8 @@
 import Foundation
 
 /// `telemetry-bench run --python PY --gateway BIN --out FILE` runs every scenario and writes the table;
-/// `discard-server PORT` and `burst ours|otel PORT SPANS` are the helper processes it starts.
+/// `discard-server PORT` and `burst ours|otel PORT SPANS` are the helper processes it starts;
+/// `micro SCENARIO [N]` and `gateway BIN` run one scenario alone, for profiling.
 let arguments = CommandLine.arguments
 func option(_ name: String) -> String? {
     arguments.firstIndex(of: name).flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
@@ -13,6 +14,12 @@ case "discard-server":
 case "micro":
     // One scenario of ours in a loop, for profiling: `valgrind --tool=callgrind telemetry-bench micro render`.
     try Micro.run(arguments[2], iterations: Int(arguments.dropFirst(3).first ?? "") ?? 100_000)
+case "gateway":
+    // Scenario 6 alone: `telemetry-bench gateway PATH-TO-telemetry-gateway`.
+    let receiver = try DiscardServerProcess()
+    defer { receiver.stop() }
+    let row = try GatewayScenario.run(gatewayBinary: arguments[2], receiver: receiver)
+    print(row.ours?.value ?? 0, row.note)
 case "burst":
     let result = try await SpanScenarios.burst(library: arguments[2], port: Int(arguments[3]) ?? 4318, spans: Int(arguments[4]) ?? 200_000)
     print(String(data: try JSONSerialization.data(withJSONObject: result), encoding: .utf8) ?? "{}")

@@ -76,18 +76,14 @@ public final class Counter: Sendable {
     }
 
     func collect() -> MetricFamily {
-        let points = table.entries().map { entry in
-            MetricPoint(
-                labels: entry.labels, startTimeNanos: entry.startTimeNanos, value: .counter(entry.series.get()),
-                exposedLabels: entry.exposedLabels)
-        }
+        let points = table.points { .counter($0.get()) }
         return MetricFamily(name: name, help: help, kind: .counter, labelNames: labelNames, points: points)
     }
 
     /// One series of a counter: a handle that records without looking up labels.
     public final class Series: Sendable {
         // Whole increments (the common case) go to a striped atomic total; fractional ones to a CAS loop.
-        private let whole = StripedCounter()
+        @usableFromInline let whole = StripedCounter()
         private let fraction = AtomicDouble(0)
         private let context: MetricContext
 
@@ -95,7 +91,8 @@ public final class Counter: Sendable {
             self.context = context
         }
 
-        /// Adds one.
+        /// Adds one (inlined into the caller: an uncontended add is one compare-exchange).
+        @inlinable
         public func inc() {
             whole.add(1)
         }

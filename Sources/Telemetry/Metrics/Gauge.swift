@@ -109,11 +109,7 @@ public final class Gauge: Sendable {
     }
 
     func collect() -> MetricFamily {
-        let points = table.entries().map { entry in
-            MetricPoint(
-                labels: entry.labels, startTimeNanos: entry.startTimeNanos, value: .gauge(entry.series.get()),
-                exposedLabels: entry.exposedLabels)
-        }
+        let points = table.points { .gauge($0.get()) }
         return MetricFamily(name: name, help: help, kind: .gauge, labelNames: labelNames, points: points)
     }
 

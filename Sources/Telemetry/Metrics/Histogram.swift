@@ -90,11 +90,7 @@ public final class Histogram: Sendable {
     }
 
     func collect() -> MetricFamily {
-        let points = table.entries().map { entry in
-            MetricPoint(
-                labels: entry.labels, startTimeNanos: entry.startTimeNanos, value: .histogram(entry.series.get()),
-                exposedLabels: entry.exposedLabels)
-        }
+        let points = table.points { .histogram($0.get()) }
         return MetricFamily(name: name, help: help, kind: .histogram, labelNames: labelNames, points: points)
     }
 

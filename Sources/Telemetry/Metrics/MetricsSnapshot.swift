@@ -108,22 +108,62 @@ public enum MetricValue: Sendable, Equatable {
 /// One series of a family: its labels, when it started, and its value.
 public struct MetricPoint: Sendable, Equatable {
     /// Labels in the family's declared order; the overflow series has only `otel_metric_overflow="true"`.
-    public let labels: [Label]
+    public var labels: [Label] { seriesLabels.labels }
     /// When the series was first recorded, in nanoseconds since the Unix epoch (OTLP start time).
     public let startTimeNanos: UInt64
     /// The value at collection time.
     public let value: MetricValue
     /// The labels in Prometheus/OpenMetrics exposition syntax (`a="x",b="y"`, values escaped), rendered
     /// once per series by the collector so exporters need not re-render them; `nil` when not available.
-    public let exposedLabels: [UInt8]?
+    public var exposedLabels: [UInt8]? { seriesLabels.exposed }
+
+    // Both label forms behind one reference, shared by every point of a series: a collection retains
+    // (and later releases) one object per point instead of two arrays.
+    package let seriesLabels: SeriesLabels
 
     /// Creates a point.
     public init(labels: [Label], startTimeNanos: UInt64, value: MetricValue, exposedLabels: [UInt8]? = nil) {
-        self.labels = labels
+        self.init(seriesLabels: SeriesLabels(labels, exposed: exposedLabels), startTimeNanos: startTimeNanos, value: value)
+    }
+
+    /// Creates a point that shares another point's (or a series') labels.
+    package init(seriesLabels: SeriesLabels, startTimeNanos: UInt64, value: MetricValue) {
+        self.seriesLabels = seriesLabels
         self.startTimeNanos = startTimeNanos
         self.value = value
-        self.exposedLabels = exposedLabels
     }
+
+    /// Points are equal when their labels, start, value and exposition text are.
+    public static func == (left: MetricPoint, right: MetricPoint) -> Bool {
+        left.startTimeNanos == right.startTimeNanos && left.value == right.value && left.labels == right.labels
+            && left.exposedLabels == right.exposedLabels
+    }
+}
+
+/// The labels of one series, in both forms; created once per series and shared by its points.
+package final class SeriesLabels: @unchecked Sendable {
+    // @unchecked: the exposition bytes are written once in `init` and only read afterwards.
+    /// Labels in declared order.
+    package let labels: [Label]
+    /// The labels in exposition syntax, or `nil` when not rendered. Plain bytes rather than an array,
+    /// so that a renderer reading them from a point retains and releases nothing.
+    package let exposedBytes: UnsafeRawBufferPointer?
+
+    package init(_ labels: [Label], exposed: [UInt8]?) {
+        self.labels = labels
+        exposedBytes = exposed.map { bytes in
+            let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
+            bytes.withUnsafeBytes { copy.copyMemory(from: $0) }
+            return UnsafeRawBufferPointer(copy)
+        }
+    }
+
+    deinit {
+        exposedBytes?.deallocate()
+    }
+
+    /// The exposition bytes as an array.
+    package var exposed: [UInt8]? { exposedBytes.map { Array($0) } }
 }
 
 /// All series of one registered metric.

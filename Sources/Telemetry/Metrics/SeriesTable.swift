@@ -43,15 +43,15 @@ enum SeriesLookup<Series: AnyObject & Sendable> {
 final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
     /// One series with the labels it was created for.
     struct Entry: Sendable {
-        let labels: [Label]
-        /// The labels in exposition syntax, rendered once when the series is created.
-        let exposedLabels: [UInt8]
+        /// The labels, with their exposition syntax rendered once when the series is created.
+        let seriesLabels: SeriesLabels
         let startTimeNanos: UInt64
         let series: Series
 
+        var labels: [Label] { seriesLabels.labels }
+
         init(labels: [Label], startTimeNanos: UInt64, series: Series) {
-            self.labels = labels
-            exposedLabels = ExpositionLabels.render(labels)
+            seriesLabels = SeriesLabels(labels, exposed: ExpositionLabels.render(labels))
             self.startTimeNanos = startTimeNanos
             self.series = series
         }
@@ -185,13 +185,31 @@ final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
         return (try? removed.get()) ?? false
     }
 
-    /// Every series in output order: sorted by label values, the overflow series last.
-    func entries() -> [Entry] {
-        if let unlabeled { return [unlabeled] }
+    /// One point per series in output order (sorted by label values, the overflow series last), with
+    /// the value `read` takes from its series. Entries are read in place under the read lock: copying
+    /// each one out retained and released its labels and series.
+    func points(_ read: (Series) -> MetricValue) -> [MetricPoint] {
+        if let unlabeled { return [Self.point(unlabeled, read)] }
         return state.read { state in
-            guard let overflow = state.overflow else { return state.sorted }
-            return state.sorted + [overflow]
+            var points: [MetricPoint] = []
+            points.reserveCapacity(state.sorted.count + 1)
+            state.sorted.withUnsafeBufferPointer { entries in
+                guard let first = entries.baseAddress else { return }
+                for index in entries.indices { points.append(Self.point(first + index, read)) }
+            }
+            if let overflow = state.overflow { points.append(Self.point(overflow, read)) }
+            return points
         }
+    }
+
+    private static func point(_ entry: UnsafePointer<Entry>, _ read: (Series) -> MetricValue) -> MetricPoint {
+        MetricPoint(
+            seriesLabels: entry.pointee.seriesLabels, startTimeNanos: entry.pointee.startTimeNanos,
+            value: read(entry.pointee.series))
+    }
+
+    private static func point(_ entry: Entry, _ read: (Series) -> MetricValue) -> MetricPoint {
+        withUnsafePointer(to: entry) { point($0, read) }
     }
 
     /// Calls `body` with the values of `labels` by declared position and their hash, without allocating.

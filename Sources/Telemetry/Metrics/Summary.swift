@@ -100,11 +100,7 @@ public final class Summary: Sendable {
     }
 
     func collect() -> MetricFamily {
-        let points = table.entries().map { entry in
-            MetricPoint(
-                labels: entry.labels, startTimeNanos: entry.startTimeNanos, value: .summary(entry.series.get()),
-                exposedLabels: entry.exposedLabels)
-        }
+        let points = table.points { .summary($0.get()) }
         return MetricFamily(name: name, help: help, kind: .summary, labelNames: labelNames, points: points)
     }
 

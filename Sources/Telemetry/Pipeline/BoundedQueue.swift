@@ -1,8 +1,15 @@
 /// A first-in first-out queue bounded by the total size of its items (each item's size given by the
 /// caller; 1 per item when counting items).
+///
+/// A ring buffer that grows by doubling as items arrive, so its memory follows the most it has held,
+/// not its capacity, and a queue that keeps being drained reuses the same slots (no reallocation, no
+/// fresh pages). Taking moves items out of their slots without copying them.
 struct BoundedQueue<Element: Sendable>: Sendable {
-    private var storage: [(element: Element, size: Int)] = []
+    private var slots: [(element: Element, size: Int)?] = []
+    /// Index of the oldest item in `slots`.
     private var head = 0
+    /// The number of items waiting.
+    private(set) var count = 0
     /// The most total size the queue holds.
     let capacity: Int
     /// The total size of the items waiting.
@@ -12,13 +19,14 @@ struct BoundedQueue<Element: Sendable>: Sendable {
         self.capacity = max(1, capacity)
     }
 
-    var count: Int { storage.count - head }
     var isEmpty: Bool { count == 0 }
 
     /// Appends `element`; returns false (and keeps nothing) when it would exceed the capacity.
     mutating func append(_ element: Element, size: Int = 1) -> Bool {
         guard totalSize + size <= capacity else { return false }
-        storage.append((element, size))
+        if count == slots.count { grow() }
+        slots[(head + count) & (slots.count - 1)] = (element, size)
+        count += 1
         totalSize += size
         return true
     }
@@ -27,13 +35,17 @@ struct BoundedQueue<Element: Sendable>: Sendable {
     mutating func take(upToSize limit: Int) -> [Element] {
         var taken: [Element] = []
         var size = 0
-        while head < storage.count, taken.isEmpty || size + storage[head].size <= limit {
-            taken.append(storage[head].element)
-            size += storage[head].size
-            head += 1
+        let mask = slots.count - 1
+        while count > 0, let next = slots[head]?.size, taken.isEmpty || size + next <= limit {
+            if taken.isEmpty { taken.reserveCapacity(Swift.min(count, limit)) }
+            guard let slot = slots[head].take() else { break }
+            taken.append(slot.element)
+            size += slot.size
+            head = (head + 1) & mask
+            count -= 1
         }
         totalSize -= size
-        compactIfNeeded()
+        if count == 0 { head = 0 }
         return taken
     }
 
@@ -42,13 +54,16 @@ struct BoundedQueue<Element: Sendable>: Sendable {
         take(upToSize: .max)
     }
 
-    private mutating func compactIfNeeded() {
-        if head == storage.count {
-            storage.removeAll(keepingCapacity: true)
-            head = 0
-        } else if head > 1024, head * 2 > storage.count {
-            storage.removeFirst(head)
-            head = 0
+    /// Doubles the slots (a power of two, so positions wrap with a mask), moving the items to the front in order.
+    private mutating func grow() {
+        let newCount = Swift.max(16, slots.count * 2)
+        var larger: [(element: Element, size: Int)?] = []
+        larger.reserveCapacity(newCount)
+        for offset in 0..<count {
+            larger.append(slots[(head + offset) & (slots.count - 1)].take())
         }
+        larger.append(contentsOf: repeatElement(nil, count: newCount - count))
+        slots = larger
+        head = 0
     }
 }

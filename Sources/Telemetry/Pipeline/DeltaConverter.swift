@@ -49,20 +49,18 @@ package final class DeltaConverter: Sendable {
         guard let last else { return point }
         switch (point.value, last.value) {
         case (.counter(let current), .counter(let before)) where current >= before:
-            return MetricPoint(labels: point.labels, startTimeNanos: last.timeNanos, value: .counter(current - before),
-                exposedLabels: point.exposedLabels)
+            return MetricPoint(
+                seriesLabels: point.seriesLabels, startTimeNanos: last.timeNanos, value: .counter(current - before))
         case (.histogram(let current), .histogram(let before))
         where current.bounds == before.bounds && current.count >= before.count:
             let counts = zip(current.bucketCounts, before.bucketCounts).map { $0 >= $1 ? $0 - $1 : $0 }
             let value = HistogramValue(
                 bounds: current.bounds, bucketCounts: counts, sum: current.sum - before.sum, min: nil, max: nil)
-            return MetricPoint(labels: point.labels, startTimeNanos: last.timeNanos, value: .histogram(value),
-                exposedLabels: point.exposedLabels)
+            return MetricPoint(seriesLabels: point.seriesLabels, startTimeNanos: last.timeNanos, value: .histogram(value))
         case (.summary(let current), .summary(let before)) where convertsSummaries && current.count >= before.count:
             let value = SummaryValue(
                 quantiles: current.quantiles, sum: current.sum - before.sum, count: current.count - before.count)
-            return MetricPoint(labels: point.labels, startTimeNanos: last.timeNanos, value: .summary(value),
-                exposedLabels: point.exposedLabels)
+            return MetricPoint(seriesLabels: point.seriesLabels, startTimeNanos: last.timeNanos, value: .summary(value))
         default:
             return point
         }

@@ -13,13 +13,14 @@ import Musl
 /// from then on every thread adds to the cell of its thread slot. Reading sums the base and the cells.
 /// This is the scheme of Java's `LongAdder`: uncontended counters cost one atomic and 8 bytes, contended
 /// ones scale with the number of threads. Stored inline in its owner, so it needs no allocation of its own.
+@usableFromInline
 struct StripedCounter: ~Copyable, @unchecked Sendable {
     // @unchecked: the cells are allocated once, published through an atomic, and only touched through `Atomic`.
     private static let cellCount = 16
     private static let cellStride = 64 / MemoryLayout<Atomic<UInt64>>.stride
 
-    private let base = Atomic<UInt64>(0)
-    private let cells = Atomic<UnsafeMutablePointer<Atomic<UInt64>>?>(nil)
+    @usableFromInline let base = Atomic<UInt64>(0)
+    @usableFromInline let cells = Atomic<UnsafeMutablePointer<Atomic<UInt64>>?>(nil)
 
     init() {}
 
@@ -31,17 +32,22 @@ struct StripedCounter: ~Copyable, @unchecked Sendable {
     }
 
     /// Adds `amount`, wrapping on overflow.
-    @inline(__always)
+    @inlinable @inline(__always)
     func add(_ amount: UInt64) {
-        if let cells = cells.load(ordering: .acquiring) {
-            Self.cell(in: cells).pointee.wrappingAdd(amount, ordering: .relaxed)
-            return
+        if cells.load(ordering: .relaxed) == nil {
+            let current = base.load(ordering: .relaxed)
+            if base.compareExchange(expected: current, desired: current &+ amount, ordering: .relaxed).exchanged {
+                return
+            }
         }
-        let current = base.load(ordering: .relaxed)
-        if base.compareExchange(expected: current, desired: current &+ amount, ordering: .relaxed).exchanged {
-            return
-        }
-        Self.cell(in: grow()).pointee.wrappingAdd(amount, ordering: .relaxed)
+        addToCell(amount)
+    }
+
+    /// The contended path, kept out of line so the uncontended one stays a load and a compare-exchange.
+    @usableFromInline @inline(never)
+    func addToCell(_ amount: UInt64) {
+        let cells = cells.load(ordering: .acquiring) ?? grow()
+        Self.cell(in: cells).pointee.wrappingAdd(amount, ordering: .relaxed)
     }
 
     /// The total of every add so far.

@@ -4,8 +4,8 @@ import Synchronization
 ///
 /// Spans are reference types, safe to share across threads and tasks. Create them with a tracer's
 /// `startSpan` (or `traceContext`/`traced`), end them with `tracer.endSpan(_:)` or `end()`; changes after
-/// the end are ignored. A span that is not recording (not sampled) keeps only its context and name, and
-/// ignores every change at almost no cost.
+/// the end are ignored. A span that is not recording (not sampled) keeps only its context and name, reads
+/// no clock, and ignores every change at almost no cost.
 public final class Span: Sendable {
     /// The ids, flags and trace state that identify this span.
     public let context: SpanContext
@@ -13,7 +13,8 @@ public final class Span: Sendable {
     public let parent: SpanContext?
     /// The role of the span.
     public let kind: SpanKind
-    /// When the span started, in nanoseconds since the Unix epoch.
+    /// When the span started, in nanoseconds since the Unix epoch (0 for a span that is not recording,
+    /// unless a start time was given).
     public let startTimeNanos: UInt64
     /// The caps on attributes, events and links.
     public let limits: SpanLimits
@@ -43,15 +44,18 @@ public final class Span: Sendable {
         self.limits = limits
         self.onEnd = onEnd
         self.isRecording = isRecording
-        let now = WallClock.nowNanos()
-        let monotonic = WallClock.monotonicNanos()
-        // A start given in the past keeps the monotonic anchor consistent with it, so duration stays right.
-        self.startTimeNanos = startTimeNanos ?? now
-        startMonotonicNanos = monotonic &- (now &- Swift.min(now, startTimeNanos ?? now))
         guard isRecording else {
+            // Nothing will be exported, so no clock is read: a non-recording span's times are 0
+            // unless given (a third of an unsampled span's cost was reading clocks).
+            self.startTimeNanos = startTimeNanos ?? 0
+            startMonotonicNanos = 0
             state = Mutex(SpanState(name: name))
             return
         }
+        let now = SpanClock.now()
+        // A start given in the past keeps the monotonic anchor consistent with it, so duration stays right.
+        self.startTimeNanos = startTimeNanos ?? now.wall
+        startMonotonicNanos = now.monotonic &- (now.wall &- Swift.min(now.wall, startTimeNanos ?? now.wall))
         var initial = SpanState(name: name)
         for (key, value) in attributes { initial.setAttribute(key, value, limits: limits) }
         for link in links { initial.addLink(link, limits: limits) }
@@ -87,7 +91,7 @@ public final class Span: Sendable {
     /// Whether the span has ended.
     public var isEnded: Bool { endTimeNanos != nil }
 
-    /// Seconds from start to end, or to now while the span runs.
+    /// Seconds from start to end, or to now while the span runs (0 for a span that is not recording).
     public var duration: Double {
         let end = endTimeNanos ?? currentTimeNanos()
         return Double(end - startTimeNanos) / 1e9
@@ -191,7 +195,8 @@ public final class Span: Sendable {
     }
 
     private func currentTimeNanos() -> UInt64 {
-        startTimeNanos + (WallClock.monotonicNanos() - startMonotonicNanos)
+        guard isRecording else { return startTimeNanos }
+        return startTimeNanos + (WallClock.monotonicNanos() - startMonotonicNanos)
     }
 
     private func mutate(_ change: (inout SpanState) -> Void) {

@@ -46,16 +46,33 @@ struct PrometheusTextOutput: ~Copyable {
     mutating func sample(
         _ name: [UInt8], _ point: MetricPoint, _ value: Double, extra: (name: StaticString, value: Double)? = nil
     ) {
-        guard let exposed = point.exposedLabels else {
+        guard let exposed = point.seriesLabels.exposedBytes else {
             sampleEscapingLabels(name, point, value, extra: extra)
             return
         }
+        sample(name, exposedLabels: exposed, value, extra: extra)
+    }
+
+    /// One sample line of the point at `point`, read where it is: copying a point out of its array
+    /// retains and releases its labels, which costs as much as writing the line.
+    mutating func sample(_ name: [UInt8], _ point: UnsafePointer<MetricPoint>, _ value: Double) {
+        guard let exposed = point.pointee.seriesLabels.exposedBytes else {
+            sampleEscapingLabels(name, point.pointee, value, extra: nil)
+            return
+        }
+        sample(name, exposedLabels: exposed, value, extra: nil)
+    }
+
+    private mutating func sample(
+        _ name: [UInt8], exposedLabels exposed: UnsafeRawBufferPointer, _ value: Double,
+        extra: (name: StaticString, value: Double)?
+    ) {
         let extraLength: Int = extra?.name.utf8CodeUnitCount ?? 0
         writer.reserve(name.count + exposed.count + extraLength + 2 * Self.maxNumberLength + 8)
         name.withUnsafeBytes { writer.put($0) }
         if !exposed.isEmpty || extra != nil {
             writer.put(UInt8(ascii: "{"))
-            exposed.withUnsafeBytes { writer.put($0) }
+            writer.put(exposed)
             if let extra { putExtra(extra, first: exposed.isEmpty) }
             writer.put(UInt8(ascii: "}"))
         }

@@ -17,7 +17,7 @@ public struct PrometheusTextRenderer: Sendable {
     /// Renders `families` as UTF-8 bytes.
     public func render(_ families: [MetricFamily], format: PrometheusFormat) -> [UInt8] {
         let estimate = families.reduce(0) { total, family in
-            let perPoint = family.name.utf8.count + prefix.utf8.count + 40 + (family.points.first?.exposedLabels?.count ?? 48)
+            let perPoint = family.name.utf8.count + prefix.utf8.count + 40 + (family.points.first?.seriesLabels.exposedBytes?.count ?? 48)
             let lines = family.kind == .histogram ? 16 : family.kind == .summary ? 6 : 1
             return total + 128 + family.help.utf8.count + family.points.count * perPoint * lines
         }
@@ -55,17 +55,25 @@ public struct PrometheusTextRenderer: Sendable {
             let sampleName = base + "_total"
             output.header(name: output.format == .openMetrics ? base : sampleName, kind: "counter", help: family.help)
             let sample = Array(sampleName.utf8)
-            for point in family.points {
-                if case .counter(let value) = point.value {
-                    output.sample(sample, point, value)
+            // Points are read in place: copying each one out (`for point in`) retained and released its
+            // two label arrays, which cost as much as writing the line.
+            family.points.withUnsafeBufferPointer { points in
+                guard let first = points.baseAddress else { return }
+                for index in points.indices {
+                    if case .counter(let value) = points[index].value {
+                        output.sample(sample, first + index, value)
+                    }
                 }
             }
         case .gauge:
             output.header(name: name, kind: "gauge", help: family.help)
             let sample = Array(name.utf8)
-            for point in family.points {
-                if case .gauge(let value) = point.value {
-                    output.sample(sample, point, value)
+            family.points.withUnsafeBufferPointer { points in
+                guard let first = points.baseAddress else { return }
+                for index in points.indices {
+                    if case .gauge(let value) = points[index].value {
+                        output.sample(sample, first + index, value)
+                    }
                 }
             }
         case .histogram:
