@@ -83,6 +83,13 @@ enum Harness {
             + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
+    /// CPU time of the calling thread, in nanoseconds.
+    static func threadCPUNanos() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+
     /// The peak resident memory of this process, in bytes (VmHWM).
     static func peakResidentBytes(pid: Int32? = nil) -> Double {
         let path = pid.map { "/proc/\($0)/status" } ?? "/proc/self/status"

@@ -21,6 +21,8 @@ enum Micro {
             let start = ContinuousClock.now
             for _ in 0..<iterations { series.inc() }
             print((ContinuousClock.now - start) / iterations, series.get())
+            let concurrent = Harness.concurrentNanosecondsPerOperation(threads: 2, iterations: iterations) { series.inc() }
+            print("2 threads:", concurrent.value, "ns wall per inc", series.get())
         case "render":
             let collector = MetricsCollector(cardinalityLimit: 20_000)
             let counter = try collector.counter("requests_total", help: "Requests", labels: ["path", "code"])
@@ -84,6 +86,7 @@ enum Micro {
             let receiver = try DiscardServerProcess()
             let tracer = SpanScenarios.ourTracer(receiver, sampler: .alwaysOn, queue: iterations)
             let cpuBefore = Harness.processCPUSeconds()
+            let threadBefore = Harness.threadCPUNanos()
             let start = ContinuousClock.now
             for _ in 0..<iterations {
                 let span = tracer.startSpan("process_batch")
@@ -93,6 +96,7 @@ enum Micro {
                 tracer.endSpan(span)
             }
             let calling = (ContinuousClock.now - start) / iterations
+            print("calling thread CPU-ns per span", Double(Harness.threadCPUNanos() - threadBefore) / Double(iterations))
             tracer.forceFlush(timeout: .seconds(300))
             let cpu = (Harness.processCPUSeconds() - cpuBefore) * 1e9 / Double(iterations)
             print("calling thread", calling, "CPU-ns per span", cpu, "delivered", try receiver.spanCount())

@@ -56,13 +56,10 @@ struct BoundedQueue<Element: Sendable>: Sendable {
 
     /// Doubles the slots (a power of two, so positions wrap with a mask), moving the items to the front in order.
     private mutating func grow() {
-        let newCount = Swift.max(16, slots.count * 2)
-        var larger: [(element: Element, size: Int)?] = []
-        larger.reserveCapacity(newCount)
+        var larger = [(element: Element, size: Int)?](repeating: nil, count: Swift.max(16, slots.count * 2))
         for offset in 0..<count {
-            larger.append(slots[(head + offset) & (slots.count - 1)].take())
+            swap(&larger[offset], &slots[(head + offset) & (slots.count - 1)])
         }
-        larger.append(contentsOf: repeatElement(nil, count: newCount - count))
         slots = larger
         head = 0
     }

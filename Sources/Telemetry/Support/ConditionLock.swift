@@ -9,8 +9,9 @@ import Darwin
 /// A value guarded by a pthread mutex with a condition variable, for worker threads that sleep until
 /// there is work, a deadline passes, or they are told to stop.
 package final class ConditionLock<Value: Sendable>: @unchecked Sendable {
-    // @unchecked: `value` is only touched while `mutex` is held.
-    private var value: Value
+    // @unchecked: `value` is only touched while `mutex` is held, which also makes the runtime's
+    // exclusivity checks (a call on every access) redundant.
+    @exclusivity(unchecked) private var value: Value
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let condition: UnsafeMutablePointer<pthread_cond_t>
 

@@ -71,7 +71,7 @@ public final class Span: Sendable {
     /// The span name.
     public var name: String { state.withLock { $0.name } }
     /// The attributes set so far.
-    public var attributes: [String: AttributeValue] { state.withLock { $0.attributes } }
+    public var attributes: AttributeMap { state.withLock { $0.attributes } }
     /// The events added so far, in order.
     public var events: [SpanEvent] { state.withLock { $0.events } }
     /// The links added so far, in order.

@@ -1,7 +1,7 @@
 /// The mutable part of a span, guarded by the span's lock.
 struct SpanState: Sendable {
     var name: String
-    var attributes: [String: AttributeValue] = [:]
+    var attributes = AttributeMap()
     var events: [SpanEvent] = []
     var links: [SpanLink] = []
     var status = SpanStatus(code: .unset)
@@ -15,13 +15,7 @@ struct SpanState: Sendable {
     }
 
     mutating func setAttribute(_ key: String, _ value: AttributeValue, limits: SpanLimits) {
-        // Room for a typical span's attributes at once, instead of regrowing at 1, 2 and 4.
-        if attributes.isEmpty { attributes.reserveCapacity(Swift.min(limits.attributeCountLimit, 8)) }
-        if attributes[key] == nil, attributes.count >= limits.attributeCountLimit {
-            droppedAttributes += 1
-        } else {
-            attributes[key] = value
-        }
+        if !attributes.set(key, value, limit: limits.attributeCountLimit) { droppedAttributes += 1 }
     }
 
     mutating func addEvent(_ name: String, _ attributes: [String: AttributeValue], timeNanos: UInt64, limits: SpanLimits)

@@ -11,6 +11,12 @@ extension ProtobufArena {
         return (messages.count, pointers(messages))
     }
 
+    /// Span attributes as OTLP `KeyValue`s, in the order they were set (deterministic already).
+    func keyValues(_ attributes: AttributeMap) -> (count: Int, list: UnsafeMutablePointer<UnsafeMutablePointer<KeyValueMessage>?>?) {
+        let messages = attributes.map { keyValue($0.key, anyValue($0.value)) }
+        return (messages.count, pointers(messages))
+    }
+
     /// Metric labels as OTLP string attributes; the overflow label becomes `otel.metric.overflow: true`.
     func keyValues(_ labels: [Label]) -> (count: Int, list: UnsafeMutablePointer<UnsafeMutablePointer<KeyValueMessage>?>?) {
         let messages = labels.map { label in
