@@ -1,6 +1,6 @@
 /// An open-addressing index from label hashes to positions in `SeriesTable`'s list of series.
 ///
-/// The hashes are already mixed by `Hasher`, so probing uses them directly instead of hashing them a
+/// The hashes are already mixed by `LabelHash`, so probing uses them directly instead of hashing them a
 /// second time as a `Dictionary<Int, …>` would; a lookup is a few array reads. The table is kept at
 /// most half full. Removing is rare (an explicit `remove`), so it rebuilds.
 struct SeriesHashIndex {

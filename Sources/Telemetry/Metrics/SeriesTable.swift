@@ -97,6 +97,8 @@ final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
     let context: MetricContext
     let labelNames: [String]
     let cardinalityLimit: Int
+    /// This table's seed for `LabelHash`.
+    private let hashSeed = UInt64.random(in: .min ... .max)
     private let makeSeries: @Sendable () -> Series
     private let unlabeled: Entry?
     private let state = ReadWriteLockedValue(State())
@@ -219,7 +221,7 @@ final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
         guard labels.count == labelNames.count else { return .failure(problem(with: labels)) }
         return labels.withValues(declaredAs: labelNames) { values in
             // As many labels as declared names, and each declared name found: exactly the declared set.
-            var hasher = Hasher()
+            var hasher = LabelHash(seed: hashSeed)
             for position in labelNames.indices {
                 guard let value = values[position] else { return .failure(problem(with: labels)) }
                 hasher.combine(value)
