@@ -23,6 +23,16 @@ enum Micro {
             print((ContinuousClock.now - start) / iterations, series.get())
             let concurrent = Harness.concurrentNanosecondsPerOperation(threads: 2, iterations: iterations) { series.inc() }
             print("2 threads:", concurrent.value, "ns wall per inc", series.get())
+        case "histogram":
+            let buckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
+            let series = try MetricsCollector().histogram("latency_seconds", labels: ["a"], buckets: buckets).labels(["a": "x"])
+            var value = 0.0
+            let start = ContinuousClock.now
+            for _ in 0..<iterations {
+                value = value < 6 ? value + 0.0137 : 0
+                series.observe(value)
+            }
+            print((ContinuousClock.now - start) / iterations, series.get().count)
         case "render":
             let collector = MetricsCollector(cardinalityLimit: 20_000)
             let counter = try collector.counter("requests_total", help: "Requests", labels: ["path", "code"])

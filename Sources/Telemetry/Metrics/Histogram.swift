@@ -96,11 +96,12 @@ public final class Histogram: Sendable {
 
     /// One series of a histogram: a handle that records without looking up labels.
     public final class Series: Sendable {
-        private let bounds: [Double]
-        private let counts: AtomicCounterArray
-        private let sum = AtomicDouble(0)
-        private let minimum = AtomicDouble(.infinity)
-        private let maximum = AtomicDouble(-.infinity)
+        // Internal but usable from inlinable code: `observe` is inlined into the caller.
+        @usableFromInline let bounds: [Double]
+        @usableFromInline let counts: AtomicCounterArray
+        @usableFromInline let sum = AtomicDouble(0)
+        @usableFromInline let minimum = AtomicDouble(.infinity)
+        @usableFromInline let maximum = AtomicDouble(-.infinity)
         private let context: MetricContext
 
         init(bounds: [Double], context: MetricContext) {
@@ -110,12 +111,19 @@ public final class Histogram: Sendable {
         }
 
         /// Records one observation; NaN and infinite values record nothing and are counted as rejected.
+        /// Inlined into the caller: a bucket search and three atomic updates.
+        @inlinable
         public func observe(_ value: Double) {
             guard value.isFinite else {
-                context.rejectValue("histogram observation \(value) is not finite")
+                reject(value)
                 return
             }
             record(value)
+        }
+
+        @usableFromInline @inline(never)
+        func reject(_ value: Double) {
+            context.rejectValue("histogram observation \(value) is not finite")
         }
 
         /// The current buckets, sum, count, minimum and maximum.
@@ -127,6 +135,7 @@ public final class Histogram: Sendable {
                 min: isEmpty ? nil : minimum.load(), max: isEmpty ? nil : maximum.load())
         }
 
+        @inlinable
         func record(_ value: Double) {
             counts.increment(bucketIndex(for: value))
             sum.add(value)
@@ -134,7 +143,8 @@ public final class Histogram: Sendable {
             maximum.update(value, if: >)
         }
 
-        private func bucketIndex(for value: Double) -> Int {
+        @inlinable
+        func bucketIndex(for value: Double) -> Int {
             var low = 0
             var high = bounds.count
             while low < high {

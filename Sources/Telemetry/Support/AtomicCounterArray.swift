@@ -1,9 +1,10 @@
 import Synchronization
 
 /// A fixed number of `UInt64` counters, each updated atomically, in one allocation.
+@usableFromInline
 final class AtomicCounterArray: @unchecked Sendable {
     // @unchecked: the buffer is allocated once in init and only ever accessed through `Atomic`.
-    private let base: UnsafeMutablePointer<Atomic<UInt64>>
+    @usableFromInline let base: UnsafeMutablePointer<Atomic<UInt64>>
     /// The number of counters.
     let count: Int
 
@@ -20,6 +21,7 @@ final class AtomicCounterArray: @unchecked Sendable {
         base.deallocate()
     }
 
+    @inlinable
     func increment(_ index: Int) {
         base[index].wrappingAdd(1, ordering: .relaxed)
     }

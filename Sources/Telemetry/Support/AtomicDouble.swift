@@ -3,8 +3,9 @@ import Synchronization
 /// A `Double` that can be read and updated from any thread without a lock.
 ///
 /// Stored as its bit pattern in an `Atomic<UInt64>`; additions use a compare-and-swap loop.
+@usableFromInline
 struct AtomicDouble: ~Copyable, Sendable {
-    private let bits: Atomic<UInt64>
+    @usableFromInline let bits: Atomic<UInt64>
 
     init(_ value: Double) {
         bits = Atomic(value.bitPattern)
@@ -18,6 +19,7 @@ struct AtomicDouble: ~Copyable, Sendable {
         bits.store(value.bitPattern, ordering: .relaxed)
     }
 
+    @inlinable
     func add(_ delta: Double) {
         var current = bits.load(ordering: .relaxed)
         while true {
@@ -30,6 +32,7 @@ struct AtomicDouble: ~Copyable, Sendable {
     }
 
     /// Replaces the value with `candidate` when `isBetter(candidate, current)`; used for min and max.
+    @inlinable
     func update(_ candidate: Double, if isBetter: (Double, Double) -> Bool) {
         var current = bits.load(ordering: .relaxed)
         while isBetter(candidate, Double(bitPattern: current)) {
