@@ -34,6 +34,19 @@ struct PrometheusRenderingTests {
         return collector
     }
 
+    @Test("Label sets and names of every length are copied exactly (word copies with an overlapping tail)")
+    func everyCopyLength() throws {
+        let collector = MetricsCollector(cardinalityLimit: 1_000)
+        let counter = try collector.counter("c", labels: ["v"])
+        let values = (0...200).map { length in String((0..<length).map { Character(UnicodeScalar(UInt8(97 + $0 % 26))) }) }
+        for value in values { counter.inc(["v": value]) }
+        let exporter = PrometheusExporter()
+        exporter.register(collector)
+        let lines = exporter.metricsText().split(separator: "\n").filter { $0.hasPrefix("c_total{") }
+        #expect(Set(lines) == Set(values.map { "c_total{v=\"\($0)\"} 1" }))
+        #expect(lines.count == 201)
+    }
+
     @Test("Text 0.0.4: HELP/TYPE, _total, cumulative buckets with +Inf, escaping, prefix, order")
     func textFormat() throws {
         let exporter = PrometheusExporter(prefix: "myapp")
