@@ -13,8 +13,7 @@ extension ProtobufArena {
 
     /// Span attributes as OTLP `KeyValue`s, in the order they were set (deterministic already).
     func keyValues(_ attributes: AttributeMap) -> (count: Int, list: UnsafeMutablePointer<UnsafeMutablePointer<KeyValueMessage>?>?) {
-        let messages = attributes.map { keyValue($0.key, anyValue($0.value)) }
-        return (messages.count, pointers(messages))
+        pointers(attributes, capacity: attributes.count) { keyValue($0.key, anyValue($0.value)) }
     }
 
     /// Metric labels as OTLP string attributes; the overflow label becomes `otel.metric.overflow: true`.

@@ -17,11 +17,11 @@ public struct OTLPTraceEncoder: Sendable {
     /// The serialised request for `spans`.
     public func encode(_ spans: [SpanData]) -> [UInt8] {
         let arena = ProtobufArena()
-        let encodedSpans = spans.map { encodeSpan($0, arena) }
         let scopeSpans = arena.message(opentelemetry__proto__trace__v1__scope_spans__init)
         scopeSpans.pointee.scope = encodeScope(scope, arena)
-        scopeSpans.pointee.n_spans = encodedSpans.count
-        scopeSpans.pointee.spans = arena.pointers(encodedSpans)
+        (scopeSpans.pointee.n_spans, scopeSpans.pointee.spans) = arena.pointers(spans, capacity: spans.count) {
+            encodeSpan($0, arena)
+        }
         let resourceSpans = arena.message(opentelemetry__proto__trace__v1__resource_spans__init)
         resourceSpans.pointee.resource = encodeResource(resource, arena)
         resourceSpans.pointee.n_scope_spans = 1
@@ -34,10 +34,10 @@ public struct OTLPTraceEncoder: Sendable {
 
     private func encodeSpan(_ span: SpanData, _ arena: ProtobufArena) -> UnsafeMutablePointer<Opentelemetry__Proto__Trace__V1__Span> {
         let message = arena.message(opentelemetry__proto__trace__v1__span__init)
-        message.pointee.trace_id = arena.bytes(span.context.traceID.bytes)
-        message.pointee.span_id = arena.bytes(span.context.spanID.bytes)
+        message.pointee.trace_id = arena.bytes(span.context.traceID)
+        message.pointee.span_id = arena.bytes(span.context.spanID)
         if !span.context.traceState.isEmpty { message.pointee.trace_state = arena.string(span.context.traceState) }
-        if let parent = span.parent { message.pointee.parent_span_id = arena.bytes(parent.spanID.bytes) }
+        if let parent = span.parent { message.pointee.parent_span_id = arena.bytes(parent.spanID) }
         message.pointee.flags = Self.flags(span.context.traceFlags, parent: span.parent)
         message.pointee.name = arena.string(span.name)
         message.pointee.kind = Opentelemetry__Proto__Trace__V1__Span__SpanKind(rawValue: UInt32(span.kind.rawValue))
@@ -58,8 +58,8 @@ public struct OTLPTraceEncoder: Sendable {
         message.pointee.dropped_events_count = UInt32(clamping: span.droppedEventsCount)
         let links = span.links.map { link in
             let encoded = arena.message(opentelemetry__proto__trace__v1__span__link__init)
-            encoded.pointee.trace_id = arena.bytes(link.context.traceID.bytes)
-            encoded.pointee.span_id = arena.bytes(link.context.spanID.bytes)
+            encoded.pointee.trace_id = arena.bytes(link.context.traceID)
+            encoded.pointee.span_id = arena.bytes(link.context.spanID)
             if !link.context.traceState.isEmpty { encoded.pointee.trace_state = arena.string(link.context.traceState) }
             (encoded.pointee.n_attributes, encoded.pointee.attributes) = arena.keyValues(link.attributes)
             encoded.pointee.dropped_attributes_count = UInt32(clamping: link.droppedAttributesCount)

@@ -1,4 +1,5 @@
 import CProtobufC
+import Telemetry
 
 /// A bump allocator for building protobuf-c messages: every struct, string and array of one request is
 /// carved out of a few large chunks, and all of it is freed at once when the arena goes away.
@@ -61,6 +62,39 @@ package final class ProtobufArena {
         let pointer = allocate(UInt8.self, count: bytes.count)
         pointer.initialize(from: bytes, count: bytes.count)
         return ProtobufCBinaryData(len: bytes.count, data: pointer)
+    }
+
+    /// The 16 bytes of a trace id, written straight into the arena (no intermediate array).
+    package func bytes(_ id: TraceID) -> ProtobufCBinaryData {
+        bigEndianWords(id.high, id.low)
+    }
+
+    /// The 8 bytes of a span id, written straight into the arena.
+    package func bytes(_ id: SpanID) -> ProtobufCBinaryData {
+        bigEndianWords(id.value)
+    }
+
+    private func bigEndianWords(_ words: UInt64...) -> ProtobufCBinaryData {
+        let pointer = UnsafeMutableRawPointer(allocate(UInt64.self, count: words.count))
+        for (index, word) in words.enumerated() {
+            pointer.storeBytes(of: word.bigEndian, toByteOffset: index * 8, as: UInt64.self)
+        }
+        return ProtobufCBinaryData(len: words.count * 8, data: pointer.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// A C array of message pointers made by `transform` from at most `capacity` of `elements` (no
+    /// intermediate Swift array), and how many it holds.
+    package func pointers<Elements: Sequence, T>(
+        _ elements: Elements, capacity: Int, _ transform: (Elements.Element) -> UnsafeMutablePointer<T>
+    ) -> (count: Int, list: UnsafeMutablePointer<UnsafeMutablePointer<T>?>?) {
+        guard capacity > 0 else { return (0, nil) }
+        let list = allocate(UnsafeMutablePointer<T>?.self, count: capacity)
+        var count = 0
+        for element in elements where count < capacity {
+            (list + count).initialize(to: transform(element))
+            count += 1
+        }
+        return (count, list)
     }
 
     /// A C array holding `values`.
