@@ -193,6 +193,30 @@ struct CounterAndGaugeTests {
         #expect(logs.all.filter { $0.message.contains("cardinality limit of 3") }.count == 1)
     }
 
+    @Test("A snapshot keeps the series and values of its moment while the collector moves on")
+    func snapshotsAreIsolated() throws {
+        let counter = try collector.counter("jobs_total", labels: ["queue"])
+        counter.inc(["queue": "b"])
+        let gauge = try collector.gauge("depth", labels: ["queue"])
+        gauge.set(5, ["queue": "b"])
+        let before = collector.collectAll()
+        counter.inc(by: 2, ["queue": "b"])
+        counter.inc(["queue": "a"])
+        gauge.set(-1, ["queue": "c"])
+        let after = collector.collectAll()
+
+        func series(_ snapshot: MetricsSnapshot, _ name: String) -> [String: MetricValue] {
+            let family = snapshot.families.first { $0.name == name }
+            return Dictionary(uniqueKeysWithValues: (family?.points ?? []).map { ($0.labels[0].value, $0.value) })
+        }
+        #expect(series(before, "jobs_total") == ["b": .counter(1)])
+        #expect(series(before, "depth") == ["b": .gauge(5)])
+        #expect(series(after, "jobs_total") == ["a": .counter(1), "b": .counter(3)])
+        #expect(series(after, "depth") == ["b": .gauge(5), "c": .gauge(-1)])
+        #expect(after.families.first { $0.name == "jobs_total" }?.pointCount == 2)
+        #expect(after.families.first { $0.name == "jobs_total" }?.points.map(\.labels[0].value) == ["a", "b"])
+    }
+
     @Test("Series are ordered by label values regardless of creation order")
     func deterministicOrder() throws {
         let counter = try collector.counter("ordered_total", labels: ["a", "b"])

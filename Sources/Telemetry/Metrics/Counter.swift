@@ -76,8 +76,8 @@ public final class Counter: Sendable {
     }
 
     func collect() -> MetricFamily {
-        let points = table.points { .counter($0.get()) }
-        return MetricFamily(name: name, help: help, kind: .counter, labelNames: labelNames, points: points)
+        let scalars = table.scalarSnapshot({ $0.get() }, as: { .counter($0) })
+        return MetricFamily(name: name, help: help, kind: .counter, labelNames: labelNames, scalars: scalars)
     }
 
     /// One series of a counter: a handle that records without looking up labels.

@@ -109,8 +109,8 @@ public final class Gauge: Sendable {
     }
 
     func collect() -> MetricFamily {
-        let points = table.points { .gauge($0.get()) }
-        return MetricFamily(name: name, help: help, kind: .gauge, labelNames: labelNames, points: points)
+        let scalars = table.scalarSnapshot({ $0.get() }, as: { .gauge($0) })
+        return MetricFamily(name: name, help: help, kind: .gauge, labelNames: labelNames, scalars: scalars)
     }
 
     /// One series of a gauge: a handle that records without looking up labels.

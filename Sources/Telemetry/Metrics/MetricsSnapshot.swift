@@ -177,7 +177,14 @@ public struct MetricFamily: Sendable, Equatable {
     /// The declared label names, in order.
     public let labelNames: [String]
     /// The series, ordered by label values; the overflow series, if any, comes last.
-    public let points: [MetricPoint]
+    public var points: [MetricPoint] { scalars?.points ?? storedPoints }
+    /// The number of series.
+    public var pointCount: Int { scalars?.count ?? storedPoints.count }
+
+    /// A counter's or gauge's series as collected from a collector, read in place by renderers;
+    /// `nil` for families made from points.
+    package let scalars: (any ScalarSeriesSnapshot)?
+    private let storedPoints: [MetricPoint]
 
     /// Creates a family.
     public init(name: String, help: String, kind: MetricKind, labelNames: [String], points: [MetricPoint]) {
@@ -185,7 +192,24 @@ public struct MetricFamily: Sendable, Equatable {
         self.help = help
         self.kind = kind
         self.labelNames = labelNames
-        self.points = points
+        storedPoints = points
+        scalars = nil
+    }
+
+    /// Creates a counter or gauge family from collected series.
+    package init(name: String, help: String, kind: MetricKind, labelNames: [String], scalars: any ScalarSeriesSnapshot) {
+        self.name = name
+        self.help = help
+        self.kind = kind
+        self.labelNames = labelNames
+        storedPoints = []
+        self.scalars = scalars
+    }
+
+    /// Families are equal when their names, help, kinds, label names and points are.
+    public static func == (left: MetricFamily, right: MetricFamily) -> Bool {
+        left.name == right.name && left.help == right.help && left.kind == right.kind
+            && left.labelNames == right.labelNames && left.points == right.points
     }
 }
 

@@ -214,6 +214,16 @@ final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
         withUnsafePointer(to: entry) { point($0, read) }
     }
 
+    /// Every series in output order. The sorted list is shared, not copied: a later insertion copies
+    /// it once if a snapshot still holds it.
+    func orderedEntries() -> [Entry] {
+        if let unlabeled { return [unlabeled] }
+        return state.read { state in
+            guard let overflow = state.overflow else { return state.sorted }
+            return state.sorted + [overflow]
+        }
+    }
+
     /// Calls `body` with the values of `labels` by declared position and their hash, without allocating.
     private func withDeclaredOrder<Found>(
         _ labels: some LabelValues, _ body: (DeclaredValues, _ hash: Int) -> Found

@@ -74,6 +74,11 @@ struct ByteWriter: ~Copyable {
         [UInt8](UnsafeBufferPointer(start: base, count: count))
     }
 
+    /// The bytes written, decoded as UTF-8 text (invalid sequences repaired).
+    consuming func finishText() -> String {
+        String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
+    }
+
     private mutating func grow(to needed: Int) {
         let newCapacity = Swift.max(needed, capacity * 2)
         let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)

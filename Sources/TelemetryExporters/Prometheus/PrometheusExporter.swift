@@ -63,7 +63,7 @@ public final class PrometheusExporter: MetricsExporter {
 
     /// The current metrics in the Prometheus text format 0.0.4 (or OpenMetrics 1.0).
     public func metricsText(format: PrometheusFormat = .text) -> String {
-        String(decoding: renderer.render(state.families(), format: format), as: UTF8.self)
+        renderer.renderText(state.families(), format: format)
     }
 
     /// Stops the `/metrics` endpoint, if any.

@@ -21,6 +21,11 @@ struct PrometheusTextOutput: ~Copyable {
         writer.finish()
     }
 
+    /// The rendered text.
+    consuming func finishText() -> String {
+        writer.finishText()
+    }
+
     mutating func append(_ text: String) {
         var text = text
         text.withUTF8 { writer.append(UnsafeRawBufferPointer($0)) }
@@ -61,6 +66,11 @@ struct PrometheusTextOutput: ~Copyable {
             return
         }
         sample(name, exposedLabels: exposed, value, extra: nil)
+    }
+
+    /// One sample line from labels already in exposition syntax (`nil`: no labels).
+    mutating func sample(_ name: [UInt8], exposedLabels: UnsafeRawBufferPointer?, _ value: Double) {
+        sample(name, exposedLabels: exposedLabels ?? UnsafeRawBufferPointer(start: nil, count: 0), value, extra: nil)
     }
 
     private mutating func sample(

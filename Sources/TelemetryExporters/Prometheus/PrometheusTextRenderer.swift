@@ -16,10 +16,21 @@ public struct PrometheusTextRenderer: Sendable {
 
     /// Renders `families` as UTF-8 bytes.
     public func render(_ families: [MetricFamily], format: PrometheusFormat) -> [UInt8] {
+        write(families, format: format).finish()
+    }
+
+    /// Renders `families` as text, decoded straight from the output buffer (no intermediate array).
+    func renderText(_ families: [MetricFamily], format: PrometheusFormat) -> String {
+        write(families, format: format).finishText()
+    }
+
+    private func write(_ families: [MetricFamily], format: PrometheusFormat) -> PrometheusTextOutput {
         let estimate = families.reduce(0) { total, family in
-            let perPoint = family.name.utf8.count + prefix.utf8.count + 40 + (family.points.first?.seriesLabels.exposedBytes?.count ?? 48)
+            let labelsLength = family.scalars?.firstExposedLabelsCount
+                ?? family.points.first?.seriesLabels.exposedBytes?.count ?? 48
+            let perPoint = family.name.utf8.count + prefix.utf8.count + 40 + labelsLength
             let lines = family.kind == .histogram ? 16 : family.kind == .summary ? 6 : 1
-            return total + 128 + family.help.utf8.count + family.points.count * perPoint * lines
+            return total + 128 + family.help.utf8.count + family.pointCount * perPoint * lines
         }
         var output = PrometheusTextOutput(format: format, capacity: estimate)
         for family in families {
@@ -28,7 +39,7 @@ public struct PrometheusTextRenderer: Sendable {
         if format == .openMetrics {
             output.append("# EOF\n")
         }
-        return output.finish()
+        return output
     }
 
     /// Replaces characters a metric name cannot contain with `_`, and a leading digit with `_`.
@@ -47,6 +58,24 @@ public struct PrometheusTextRenderer: Sendable {
         return prefix.hasSuffix("_") ? prefix + name : prefix + "_" + name
     }
 
+    /// Counter and gauge samples, read in place from a collector's snapshot, else from the points
+    /// (in place too: copying each point out retained and released its labels).
+    private func renderScalars(_ family: MetricFamily, sample: [UInt8], into output: inout PrometheusTextOutput) {
+        if let scalars = family.scalars {
+            scalars.forEachSample { exposed, value in output.sample(sample, exposedLabels: exposed, value) }
+            return
+        }
+        family.points.withUnsafeBufferPointer { points in
+            guard let first = points.baseAddress else { return }
+            for index in points.indices {
+                switch points[index].value {
+                case .counter(let value), .gauge(let value): output.sample(sample, first + index, value)
+                case .histogram, .summary: break
+                }
+            }
+        }
+    }
+
     private func renderFamily(_ family: MetricFamily, into output: inout PrometheusTextOutput) {
         let name = familyName(family.name)
         switch family.kind {
@@ -54,28 +83,10 @@ public struct PrometheusTextRenderer: Sendable {
             let base = name.hasSuffix("_total") ? String(name.dropLast(6)) : name
             let sampleName = base + "_total"
             output.header(name: output.format == .openMetrics ? base : sampleName, kind: "counter", help: family.help)
-            let sample = Array(sampleName.utf8)
-            // Points are read in place: copying each one out (`for point in`) retained and released its
-            // two label arrays, which cost as much as writing the line.
-            family.points.withUnsafeBufferPointer { points in
-                guard let first = points.baseAddress else { return }
-                for index in points.indices {
-                    if case .counter(let value) = points[index].value {
-                        output.sample(sample, first + index, value)
-                    }
-                }
-            }
+            renderScalars(family, sample: Array(sampleName.utf8), into: &output)
         case .gauge:
             output.header(name: name, kind: "gauge", help: family.help)
-            let sample = Array(name.utf8)
-            family.points.withUnsafeBufferPointer { points in
-                guard let first = points.baseAddress else { return }
-                for index in points.indices {
-                    if case .gauge(let value) = points[index].value {
-                        output.sample(sample, first + index, value)
-                    }
-                }
-            }
+            renderScalars(family, sample: Array(name.utf8), into: &output)
         case .histogram:
             output.header(name: name, kind: "histogram", help: family.help)
             let names = HistogramSampleNames(name)

@@ -1,0 +1,75 @@
+/// The series of a counter or gauge family at collection time, without a point per series.
+///
+/// A Prometheus scrape of 10,000 series spent half its time making `MetricPoint`s (one retained and
+/// released labels object each, in scattered memory) only to read their labels and values once. This
+/// keeps the table's list of series alive as one array and the values in another; renderers read them
+/// in place, and `points` builds the points only for exporters that ask, once.
+package protocol ScalarSeriesSnapshot: AnyObject, Sendable {
+    /// The number of series.
+    var count: Int { get }
+    /// The exposition bytes of the first series' labels, for sizing output.
+    var firstExposedLabelsCount: Int? { get }
+    /// Calls `body` with each series' labels in exposition syntax and its value, in output order.
+    func forEachSample(_ body: (UnsafeRawBufferPointer?, Double) -> Void)
+    /// The series as points (built on first use, then kept).
+    var points: [MetricPoint] { get }
+}
+
+extension SeriesTable {
+    /// A snapshot of every series in output order (sorted by label values, the overflow series last)
+    /// with the value `read` takes from each, made into points as `value` says.
+    func scalarSnapshot(
+        _ read: (Series) -> Double, as value: @escaping @Sendable (Double) -> MetricValue
+    ) -> any ScalarSeriesSnapshot {
+        let entries = orderedEntries()
+        let values = entries.withUnsafeBufferPointer { buffer in
+            [Double](unsafeUninitializedCapacity: buffer.count) { output, count in
+                guard let first = buffer.baseAddress, let target = output.baseAddress else { return }
+                for index in buffer.indices {
+                    // The array keeps every series alive: reading through an unretained reference saves
+                    // a retain and a release per series.
+                    let value = Unmanaged.passUnretained(first[index].series)._withUnsafeGuaranteedRef { read($0) }
+                    (target + index).initialize(to: value)
+                }
+                count = buffer.count
+            }
+        }
+        return Snapshot(entries: entries, values: values, value: value)
+    }
+
+    private final class Snapshot: ScalarSeriesSnapshot {
+        private let entries: [Entry]
+        private let values: [Double]
+        private let value: @Sendable (Double) -> MetricValue
+        private let cachedPoints = LockedValue<[MetricPoint]?>(nil)
+
+        init(entries: [Entry], values: [Double], value: @escaping @Sendable (Double) -> MetricValue) {
+            self.entries = entries
+            self.values = values
+            self.value = value
+        }
+
+        var count: Int { entries.count }
+
+        var firstExposedLabelsCount: Int? { entries.first?.seriesLabels.exposedBytes?.count }
+
+        func forEachSample(_ body: (UnsafeRawBufferPointer?, Double) -> Void) {
+            entries.withUnsafeBufferPointer { entries in
+                for index in entries.indices { body(entries[index].seriesLabels.exposedBytes, values[index]) }
+            }
+        }
+
+        var points: [MetricPoint] {
+            cachedPoints.withLock { cached in
+                if let cached { return cached }
+                let made = entries.indices.map { index in
+                    MetricPoint(
+                        seriesLabels: entries[index].seriesLabels, startTimeNanos: entries[index].startTimeNanos,
+                        value: value(values[index]))
+                }
+                cached = made
+                return made
+            }
+        }
+    }
+}
