@@ -25,9 +25,12 @@ package struct SpanStarter: Sendable {
             traceID: traceID, spanID: ids.spanID(),
             traceFlags: inheritedFlags | (result.decision.isSampled ? TraceFlags.sampled : 0),
             traceState: result.traceState)
+        // A span that does not record is never processed when it ends, so it does not hold (retain and
+        // release) the tracer's end-of-span closure.
+        let isRecording = result.decision.isRecording
         return Span(
             name: name, context: context, parent: parentContext, kind: kind, attributes: attributes, links: links,
-            isRecording: result.decision.isRecording, limits: limits, startTimeNanos: startTimeNanos, onEnd: onEnd)
+            isRecording: isRecording, limits: limits, startTimeNanos: startTimeNanos, onEnd: isRecording ? onEnd : nil)
     }
 }
 
