@@ -84,13 +84,7 @@ enum Micro {
                 batch: BatchConfiguration(maxQueueSize: iterations + 1, scheduleDelay: .seconds(3600)),
                 selfMetrics: MetricsCollector())
             let start = ContinuousClock.now
-            for _ in 0..<iterations {
-                let span = tracer.startSpan("process_batch")
-                span.setAttribute("batch_size", 1000)
-                span.setAttribute("source", "kafka")
-                span.setAttribute("retry", false)
-                tracer.endSpan(span)
-            }
+            for _ in 0..<iterations { SpanScenarios.recordSpan(tracer) }
             print((ContinuousClock.now - start) / iterations)
         case "sampled-send":
             let receiver = try DiscardServerProcess()
@@ -98,13 +92,7 @@ enum Micro {
             let cpuBefore = Harness.processCPUSeconds()
             let threadBefore = Harness.threadCPUNanos()
             let start = ContinuousClock.now
-            for _ in 0..<iterations {
-                let span = tracer.startSpan("process_batch")
-                span.setAttribute("batch_size", 1000)
-                span.setAttribute("source", "kafka")
-                span.setAttribute("retry", false)
-                tracer.endSpan(span)
-            }
+            for _ in 0..<iterations { SpanScenarios.recordSpan(tracer) }
             let calling = (ContinuousClock.now - start) / iterations
             print("calling thread CPU-ns per span", Double(Harness.threadCPUNanos() - threadBefore) / Double(iterations))
             tracer.forceFlush(timeout: .seconds(300))
