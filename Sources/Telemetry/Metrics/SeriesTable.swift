@@ -161,8 +161,8 @@ final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
     @inline(__always)
     func record(_ labels: some LabelValues, _ body: (Series) -> Void) {
         // An existing series (the common case) is recorded while the read lock is held, through an
-        // unretained reference: the table keeps it alive meanwhile, and an atomic retain and release
-        // were a quarter of a labelled `inc`. New series and refused labels take the full lookup.
+        // unretained reference (the table keeps it alive meanwhile), which saves an atomic retain and
+        // release per call. New series and refused labels take the full lookup.
         if unlabeled == nil {
             let recorded = withDeclaredOrder(labels) { values, hash in
                 state.read { $0.recordExisting(hash, values, body) }
@@ -205,31 +205,16 @@ final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
         return (try? removed.get()) ?? false
     }
 
-    /// One point per series in output order (sorted by label values, the overflow series last), with
-    /// the value `read` takes from its series. Entries are read in place under the read lock: copying
-    /// each one out retained and released its labels and series.
+    /// One point per series in output order, with the value `read` takes from its series. Entries are
+    /// read in place: copying each one out retained and released its labels and series.
     func points(_ read: (Series) -> MetricValue) -> [MetricPoint] {
-        if let unlabeled { return [Self.point(unlabeled, read)] }
-        return state.read { state in
-            var points: [MetricPoint] = []
-            points.reserveCapacity(state.sorted.count + 1)
-            state.sorted.withUnsafeBufferPointer { entries in
-                guard let first = entries.baseAddress else { return }
-                for index in entries.indices { points.append(Self.point(first + index, read)) }
+        orderedEntries().withUnsafeBufferPointer { entries in
+            entries.indices.map { index in
+                MetricPoint(
+                    seriesLabels: entries[index].seriesLabels, startTimeNanos: entries[index].startTimeNanos,
+                    value: read(entries[index].series))
             }
-            if let overflow = state.overflow { points.append(Self.point(overflow, read)) }
-            return points
         }
-    }
-
-    private static func point(_ entry: UnsafePointer<Entry>, _ read: (Series) -> MetricValue) -> MetricPoint {
-        MetricPoint(
-            seriesLabels: entry.pointee.seriesLabels, startTimeNanos: entry.pointee.startTimeNanos,
-            value: read(entry.pointee.series))
-    }
-
-    private static func point(_ entry: Entry, _ read: (Series) -> MetricValue) -> MetricPoint {
-        withUnsafePointer(to: entry) { point($0, read) }
     }
 
     /// Every series in output order. The sorted list is shared, not copied: a later insertion copies
