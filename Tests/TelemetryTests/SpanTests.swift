@@ -88,6 +88,17 @@ struct SpanTests {
         #expect(tracer.getSpans().count == 1)
     }
 
+    @Test("Start and end times are wall-clock times, from one monotonic read each")
+    func wallClockTimes() {
+        let before = UInt64(Date().timeIntervalSince1970 * 1e9)
+        let spans = (0..<1_000).map { _ in tracer.startSpan("s", parent: .root) }
+        for span in spans { tracer.endSpan(span) }
+        let after = UInt64(Date().timeIntervalSince1970 * 1e9)
+        // Within a millisecond of the system clock (Date's precision is about a microsecond).
+        #expect(spans.allSatisfy { $0.startTimeNanos + 1_000_000 >= before && $0.startTimeNanos <= after + 1_000_000 })
+        #expect(spans.allSatisfy { ($0.endTimeNanos ?? 0) >= $0.startTimeNanos && ($0.endTimeNanos ?? 0) <= after + 1_000_000 })
+    }
+
     @Test("Duration measures the time between start and end in seconds")
     func duration() throws {
         let span = tracer.startSpan("sleep")

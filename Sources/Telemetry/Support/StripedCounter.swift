@@ -65,7 +65,7 @@ struct StripedCounter: ~Copyable, @unchecked Sendable {
 
     /// The calling thread's cell, chosen by hashing the address of its stack: threads' stacks lie
     /// megabytes apart, so this spreads threads over the cells without a thread-local lookup (which,
-    /// through `pthread_getspecific` and a lazily created key, tripled the cost of a contended add).
+    /// through `pthread_getspecific` and a lazily created key, made a contended add about twice as slow).
     /// Two threads share a cell with probability 1/`cellCount`; that costs speed, never correctness.
     private static func cell(in cells: UnsafeMutablePointer<Atomic<UInt64>>) -> UnsafeMutablePointer<Atomic<UInt64>> {
         var marker: UInt8 = 0

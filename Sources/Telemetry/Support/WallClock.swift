@@ -45,11 +45,25 @@ package enum SpanClock {
         let monotonic = WallClock.monotonicNanos()
         let anchor = anchorMonotonic.load(ordering: .acquiring)
         if anchor == 0 || monotonic &- anchor >= reanchorIntervalNanos {
-            let wall = WallClock.nowNanos()
-            let anchoredMonotonic = WallClock.monotonicNanos()
-            wallMinusMonotonic.store(wall &- anchoredMonotonic, ordering: .relaxed)
-            anchorMonotonic.store(anchoredMonotonic, ordering: .releasing)
+            let measured = measureOffset()
+            wallMinusMonotonic.store(measured.offset, ordering: .relaxed)
+            anchorMonotonic.store(measured.at, ordering: .releasing)
         }
         return (monotonic &+ wallMinusMonotonic.load(ordering: .relaxed), monotonic)
+    }
+
+    /// The wall clock read between two monotonic reads, against their midpoint; the narrowest of up
+    /// to three tries, so a thread preempted between the reads does not skew every span for 100 ms.
+    private static func measureOffset() -> (offset: UInt64, at: UInt64) {
+        var best = (offset: UInt64(0), at: UInt64(0), width: UInt64.max)
+        for _ in 0..<3 {
+            let before = WallClock.monotonicNanos()
+            let wall = WallClock.nowNanos()
+            let after = WallClock.monotonicNanos()
+            let width = after &- before
+            if width < best.width { best = (wall &- (before &+ width / 2), after, width) }
+            if width < 10_000 { break }
+        }
+        return (best.offset, best.at)
     }
 }

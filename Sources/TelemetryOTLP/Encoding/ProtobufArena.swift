@@ -66,20 +66,17 @@ package final class ProtobufArena {
 
     /// The 16 bytes of a trace id, written straight into the arena (no intermediate array).
     package func bytes(_ id: TraceID) -> ProtobufCBinaryData {
-        bigEndianWords(id.high, id.low)
+        let pointer = UnsafeMutableRawPointer(allocate(UInt64.self, count: 2))
+        pointer.storeBytes(of: id.high.bigEndian, as: UInt64.self)
+        pointer.storeBytes(of: id.low.bigEndian, toByteOffset: 8, as: UInt64.self)
+        return ProtobufCBinaryData(len: 16, data: pointer.assumingMemoryBound(to: UInt8.self))
     }
 
     /// The 8 bytes of a span id, written straight into the arena.
     package func bytes(_ id: SpanID) -> ProtobufCBinaryData {
-        bigEndianWords(id.value)
-    }
-
-    private func bigEndianWords(_ words: UInt64...) -> ProtobufCBinaryData {
-        let pointer = UnsafeMutableRawPointer(allocate(UInt64.self, count: words.count))
-        for (index, word) in words.enumerated() {
-            pointer.storeBytes(of: word.bigEndian, toByteOffset: index * 8, as: UInt64.self)
-        }
-        return ProtobufCBinaryData(len: words.count * 8, data: pointer.assumingMemoryBound(to: UInt8.self))
+        let pointer = UnsafeMutableRawPointer(allocate(UInt64.self))
+        pointer.storeBytes(of: id.value.bigEndian, as: UInt64.self)
+        return ProtobufCBinaryData(len: 8, data: pointer.assumingMemoryBound(to: UInt8.self))
     }
 
     /// A C array of message pointers made by `transform` from at most `capacity` of `elements` (no
