@@ -172,6 +172,36 @@ struct CounterAndGaugeTests {
         #expect(backwardsReads.get() == 0)
     }
 
+    @Test("Collecting while other threads add series: every snapshot is consistent, nothing is lost")
+    func collectWhileAddingSeries() throws {
+        let counter = try collector.counter("created_total", labels: ["writer", "item"])
+        let inconsistent = try collector.counter("inconsistent_snapshots_total")
+        runOnThreads(5) { index in
+            guard index < 4 else {
+                var lastCount = 0
+                for _ in 0..<200 {
+                    let family = collector.collectAll().families.first { $0.name == "created_total" }
+                    let points = family?.points ?? []
+                    // Sorted, each label set once, never fewer series than before, and every value 1
+                    // (or 0: a series is created just before its first increment lands).
+                    let keys = points.map { $0.labels.map(\.value).joined(separator: "/") }
+                    let consistent = keys == keys.sorted() && Set(keys).count == keys.count
+                        && points.allSatisfy { $0.value == .counter(1) || $0.value == .counter(0) }
+                        && points.count >= lastCount
+                        && family?.pointCount == points.count
+                    if !consistent { inconsistent.inc() }
+                    lastCount = points.count
+                }
+                return
+            }
+            for item in 0..<400 { counter.inc(["writer": String(index), "item": String(item)]) }
+        }
+        #expect(inconsistent.get() == 0)
+        let final = collector.collectAll().families.first { $0.name == "created_total" }
+        #expect(final?.pointCount == 1_600)
+        #expect(final?.points.allSatisfy { $0.value == .counter(1) } == true)
+    }
+
     @Test("Beyond the cardinality limit, label sets go to the overflow series and are counted")
     func cardinalityOverflow() throws {
         let counter = try collector.counter("users_total", labels: ["user"], cardinalityLimit: 3)
