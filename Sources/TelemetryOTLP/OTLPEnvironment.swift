@@ -48,16 +48,10 @@ struct OTLPEnvironment: Sendable {
     var resourceAttributes: [String: AttributeValue] {
         guard let text = value("OTEL_RESOURCE_ATTRIBUTES") else { return [:] }
         var attributes: [String: AttributeValue] = [:]
-        for pair in text.split(separator: ",") {
-            let parts = pair.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, let key = percentDecoded(parts[0].trimmingWhitespace()), !key.isEmpty,
-                let decoded = percentDecoded(parts[1].trimmingWhitespace())
-            else {
-                invalid("OTEL_RESOURCE_ATTRIBUTES", String(pair), expected: "key=value pairs separated by commas")
-                continue
-            }
-            attributes[key] = .string(decoded)
+        let pairs = Self.pairs(text) { pair in
+            invalid("OTEL_RESOURCE_ATTRIBUTES", String(pair), expected: "key=value pairs separated by commas")
         }
+        for (key, value) in pairs { attributes[key] = .string(value) }
         return attributes
     }
 
@@ -81,19 +75,29 @@ struct OTLPEnvironment: Sendable {
         var headers: [String: String] = [:]
         for name in ["OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_\(signal.environmentName)_HEADERS"] {
             guard let text = value(name) else { continue }
-            for pair in text.split(separator: ",") {
-                let parts = pair.split(separator: "=", maxSplits: 1)
-                guard parts.count == 2, let key = percentDecoded(parts[0].trimmingWhitespace()), !key.isEmpty,
-                    let decoded = percentDecoded(parts[1].trimmingWhitespace())
-                else {
-                    // The value may be a secret: name the variable, never print the pair.
-                    logger.warning("ignoring a malformed entry in \(name): expected key=value pairs separated by commas")
-                    continue
-                }
-                headers[key] = decoded
+            let pairs = Self.pairs(text) { _ in
+                // The value may be a secret: name the variable, never print the pair.
+                logger.warning("ignoring a malformed entry in \(name): expected key=value pairs separated by commas")
             }
+            for (key, value) in pairs { headers[key] = value }
         }
         return headers
+    }
+
+    /// Comma-separated `key=value` pairs, each side trimmed and percent-decoded (the W3C Baggage
+    /// encoding the OpenTelemetry specification uses for these variables); `malformed` is told of
+    /// every entry that is not one.
+    private static func pairs(_ text: String, malformed: (Substring) -> Void) -> [(key: String, value: String)] {
+        text.split(separator: ",").compactMap { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let key = PercentEncoding.decoded(parts[0].trimmingWhitespace()), !key.isEmpty,
+                let value = PercentEncoding.decoded(parts[1].trimmingWhitespace())
+            else {
+                malformed(pair)
+                return nil
+            }
+            return (key, value)
+        }
     }
 
     /// `OTEL_EXPORTER_OTLP_[<SIGNAL>_]COMPRESSION`: `gzip` or `none`.
@@ -155,22 +159,6 @@ struct OTLPEnvironment: Sendable {
 
     private static func isHTTPURL(_ text: String) -> Bool {
         (text.hasPrefix("http://") || text.hasPrefix("https://")) && text.count > 8
-    }
-
-    private func percentDecoded(_ text: Substring) -> String? {
-        var bytes: [UInt8] = []
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
-            }
-            guard let high = iterator.next(), let low = iterator.next(),
-                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
-            else { return nil }
-            bytes.append(value)
-        }
-        return String(validating: bytes, as: UTF8.self)
     }
 }
 

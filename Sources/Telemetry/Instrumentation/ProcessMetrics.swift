@@ -61,7 +61,7 @@ struct ProcReader: Sendable {
         let fields = statFields()
         guard fields.count > 19, let ticks = Double(fields[19]) else { return nil }
         let bootTime = Self.read("/proc/stat").split(separator: "\n").first { $0.hasPrefix("btime ") }
-            .flatMap { Double($0.dropFirst(6).trimmingSpaces()) }
+            .flatMap { Double($0.dropFirst(6).trimmingProcfsPadding()) }
         return bootTime.map { $0 + ticks / ticksPerSecond }
     }
 
@@ -103,7 +103,8 @@ struct ProcReader: Sendable {
 }
 
 extension Substring {
-    fileprivate func trimmingSpaces() -> Substring {
+    /// Without the padding of `/proc` status values: leading spaces, trailing spaces and newlines.
+    fileprivate func trimmingProcfsPadding() -> Substring {
         var slice = self
         while slice.first == " " { slice.removeFirst() }
         while let last = slice.last, last == " " || last == "\n" { slice.removeLast() }

@@ -18,7 +18,7 @@ public enum W3CBaggage {
             let parts = pair.split(separator: "=", maxSplits: 1)
             guard parts.count == 2 else { continue }
             let key = parts[0].trimmingSpaces()
-            guard !key.isEmpty, key.allSatisfy(isTokenCharacter), let value = percentDecoded(parts[1].trimmingSpaces()) else {
+            guard !key.isEmpty, key.allSatisfy(isTokenCharacter), let value = PercentEncoding.decoded(parts[1].trimmingSpaces()) else {
                 continue
             }
             result[String(key)] = value
@@ -58,22 +58,6 @@ public enum W3CBaggage {
         }
         return result
     }
-
-    private static func percentDecoded(_ text: Substring) -> String? {
-        var bytes: [UInt8] = []
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
-            }
-            guard let high = iterator.next(), let low = iterator.next(),
-                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
-            else { return nil }
-            bytes.append(value)
-        }
-        return String(validating: bytes, as: UTF8.self)
-    }
 }
 
 /// The `ServiceContext` key for W3C Baggage entries.
@@ -89,14 +73,5 @@ extension ServiceContext {
     public var baggage: [String: String] {
         get { self[BaggageKey.self] ?? [:] }
         set { self[BaggageKey.self] = newValue.isEmpty ? nil : newValue }
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingSpaces() -> Substring {
-        var slice = self
-        while slice.first == " " || slice.first == "\t" { slice.removeFirst() }
-        while slice.last == " " || slice.last == "\t" { slice.removeLast() }
-        return slice
     }
 }

@@ -76,12 +76,3 @@ public enum TraceState {
         return list.prefix(maxMembers).map { "\($0.key)=\($0.value)" }.joined(separator: ",")
     }
 }
-
-extension Substring {
-    fileprivate func trimmingSpaces() -> Substring {
-        var slice = self
-        while slice.first == " " || slice.first == "\t" { slice.removeFirst() }
-        while slice.last == " " || slice.last == "\t" { slice.removeLast() }
-        return slice
-    }
-}
