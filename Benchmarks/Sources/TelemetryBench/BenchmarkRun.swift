@@ -38,16 +38,8 @@ enum BenchmarkRun {
         var figures: [String: (rate: Double, delivered: Int, rss: Double)] = [:]
         for library in ["ours", "otel"] {
             try receiver.reset()
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-            process.arguments = ["burst", library, String(receiver.port), String(spans)]
-            process.environment = Harness.environmentWithoutInterposer
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            let output = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            let json = (try? JSONSerialization.jsonObject(with: output) as? [String: Double]) ?? [:]
+            let json = try Harness.figures(
+                from: CommandLine.arguments[0], ["burst", library, String(receiver.port), String(spans)])
             let delivered = try receiver.spanCount()
             let seconds = json["seconds"] ?? 0
             figures[library] = (seconds > 0 ? Double(delivered) / seconds : 0, delivered, json["rss"] ?? 0)
@@ -65,17 +57,9 @@ enum BenchmarkRun {
     }
 
     private static func addPython(_ python: String, receiver: DiscardServerProcess, to rows: inout [ResultRow]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("python/peers.py").path, receiver.endpoint]
-        process.environment = Harness.environmentWithoutInterposer
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let json = (try? JSONSerialization.jsonObject(with: output) as? [String: Double]) ?? [:]
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("python/peers.py").path
+        let json = try Harness.figures(from: python, [script, receiver.endpoint])
         func add(_ scenarioPrefix: String, _ key: String, unit: String) {
             guard let value = json[key], let index = rows.firstIndex(where: { $0.scenario.hasPrefix(scenarioPrefix) }) else { return }
             let row = rows[index]

@@ -83,6 +83,21 @@ enum Harness {
             + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
+    /// Runs `executable` in a child process (without the allocation counter) and reads the JSON object
+    /// of numbers it prints; keys it did not print are simply missing.
+    static func figures(from executable: String, _ arguments: [String]) throws -> [String: Double] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = environmentWithoutInterposer
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (try? JSONSerialization.jsonObject(with: output) as? [String: Double]) ?? [:]
+    }
+
     /// CPU time of the calling thread, in nanoseconds.
     static func threadCPUNanos() -> UInt64 {
         var time = timespec()
