@@ -36,9 +36,10 @@ struct BoundedQueue<Element: Sendable>: Sendable {
         var taken: [Element] = []
         var size = 0
         let mask = slots.count - 1
-        while count > 0, let next = slots[head]?.size, taken.isEmpty || size + next <= limit {
+        while count > 0, let next = slots[head]?.size, taken.isEmpty || size + next <= limit,
+            let slot = slots[head].take()
+        {
             if taken.isEmpty { taken.reserveCapacity(Swift.min(count, limit)) }
-            guard let slot = slots[head].take() else { break }
             taken.append(slot.element)
             size += slot.size
             head = (head + 1) & mask

@@ -104,7 +104,7 @@ package final class ProtobufArena {
 
     /// A C array of message pointers, as repeated message fields are stored.
     package func pointers<T>(_ messages: [UnsafeMutablePointer<T>]) -> UnsafeMutablePointer<UnsafeMutablePointer<T>?>? {
-        array(messages.map { Optional($0) })
+        pointers(messages, capacity: messages.count) { $0 }.list
     }
 }
 
