@@ -1,7 +1,11 @@
 import Telemetry
 
-/// Sends requests with a `RetryPolicy`: retries 429, 502, 503, 504 and connection failures or
-/// timeouts, honours `Retry-After`, and never retries any other status.
+/// Sends requests with a `RetryPolicy`: retries the statuses its classifier names (by default 429, 502,
+/// 503, 504) and connection failures or timeouts, honours `Retry-After`, and never retries anything else.
+///
+/// Every value read from the server is clamped: a `Retry-After` longer than what is left of the retry
+/// budget ends the retries at once (reported as `.retryAfterBeyondBudget`) instead of sleeping or
+/// overflowing.
 public struct RetryingSender: Sendable {
     /// Why an attempt is being retried.
     public enum RetryReason: Sendable, Equatable, CustomStringConvertible {
@@ -20,6 +24,18 @@ public struct RetryingSender: Sendable {
         }
     }
 
+    /// Why a retryable failure was not retried again.
+    public enum GiveUpReason: String, Sendable, Equatable, CaseIterable {
+        /// The policy's `maxAttempts` were used.
+        case maxAttempts = "max_attempts"
+        /// The next backoff would start after the policy's `maxElapsed`.
+        case maxElapsed = "max_elapsed"
+        /// The server's `Retry-After` asked for a wait longer than what is left of `maxElapsed`.
+        case retryAfterBeyondBudget = "retry_after_beyond_budget"
+        /// The sender was cancelled (shutdown).
+        case cancelled = "shutdown"
+    }
+
     /// The HTTP statuses worth retrying (OTLP/HTTP specification).
     public static let retryableStatuses: Set<Int> = [429, 502, 503, 504]
 
@@ -28,12 +44,18 @@ public struct RetryingSender: Sendable {
     /// How often and when to retry.
     public let policy: RetryPolicy
     private let cancellation: CancellationSignal
+    private let isRetryable: @Sendable (HTTPResponse) -> Bool
 
-    /// Creates a sender; raising `cancellation` stops any wait between attempts.
-    package init(client: HTTPClient, policy: RetryPolicy, cancellation: CancellationSignal = CancellationSignal()) {
+    /// Creates a sender; raising `cancellation` stops any wait between attempts. `isRetryable` decides
+    /// which responses are tried again (by default the statuses in `retryableStatuses`).
+    package init(
+        client: HTTPClient, policy: RetryPolicy, cancellation: CancellationSignal = CancellationSignal(),
+        isRetryable: @escaping @Sendable (HTTPResponse) -> Bool = { RetryingSender.retryableStatuses.contains($0.status) }
+    ) {
         self.client = client
         self.policy = policy
         self.cancellation = cancellation
+        self.isRetryable = isRetryable
     }
 
     /// Creates a sender.
@@ -43,11 +65,14 @@ public struct RetryingSender: Sendable {
 
     /// Sends `request` until it gets a response that is not retryable, or the policy is exhausted.
     ///
-    /// - Parameter onRetry: called before each wait with the retry number, the reason and the wait.
+    /// - Parameters:
+    ///   - onRetry: called before each wait with the retry number, the reason and the wait.
+    ///   - onGiveUp: called once when a retryable failure is not retried again, with why.
     /// - Returns: the final response, whatever its status.
     /// - Throws: the last `HTTPClientError` when the final attempt got no response.
     public func send(
-        _ request: HTTPRequest, onRetry: (_ retry: Int, _ reason: RetryReason, _ wait: Duration) -> Void = { _, _, _ in }
+        _ request: HTTPRequest, onRetry: (_ retry: Int, _ reason: RetryReason, _ wait: Duration) -> Void = { _, _, _ in },
+        onGiveUp: (GiveUpReason) -> Void = { _ in }
     ) throws(HTTPClientError) -> HTTPResponse {
         let start = WallClock.monotonicNanos()
         let budget = policy.maxElapsed.nanoseconds
@@ -63,7 +88,7 @@ public struct RetryingSender: Sendable {
             let reason: RetryReason
             var requested: Duration?
             switch outcome {
-            case .success(let response) where Self.retryableStatuses.contains(response.status):
+            case .success(let response) where isRetryable(response):
                 reason = .status(response.status)
                 requested = response.header("Retry-After").flatMap { RetryAfter.delay($0) }
             case .failure(let error) where error.isRetryable:
@@ -72,12 +97,21 @@ public struct RetryingSender: Sendable {
                 return try outcome.get()
             }
             let wait = requested ?? policy.backoff(forRetry: attempt, using: &generator)
-            let elapsed = WallClock.monotonicNanos() - start
-            guard attempt < policy.maxAttempts, elapsed + wait.nanoseconds <= budget, !cancellation.isCancelled else {
+            let remaining = budget.subtractingSaturated(WallClock.monotonicNanos().subtractingSaturated(start))
+            let giveUp: GiveUpReason? =
+                if cancellation.isCancelled { .cancelled }
+                else if attempt >= policy.maxAttempts { .maxAttempts }
+                else if wait.nanoseconds > remaining { requested == nil ? .maxElapsed : .retryAfterBeyondBudget }
+                else { nil }
+            if let giveUp {
+                onGiveUp(giveUp)
                 return try outcome.get()
             }
             onRetry(attempt, reason, wait)
-            guard cancellation.sleep(for: wait) else { return try outcome.get() }
+            guard cancellation.sleep(for: wait) else {
+                onGiveUp(.cancelled)
+                return try outcome.get()
+            }
             attempt += 1
         }
     }

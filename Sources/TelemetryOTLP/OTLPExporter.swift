@@ -121,10 +121,13 @@ public final class OTLPExporter: SpanExporter, MetricsExporter {
 
     /// Sends one metrics snapshot; throws when it could not be delivered.
     public func export(_ snapshot: MetricsSnapshot) throws {
-        let converted = temporality == .delta ? deltas.convert(snapshot) : snapshot
+        let conversion = temporality == .delta ? deltas.convert(snapshot) : nil
+        let converted = conversion?.snapshot ?? snapshot
         guard OTLPMetricsEncoder.pointCount(converted) > 0 else { return }
         let body = OTLPMetricsEncoder(resource: resource).encode(converted, temporality: temporality)
         let response = try post(body, to: metrics, counting: metricMetrics)
+        // Delta baselines move only once the collector took the data, so a failed export loses nothing.
+        if let conversion { deltas.commit(conversion) }
         report(OTLPResponse.metricRejections(response), signal: "data points", counting: metricMetrics)
     }
 
@@ -171,6 +174,11 @@ public final class OTLPExporter: SpanExporter, MetricsExporter {
         let response = try sender.send(request) { retry, reason, wait in
             selfMetrics.retry()
             log.log(.warning, key: "retry \(url)", "OTLP export to \(url) failed (\(reason)); retry \(retry) in \(wait)")
+        } onGiveUp: { reason in
+            selfMetrics.retriesExhausted(reason: reason.rawValue)
+            if reason == .retryAfterBeyondBudget {
+                log.log(.warning, key: "retry-after \(url)", "\(url) asked to retry later than the retry budget allows; giving up")
+            }
         }
         guard response.isSuccess else {
             throw OTLPExportError(url: url, status: response.status, detail: OTLPResponse.errorDetail(response))

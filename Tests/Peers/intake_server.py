@@ -7,6 +7,9 @@ Usage: intake_server.py PORT
 POST /v1/traces, /v1/metrics, /v1/logs   decoded and stored; answered per the response script
 POST /api/v2/series                      Datadog: gunzipped, parsed as MetricPayload, stored with
                                          "parsed_cleanly" (no part of the payload left unparsed)
+POST /cloudwatch                         CloudWatch Query protocol: the form decoded and stored as "form";
+                                         answered per the script ("status", "body"): for the faults moto
+                                         cannot produce (Throttling, 500, refusals)
 GET  /received                           JSON list of every request: path, status answered, arrival time,
                                          client port, headers, and the decoded request (ids as hex)
 POST /script                             JSON list of responses to give next, each
@@ -23,6 +26,7 @@ import os
 import sys
 import threading
 import time
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from google.protobuf import json_format
@@ -120,6 +124,8 @@ class Handler(BaseHTTPRequestHandler):
         released.wait(60)
         if self.path == "/api/v2/series":
             return self.datadog(body)
+        if self.path == "/cloudwatch":
+            return self.cloudwatch(body)
         if self.path not in REQUESTS:
             return self.reply(404)
         arrival = time.time()
@@ -164,6 +170,20 @@ class Handler(BaseHTTPRequestHandler):
             partial.error_message = step["partial"].get("message", "")
         self.reply(200, response.SerializeToString(), "application/x-protobuf")
 
+
+    def cloudwatch(self, body):
+        with lock:
+            step = script.pop(0) if script else {}
+        status = step.get("status", 200)
+        form = {key: values[0] for key, values in urllib.parse.parse_qs(body.decode(), keep_blank_values=True).items()}
+        with lock:
+            received.append({
+                "path": self.path, "status": status, "time": time.time(), "client_port": self.client_address[1],
+                "headers": {k.lower(): v for k, v in self.headers.items()}, "body_bytes": len(body), "form": form,
+            })
+        answer = step.get("body", "<PutMetricDataResponse><ResponseMetadata><RequestId>1</RequestId>"
+                                  "</ResponseMetadata></PutMetricDataResponse>")
+        self.reply(status, answer.encode(), "text/xml")
 
     def datadog(self, body):
         arrival = time.time()

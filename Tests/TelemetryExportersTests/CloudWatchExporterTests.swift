@@ -76,27 +76,30 @@ struct CloudWatchExporterTests {
 
     @Test("At most 1000 datums and 1 MB per request; at most 30 dimensions; empty dimension values left out")
     func limits() {
+        let source = DeltaConverter.SeriesKey(family: "m", labels: [])
         let datums = (0..<2500).map {
-            CloudWatchDatum(name: "m\($0)", dimensions: [(name: "k", value: "v")], payload: .value(1), unit: "Count")
+            CloudWatchDatum(name: "m\($0)", dimensions: [(name: "k", value: "v")], payload: .value(1), unit: "Count", source: source)
         }
         let bodies = CloudWatchRequestEncoder.bodies(namespace: "N", timestamp: "2026-01-01T00:00:00Z", datums: datums)
         #expect(bodies.count == 3)
-        let counts = bodies.map { String(decoding: $0, as: UTF8.self).components(separatedBy: ".MetricName=").count - 1 }
+        let counts = bodies.map { String(decoding: $0.bytes, as: UTF8.self).components(separatedBy: ".MetricName=").count - 1 }
         #expect(counts == [1000, 1000, 500])
+        #expect(bodies.map(\.datums) == [0..<1000, 1000..<2000, 2000..<2500])
         let big = (0..<950).map {
             CloudWatchDatum(
                 name: "m\($0)", dimensions: [(name: "k", value: String(repeating: "x", count: 1024)), (name: "i", value: "\($0)")],
-                payload: .value(1), unit: "None")
+                payload: .value(1), unit: "None", source: source)
         }
         let bigBodies = CloudWatchRequestEncoder.bodies(namespace: "N", timestamp: "t", datums: big)
-        #expect(bigBodies.count >= 2 && bigBodies.allSatisfy { $0.count <= 1_000_000 })
+        #expect(bigBodies.count >= 2 && bigBodies.allSatisfy { $0.bytes.count <= 1_000_000 })
+        #expect(bigBodies.flatMap { Array($0.datums) } == Array(0..<950))
         let labels = (0..<35).map { Label(name: "l\($0)", value: "v") } + [Label(name: "empty", value: "")]
         let snapshot = MetricsSnapshot(
             families: [MetricFamily(name: "g", help: "", kind: .gauge, labelNames: [], points: [
                 MetricPoint(labels: labels, startTimeNanos: 0, value: .gauge(1)),
             ])], timestampNanos: 0)
-        let (mapped, _, truncated) = CloudWatchMapping.datums(snapshot)
-        #expect(mapped.first?.dimensions.count == 30 && truncated)
+        let mapped = CloudWatchMapping.datums(snapshot)
+        #expect(mapped.datums.first?.dimensions.count == 30 && mapped.truncatedDimensions)
         #expect(CloudWatchRequestEncoder.formEncoded("a b/é") == "a%20b%2F%C3%A9")
         #expect(CloudWatchExporter.iso8601(784_111_777_000_000_000) == "1994-11-06T08:49:37Z")
     }

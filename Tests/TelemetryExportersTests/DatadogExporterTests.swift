@@ -75,8 +75,9 @@ struct DatadogExporterTests {
         }
         let payloads = try DatadogExporter.payloads(many)
         #expect(payloads.count > 1)
-        #expect(payloads.allSatisfy { $0.count <= DatadogExporter.maxPayloadBytes })
-        let decoded = try payloads.map { try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
+        #expect(payloads.allSatisfy { $0.bytes.count <= DatadogExporter.maxPayloadBytes })
+        #expect(payloads.flatMap { Array($0.series) } == Array(0..<20_000))
+        let decoded = try payloads.map { try JSONSerialization.jsonObject(with: Data($0.bytes)) as? [String: Any] }
         #expect(decoded.reduce(0) { $0 + (($1?["series"] as? [Any])?.count ?? 0) } == 20_000)
     }
 
@@ -100,6 +101,18 @@ struct DatadogExporterTests {
         }
         #expect(selfMetrics.currentValue(
             "telemetry_exporter_dropped_items_total", ["exporter": "datadog", "signal": "metrics", "reason": "invalid_value"]) == 1)
+
+        // The refused increments were not committed: the next accepted export carries them.
+        let jobs = try collector.counter("jobs_total")
+        jobs.inc(by: 4)
+        try await intake.script([["status": 500]])
+        #expect(throws: DatadogError.self) { try exporter.export(collector.collectAll()) }
+        jobs.inc(by: 3)
+        try exporter.export(collector.collectAll())
+        let accepted = try await intake.received(path: "/api/v2/series").filter { $0["status"] as? Int == 202 }
+        let series = (accepted.last?["request"] as? [String: Any])?["series"] as? [[String: Any]] ?? []
+        let sent = series.first { $0["metric"] as? String == "jobs_total" }?["points"] as? [[String: Any]]
+        #expect(sent?.first?["value"] as? Double == 7, "4 refused + 3 new: \(series)")
     }
 
     @Test("Histogram quantile estimation interpolates within buckets")

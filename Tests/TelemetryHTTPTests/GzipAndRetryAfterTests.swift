@@ -1,3 +1,4 @@
+import Telemetry
 import Testing
 
 @testable import TelemetryHTTP
@@ -37,6 +38,26 @@ struct GzipAndRetryAfterTests {
         #expect(RetryAfter.delay("Sun, 06 Nov 1994 08:49:47 GMT", nowSeconds: 784_111_777) == .seconds(10))
         #expect(RetryAfter.delay("Sun, 06 Nov 1994 08:49:37 GMT", nowSeconds: 784_200_000) == .seconds(0))
         #expect(RetryAfter.delay("Sun, 06 Nov 1994 25:49:37 GMT") == nil)
+        // The obsolete forms every HTTP/1.1 recipient must accept (RFC 9110 §5.6.7).
+        #expect(RetryAfter.httpDate("Sunday, 06-Nov-94 08:49:37 GMT", nowSeconds: 1_700_000_000) == 784_111_777)
+        #expect(RetryAfter.httpDate("Sun Nov  6 08:49:37 1994") == 784_111_777)
+    }
+
+    @Test("Absurd Retry-After values saturate instead of trapping")
+    func absurdRetryAfter() {
+        #expect(RetryAfter.delay("100000000000") == RetryAfter.maxDelay)
+        #expect(RetryAfter.delay(String(repeating: "9", count: 400)) == RetryAfter.maxDelay)
+        #expect(RetryAfter.delay("Fri, 31 Dec 9999 23:59:59 GMT", nowSeconds: 0) == RetryAfter.maxDelay)
+        #expect(RetryAfter.delay("Fri, 31 Dec 99999999999999 23:59:59 GMT") == nil)
+        #expect(RetryAfter.delay("Fri, 31 Dec -9999 23:59:59 GMT") == nil)
+        #expect(RetryAfter.delay("Fri, 99999999999999999999 Dec 2026 23:59:59 GMT") == nil)
+        #expect(RetryAfter.delay("Fri, 31 Dec 2026 99999999999999999999:59:59 GMT") == nil)
+        #expect(RetryAfter.delay("Sunday, 06-Nov-99999999999999999 08:49:37 GMT") == nil)
+        #expect(RetryAfter.delay("+5") == nil)
+        #expect(RetryAfter.delay("") == nil)
+        #expect(Duration.seconds(Int64.max).nanoseconds == .max)
+        #expect(Duration.seconds(-5).nanoseconds == 0)
+        #expect(UInt64.max.addingSaturated(1) == .max && UInt64(3).subtractingSaturated(5) == 0)
     }
 
     @Test("Backoff grows exponentially with jitter in [half, full], capped")

@@ -52,6 +52,28 @@ struct OTLPFaultTests {
         tracer.shutdown()
     }
 
+    @Test("A Retry-After beyond the retry budget (seconds or a far date) gives up at once and is counted, without a crash")
+    func retryAfterBeyondBudget() async throws {
+        let receiver = try await IntakeServer()
+        try await receiver.script([
+            ["status": 503, "retry_after": "100000000000"], ["status": 429, "retry_after": "Fri, 31 Dec 9999 23:59:59 GMT"],
+        ])
+        let tracer = tracer(receiver, retry: fastRetry)
+        let started = ContinuousClock.now
+        tracer.endSpan(tracer.startSpan("first"))
+        #expect(tracer.forceFlush())
+        tracer.endSpan(tracer.startSpan("second"))
+        #expect(tracer.forceFlush())
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(try await receiver.received(path: "/v1/traces").count == 2, "no retry was attempted")
+        #expect(value("telemetry_exporter_retries_exhausted_total", ["reason": "retry_after_beyond_budget"]) == 2)
+        #expect(value("telemetry_exporter_dropped_items_total", ["reason": "export_failed"]) == 2)
+        tracer.endSpan(tracer.startSpan("third"))
+        #expect(tracer.forceFlush())
+        #expect(try await receiver.acceptedSpans().map { $0.string("name") } == ["third"])
+        tracer.shutdown()
+    }
+
     @Test("400 is not retried: one attempt, counted as a failed export and dropped spans")
     func clientErrorNotRetried() async throws {
         let receiver = try await IntakeServer()

@@ -48,6 +48,9 @@ public final class Summary: Sendable {
         }
     }
 
+    /// The most steps a summary's window may slide in (each step holds a sketch of up to 4,096 bins).
+    public static let maxAgeBuckets = 1000
+
     /// Checks quantiles (each in 0...1, no duplicates), the window and its step count.
     static func validate(
         quantiles: [Double], maxAge: Duration, ageBuckets: Int, metric: String
@@ -56,9 +59,10 @@ public final class Summary: Sendable {
             throw MetricsError(
                 .invalidQuantiles, "summary \"\(metric)\": quantiles must be distinct values in 0...1, got \(quantiles)")
         }
-        guard maxAge > .zero, ageBuckets >= 1 else {
+        guard maxAge > .zero, (1...maxAgeBuckets).contains(ageBuckets) else {
             throw MetricsError(
-                .invalidQuantiles, "summary \"\(metric)\": maxAge must be positive and ageBuckets at least 1")
+                .invalidQuantiles,
+                "summary \"\(metric)\": maxAge must be positive and ageBuckets in 1...\(maxAgeBuckets), got \(ageBuckets)")
         }
     }
 

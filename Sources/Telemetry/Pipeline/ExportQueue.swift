@@ -83,7 +83,7 @@ package final class ExportQueue<Item: Sendable>: Sendable {
     /// Waits until everything queued before the call is exported, or `timeout` passes; returns whether it was.
     @discardableResult
     package func forceFlush(timeout: Duration? = nil) -> Bool {
-        let deadline = WallClock.monotonicNanos() &+ (timeout ?? configuration.exportTimeout).nanoseconds
+        let deadline = (timeout ?? configuration.exportTimeout).deadlineFromNow
         let target = state.withLockAndBroadcast { state -> Int in
             state.pendingFlushes += 1
             return state.accepted
@@ -99,7 +99,7 @@ package final class ExportQueue<Item: Sendable>: Sendable {
     /// - Returns: whether everything was exported in time. Items still queued then are counted as dropped.
     @discardableResult
     package func shutdown(timeout: Duration? = nil) -> Bool {
-        let deadline = WallClock.monotonicNanos() &+ (timeout ?? configuration.exportTimeout).nanoseconds
+        let deadline = (timeout ?? configuration.exportTimeout).deadlineFromNow
         let flushed = forceFlush(timeout: timeout)
         let leftover = state.withLockAndBroadcast { state -> [Item] in
             state.stopping = true
@@ -116,7 +116,7 @@ package final class ExportQueue<Item: Sendable>: Sendable {
     private func run() {
         let delay = configuration.scheduleDelay.nanoseconds
         let batchSize = configuration.maxExportBatchSize
-        var nextScheduled = WallClock.monotonicNanos() &+ delay
+        var nextScheduled = WallClock.monotonicNanos().addingSaturated(delay)
         while true {
             let (batch, stop) = state.wait(
                 until: { state in
@@ -130,7 +130,7 @@ package final class ExportQueue<Item: Sendable>: Sendable {
                 state.withLockAndBroadcast { $0.processed += batch.count }
             }
             if !batch.isEmpty || WallClock.monotonicNanos() >= nextScheduled {
-                nextScheduled = WallClock.monotonicNanos() &+ delay
+                nextScheduled = WallClock.monotonicNanos().addingSaturated(delay)
             }
             if stop {
                 state.withLockAndBroadcast { $0.exited = true }

@@ -5,6 +5,8 @@
 /// `telemetry_exporter_enqueued_items_total`, `telemetry_exporter_sent_items_total`,
 /// `telemetry_exporter_dropped_items_total{reason}` (`queue_full`, `export_failed`, `shutdown`),
 /// `telemetry_exporter_failed_exports_total`, `telemetry_exporter_retries_total`,
+/// `telemetry_exporter_retries_exhausted_total{reason}` (`max_attempts`, `max_elapsed`,
+/// `retry_after_beyond_budget`, `shutdown`),
 /// `telemetry_exporter_rejected_items_total` (refused by the backend in a partial success).
 /// Queue size and capacity are in queued items (batches or snapshots for fanouts), in bytes for the
 /// gateway's forwarding queues.
@@ -24,6 +26,7 @@ public struct ExporterSelfMetrics: Sendable {
     private let retries: Counter.Series
     private let rejected: Counter.Series
     private let dropped: Counter
+    private let exhausted: Counter
 
     /// Registers (or reuses) the families in `collector` and binds the series for `exporter` and `signal`.
     public init(exporter: String, signal: String, collector: MetricsCollector = ExporterSelfMetrics.defaultCollector) {
@@ -51,6 +54,10 @@ public struct ExporterSelfMetrics: Sendable {
         dropped = collector.selfMetricCounter(
             "telemetry_exporter_dropped_items_total", help: "Items dropped before reaching the backend",
             labels: ["exporter", "signal", "reason"])
+        exhausted = collector.selfMetricCounter(
+            "telemetry_exporter_retries_exhausted_total",
+            help: "Exports whose retryable failure was not retried again, by why",
+            labels: ["exporter", "signal", "reason"])
     }
 
     /// Counts `count` items dropped for `reason` (`queue_full`, `export_failed`, `shutdown`).
@@ -60,6 +67,12 @@ public struct ExporterSelfMetrics: Sendable {
 
     /// Counts one retry.
     public func retry() { retries.inc() }
+
+    /// Counts an export that stopped retrying for `reason` (`max_attempts`, `max_elapsed`,
+    /// `retry_after_beyond_budget`, `shutdown`).
+    public func retriesExhausted(reason: String) {
+        exhausted.inc(["exporter": exporter, "signal": signal, "reason": reason])
+    }
 
     /// Counts items a backend refused in a partial success.
     public func reject(_ count: Int) { rejected.inc(by: Double(count)) }

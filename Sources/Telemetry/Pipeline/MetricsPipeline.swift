@@ -86,7 +86,7 @@ public final class MetricsPipeline: Sendable {
 
     private func tick() {
         let intervalNanos = interval.nanoseconds
-        var next = WallClock.monotonicNanos() &+ intervalNanos
+        var next = WallClock.monotonicNanos().addingSaturated(intervalNanos)
         while true {
             let stopping = ticker.wait(until: { $0.stopping }, deadlineNanos: next) { state, _ in state.stopping }
             if stopping {
@@ -96,7 +96,7 @@ public final class MetricsPipeline: Sendable {
             collectAndEnqueue()
             // Stay on the interval grid, skipping ticks that were missed rather than bunching them.
             let now = WallClock.monotonicNanos()
-            repeat { next &+= intervalNanos } while next <= now
+            repeat { next = next.addingSaturated(intervalNanos) } while next <= now && next < .max
         }
     }
 

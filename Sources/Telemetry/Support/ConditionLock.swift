@@ -92,17 +92,7 @@ package final class CancellationSignal: Sendable {
 
     /// Sleeps for `duration` unless cancelled first; returns false when cancelled.
     package func sleep(for duration: Duration) -> Bool {
-        let deadline = WallClock.monotonicNanos() &+ duration.nanoseconds
+        let deadline = duration.deadlineFromNow
         return state.wait(until: { $0 }, deadlineNanos: deadline) { cancelled, _ in !cancelled }
-    }
-}
-
-extension Duration {
-    /// The duration in whole nanoseconds, clamped to `UInt64`.
-    package var nanoseconds: UInt64 {
-        let (seconds, attoseconds) = components
-        guard seconds >= 0 else { return 0 }
-        let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? .max : whole.addingReportingOverflow(UInt64(attoseconds / 1_000_000_000)).partialValue
     }
 }

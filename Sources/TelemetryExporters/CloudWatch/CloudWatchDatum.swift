@@ -11,6 +11,8 @@ struct CloudWatchDatum: Sendable, Equatable {
     let dimensions: [(name: String, value: String)]
     let payload: Payload
     let unit: String
+    /// The series it was made from, so a refused request leaves that series' deltas uncommitted.
+    let source: DeltaConverter.SeriesKey
 
     static func == (lhs: CloudWatchDatum, rhs: CloudWatchDatum) -> Bool {
         lhs.name == rhs.name && lhs.payload == rhs.payload && lhs.unit == rhs.unit
@@ -28,31 +30,34 @@ struct CloudWatchDatum: Sendable, Equatable {
 ///   by the recorded min/max when known, the mean where a bucket is open-ended)
 /// - summary → `name_count` (`Count`), `name_sum` and each quantile as `name` with a `quantile` dimension
 /// Labels become dimensions (at most 30; empty values are left out, as CloudWatch refuses them).
-/// Non-finite values are skipped and returned as `skipped`.
+///
+/// CloudWatch refuses a whole request for one bad datum, so each datum is checked first: a value that is
+/// not finite, or whose magnitude is outside 8.515920e-109…1.174271e108 (zero is fine), is skipped and
+/// counted in `invalidValues`; a metric name over 255 characters, a dimension name over 255 or a
+/// dimension value over 1,024 is skipped and counted in `invalidNames`.
 enum CloudWatchMapping {
     static let maxDimensions = 30
+    static let maxNameLength = 255
+    static let maxDimensionValueLength = 1024
+    /// The smallest and largest magnitudes CloudWatch accepts (2^-360 and 2^360).
+    static let acceptedMagnitudes: ClosedRange<Double> = 8.515920e-109...1.174271e108
 
-    static func datums(_ snapshot: MetricsSnapshot) -> (datums: [CloudWatchDatum], skipped: Int, truncatedDimensions: Bool) {
+    /// The datums of a delta snapshot, and how many were skipped.
+    struct Mapped {
         var datums: [CloudWatchDatum] = []
-        var skipped = 0
-        var truncated = false
-        func add(_ name: String, _ labels: [Label], _ payload: CloudWatchDatum.Payload, unit: String) {
-            let usable = labels.filter { !$0.value.isEmpty }
-            if usable.count > maxDimensions { truncated = true }
-            let dimensions = usable.prefix(maxDimensions).map { (name: $0.name, value: $0.value) }
-            let finite: Bool = switch payload {
-            case .value(let value): value.isFinite
-            case .statistics(let count, let sum, let minimum, let maximum):
-                count.isFinite && sum.isFinite && minimum.isFinite && maximum.isFinite
-            }
-            guard finite else {
-                skipped += 1
-                return
-            }
-            datums.append(CloudWatchDatum(name: name, dimensions: dimensions, payload: payload, unit: unit))
-        }
+        var invalidValues = 0
+        var invalidNames = 0
+        var truncatedDimensions = false
+    }
+
+    static func datums(_ snapshot: MetricsSnapshot) -> Mapped {
+        var mapped = Mapped()
         for family in snapshot.families {
             for point in family.points {
+                let source = DeltaConverter.SeriesKey(family: family.name, labels: point.labels)
+                func add(_ name: String, _ labels: [Label], _ payload: CloudWatchDatum.Payload, unit: String) {
+                    append(name, labels, payload, unit: unit, source: source, to: &mapped)
+                }
                 switch point.value {
                 case .counter(let delta):
                     if delta > 0 { add(family.name, point.labels, .value(delta), unit: "Count") }
@@ -75,7 +80,36 @@ enum CloudWatchMapping {
                 }
             }
         }
-        return (datums, skipped, truncated)
+        return mapped
+    }
+
+    private static func append(
+        _ name: String, _ labels: [Label], _ payload: CloudWatchDatum.Payload, unit: String,
+        source: DeltaConverter.SeriesKey, to mapped: inout Mapped
+    ) {
+        let usable = labels.filter { !$0.value.isEmpty }
+        if usable.count > maxDimensions { mapped.truncatedDimensions = true }
+        let dimensions = usable.prefix(maxDimensions).map { (name: $0.name, value: $0.value) }
+        let values: [Double] = switch payload {
+        case .value(let value): [value]
+        case .statistics(let count, let sum, let minimum, let maximum): [count, sum, minimum, maximum]
+        }
+        guard values.allSatisfy(isAccepted) else {
+            mapped.invalidValues += 1
+            return
+        }
+        guard name.utf8.count <= maxNameLength,
+            dimensions.allSatisfy({ $0.name.utf8.count <= maxNameLength && $0.value.utf8.count <= maxDimensionValueLength })
+        else {
+            mapped.invalidNames += 1
+            return
+        }
+        mapped.datums.append(CloudWatchDatum(name: name, dimensions: dimensions, payload: payload, unit: unit, source: source))
+    }
+
+    /// Whether CloudWatch takes `value`: finite, and zero or of a magnitude in `acceptedMagnitudes`.
+    static func isAccepted(_ value: Double) -> Bool {
+        value.isFinite && (value == 0 || acceptedMagnitudes.contains(abs(value)))
     }
 
     /// The tightest known range of the interval's observations: bucket edges around the non-empty

@@ -81,32 +81,57 @@ public final class CloudWatchExporter: MetricsExporter {
         log = RateLimitedLogger(logger: logger)
     }
 
-    /// Sends the changes since the previous export.
+    /// Sends the changes since the last accepted export.
     ///
-    /// - Throws: `CloudWatchError` when credentials are missing or CloudWatch refuses a request.
+    /// Every request is attempted even when an earlier one fails; the deltas of series whose request
+    /// failed stay uncommitted, so the next export sends them again (nothing is lost to a refusal).
+    /// Throttling (`400 Throttling`) and 5xx answers are retried with backoff.
+    ///
+    /// - Throws: `CloudWatchError` when credentials are missing or CloudWatch refused a request.
     public func export(_ snapshot: MetricsSnapshot) throws {
         guard let credentials = credentials ?? Credentials.fromEnvironment() else {
             throw CloudWatchError(
                 message: "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or pass credentials:)")
         }
-        let (datums, skipped, truncated) = CloudWatchMapping.datums(deltas.convert(snapshot))
-        if skipped > 0 { selfMetrics.drop(skipped, reason: "invalid_value") }
-        if truncated {
+        let conversion = deltas.convert(snapshot)
+        let mapped = CloudWatchMapping.datums(conversion.snapshot)
+        if mapped.invalidValues > 0 { selfMetrics.drop(mapped.invalidValues, reason: "invalid_value") }
+        if mapped.invalidNames > 0 {
+            selfMetrics.drop(mapped.invalidNames, reason: "invalid_name")
+            log.log(.warning, key: "names", "datums with names or dimensions over CloudWatch's length limits were skipped")
+        }
+        if mapped.truncatedDimensions {
             log.log(.warning, key: "dimensions", "labels beyond CloudWatch's 30 dimensions were left out")
         }
         let sender = try sender(for: credentials)
         let timestamp = Self.iso8601(snapshot.timestampNanos)
-        for body in CloudWatchRequestEncoder.bodies(namespace: namespace, timestamp: timestamp, datums: datums) {
+        var unsent = Set<DeltaConverter.SeriesKey>()
+        var failures: [String] = []
+        for body in CloudWatchRequestEncoder.bodies(namespace: namespace, timestamp: timestamp, datums: mapped.datums) {
             let request = HTTPRequest(
                 url: endpoint, headers: [(name: "Content-Type", value: "application/x-www-form-urlencoded; charset=utf-8")],
-                body: body, timeout: timeout)
-            let response = try sender.send(request) { _, reason, wait in
-                selfMetrics.retry()
-                log.log(.warning, key: "retry", "CloudWatch PutMetricData failed (\(reason)); retrying in \(wait)")
+                body: body.bytes, timeout: timeout)
+            let failure: String?
+            do throws(HTTPClientError) {
+                let response = try sender.send(request) { _, reason, wait in
+                    selfMetrics.retry()
+                    log.log(.warning, key: "retry", "CloudWatch PutMetricData failed (\(reason)); retrying in \(wait)")
+                } onGiveUp: { reason in
+                    selfMetrics.retriesExhausted(reason: reason.rawValue)
+                }
+                failure = response.isSuccess ? nil : "HTTP \(response.status): \(Self.errorCode(response))"
+            } catch {
+                failure = "\(error)"
             }
-            guard response.isSuccess else {
-                throw CloudWatchError(message: "PutMetricData failed with HTTP \(response.status): \(Self.errorCode(response))")
+            if let failure {
+                failures.append(failure)
+                for datum in mapped.datums[body.datums] { unsent.insert(datum.source) }
             }
+        }
+        deltas.commit(conversion, except: unsent)
+        if let first = failures.first {
+            throw CloudWatchError(
+                message: "PutMetricData failed for \(failures.count) request(s), kept for the next export: \(first)")
         }
     }
 
@@ -120,9 +145,20 @@ public final class CloudWatchExporter: MetricsExporter {
         let signing = HTTPClient.AWSSigV4(
             region: region, service: "monitoring", accessKeyID: credentials.accessKeyID,
             secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken)
-        let sender = RetryingSender(client: try HTTPClient(configuration: .init(awsSigV4: signing)), policy: retry)
+        let sender = RetryingSender(
+            client: try HTTPClient(configuration: .init(awsSigV4: signing)), policy: retry,
+            isRetryable: Self.isRetryable)
         senders.withLock { $0 = [key: sender] }
         return sender
+    }
+
+    /// Throttling (HTTP 400 with code `Throttling`), 429 and 5xx answers are worth another attempt.
+    static func isRetryable(_ response: HTTPResponse) -> Bool {
+        switch response.status {
+        case 429, 500, 502, 503, 504: true
+        case 400: errorCode(response) == "Throttling"
+        default: false
+        }
     }
 
     /// The `<Code>` of an AWS error response, or a short excerpt.

@@ -4,30 +4,36 @@ enum CloudWatchRequestEncoder {
     static let maxDatums = 1000
     static let maxBytes = 1_000_000
 
-    static func bodies(namespace: String, timestamp: String, datums: [CloudWatchDatum]) -> [[UInt8]] {
+    /// One request body and the datums it carries (positions in the input).
+    struct Body {
+        let bytes: [UInt8]
+        let datums: Range<Int>
+    }
+
+    static func bodies(namespace: String, timestamp: String, datums: [CloudWatchDatum]) -> [Body] {
         let header = "Action=PutMetricData&Version=2010-08-01&Namespace=\(formEncoded(namespace))"
-        var bodies: [[UInt8]] = []
+        var bodies: [Body] = []
         var current = header
-        var count = 0
-        for datum in datums {
+        var first = 0
+        for (position, datum) in datums.enumerated() {
+            let count = position - first
             let encoded = encode(datum, index: count + 1, timestamp: timestamp)
             if count == maxDatums || (count > 0 && current.utf8.count + encoded.utf8.count > maxBytes) {
-                bodies.append(Array(current.utf8))
-                current = header
-                count = 0
-                current += encode(datum, index: 1, timestamp: timestamp)
+                bodies.append(Body(bytes: Array(current.utf8), datums: first..<position))
+                current = header + encode(datum, index: 1, timestamp: timestamp)
+                first = position
             } else {
                 current += encoded
             }
-            count += 1
         }
-        if count > 0 { bodies.append(Array(current.utf8)) }
+        if first < datums.count { bodies.append(Body(bytes: Array(current.utf8), datums: first..<datums.count)) }
         return bodies
     }
 
     private static func encode(_ datum: CloudWatchDatum, index: Int, timestamp: String) -> String {
         let member = "&MetricData.member.\(index)."
-        var text = "\(member)MetricName=\(formEncoded(datum.name))\(member)Timestamp=\(timestamp)\(member)Unit=\(datum.unit)"
+        var text = "\(member)MetricName=\(formEncoded(datum.name))\(member)Timestamp=\(formEncoded(timestamp))"
+        text += "\(member)Unit=\(datum.unit)"
         for (position, dimension) in datum.dimensions.enumerated() {
             let prefix = "\(member)Dimensions.member.\(position + 1)."
             text += "\(prefix)Name=\(formEncoded(dimension.name))\(prefix)Value=\(formEncoded(dimension.value))"
@@ -43,8 +49,9 @@ enum CloudWatchRequestEncoder {
         return text
     }
 
+    /// The value as text, form-encoded (`1e+16` would otherwise arrive as `1e 16`).
     private static func number(_ value: Double) -> String {
-        value.rounded(.towardZero) == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        formEncoded(value.rounded(.towardZero) == value && abs(value) < 1e15 ? String(Int64(value)) : String(value))
     }
 
     /// RFC 3986 percent-encoding of everything but unreserved characters, as AWS signing expects.

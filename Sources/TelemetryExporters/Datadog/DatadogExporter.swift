@@ -62,48 +62,70 @@ public final class DatadogExporter: MetricsExporter {
         }
     }
 
-    /// Sends the changes since the previous export, in as many requests as the size limit needs.
+    /// Sends the changes since the last accepted export, in as many requests as the size limit needs.
     ///
-    /// - Throws: `DatadogError` when Datadog refuses a request, or an `HTTPClientError`.
+    /// Every request is attempted even when an earlier one fails; the deltas of series in a refused
+    /// request stay uncommitted, so the next export sends them again.
+    ///
+    /// - Throws: `DatadogError` when Datadog refused a request, or an `HTTPClientError`.
     public func export(_ snapshot: MetricsSnapshot) throws {
-        let (series, skipped) = DatadogMapping.series(deltas.convert(snapshot), prefix: prefix)
+        let conversion = deltas.convert(snapshot)
+        let (series, sources, skipped) = DatadogMapping.series(conversion.snapshot, prefix: prefix)
         if skipped > 0 { selfMetrics.drop(skipped, reason: "invalid_value") }
         guard let sender else { throw DatadogError(status: 0, message: "no HTTP client: libcurl could not be initialised") }
         let url = endpoint.hasSuffix("/") ? endpoint + "api/v2/series" : endpoint + "/api/v2/series"
-        for body in try Self.payloads(series) {
-            let request = HTTPRequest(url: url, headers: headers, body: Gzip.compress(body), timeout: timeout)
-            let response = try sender.send(request) { _, reason, wait in
-                selfMetrics.retry()
-                log.log(.warning, key: "retry", "Datadog submission failed (\(reason)); retrying in \(wait)")
-            }
-            guard response.isSuccess else {
-                let detail = String(decoding: response.body.prefix(300), as: UTF8.self)
-                throw DatadogError(status: response.status, message: detail)
+        var unsent = Set<DeltaConverter.SeriesKey>()
+        var failure: (any Error)?
+        for payload in try Self.payloads(series) {
+            let request = HTTPRequest(url: url, headers: headers, body: Gzip.compress(payload.bytes), timeout: timeout)
+            do {
+                let response = try sender.send(request) { _, reason, wait in
+                    selfMetrics.retry()
+                    log.log(.warning, key: "retry", "Datadog submission failed (\(reason)); retrying in \(wait)")
+                } onGiveUp: { reason in
+                    selfMetrics.retriesExhausted(reason: reason.rawValue)
+                }
+                guard response.isSuccess else {
+                    throw DatadogError(status: response.status, message: String(decoding: response.body.prefix(300), as: UTF8.self))
+                }
+            } catch {
+                failure = failure ?? error
+                for position in payload.series { unsent.insert(sources[position]) }
             }
         }
+        deltas.commit(conversion, except: unsent)
+        if let failure { throw failure }
     }
 
     /// Nothing to release: the connection closes with the exporter.
     public func shutdown() {}
 
+    /// One request body and the series it carries (positions in the input).
+    struct Payload {
+        let bytes: [UInt8]
+        let series: Range<Int>
+    }
+
     /// JSON bodies of at most `maxPayloadBytes`, each holding whole series.
-    static func payloads(_ series: [DatadogSeries], limit: Int = maxPayloadBytes) throws -> [[UInt8]] {
+    static func payloads(_ series: [DatadogSeries], limit: Int = maxPayloadBytes) throws -> [Payload] {
         let encoder = JSONEncoder()
         let envelope = #"{"series":[]}"#.utf8.count
-        var payloads: [[UInt8]] = []
+        var payloads: [Payload] = []
         var current: [[UInt8]] = []
+        var first = 0
         var size = envelope
-        for entry in series {
+        for (position, entry) in series.enumerated() {
             let encoded = Array(try encoder.encode(entry))
             if !current.isEmpty && size + encoded.count + 1 > limit {
-                payloads.append(join(current))
+                payloads.append(Payload(bytes: join(current), series: first..<position))
                 current = []
+                first = position
                 size = envelope
             }
             current.append(encoded)
             size += encoded.count + 1
         }
-        if !current.isEmpty { payloads.append(join(current)) }
+        if !current.isEmpty { payloads.append(Payload(bytes: join(current), series: first..<series.count)) }
         return payloads
     }
 

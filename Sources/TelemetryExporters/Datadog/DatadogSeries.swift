@@ -32,13 +32,19 @@ struct DatadogSeries: Encodable, Sendable, Equatable {
 enum DatadogMapping {
     static let histogramPercentiles: [Double] = [0.5, 0.95, 0.99]
 
-    static func series(_ snapshot: MetricsSnapshot, prefix: String) -> (series: [DatadogSeries], skipped: Int) {
+    /// The series of a delta snapshot, the snapshot series each came from (same positions), and how many
+    /// values were skipped.
+    static func series(_ snapshot: MetricsSnapshot, prefix: String)
+        -> (series: [DatadogSeries], sources: [DeltaConverter.SeriesKey], skipped: Int)
+    {
         let timestamp = Int64(snapshot.timestampNanos / 1_000_000_000)
         var result: [DatadogSeries] = []
+        var sources: [DeltaConverter.SeriesKey] = []
         var skipped = 0
         for family in snapshot.families {
             let base = prefix.isEmpty ? family.name : prefix + "." + family.name
             for point in family.points {
+                let source = DeltaConverter.SeriesKey(family: family.name, labels: point.labels)
                 let tags = point.labels.map { "\($0.name):\($0.value)" }
                 let interval = max(1, Int64((snapshot.timestampNanos &- point.startTimeNanos) / 1_000_000_000))
                 func add(_ suffix: String, _ kind: DatadogSeries.Kind, _ value: Double) {
@@ -51,6 +57,7 @@ enum DatadogMapping {
                             metric: suffix.isEmpty ? base : base + "." + suffix, type: kind,
                             interval: kind == .count ? interval : nil, points: [.init(timestamp: timestamp, value: value)],
                             tags: tags))
+                    sources.append(source)
                 }
                 switch point.value {
                 case .counter(let delta):
@@ -78,7 +85,7 @@ enum DatadogMapping {
                 }
             }
         }
-        return (result, skipped)
+        return (result, sources, skipped)
     }
 }
 

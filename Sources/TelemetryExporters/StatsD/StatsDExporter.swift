@@ -54,7 +54,8 @@ public final class StatsDExporter: MetricsExporter {
     ///
     /// - Throws: `StatsDError` when a datagram cannot be sent or the exporter is closed.
     public func export(_ snapshot: MetricsSnapshot) throws {
-        let lines = formatter.lines(deltas.convert(snapshot))
+        let conversion = deltas.convert(snapshot)
+        let lines = formatter.lines(conversion.snapshot)
         let (datagrams, oversized) = Self.pack(lines, limit: maxDatagramBytes)
         if oversized > 0 { selfMetrics.drop(oversized, reason: "too_large") }
         let (host, port) = (self.host, self.port)
@@ -77,6 +78,7 @@ public final class StatsDExporter: MetricsExporter {
             }
         }
         if let failure { throw failure }
+        deltas.commit(conversion)
     }
 
     /// Closes the socket; later exports throw `StatsDError.closed`.
