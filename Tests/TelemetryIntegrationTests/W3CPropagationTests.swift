@@ -54,6 +54,16 @@ struct W3CPropagationTests {
         #expect(W3CBaggage.parse(many).count == 180)
     }
 
+    @Test("Baggage members that are only properties or separators are skipped without a trap")
+    func baggageEdgeCases() {
+        #expect(W3CBaggage.parse(";").isEmpty)
+        #expect(W3CBaggage.parse(";;,;,,").isEmpty)
+        #expect(W3CBaggage.parse("k=v,;admin=1") == ["k": "v"], "a property is not an entry")
+        #expect(W3CBaggage.parse("k=v;;admin=1,=,==,;=") == ["k": "v"])
+        #expect(W3CBaggage.parse("empty=") == ["empty": ""], "an empty value is allowed")
+        #expect(W3CBaggage.parse("a=%") .isEmpty && W3CBaggage.parse("a=%4").isEmpty)
+    }
+
     @Test("Inject and extract round-trip through swift-distributed-tracing's Injector/Extractor")
     func roundTrip() throws {
         let tracer = SimpleTracer()

@@ -29,6 +29,22 @@ struct SpanTests {
         #expect(SpanID(0x0102_0304_0506_0708).description == "0102030405060708")
     }
 
+    @Test("A start time before the machine booted, or in the far future, never traps")
+    func extremeStartTimes() {
+        let old = tracer.startSpan("old", kind: .internal, parent: .root, attributes: [:], links: [], startTimeNanos: 1)
+        #expect(old.duration > 1e9, "running since 1970")
+        old.end()
+        let ended = old.duration
+        #expect(ended > 1e9 && ended < 1e10)
+        let future = tracer.startSpan("future", kind: .internal, parent: .root, attributes: [:], links: [], startTimeNanos: .max - 5)
+        #expect(future.duration < 1e-6, "times saturate at the largest value")
+        future.end()
+        #expect((future.endTimeNanos ?? 0) >= .max - 5 && future.duration < 1e-6)
+        let endsBeforeStart = tracer.startSpan("backwards", kind: .internal, parent: .root, attributes: [:], links: [], startTimeNanos: 2_000_000_000)
+        endsBeforeStart.end(atNanos: 1)
+        #expect(endsBeforeStart.duration == 0)
+    }
+
     @Test("The seed API: attributes of every type, events, status, end, lookup by trace")
     func seedExample() throws {
         let span = tracer.startSpan("fetch_user")

@@ -9,13 +9,16 @@ public enum W3CBaggage {
     public static let maxBytes = 8192
 
     /// Parses a `baggage` value; malformed members are skipped, an oversized header is ignored entirely.
+    ///
+    /// A member is `key=value` followed by optional `;property` parts, which are dropped: a member that
+    /// starts with `;` (`k=v,;admin=1`) is all properties and no entry.
     public static func parse(_ header: String) -> [String: String] {
         guard header.utf8.count <= maxBytes else { return [:] }
         var result: [String: String] = [:]
-        for member in header.split(separator: ",") {
+        for member in header.split(separator: ",", omittingEmptySubsequences: false) {
             guard result.count < maxMembers else { break }
-            let pair = member.split(separator: ";", maxSplits: 1)[0]
-            let parts = pair.split(separator: "=", maxSplits: 1)
+            let pair = member.prefix { $0 != ";" }
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2 else { continue }
             let key = parts[0].trimmingSpaces()
             guard !key.isEmpty, key.allSatisfy(isTokenCharacter), let value = PercentEncoding.decoded(parts[1].trimmingSpaces()) else {

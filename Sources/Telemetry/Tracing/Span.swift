@@ -54,6 +54,8 @@ public final class Span: Sendable {
         }
         let now = SpanClock.now()
         // A start given in the past keeps the monotonic anchor consistent with it, so duration stays right.
+        // The anchor may wrap (a start before the machine booted): it is only ever used in a wrapping
+        // difference with a later monotonic reading, which gives the true elapsed time.
         self.startTimeNanos = startTimeNanos ?? now.wall
         startMonotonicNanos = now.monotonic &- (now.wall &- Swift.min(now.wall, startTimeNanos ?? now.wall))
         var initial = SpanState(name: name)
@@ -94,7 +96,7 @@ public final class Span: Sendable {
     /// Seconds from start to end, or to now while the span runs (0 for a span that is not recording).
     public var duration: Double {
         let end = endTimeNanos ?? currentTimeNanos()
-        return Double(end - startTimeNanos) / 1e9
+        return Double(end.subtractingSaturated(startTimeNanos)) / 1e9
     }
 
     /// Sets (or replaces) an attribute.
@@ -196,7 +198,7 @@ public final class Span: Sendable {
 
     private func currentTimeNanos() -> UInt64 {
         guard isRecording else { return startTimeNanos }
-        return startTimeNanos + (WallClock.monotonicNanos() - startMonotonicNanos)
+        return startTimeNanos.addingSaturated(WallClock.monotonicNanos() &- startMonotonicNanos)
     }
 
     private func mutate(_ change: (inout SpanState) -> Void) {

@@ -38,7 +38,7 @@ public final class DebugExporter: SpanExporter, MetricsExporter {
             var entry: [String: Any] = [
                 "name": span.name, "trace_id": span.context.traceID.description,
                 "span_id": span.context.spanID.description, "status": span.status.code.description,
-                "duration_ms": Double(span.endTimeNanos - span.startTimeNanos) / 1e6,
+                "duration_ms": Double(span.endTimeNanos.subtractingSaturated(span.startTimeNanos)) / 1e6,
             ]
             if let parent = span.parent { entry["parent_span_id"] = parent.spanID.description }
             return entry
