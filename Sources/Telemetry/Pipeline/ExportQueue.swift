@@ -6,7 +6,60 @@ import Logging
 /// full. When the queue is full the new item is dropped and counted. The worker exports when a batch
 /// fills, when `scheduleDelay` passes, or on `forceFlush`; a failed export drops its batch (the
 /// exporter has already retried) and is counted and logged at a bounded rate.
+///
+/// The worker holds only the queue's state, never the queue itself: a queue released without
+/// `shutdown()` stops taking items, and its worker exports what was already queued and ends.
 package final class ExportQueue<Item: Sendable>: Sendable {
+    private let core: ExportQueueCore<Item>
+    private let worker: WorkerThread
+
+    /// Starts the worker.
+    ///
+    /// - Parameters:
+    ///   - weight: how many telemetry items (spans, data points) one queued item stands for, for counting.
+    ///   - size: how much of the queue's capacity and of a batch one item takes (1 by default, so
+    ///     `maxQueueSize` and `maxExportBatchSize` count items; the gateway counts bytes).
+    ///   - export: sends one batch; throws when it finally failed.
+    package init(
+        configuration: BatchConfiguration, metrics: ExporterSelfMetrics, logger: Logger,
+        weight: @escaping @Sendable (Item) -> Int = { _ in 1 }, size: @escaping @Sendable (Item) -> Int = { _ in 1 },
+        export: @escaping @Sendable ([Item]) throws -> Void
+    ) {
+        let core = ExportQueueCore(
+            configuration: configuration, metrics: metrics, logger: logger, weight: weight, size: size, export: export)
+        self.core = core
+        worker = WorkerThread { core.run() }
+    }
+
+    deinit {
+        core.abandon()
+    }
+
+    /// Queues `item`; returns false (the item is dropped and counted) when the queue is full or stopped.
+    @discardableResult
+    package func enqueue(_ item: Item) -> Bool {
+        core.enqueue(item)
+    }
+
+    /// Waits until everything queued before the call is exported, or `timeout` passes; returns whether it was.
+    @discardableResult
+    package func forceFlush(timeout: Duration? = nil) -> Bool {
+        core.forceFlush(timeout: timeout)
+    }
+
+    /// Flushes (bounded by `timeout`), then stops the worker; later items are dropped and counted.
+    ///
+    /// - Returns: whether everything was exported in time. Items still queued then are counted as dropped.
+    @discardableResult
+    package func shutdown(timeout: Duration? = nil) -> Bool {
+        let (flushed, exited) = core.shutdown(timeout: timeout)
+        if exited { worker.join() }
+        return flushed
+    }
+}
+
+/// The state an `ExportQueue`'s worker runs on.
+private final class ExportQueueCore<Item: Sendable>: Sendable {
     private struct State: Sendable {
         var queue: BoundedQueue<Item>
         /// Items ever accepted, and items ever taken and finished (exported or failed): a flush waits
@@ -25,18 +78,10 @@ package final class ExportQueue<Item: Sendable>: Sendable {
     private let weight: @Sendable (Item) -> Int
     private let size: @Sendable (Item) -> Int
     private let state: ConditionLock<State>
-    private let worker: LockedValue<WorkerThread?> = LockedValue(nil)
 
-    /// Starts the worker.
-    ///
-    /// - Parameters:
-    ///   - weight: how many telemetry items (spans, data points) one queued item stands for, for counting.
-    ///   - size: how much of the queue's capacity and of a batch one item takes (1 by default, so
-    ///     `maxQueueSize` and `maxExportBatchSize` count items; the gateway counts bytes).
-    ///   - export: sends one batch; throws when it finally failed.
-    package init(
+    init(
         configuration: BatchConfiguration, metrics: ExporterSelfMetrics, logger: Logger,
-        weight: @escaping @Sendable (Item) -> Int = { _ in 1 }, size: @escaping @Sendable (Item) -> Int = { _ in 1 },
+        weight: @escaping @Sendable (Item) -> Int, size: @escaping @Sendable (Item) -> Int,
         export: @escaping @Sendable ([Item]) throws -> Void
     ) {
         self.configuration = configuration
@@ -47,13 +92,9 @@ package final class ExportQueue<Item: Sendable>: Sendable {
         self.size = size
         state = ConditionLock(State(queue: BoundedQueue(capacity: configuration.maxQueueSize)))
         metrics.queueCapacity.set(Double(configuration.maxQueueSize))
-        let thread = WorkerThread { [self] in run() }
-        worker.withLock { $0 = thread }
     }
 
-    /// Queues `item`; returns false (the item is dropped and counted) when the queue is full or stopped.
-    @discardableResult
-    package func enqueue(_ item: Item) -> Bool {
+    func enqueue(_ item: Item) -> Bool {
         let batchSize = configuration.maxExportBatchSize
         let itemSize = size(item)
         let (accepted, stopping, wake, waiting) = state.withLock { state -> (Bool, Bool, Bool, Int) in
@@ -80,9 +121,7 @@ package final class ExportQueue<Item: Sendable>: Sendable {
         return true
     }
 
-    /// Waits until everything queued before the call is exported, or `timeout` passes; returns whether it was.
-    @discardableResult
-    package func forceFlush(timeout: Duration? = nil) -> Bool {
+    func forceFlush(timeout: Duration?) -> Bool {
         let deadline = (timeout ?? configuration.exportTimeout).deadlineFromNow
         let target = state.withLockAndBroadcast { state -> Int in
             state.pendingFlushes += 1
@@ -94,11 +133,9 @@ package final class ExportQueue<Item: Sendable>: Sendable {
         }
     }
 
-    /// Flushes (bounded by `timeout`), then stops the worker; later items are dropped and counted.
-    ///
-    /// - Returns: whether everything was exported in time. Items still queued then are counted as dropped.
-    @discardableResult
-    package func shutdown(timeout: Duration? = nil) -> Bool {
+    /// Flushes, drops what is left, stops the worker; returns whether everything was exported and
+    /// whether the worker has ended.
+    func shutdown(timeout: Duration?) -> (flushed: Bool, exited: Bool) {
         let deadline = (timeout ?? configuration.exportTimeout).deadlineFromNow
         let flushed = forceFlush(timeout: timeout)
         let leftover = state.withLockAndBroadcast { state -> [Item] in
@@ -109,11 +146,16 @@ package final class ExportQueue<Item: Sendable>: Sendable {
         if dropped > 0 { metrics.drop(dropped, reason: "shutdown") }
         metrics.queueSize.set(0)
         let exited = state.wait(until: { $0.exited }, deadlineNanos: deadline) { state, _ in state.exited }
-        if exited { worker.withLock { $0?.join() } }
-        return flushed && dropped == 0
+        return (flushed && dropped == 0, exited)
     }
 
-    private func run() {
+    /// Stops taking items without waiting: the worker exports what is queued, then ends.
+    func abandon() {
+        state.withLockAndBroadcast { $0.stopping = true }
+    }
+
+    /// The worker's loop: exports batches until stopped and the queue is empty.
+    func run() {
         let delay = configuration.scheduleDelay.nanoseconds
         let batchSize = configuration.maxExportBatchSize
         var nextScheduled = WallClock.monotonicNanos().addingSaturated(delay)
@@ -132,7 +174,7 @@ package final class ExportQueue<Item: Sendable>: Sendable {
             if !batch.isEmpty || WallClock.monotonicNanos() >= nextScheduled {
                 nextScheduled = WallClock.monotonicNanos().addingSaturated(delay)
             }
-            if stop {
+            if stop && batch.isEmpty {
                 state.withLockAndBroadcast { $0.exited = true }
                 return
             }

@@ -57,8 +57,21 @@ public final class MetricsPipeline: Sendable {
             }
         }
         ticker = ConditionLock(TickerState())
-        let thread = WorkerThread { [self] in tick() }
+        // The ticker holds the pipeline weakly: a pipeline released without `shutdown()` stops ticking,
+        // and its queues' workers export what was queued and end.
+        let (ticker, intervalNanos) = (ticker, self.interval.nanoseconds)
+        let thread = WorkerThread { [weak self] in
+            Self.tick(ticker, intervalNanos: intervalNanos) { [weak self] in
+                guard let self else { return false }
+                collectAndEnqueue()
+                return true
+            }
+        }
         tickerThread.withLock { $0 = thread }
+    }
+
+    deinit {
+        ticker.withLockAndBroadcast { $0.stopping = true }
     }
 
     /// Collects now and waits until every exporter has handled it (at most `timeout`, default 30 s).
@@ -74,7 +87,7 @@ public final class MetricsPipeline: Sendable {
     @discardableResult
     public func shutdown(timeout: Duration = .seconds(30)) -> Bool {
         ticker.withLockAndBroadcast { $0.stopping = true }
-        let exited = ticker.wait(until: { $0.exited }, deadlineNanos: WallClock.monotonicNanos() &+ 1_000_000_000) {
+        let exited = ticker.wait(until: { $0.exited }, deadlineNanos: Duration.seconds(1).deadlineFromNow) {
             state, _ in state.exited
         }
         if exited { tickerThread.withLock { $0?.join() } }
@@ -84,16 +97,17 @@ public final class MetricsPipeline: Sendable {
         return flushed
     }
 
-    private func tick() {
-        let intervalNanos = interval.nanoseconds
+    /// Calls `collect` every interval until stopped or `collect` reports that the pipeline is gone.
+    private static func tick(
+        _ ticker: ConditionLock<TickerState>, intervalNanos: UInt64, collect: () -> Bool
+    ) {
         var next = WallClock.monotonicNanos().addingSaturated(intervalNanos)
         while true {
             let stopping = ticker.wait(until: { $0.stopping }, deadlineNanos: next) { state, _ in state.stopping }
-            if stopping {
+            if stopping || !collect() {
                 ticker.withLockAndBroadcast { $0.exited = true }
                 return
             }
-            collectAndEnqueue()
             // Stay on the interval grid, skipping ticks that were missed rather than bunching them.
             let now = WallClock.monotonicNanos()
             repeat { next = next.addingSaturated(intervalNanos) } while next <= now && next < .max
