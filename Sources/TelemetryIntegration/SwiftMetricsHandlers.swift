@@ -1,14 +1,21 @@
 import CoreMetrics
+import Synchronization
 import Telemetry
 
 /// A swift-metrics counter (integer or floating point) recording into a counter series.
 final class SwiftMetricsCounter: CounterHandler, FloatingPointCounterHandler {
     private let series: Telemetry.Counter.Series?
-    let remove: @Sendable () -> Void
+    private let release: @Sendable () -> Void
+    private let destroyed = Atomic(false)
 
-    init(series: Telemetry.Counter.Series?, remove: @escaping @Sendable () -> Void) {
+    init(series: Telemetry.Counter.Series?, release: @escaping @Sendable () -> Void) {
         self.series = series
-        self.remove = remove
+        self.release = release
+    }
+
+    /// Releases this handler's use of its series, once.
+    func destroy() {
+        if !destroyed.exchange(true, ordering: .acquiringAndReleasing) { release() }
     }
 
     func increment(by amount: Int64) { series?.inc(by: Double(amount)) }
@@ -19,11 +26,17 @@ final class SwiftMetricsCounter: CounterHandler, FloatingPointCounterHandler {
 /// A swift-metrics meter (or non-aggregating recorder) recording into a gauge series.
 final class SwiftMetricsGauge: MeterHandler, RecorderHandler {
     private let series: Telemetry.Gauge.Series?
-    let remove: @Sendable () -> Void
+    private let release: @Sendable () -> Void
+    private let destroyed = Atomic(false)
 
-    init(series: Telemetry.Gauge.Series?, remove: @escaping @Sendable () -> Void) {
+    init(series: Telemetry.Gauge.Series?, release: @escaping @Sendable () -> Void) {
         self.series = series
-        self.remove = remove
+        self.release = release
+    }
+
+    /// Releases this handler's use of its series, once.
+    func destroy() {
+        if !destroyed.exchange(true, ordering: .acquiringAndReleasing) { release() }
     }
 
     func set(_ value: Int64) { series?.set(Double(value)) }
@@ -37,11 +50,17 @@ final class SwiftMetricsGauge: MeterHandler, RecorderHandler {
 /// A swift-metrics aggregating recorder or timer recording into a histogram series (timers in seconds).
 final class SwiftMetricsHistogram: RecorderHandler, TimerHandler {
     private let series: Telemetry.Histogram.Series?
-    let remove: @Sendable () -> Void
+    private let release: @Sendable () -> Void
+    private let destroyed = Atomic(false)
 
-    init(series: Telemetry.Histogram.Series?, remove: @escaping @Sendable () -> Void) {
+    init(series: Telemetry.Histogram.Series?, release: @escaping @Sendable () -> Void) {
         self.series = series
-        self.remove = remove
+        self.release = release
+    }
+
+    /// Releases this handler's use of its series, once.
+    func destroy() {
+        if !destroyed.exchange(true, ordering: .acquiringAndReleasing) { release() }
     }
 
     func record(_ value: Int64) { series?.observe(Double(value)) }

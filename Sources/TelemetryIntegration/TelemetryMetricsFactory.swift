@@ -10,7 +10,8 @@ import Telemetry
 /// Mapping: counters and floating-point counters → counters; meters → gauges; recorders → histograms
 /// when aggregating (buckets from `recorderBuckets`, or `bucketsByLabel`), else gauges; timers →
 /// histograms in seconds. Labels become metric names with characters Prometheus cannot hold replaced by
-/// `_`; dimensions become labels. `destroy…` removes the series. A label reused with other dimension
+/// `_`; dimensions become labels. `destroy…` removes the series once no other live handler of the same
+/// label and dimensions uses it (destroying a handler twice counts once). A label reused with other dimension
 /// names, or for another kind, records nothing: it is logged once and counted in
 /// `telemetry_rejected_measurements_total{reason="conflicting_registration"}`.
 public struct TelemetryMetricsFactory: MetricsFactory {
@@ -22,6 +23,7 @@ public struct TelemetryMetricsFactory: MetricsFactory {
     public let timerBuckets: [Double]
     /// Buckets for specific labels, overriding the defaults.
     public let bucketsByLabel: [String: [Double]]
+    private let users = SeriesUsers()
 
     /// Creates a factory.
     public init(
@@ -38,24 +40,28 @@ public struct TelemetryMetricsFactory: MetricsFactory {
         let (name, labelNames, labels) = Self.names(label, dimensions)
         return registered(name) { () throws(MetricsError) in
             let counter = try collector.counter(name, labels: labelNames)
-            return SwiftMetricsCounter(series: try counter.labels(labels), remove: { counter.remove(labels) })
-        } ?? SwiftMetricsCounter(series: nil, remove: {})
+            let series = try counter.labels(labels)
+            return SwiftMetricsCounter(series: series, release: users.use("counter", name, labels) { counter.remove(labels) })
+        } ?? SwiftMetricsCounter(series: nil, release: {})
     }
 
     public func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler {
-        makeCounter(label: label, dimensions: dimensions) as? SwiftMetricsCounter ?? SwiftMetricsCounter(series: nil, remove: {})
+        makeCounter(label: label, dimensions: dimensions) as? SwiftMetricsCounter ?? SwiftMetricsCounter(series: nil, release: {})
     }
 
     public func makeMeter(label: String, dimensions: [(String, String)]) -> any MeterHandler {
         let (name, labelNames, labels) = Self.names(label, dimensions)
         return registered(name) { () throws(MetricsError) in
             let gauge = try collector.gauge(name, labels: labelNames)
-            return SwiftMetricsGauge(series: try gauge.labels(labels), remove: { gauge.remove(labels) })
-        } ?? SwiftMetricsGauge(series: nil, remove: {})
+            let series = try gauge.labels(labels)
+            return SwiftMetricsGauge(series: series, release: users.use("gauge", name, labels) { gauge.remove(labels) })
+        } ?? SwiftMetricsGauge(series: nil, release: {})
     }
 
     public func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
-        guard aggregate else { return makeMeter(label: label, dimensions: dimensions) as? SwiftMetricsGauge ?? SwiftMetricsGauge(series: nil, remove: {}) }
+        guard aggregate else {
+            return makeMeter(label: label, dimensions: dimensions) as? SwiftMetricsGauge ?? SwiftMetricsGauge(series: nil, release: {})
+        }
         return makeHistogram(label: label, dimensions: dimensions, buckets: bucketsByLabel[label] ?? recorderBuckets)
     }
 
@@ -63,21 +69,22 @@ public struct TelemetryMetricsFactory: MetricsFactory {
         makeHistogram(label: label, dimensions: dimensions, buckets: bucketsByLabel[label] ?? timerBuckets)
     }
 
-    public func destroyCounter(_ handler: any CounterHandler) { (handler as? SwiftMetricsCounter)?.remove() }
-    public func destroyFloatingPointCounter(_ handler: any FloatingPointCounterHandler) { (handler as? SwiftMetricsCounter)?.remove() }
-    public func destroyMeter(_ handler: any MeterHandler) { (handler as? SwiftMetricsGauge)?.remove() }
+    public func destroyCounter(_ handler: any CounterHandler) { (handler as? SwiftMetricsCounter)?.destroy() }
+    public func destroyFloatingPointCounter(_ handler: any FloatingPointCounterHandler) { (handler as? SwiftMetricsCounter)?.destroy() }
+    public func destroyMeter(_ handler: any MeterHandler) { (handler as? SwiftMetricsGauge)?.destroy() }
     public func destroyRecorder(_ handler: any RecorderHandler) {
-        (handler as? SwiftMetricsHistogram)?.remove()
-        (handler as? SwiftMetricsGauge)?.remove()
+        (handler as? SwiftMetricsHistogram)?.destroy()
+        (handler as? SwiftMetricsGauge)?.destroy()
     }
-    public func destroyTimer(_ handler: any TimerHandler) { (handler as? SwiftMetricsHistogram)?.remove() }
+    public func destroyTimer(_ handler: any TimerHandler) { (handler as? SwiftMetricsHistogram)?.destroy() }
 
     private func makeHistogram(label: String, dimensions: [(String, String)], buckets: [Double]) -> SwiftMetricsHistogram {
         let (name, labelNames, labels) = Self.names(label, dimensions)
         return registered(name) { () throws(MetricsError) in
             let histogram = try collector.histogram(name, labels: labelNames, buckets: buckets)
-            return SwiftMetricsHistogram(series: try histogram.labels(labels), remove: { histogram.remove(labels) })
-        } ?? SwiftMetricsHistogram(series: nil, remove: {})
+            let series = try histogram.labels(labels)
+            return SwiftMetricsHistogram(series: series, release: users.use("histogram", name, labels) { histogram.remove(labels) })
+        } ?? SwiftMetricsHistogram(series: nil, release: {})
     }
 
     private func registered<Handler>(_ name: String, _ make: () throws(MetricsError) -> Handler) -> Handler? {

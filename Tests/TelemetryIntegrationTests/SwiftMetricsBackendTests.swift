@@ -57,6 +57,20 @@ struct SwiftMetricsBackendTests {
         #expect(collector.currentValue("jobs", ["queue": "a"]) == nil)
     }
 
+    @Test("Destroying one of two handlers of the same label and dimensions leaves the series to the other")
+    func destroyWithSharedSeries() {
+        let factory = self.factory  // one factory, as MetricsSystem.bootstrap installs
+        let first = CoreMetrics.Counter(label: "shared", dimensions: [("k", "v")], factory: factory)
+        let second = CoreMetrics.Counter(label: "shared", dimensions: [("k", "v")], factory: factory)
+        first.increment(by: 2)
+        first.destroy()
+        first.destroy()
+        second.increment()
+        #expect(collector.currentValue("shared", ["k": "v"]) == 3, "the other handler's series survives")
+        second.destroy()
+        #expect(collector.currentValue("shared", ["k": "v"]) == nil)
+    }
+
     @Test("A label reused with other dimensions records nothing and is counted")
     func conflictingDimensions() {
         CoreMetrics.Counter(label: "events", dimensions: [("kind", "a")], factory: factory).increment()

@@ -54,4 +54,19 @@ struct PipelineMetricsTests {
         #expect(spin.isFinite)
         #expect((collector.currentValue("process_cpu_seconds_total") ?? 0) > before)
     }
+
+    @Test("Registering the process metrics twice in one collector does not count CPU time twice")
+    func processMetricsTwice() throws {
+        let collector = MetricsCollector()
+        _ = try ProcessMetrics(collector: collector)
+        _ = try ProcessMetrics(collector: collector)
+        var spin = 0.0
+        let deadline = Date().addingTimeInterval(0.3)
+        while Date() < deadline { spin += sin(spin) }
+        #expect(spin.isFinite)
+        let reported = try #require(collector.currentValue("process_cpu_seconds_total"))
+        let actual = try #require(ProcReader().cpuSeconds())
+        #expect(reported <= actual + 0.02, "reported \(reported) s of CPU, the process used \(actual) s")
+        #expect(reported >= 0.25)
+    }
 }

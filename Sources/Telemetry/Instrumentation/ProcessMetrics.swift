@@ -9,6 +9,7 @@ import Musl
 /// `process_open_fds`, `process_max_fds` and `process_start_time_seconds`.
 public struct ProcessMetrics: Sendable {
     /// Registers the process metrics in `collector` and keeps them current at each `collectAll()`.
+    /// Registering them twice in one collector is harmless: they are refreshed once per collection.
     ///
     /// - Throws: `MetricsError` if one of the names is already registered differently.
     public init(collector: MetricsCollector) throws(MetricsError) {
@@ -23,7 +24,7 @@ public struct ProcessMetrics: Sendable {
         let lastCPU = LockedValue(0.0)
         if let start = reader.startTimeSeconds() { startTime.set(start) }
         if let limit = reader.maxOpenFiles() { maxFDs.set(limit) }
-        collector.addCollectHook {
+        collector.addCollectHook(id: "process_metrics") {
             if let memory = reader.memory() {
                 resident.set(memory.resident)
                 virtual.set(memory.virtual)

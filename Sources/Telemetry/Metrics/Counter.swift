@@ -81,11 +81,12 @@ public final class Counter: Sendable {
     }
 
     /// One series of a counter: a handle that records without looking up labels.
-    public final class Series: Sendable {
+    public final class Series: TableSeries {
         // Whole increments (the common case) go to a striped atomic total; fractional ones to a CAS loop.
         @usableFromInline let whole = StripedCounter()
         private let fraction = AtomicDouble(0)
         private let context: MetricContext
+        private let start = SeriesStart()
 
         init(context: MetricContext) {
             self.context = context
@@ -111,10 +112,20 @@ public final class Counter: Sendable {
             Double(whole.load()) + fraction.load()
         }
 
-        /// Sets the total back to zero (swift-metrics `reset()`).
+        /// Sets the total back to zero with a new start time (swift-metrics `reset()`), so backends see a
+        /// counter reset rather than a decrease.
         package func reset() {
+            restart()
+        }
+
+        var startTimeNanos: UInt64 { start.value }
+
+        var hasData: Bool { self.get() != 0 }
+
+        func restart() {
             whole.reset()
             fraction.store(0)
+            start.restart()
         }
 
         static func isValidIncrement(_ amount: Double) -> Bool {

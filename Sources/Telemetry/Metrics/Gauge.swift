@@ -114,9 +114,10 @@ public final class Gauge: Sendable {
     }
 
     /// One series of a gauge: a handle that records without looking up labels.
-    public final class Series: Sendable {
+    public final class Series: TableSeries {
         private let value = AtomicDouble(0)
         private let context: MetricContext
+        private let start = SeriesStart()
 
         init(context: MetricContext) {
             self.context = context
@@ -147,5 +148,15 @@ public final class Gauge: Sendable {
         public func get() -> Double { value.load() }
 
         func add(_ amount: Double) { value.add(amount) }
+
+        var startTimeNanos: UInt64 { start.value }
+
+        /// A removed gauge comes back once its value is no longer 0.
+        var hasData: Bool { self.get() != 0 }
+
+        func restart() {
+            value.store(0)
+            start.restart()
+        }
     }
 }

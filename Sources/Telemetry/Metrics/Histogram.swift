@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Observations counted into fixed buckets, with their sum, count, minimum and maximum.
 ///
 /// ```swift
@@ -92,66 +94,5 @@ public final class Histogram: Sendable {
     func collect() -> MetricFamily {
         let points = table.points { .histogram($0.get()) }
         return MetricFamily(name: name, help: help, kind: .histogram, labelNames: labelNames, points: points)
-    }
-
-    /// One series of a histogram: a handle that records without looking up labels.
-    public final class Series: Sendable {
-        // Internal but usable from inlinable code: `observe` is inlined into the caller.
-        @usableFromInline let bounds: [Double]
-        @usableFromInline let counts: AtomicCounterArray
-        @usableFromInline let sum = AtomicDouble(0)
-        @usableFromInline let minimum = AtomicDouble(.infinity)
-        @usableFromInline let maximum = AtomicDouble(-.infinity)
-        private let context: MetricContext
-
-        init(bounds: [Double], context: MetricContext) {
-            self.bounds = bounds
-            self.counts = AtomicCounterArray(count: bounds.count + 1)
-            self.context = context
-        }
-
-        /// Records one observation; NaN and infinite values record nothing and are counted as rejected.
-        /// Inlined into the caller: a bucket search and three atomic updates.
-        @inlinable
-        public func observe(_ value: Double) {
-            guard value.isFinite else {
-                reject(value)
-                return
-            }
-            record(value)
-        }
-
-        @usableFromInline @inline(never)
-        func reject(_ value: Double) {
-            context.rejectValue("histogram observation \(value) is not finite")
-        }
-
-        /// The current buckets, sum, count, minimum and maximum.
-        public func get() -> HistogramValue {
-            let bucketCounts = counts.loadAll()
-            let isEmpty = bucketCounts.allSatisfy { $0 == 0 }
-            return HistogramValue(
-                bounds: bounds, bucketCounts: bucketCounts, sum: sum.load(),
-                min: isEmpty ? nil : minimum.load(), max: isEmpty ? nil : maximum.load())
-        }
-
-        @inlinable
-        func record(_ value: Double) {
-            counts.increment(bucketIndex(for: value))
-            sum.add(value)
-            minimum.update(value, if: <)
-            maximum.update(value, if: >)
-        }
-
-        @inlinable
-        func bucketIndex(for value: Double) -> Int {
-            var low = 0
-            var high = bounds.count
-            while low < high {
-                let middle = (low + high) / 2
-                if value <= bounds[middle] { high = middle } else { low = middle + 1 }
-            }
-            return low
-        }
     }
 }

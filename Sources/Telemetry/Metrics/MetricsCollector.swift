@@ -21,7 +21,7 @@ public final class MetricsCollector: Sendable {
     private let registry = LockedValue(MetricRegistry())
     let issues: RecordingIssues
     private let summaryClock: @Sendable () -> UInt64
-    private let collectHooks = LockedValue([@Sendable () -> Void]())
+    private let collectHooks = LockedValue([(id: String, hook: @Sendable () -> Void)]())
 
     /// Creates an empty collector.
     ///
@@ -130,15 +130,22 @@ public final class MetricsCollector: Sendable {
 
     /// Takes an immutable snapshot of every registered metric, families ordered by name.
     public func collectAll() -> MetricsSnapshot {
-        for hook in collectHooks.withLock({ $0 }) { hook() }
+        for entry in collectHooks.withLock({ $0 }) { entry.hook() }
         let collectors = registry.withLock { $0.byName.values.map(\.collect) }
         let families = collectors.map { $0() }.sorted { $0.name < $1.name }
         return MetricsSnapshot(families: families, timestampNanos: WallClock.nowNanos())
     }
 
-    /// Runs `hook` at the start of every `collectAll()`, to refresh values read from elsewhere.
-    func addCollectHook(_ hook: @escaping @Sendable () -> Void) {
-        collectHooks.withLock { $0.append(hook) }
+    /// Runs `hook` at the start of every `collectAll()`, to refresh values read from elsewhere; a second
+    /// hook with the same `id` is ignored (returns false), so registering the same instruments twice
+    /// does not count twice.
+    @discardableResult
+    func addCollectHook(id: String, _ hook: @escaping @Sendable () -> Void) -> Bool {
+        collectHooks.withLock { hooks in
+            guard !hooks.contains(where: { $0.id == id }) else { return false }
+            hooks.append((id, hook))
+            return true
+        }
     }
 
     private func resolvedLimit(_ limit: Int?, metric: String) throws(MetricsError) -> Int {

@@ -21,6 +21,7 @@ extension SeriesTable {
     func scalarSnapshot(
         _ read: (Series) -> Double, as value: @escaping @Sendable (Double) -> MetricValue
     ) -> any ScalarSeriesSnapshot {
+        reviveRecordedSeries()
         let entries = orderedEntries()
         let values = entries.withUnsafeBufferPointer { buffer in
             [Double](unsafeUninitializedCapacity: buffer.count) { output, count in
@@ -34,18 +35,20 @@ extension SeriesTable {
                 count = buffer.count
             }
         }
-        return Snapshot(entries: entries, values: values, value: value)
+        return Snapshot(entries: entries, values: values, starts: entries.map(\.startTimeNanos), value: value)
     }
 
     private final class Snapshot: ScalarSeriesSnapshot {
         private let entries: [Entry]
         private let values: [Double]
+        private let starts: [UInt64]
         private let value: @Sendable (Double) -> MetricValue
         private let cachedPoints = LockedValue<[MetricPoint]?>(nil)
 
-        init(entries: [Entry], values: [Double], value: @escaping @Sendable (Double) -> MetricValue) {
+        init(entries: [Entry], values: [Double], starts: [UInt64], value: @escaping @Sendable (Double) -> MetricValue) {
             self.entries = entries
             self.values = values
+            self.starts = starts
             self.value = value
         }
 
@@ -64,8 +67,7 @@ extension SeriesTable {
                 if let cached { return cached }
                 let made = entries.indices.map { index in
                     MetricPoint(
-                        seriesLabels: entries[index].seriesLabels, startTimeNanos: entries[index].startTimeNanos,
-                        value: value(values[index]))
+                        seriesLabels: entries[index].seriesLabels, startTimeNanos: starts[index], value: value(values[index]))
                 }
                 cached = made
                 return made

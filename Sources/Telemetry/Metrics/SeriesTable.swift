@@ -40,21 +40,37 @@ enum SeriesLookup<Series: AnyObject & Sendable> {
 /// an existing series allocates nothing. Series are kept sorted by label values for deterministic
 /// output; beyond `cardinalityLimit` label sets, measurements go to one overflow series labelled
 /// `otel_metric_overflow="true"`.
-final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
+///
+/// A removed series starts over (empty, new start time) and leaves the output, but a handle may still
+/// hold it: the table remembers it weakly, and brings it back (rather than creating a twin) when its
+/// labels are recorded again, or at the next collection once a handle has recorded into it. Nothing
+/// recorded through a stale handle is lost, and a series nobody holds is forgotten.
+final class SeriesTable<Series: TableSeries>: Sendable {
     /// One series with the labels it was created for.
     struct Entry: Sendable {
         /// The labels, with their exposition syntax rendered once when the series is created.
         let seriesLabels: SeriesLabels
-        let startTimeNanos: UInt64
         let series: Series
 
         var labels: [Label] { seriesLabels.labels }
+        var startTimeNanos: UInt64 { series.startTimeNanos }
 
-        init(labels: [Label], startTimeNanos: UInt64, series: Series) {
+        init(labels: [Label], series: Series) {
             seriesLabels = SeriesLabels(labels, exposed: ExpositionLabels.render(labels))
-            self.startTimeNanos = startTimeNanos
             self.series = series
         }
+
+        init(seriesLabels: SeriesLabels, series: Series) {
+            self.seriesLabels = seriesLabels
+            self.series = series
+        }
+    }
+
+    /// A removed series, held weakly until it is recorded again or nobody holds it.
+    private struct Removed: @unchecked Sendable {  // @unchecked: only used under `state`'s lock
+        let hash: Int
+        let seriesLabels: SeriesLabels
+        weak var series: Series?
     }
 
     // A class: readers reach the arrays through one reference, where a struct read through the lock's
@@ -66,6 +82,7 @@ final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
         @exclusivity(unchecked) var index = SeriesHashIndex()
         @exclusivity(unchecked) var sorted: [Entry] = []
         @exclusivity(unchecked) var overflow: Entry?
+        @exclusivity(unchecked) var removed: [Removed] = []
 
         /// The position in `created` of the series with these values. A plain loop, no closures:
         /// a closure would capture (copy) the state, and the lookup runs on every recording call.
@@ -121,8 +138,7 @@ final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
         self.cardinalityLimit = cardinalityLimit
         self.makeSeries = makeSeries
         // A metric without labels has exactly one series, which exists (at zero) from registration on.
-        unlabeled = labelNames.isEmpty
-            ? Entry(labels: [], startTimeNanos: WallClock.nowNanos(), series: makeSeries()) : nil
+        unlabeled = labelNames.isEmpty ? Entry(labels: [], series: makeSeries()) : nil
     }
 
     /// Finds or creates the series for `labels`.
@@ -142,13 +158,10 @@ final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
                 if state.sorted.count >= cardinalityLimit {
                     return .overflow(overflowSeries(state))
                 }
-                let entry = Entry(
-                    labels: labelNames.indices.map { Label(name: labelNames[$0], value: values[$0] ?? "") },
-                    startTimeNanos: WallClock.nowNanos(), series: makeSeries())
-                state.created.append(entry)
-                state.index.append(hash)
-                state.sorted.insert(entry, at: insertionIndex(for: entry, in: state.sorted))
-                return .series(entry.series)
+                let labels = labelNames.indices.map { Label(name: labelNames[$0], value: values[$0] ?? "") }
+                if let revived = revive(hash: hash, labels: labels, in: state) { return .series(revived) }
+                insert(Entry(labels: labels, series: makeSeries()), hash: hash, into: state)
+                return .series(state.created[state.created.count - 1].series)
             }
         }
         switch found {
@@ -189,7 +202,8 @@ final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
         return try? found.get()
     }
 
-    /// Removes the series for `labels`; returns whether one existed.
+    /// Removes the series for `labels`; returns whether one existed. The series starts over, and comes
+    /// back when recorded again (through the labels or a handle held from before).
     @discardableResult
     func remove(_ labels: [String: String]) -> Bool {
         guard unlabeled == nil else { return false }
@@ -199,16 +213,55 @@ final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
                 let removed = state.created.remove(at: position)
                 state.index.remove(at: position)
                 state.sorted.removeAll { $0.series === removed.series }
+                removed.series.restart()
+                state.removed.removeAll { $0.series == nil }
+                state.removed.append(Removed(hash: hash, seriesLabels: removed.seriesLabels, series: removed.series))
                 return true
             }
         }
         return (try? removed.get()) ?? false
     }
 
+    /// Brings back removed series that a handle recorded into, and forgets those nobody holds; called
+    /// at each collection.
+    func reviveRecordedSeries() {
+        guard state.read({ !$0.removed.isEmpty }) else { return }
+        state.write { state in
+            for removed in state.removed {
+                guard let series = removed.series, series.hasData, state.sorted.count < cardinalityLimit,
+                    !state.created.contains(where: { $0.labels == removed.seriesLabels.labels })
+                else { continue }
+                insert(Entry(seriesLabels: removed.seriesLabels, series: series), hash: removed.hash, into: state)
+            }
+            state.removed.removeAll { removed in
+                guard let series = removed.series else { return true }
+                return state.created.contains { $0.series === series }
+            }
+        }
+    }
+
+    private func insert(_ entry: Entry, hash: Int, into state: State) {
+        state.created.append(entry)
+        state.index.append(hash)
+        state.sorted.insert(entry, at: insertionIndex(for: entry, in: state.sorted))
+    }
+
+    /// The removed series with these labels, put back in the table, if a handle still holds it.
+    private func revive(hash: Int, labels: [Label], in state: State) -> Series? {
+        guard let position = state.removed.firstIndex(where: { $0.hash == hash && $0.seriesLabels.labels == labels }) else {
+            return nil
+        }
+        let removed = state.removed.remove(at: position)
+        guard let series = removed.series else { return nil }
+        insert(Entry(seriesLabels: removed.seriesLabels, series: series), hash: hash, into: state)
+        return series
+    }
+
     /// One point per series in output order, with the value `read` takes from its series. Entries are
     /// read in place: copying each one out retained and released its labels and series.
     func points(_ read: (Series) -> MetricValue) -> [MetricPoint] {
-        orderedEntries().withUnsafeBufferPointer { entries in
+        reviveRecordedSeries()
+        return orderedEntries().withUnsafeBufferPointer { entries in
             entries.indices.map { index in
                 MetricPoint(
                     seriesLabels: entries[index].seriesLabels, startTimeNanos: entries[index].startTimeNanos,
@@ -253,9 +306,7 @@ final class SeriesTable<Series: AnyObject & Sendable>: Sendable {
 
     private func overflowSeries(_ state: State) -> Series {
         if let overflow = state.overflow { return overflow.series }
-        let entry = Entry(
-            labels: [Label(name: Self.overflowLabelName, value: "true")],
-            startTimeNanos: WallClock.nowNanos(), series: makeSeries())
+        let entry = Entry(labels: [Label(name: Self.overflowLabelName, value: "true")], series: makeSeries())
         state.overflow = entry
         return entry.series
     }

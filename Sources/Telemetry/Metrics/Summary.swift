@@ -109,7 +109,7 @@ public final class Summary: Sendable {
     }
 
     /// One series of a summary: a handle that records without looking up labels.
-    public final class Series: Sendable {
+    public final class Series: TableSeries {
         private struct State: Sendable {
             var window: SlidingWindowSketch
             var sum: Double = 0
@@ -120,6 +120,7 @@ public final class Summary: Sendable {
         private let state: LockedValue<State>
         private let context: MetricContext
         private let clock: @Sendable () -> UInt64
+        private let start = SeriesStart()
 
         init(
             quantiles: [Double], windowNanos: UInt64, slotCount: Int, context: MetricContext,
@@ -158,6 +159,17 @@ public final class Summary: Sendable {
                 state.sum += value
                 state.count &+= 1
             }
+        }
+
+        var startTimeNanos: UInt64 { start.value }
+
+        var hasData: Bool { state.withLock { $0.count != 0 } }
+
+        func restart() {
+            state.withLock { state in
+                state = State(window: state.window.emptied())
+            }
+            start.restart()
         }
     }
 }

@@ -26,8 +26,18 @@ final class AtomicCounterArray: @unchecked Sendable {
         base[index].wrappingAdd(1, ordering: .relaxed)
     }
 
+    /// Adds `amount` to counter `index`.
+    func add(_ amount: UInt64, at index: Int) {
+        base[index].wrappingAdd(amount, ordering: .relaxed)
+    }
+
     func load(_ index: Int) -> UInt64 {
         base[index].load(ordering: .relaxed)
+    }
+
+    /// Sets every counter to zero.
+    func resetAll() {
+        for index in 0..<count { base[index].store(0, ordering: .relaxed) }
     }
 
     func loadAll() -> [UInt64] {

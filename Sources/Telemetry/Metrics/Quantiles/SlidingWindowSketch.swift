@@ -16,6 +16,16 @@ struct SlidingWindowSketch: Sendable {
         slots = Array(repeating: Slot(epoch: .max, sketch: QuantileSketch()), count: slotCount)
     }
 
+    /// The same window with no values.
+    func emptied() -> SlidingWindowSketch {
+        SlidingWindowSketch(slotNanos: slotNanos, slotCount: slots.count)
+    }
+
+    private init(slotNanos: UInt64, slotCount: Int) {
+        self.slotNanos = slotNanos
+        slots = Array(repeating: Slot(epoch: .max, sketch: QuantileSketch()), count: slotCount)
+    }
+
     mutating func add(_ value: Double, nowNanos: UInt64) {
         let epoch = nowNanos / slotNanos
         let position = Int(epoch % UInt64(slots.count))

@@ -1,0 +1,155 @@
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+extension Histogram {
+    /// One series of a histogram: a handle that records without looking up labels.
+    ///
+    /// Reads are consistent without a lock on the write path (the scheme of Prometheus' Go client):
+    /// observations go to the "hot" of two shards, each counting the observations it finished last. A
+    /// reader flips which shard is hot, waits the few nanoseconds until every observation that started
+    /// on the now "cold" shard has finished, reads it (count, buckets, sum, minimum and maximum of exactly
+    /// the same observations), then folds it into the hot shard and empties it.
+    public final class Series: TableSeries {
+        // Internal but usable from inlinable code: `observe` is inlined into the caller.
+        @usableFromInline let bounds: [Double]
+        /// The hot shard's index in the top bit; observations started, in the other 63.
+        @usableFromInline let countAndHotIndex = Atomic<UInt64>(0)
+        @usableFromInline let shards: [HistogramShard]
+        private let readers = LockedValue(())
+        private let context: MetricContext
+        private let start = SeriesStart()
+
+        init(bounds: [Double], context: MetricContext) {
+            self.bounds = bounds
+            shards = [HistogramShard(buckets: bounds.count + 1), HistogramShard(buckets: bounds.count + 1)]
+            self.context = context
+        }
+
+        /// Records one observation; NaN and infinite values record nothing and are counted as rejected.
+        /// Inlined into the caller: a bucket search and five atomic updates.
+        @inlinable
+        public func observe(_ value: Double) {
+            guard value.isFinite else {
+                reject(value)
+                return
+            }
+            record(value)
+        }
+
+        @usableFromInline @inline(never)
+        func reject(_ value: Double) {
+            context.rejectValue("histogram observation \(value) is not finite")
+        }
+
+        @inlinable
+        func record(_ value: Double) {
+            let started = countAndHotIndex.wrappingAdd(1, ordering: .acquiringAndReleasing).newValue
+            shards.withUnsafeBufferPointer { shards in
+                shards[Int(started >> 63)].record(value, bucket: bucketIndex(for: value))
+            }
+        }
+
+        @inlinable
+        func bucketIndex(for value: Double) -> Int {
+            var low = 0
+            var high = bounds.count
+            while low < high {
+                let middle = (low + high) / 2
+                if value <= bounds[middle] { high = middle } else { low = middle + 1 }
+            }
+            return low
+        }
+
+        /// The current buckets, sum, count, minimum and maximum, all of the same observations.
+        public func get() -> HistogramValue {
+            readers.withLock { _ in
+                let flipped = countAndHotIndex.wrappingAdd(1 << 63, ordering: .acquiringAndReleasing).oldValue
+                let started = flipped & Self.countMask
+                let cold = shards[Int(flipped >> 63)]
+                let hot = shards[Int(flipped >> 63) ^ 1]
+                cold.waitUntilCompleted(started)
+                let value = cold.value(bounds: bounds)
+                hot.absorb(cold)
+                return value
+            }
+        }
+
+        private static let countMask: UInt64 = (1 << 63) - 1
+
+        var startTimeNanos: UInt64 { start.value }
+
+        var hasData: Bool { countAndHotIndex.load(ordering: .relaxed) & Self.countMask != 0 }
+
+        func restart() {
+            readers.withLock { _ in
+                let hotIndex = countAndHotIndex.load(ordering: .acquiring) & ~Self.countMask
+                for shard in shards { shard.reset() }
+                countAndHotIndex.store(hotIndex, ordering: .releasing)
+            }
+            start.restart()
+        }
+    }
+}
+
+/// One of a histogram series' two shards: bucket counts, sum, minimum, maximum, and how many
+/// observations it holds completely.
+@usableFromInline
+final class HistogramShard: Sendable {
+    @usableFromInline let counts: AtomicCounterArray
+    @usableFromInline let sum = AtomicDouble(0)
+    @usableFromInline let minimum = AtomicDouble(.infinity)
+    @usableFromInline let maximum = AtomicDouble(-.infinity)
+    @usableFromInline let completed = Atomic<UInt64>(0)
+
+    init(buckets: Int) {
+        counts = AtomicCounterArray(count: buckets)
+    }
+
+    @inlinable
+    func record(_ value: Double, bucket: Int) {
+        counts.increment(bucket)
+        sum.add(value)
+        minimum.update(value, if: <)
+        maximum.update(value, if: >)
+        completed.wrappingAdd(1, ordering: .releasing)
+    }
+
+    /// Waits until the shard holds `count` complete observations (writers finish in nanoseconds; a
+    /// writer descheduled mid-observation is waited for by yielding).
+    func waitUntilCompleted(_ count: UInt64) {
+        while completed.load(ordering: .acquiring) != count { sched_yield() }
+    }
+
+    func value(bounds: [Double]) -> HistogramValue {
+        let bucketCounts = counts.loadAll()
+        let isEmpty = completed.load(ordering: .acquiring) == 0
+        return HistogramValue(
+            bounds: bounds, bucketCounts: bucketCounts, sum: sum.loadAcquiring(), min: isEmpty ? nil : minimum.load(),
+            max: isEmpty ? nil : maximum.load())
+    }
+
+    /// Adds everything `other` holds and empties it.
+    func absorb(_ other: HistogramShard) {
+        for index in 0..<counts.count {
+            counts.add(other.counts.load(index), at: index)
+        }
+        sum.add(other.sum.load())
+        minimum.update(other.minimum.load(), if: <)
+        maximum.update(other.maximum.load(), if: >)
+        completed.wrappingAdd(other.completed.load(ordering: .relaxed), ordering: .releasing)
+        other.reset()
+    }
+
+    func reset() {
+        counts.resetAll()
+        sum.store(0)
+        minimum.store(.infinity)
+        maximum.store(-.infinity)
+        completed.store(0, ordering: .releasing)
+    }
+}
