@@ -157,7 +157,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TelemetryExportersTests",
-            dependencies: ["Telemetry", "TelemetryExporters", "TelemetryOTLP", "TelemetryHTTP", "TelemetryTestSupport"]
+            dependencies: [
+                "Telemetry", "TelemetryExporters", "TelemetryOTLP", "TelemetryHTTP", "TelemetryTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
     ]
 )

@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOPosix
 import Telemetry
 import TelemetryExporters
 import TelemetryTestSupport
@@ -30,6 +32,27 @@ struct PrometheusEndpointTests {
 
         let refused = try await httpRequest(url, headers: ["Accept": "application/openmetrics-text;q=0,text/plain"])
         #expect(refused.headers["content-type"]?.hasPrefix("text/plain") == true)
+    }
+
+    @Test("Started and stopped from an event-loop thread without trapping; scrapes do not run on the application's loops")
+    func startAndStopOnAnEventLoop() async throws {
+        let collector = MetricsCollector()
+        try collector.gauge("ready").set(1)
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let exporter = try await loop.submit {
+            try PrometheusExporter(port: 0, collector: collector)
+        }.get()
+        let port = try #require(exporter.boundPort)
+        // The application's loop is busy for a second; the scrape is still answered at once.
+        let busy = loop.submit { Thread.sleep(forTimeInterval: 1) }
+        let started = Date()
+        let scrape = try await httpRequest("http://127.0.0.1:\(port)/metrics")
+        #expect(scrape.text.contains("ready 1"))
+        #expect(Date().timeIntervalSince(started) < 0.8, "the scrape waited for the application's event loop")
+        try await busy.get()
+        try await loop.submit { exporter.shutdown() }.get()
+        let refused = await waitUntil(timeout: 5) { (try? await httpRequest("http://127.0.0.1:\(port)/metrics", timeout: 1)) == nil }
+        #expect(refused, "the endpoint still answers after shutdown")
     }
 
     @Test("Unknown paths answer 404 and other methods 405; the server keeps serving")

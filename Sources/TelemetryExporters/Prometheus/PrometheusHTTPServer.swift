@@ -7,15 +7,21 @@ import NIOPosix
 ///
 /// The format follows the scraper's `Accept` header (OpenMetrics when offered, else text 0.0.4).
 /// Other paths answer 404, other methods 405; request bodies are discarded.
+///
+/// It runs on its own one-thread event loop, so rendering a large scrape never stalls the application's
+/// event loops, and starting or stopping it is safe from any thread, event-loop threads included
+/// (NIO's `wait()` would trap there).
 final class PrometheusHTTPServer: Sendable {
     typealias Render = @Sendable (PrometheusFormat) -> [UInt8]
 
     /// The bound port.
     let port: Int
     private let channel: any Channel
+    private let group: MultiThreadedEventLoopGroup
 
     init(host: String, port: Int, logger: Logger, render: @escaping Render) throws {
-        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -24,13 +30,20 @@ final class PrometheusHTTPServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(MetricsRequestHandler(render: render))
                 }
             }
-        channel = try bootstrap.bind(host: host, port: port).wait()
+        do {
+            channel = try bootstrap.bind(host: host, port: port).blockingResult()
+        } catch {
+            group.shutdownGracefully { _ in }
+            throw error
+        }
+        self.group = group
         self.port = channel.localAddress?.port ?? port
         logger.info("Prometheus endpoint listening", metadata: ["address": "http://\(host):\(self.port)/metrics"])
     }
 
     func close() {
-        try? channel.close().wait()
+        try? channel.close().blockingResult()
+        group.shutdownGracefully { _ in }
     }
 }
 
