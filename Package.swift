@@ -7,10 +7,12 @@ let package = Package(
     products: [
         .library(name: "Telemetry", targets: ["Telemetry"]),
         .library(name: "TelemetryHTTP", targets: ["TelemetryHTTP"]),
+        .library(name: "TelemetryOTLPData", targets: ["TelemetryOTLPData"]),
         .library(name: "TelemetryOTLP", targets: ["TelemetryOTLP"]),
         .library(name: "TelemetryExporters", targets: ["TelemetryExporters"]),
         .library(name: "TelemetryConfig", targets: ["TelemetryConfig"]),
         .library(name: "TelemetryIntegration", targets: ["TelemetryIntegration"]),
+        .library(name: "TelemetryGatewayCore", targets: ["TelemetryGatewayCore"]),
         .executable(name: "telemetry-gateway", targets: ["TelemetryGateway"]),
         .executable(name: "telemetry-demo", targets: ["TelemetryDemo"]),
     ],
@@ -56,10 +58,15 @@ let package = Package(
             name: "TelemetryHTTP",
             dependencies: ["Telemetry", "CCurl", "CZlib"]
         ),
+        // The OTLP data layer: the only module that touches protobuf-c.
+        .target(
+            name: "TelemetryOTLPData",
+            dependencies: ["Telemetry", "COTLP", "CProtobufC"]
+        ),
         .target(
             name: "TelemetryOTLP",
             dependencies: [
-                "Telemetry", "TelemetryHTTP", "COTLP", "CProtobufC",
+                "Telemetry", "TelemetryHTTP", "TelemetryOTLPData",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
@@ -78,7 +85,7 @@ let package = Package(
         .target(
             name: "TelemetryConfig",
             dependencies: [
-                "Telemetry", "TelemetryHTTP", "TelemetryOTLP", "TelemetryExporters",
+                "Telemetry", "TelemetryHTTP", "TelemetryOTLP", "TelemetryOTLPData", "TelemetryExporters",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -94,17 +101,25 @@ let package = Package(
             ]
         ),
 
-        // MARK: Executables
-        .executableTarget(
-            name: "TelemetryGateway",
+        // MARK: The gateway: a library of components, and a thin command
+        .target(
+            name: "TelemetryGatewayCore",
             dependencies: [
-                "Telemetry", "TelemetryHTTP", "TelemetryOTLP", "TelemetryExporters", "TelemetryConfig", "COTLP",
-                "CProtobufC",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Telemetry", "TelemetryHTTP", "TelemetryOTLP", "TelemetryOTLPData", "TelemetryExporters", "TelemetryConfig",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "TelemetryGateway",
+            dependencies: [
+                "TelemetryGatewayCore", "TelemetryConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -121,6 +136,10 @@ let package = Package(
         .testTarget(
             name: "COTLPTests",
             dependencies: ["COTLP", "CProtobufC"]
+        ),
+        .testTarget(
+            name: "TelemetryOTLPDataTests",
+            dependencies: ["Telemetry", "TelemetryOTLPData", "TelemetryTestSupport"]
         ),
         .testTarget(
             name: "TelemetryTests",
@@ -140,7 +159,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TelemetryGatewayTests",
-            dependencies: ["Telemetry", "TelemetryOTLP", "TelemetryHTTP", "TelemetryTestSupport"]
+            dependencies: [
+                "Telemetry", "TelemetryOTLP", "TelemetryOTLPData", "TelemetryHTTP", "TelemetryGatewayCore", "TelemetryConfig",
+                "TelemetryTestSupport",
+            ]
         ),
         .testTarget(
             name: "TelemetryIntegrationTests",

@@ -4,27 +4,27 @@ import Yams
 ///
 /// Mappings are checked for unknown keys; scalars go through `${VAR}` / `${VAR:-default}` substitution
 /// before they are converted.
-struct ConfigNode {
-    let node: Node
-    let path: String
-    let file: String
-    let environment: [String: String]
+package struct ConfigNode {
+    package let node: Node
+    package let path: String
+    package let file: String
+    package let environment: [String: String]
 
-    var line: Int { node.mark?.line ?? 0 }
-    var column: Int { node.mark?.column ?? 0 }
+    package var line: Int { node.mark?.line ?? 0 }
+    package var column: Int { node.mark?.column ?? 0 }
 
-    func error(_ message: String) -> ConfigError {
+    package func error(_ message: String) -> ConfigError {
         ConfigError(file: file, path: path, line: line, column: column, message: message)
     }
 
-    /// The node as a mapping whose keys must all be in `allowed`.
-    func mapping(allowed: [String]) throws(ConfigError) -> ConfigMapping {
+    /// The node as a mapping whose keys must all be in `allowed` (any key when `nil`).
+    package func mapping(allowed: [String]?) throws(ConfigError) -> ConfigMapping {
         guard case .mapping(let mapping) = node else { throw error("expected a mapping of keys to values") }
         var entries: [(key: String, value: ConfigNode)] = []
         for (keyNode, valueNode) in mapping {
             guard let key = keyNode.string else { throw error("keys must be strings") }
             let child = ConfigNode(node: valueNode, path: join(key), file: file, environment: environment)
-            guard allowed.contains(key) else {
+            if let allowed, !allowed.contains(key) {
                 throw ConfigError(
                     file: file, path: child.path, line: keyNode.mark?.line ?? line, column: keyNode.mark?.column ?? column,
                     message: "unknown key; allowed here: \(allowed.joined(separator: ", "))")
@@ -35,7 +35,7 @@ struct ConfigNode {
     }
 
     /// The node as a mapping of arbitrary string keys to string values (headers, tags, attributes).
-    func stringMap() throws(ConfigError) -> [String: String] {
+    package func stringMap() throws(ConfigError) -> [String: String] {
         guard case .mapping(let mapping) = node else { throw error("expected a mapping of names to values") }
         var result: [String: String] = [:]
         for (keyNode, valueNode) in mapping {
@@ -46,7 +46,7 @@ struct ConfigNode {
     }
 
     /// The node as a sequence.
-    func sequence() throws(ConfigError) -> [ConfigNode] {
+    package func sequence() throws(ConfigError) -> [ConfigNode] {
         guard case .sequence(let sequence) = node else { throw error("expected a list") }
         return sequence.enumerated().map { index, item in
             ConfigNode(node: item, path: "\(path)[\(index)]", file: file, environment: environment)
@@ -54,7 +54,7 @@ struct ConfigNode {
     }
 
     /// The scalar's text after environment substitution.
-    func string() throws(ConfigError) -> String {
+    package func string() throws(ConfigError) -> String {
         guard case .scalar(let scalar) = node else { throw error("expected a single value, not a list or mapping") }
         do {
             return try EnvironmentSubstitution.apply(scalar.string, environment: environment)
@@ -63,7 +63,7 @@ struct ConfigNode {
         }
     }
 
-    func int(in range: ClosedRange<Int>) throws(ConfigError) -> Int {
+    package func int(in range: ClosedRange<Int>) throws(ConfigError) -> Int {
         let text = try string()
         guard let value = Int(text), range.contains(value) else {
             throw error("expected a whole number in \(range.lowerBound)...\(range.upperBound), got \"\(text)\"")
@@ -71,7 +71,7 @@ struct ConfigNode {
         return value
     }
 
-    func double(in range: ClosedRange<Double>) throws(ConfigError) -> Double {
+    package func double(in range: ClosedRange<Double>) throws(ConfigError) -> Double {
         let text = try string()
         guard let value = Double(text), range.contains(value) else {
             throw error("expected a number in \(range.lowerBound)...\(range.upperBound), got \"\(text)\"")
@@ -79,7 +79,7 @@ struct ConfigNode {
         return value
     }
 
-    func bool() throws(ConfigError) -> Bool {
+    package func bool() throws(ConfigError) -> Bool {
         let text = try string()
         switch text.lowercased() {
         case "true", "yes", "on": return true
@@ -89,7 +89,7 @@ struct ConfigNode {
     }
 
     /// One of `allowed`.
-    func choice(_ allowed: [String]) throws(ConfigError) -> String {
+    package func choice(_ allowed: [String]) throws(ConfigError) -> String {
         let text = try string()
         guard allowed.contains(text) else {
             throw error("unknown value \"\(text)\"; allowed: \(allowed.joined(separator: ", "))")
@@ -97,23 +97,42 @@ struct ConfigNode {
         return text
     }
 
-    /// A duration: `250ms`, `5s`, `2m`, `1h`, or a number of seconds; must be positive.
-    func duration() throws(ConfigError) -> Duration {
+    /// The longest duration a configuration may give (a year): longer values are surely mistakes, and
+    /// bounding them keeps every later computation with them from overflowing.
+    package static let maxDuration: Duration = .seconds(365 * 86_400)
+
+    /// A duration: `250ms`, `5s`, `2m`, `1h`, or a number of seconds; positive and at most a year.
+    package func duration() throws(ConfigError) -> Duration {
         let text = try string()
         let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        var seconds: Double?
         for unit in units where text.hasSuffix(unit.suffix) {
-            if let number = Double(text.dropLast(unit.suffix.count)), number > 0, number.isFinite {
-                return .milliseconds(Int64((number * unit.seconds * 1000).rounded()))
+            if let number = Double(text.dropLast(unit.suffix.count)) { seconds = number * unit.seconds }
+            break
+        }
+        if seconds == nil { seconds = Double(text) }
+        let limit = Double(Self.maxDuration.components.seconds)
+        guard let seconds, seconds.isFinite, seconds > 0, seconds <= limit else {
+            throw error("expected a positive duration of at most a year, such as 250ms, 5s, 2m or 1h, got \"\(text)\"")
+        }
+        return .milliseconds(Int64(max(1, (seconds * 1000).rounded())))
+    }
+
+    /// A secret (a token, an API key): like `string()`, but empty or blank is an error, so a variable that
+    /// is set but empty can never turn authentication off.
+    package func secret() throws(ConfigError) -> String {
+        let value = try string()
+        guard value.contains(where: { !$0.isWhitespace }) else {
+            guard case .scalar(let scalar) = node, scalar.string.contains("${") else {
+                throw error("must not be empty: a secret cannot be blank")
             }
+            throw error("must not be empty: \(scalar.string) resolved to an empty value (set the variable)")
         }
-        if let seconds = Double(text), seconds > 0, seconds.isFinite {
-            return .milliseconds(Int64((seconds * 1000).rounded()))
-        }
-        throw error("expected a positive duration such as 250ms, 5s, 2m or 1h, got \"\(text)\"")
+        return value
     }
 
     /// `host:port` with a port in 0...65535.
-    func hostAndPort() throws(ConfigError) -> (host: String, port: Int) {
+    package func hostAndPort() throws(ConfigError) -> (host: String, port: Int) {
         let text = try string()
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
             (0...65535).contains(port), colon != text.startIndex
@@ -124,7 +143,7 @@ struct ConfigNode {
     }
 
     /// An `http://` or `https://` URL.
-    func url() throws(ConfigError) -> String {
+    package func url() throws(ConfigError) -> String {
         let text = try string()
         guard (text.hasPrefix("http://") || text.hasPrefix("https://")), text.count > 8, !text.contains(" ") else {
             throw error("expected an http:// or https:// URL, got \"\(text)\"")
@@ -138,16 +157,16 @@ struct ConfigNode {
 }
 
 /// The entries of a checked mapping.
-struct ConfigMapping {
-    let owner: ConfigNode
-    let entries: [(key: String, value: ConfigNode)]
+package struct ConfigMapping {
+    package let owner: ConfigNode
+    package let entries: [(key: String, value: ConfigNode)]
 
-    subscript(_ key: String) -> ConfigNode? {
+    package subscript(_ key: String) -> ConfigNode? {
         entries.first { $0.key == key }?.value
     }
 
     /// The value of a key that must be present.
-    func required(_ key: String) throws(ConfigError) -> ConfigNode {
+    package func required(_ key: String) throws(ConfigError) -> ConfigNode {
         guard let value = self[key] else { throw owner.error("missing required key \"\(key)\"") }
         return value
     }

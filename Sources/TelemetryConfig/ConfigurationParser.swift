@@ -2,7 +2,7 @@ import Telemetry
 
 /// Reads the top level of a configuration file.
 enum ConfigurationParser {
-    static let sections = ["service", "receivers", "sampling", "batch", "metrics", "exporters", "prometheus", "self_metrics"]
+    static let sections = ["service", "sampling", "batch", "metrics", "exporters", "prometheus", "self_metrics"]
 
     static func parse(_ root: ConfigNode) throws(ConfigError) -> TelemetryConfiguration {
         let top = try root.mapping(allowed: sections)
@@ -19,26 +19,12 @@ enum ConfigurationParser {
         return TelemetryConfiguration(
             serviceName: try service?["name"]?.string() ?? "unknown_service:swift",
             resourceAttributes: try service?["resource"]?.stringMap() ?? [:],
-            receiver: try receiver(top["receivers"]),
             sampler: sampler ?? .parentBased(root: .alwaysOn),
             batch: try batch(top["batch"]),
             metricsInterval: try top["metrics"]?.mapping(allowed: ["interval"])["interval"]?.duration() ?? .seconds(60),
             exporters: exporters,
             prometheus: try prometheus(top["prometheus"]),
             selfMetrics: try top["self_metrics"]?.mapping(allowed: ["enabled"])["enabled"]?.bool() ?? true)
-    }
-
-    private static func receiver(_ node: ConfigNode?) throws(ConfigError) -> ReceiverConfiguration {
-        var result = ReceiverConfiguration(host: "127.0.0.1", port: 4318, maxBodyBytes: 20 << 20, bearerToken: nil)
-        guard let node, let otlp = try node.mapping(allowed: ["otlp"])["otlp"] else { return result }
-        let fields = try otlp.mapping(allowed: ["endpoint", "max_body_bytes", "bearer_token"])
-        if let endpoint = fields["endpoint"] { (result.host, result.port) = try endpoint.hostAndPort() }
-        if let limit = fields["max_body_bytes"] { result.maxBodyBytes = try limit.int(in: 1024...(1 << 30)) }
-        if let token = fields["bearer_token"] {
-            let value = try token.string()
-            result.bearerToken = value.isEmpty ? nil : value
-        }
-        return result
     }
 
     private static func batch(_ node: ConfigNode?) throws(ConfigError) -> BatchConfiguration {

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Replaces `${VAR}` and `${VAR:-default}` in configuration values; `$$` stands for a literal `$`.
+/// Replaces `${VAR}`, `${env:VAR}` (the Collector's spelling) and `${VAR:-default}` in configuration values;
+/// `$$` stands for a literal `$`.
 enum EnvironmentSubstitution {
     struct Failure: Error {
         let message: String
@@ -26,7 +27,8 @@ enum EnvironmentSubstitution {
             guard let close = rest[after...].firstIndex(of: "}") else {
                 throw Failure(message: "unterminated ${ in \"\(text)\"")
             }
-            let expression = rest[rest.index(after: after)..<close]
+            var expression = rest[rest.index(after: after)..<close]
+            if expression.hasPrefix("env:") { expression = expression.dropFirst(4) }
             let (name, fallback) = split(expression)
             guard isValidName(name) else {
                 throw Failure(message: "invalid variable name \"\(name)\" in \"\(text)\"")

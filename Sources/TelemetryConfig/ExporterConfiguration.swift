@@ -1,6 +1,7 @@
 import Telemetry
 import TelemetryHTTP
 import TelemetryOTLP
+import TelemetryOTLPData
 
 /// One configured exporter: its name (the `exporter` self-metric label), queue size and settings.
 public struct ExporterConfiguration: Sendable {
@@ -86,7 +87,7 @@ enum ExporterParser {
                 endpoint: try fields["endpoint"]?.url())
         case "datadog":
             settings = .datadog(
-                apiKey: try fields.required("api_key").string(), appKey: try fields["app_key"]?.string() ?? "",
+                apiKey: try fields.required("api_key").secret(), appKey: try fields["app_key"]?.secret() ?? "",
                 prefix: try fields["prefix"]?.string() ?? "", site: try fields["site"]?.string() ?? "datadoghq.com",
                 endpoint: try fields["endpoint"]?.url())
         default:

@@ -2,6 +2,7 @@ import Logging
 import Telemetry
 import TelemetryExporters
 import TelemetryOTLP
+import TelemetryOTLPData
 
 /// The exporters a configuration lists, built once and shared by the trace and metric pipelines.
 package struct BuiltExporters {

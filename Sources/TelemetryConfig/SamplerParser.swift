@@ -1,10 +1,10 @@
 import Telemetry
 
 /// Reads a sampler from YAML: a mapping with `type` and the keys that type takes.
-enum SamplerParser {
+package enum SamplerParser {
     static let types = ["always_on", "always_off", "trace_id_ratio", "parent_based", "rate_limiting", "rules"]
 
-    static func parse(_ node: ConfigNode) throws(ConfigError) -> Sampler {
+    package static func parse(_ node: ConfigNode) throws(ConfigError) -> Sampler {
         let common = ["type"]
         let type = try node.mapping(allowed: common + allKeys).required("type").choice(types)
         switch type {

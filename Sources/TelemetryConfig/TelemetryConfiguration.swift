@@ -2,15 +2,13 @@ import Foundation
 import Telemetry
 import Yams
 
-/// Everything one YAML file configures: service, receiver, sampling, batching, exporters, the Prometheus
-/// endpoint and self-metrics. Every key and its default is documented in `Config/README.md`.
+/// Everything one YAML file configures for an application: service, sampling, batching, exporters, the
+/// Prometheus endpoint and self-metrics. (The gateway has its own, Collector-shaped, format.) Every key and its default is documented in `Config/README.md`.
 public struct TelemetryConfiguration: Sendable {
     /// `service.name` and extra resource attributes.
     public var serviceName: String
     /// Resource attributes added to every span and metric.
     public var resourceAttributes: [String: String]
-    /// The OTLP/HTTP receiver (used by the gateway).
-    public var receiver: ReceiverConfiguration
     /// Which traces are kept.
     public var sampler: Sampler
     /// Span queueing and batching.
@@ -44,37 +42,8 @@ public struct TelemetryConfiguration: Sendable {
     public static func parse(
         yaml: String, file: String = "<config>", environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ConfigError) -> TelemetryConfiguration {
-        let document: Node?
-        do {
-            document = try Yams.compose(yaml: yaml)
-        } catch {
-            let (line, column) = Self.location(of: error)
-            throw ConfigError(file: file, path: "", line: line, column: column, message: "invalid YAML: \(error)")
-        }
-        guard let document else {
-            throw ConfigError(file: file, path: "", line: 0, column: 0, message: "the file is empty")
-        }
-        let root = ConfigNode(node: document, path: "", file: file, environment: environment)
-        return try ConfigurationParser.parse(root)
+        try ConfigurationParser.parse(ConfigDocument.root(yaml: yaml, file: file, environment: environment))
     }
-
-    private static func location(of error: any Error) -> (Int, Int) {
-        if let yamlError = error as? YamlError, case .parser(_, _, let mark, _) = yamlError { return (mark.line, mark.column) }
-        if let yamlError = error as? YamlError, case .scanner(_, _, let mark, _) = yamlError { return (mark.line, mark.column) }
-        return (0, 0)
-    }
-}
-
-/// The gateway's OTLP/HTTP receiver.
-public struct ReceiverConfiguration: Sendable, Equatable {
-    /// The address to listen on (127.0.0.1 unless configured).
-    public var host: String
-    /// The port.
-    public var port: Int
-    /// The largest request body, compressed or not (20 MiB by default).
-    public var maxBodyBytes: Int
-    /// A bearer token every request must present, or `nil` for none.
-    public var bearerToken: String?
 }
 
 /// The Prometheus endpoint.

@@ -3,36 +3,47 @@ enum EmbeddedConfiguration {
     /// The YAML text.
     static let yaml = """
     # The embedded default configuration of telemetry-gateway: runs with no external service.
-    # Every key and its default is documented in Config/README.md.
-    service:
-      name: telemetry-gateway
-
+    # The shape is the OpenTelemetry Collector's; every key and its default is in Config/README.md.
     receivers:
       otlp:
-        endpoint: 127.0.0.1:4318          # OTLP/HTTP: POST /v1/traces, /v1/metrics, /v1/logs
-        max_body_bytes: 20971520          # 20 MiB, also enforced after decompression
+        protocols:
+          http:
+            endpoint: 127.0.0.1:4318          # POST /v1/traces, /v1/metrics, /v1/logs; GET /healthz
+            max_request_body_size: 20971520   # 20 MiB, also enforced after decompression
 
-    sampling:
-      type: parent_based
-      root:
-        type: always_on
-
-    batch:
-      max_queue_size: 2048
-      max_export_batch_size: 512
-      schedule_delay: 5s
-
-    metrics:
-      interval: 60s
+    processors:
+      memory_limiter:
+        check_interval: 1s
+        limit_mib: 512                      # everything held at once: bodies, decoded requests, queues
+        spike_limit_mib: 128                # refuse new data (429) above 384 MiB
+      batch:
+        timeout: 1s
+        send_batch_size: 8192
 
     exporters:
-      - type: debug                       # a one-line summary of every batch in the log
-        name: debug
+      debug:                                # a one-line summary of every batch in the log
+        verbosity: basic
+      prometheus:
+        endpoint: 127.0.0.1:9464            # /metrics: the received metrics, folded
 
-    prometheus:
-      endpoint: 127.0.0.1:9464            # /metrics: received metrics and the gateway's self-metrics
-
-    self_metrics:
-      enabled: true
+    service:
+      pipelines:
+        traces:
+          receivers: [otlp]
+          processors: [memory_limiter, batch]
+          exporters: [debug]
+        metrics:
+          receivers: [otlp]
+          processors: [memory_limiter, batch]
+          exporters: [debug, prometheus]
+        logs:
+          receivers: [otlp]
+          processors: [memory_limiter, batch]
+          exporters: [debug]
+      telemetry:
+        metrics:
+          address: 127.0.0.1:8888           # the gateway's own metrics (telemetry_gateway_*, telemetry_exporter_*)
+        logs:
+          level: info
     """
 }

@@ -1,73 +1,101 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import Logging
+import ServiceLifecycle
+import Synchronization
 import TelemetryConfig
+import TelemetryGatewayCore
 
-/// `telemetry-gateway`: receives OTLP/HTTP from any SDK, samples, and forwards to several backends.
+/// `telemetry-gateway`: receives OTLP from any SDK and runs it through the configured pipelines.
 @main
-struct TelemetryGatewayCommand: ParsableCommand {
+struct TelemetryGatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "telemetry-gateway",
-        abstract: "Receive OTLP/HTTP, sample traces, and fan telemetry out to several backends.",
+        abstract: "Receive OTLP, process it in pipelines, and fan it out to several backends.",
         subcommands: [Run.self, Validate.self, PrintDefaultConfig.self],
         defaultSubcommand: Run.self)
 }
 
 /// Loads the file given with `--config`, or the embedded default.
-private func loadConfiguration(_ path: String?) throws(ConfigError) -> TelemetryConfiguration {
-    guard let path else { return try TelemetryConfiguration.parse(yaml: EmbeddedConfiguration.yaml, file: "<embedded gateway.yaml>") }
-    return try TelemetryConfiguration.load(path: path)
+private func loadConfiguration(_ path: String?) throws(ConfigError) -> GatewayConfiguration {
+    guard let path else { return try GatewayConfiguration.parse(yaml: EmbeddedConfiguration.yaml, file: "<embedded gateway.yaml>") }
+    return try GatewayConfiguration.load(path: path)
 }
 
-struct Run: ParsableCommand {
+private func fail(_ message: String, code: Int32) -> ExitCode {
+    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    return ExitCode(code)
+}
+
+struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the gateway (the default).")
 
     @Option(help: "The YAML configuration (default: the embedded Config/gateway.yaml).")
     var config: String?
 
-    @Option(help: "How long to flush queued telemetry when stopping, in seconds.")
+    @Option(help: "How long stopping may take (flushing queued telemetry), in seconds; then the gateway exits anyway.")
     var shutdownTimeout: Int = 10
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String = "info"
+    @Option(help: "Log level (overrides service.telemetry.logs.level): trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String?
 
-    mutating func run() throws {
-        var logger = Logger(label: "telemetry-gateway")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let configuration: TelemetryConfiguration
+    mutating func run() async throws {
+        let configuration: GatewayConfiguration
         do {
             configuration = try loadConfiguration(config)
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)
+            throw fail("\(error)", code: 1)
         }
-        let gateway: Gateway
+        var logger = Logger(label: "telemetry-gateway")
+        logger.logLevel = logLevel.flatMap(Logger.Level.init(rawValue:)) ?? configuration.telemetry.logLevel
+        for warning in configuration.warnings { logger.warning("\(warning)") }
+        let service: GatewayService
         do {
-            gateway = try Gateway(configuration: configuration, logger: logger)
+            service = try GatewayService(configuration: configuration, logger: logger)
         } catch {
-            FileHandle.standardError.write(Data("error: cannot start: \(error)\n".utf8))
-            throw ExitCode(1)
+            throw fail("cannot start: \(error)", code: 1)
         }
-        let stop = DispatchSemaphore(value: 0)
-        var sources: [any DispatchSourceSignal] = []
-        for signalNumber in [SIGTERM, SIGINT] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { stop.signal() }
-            source.resume()
-            sources.append(source)
+        logger.info("telemetry-gateway running", metadata: ["pipelines": "\n\(configuration.graph)"])
+        let runner = GatewayRunner(service: service, timeout: .seconds(max(0, shutdownTimeout)), logger: logger)
+        let group = ServiceGroup(services: [runner], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
+        if !runner.flushed.value { throw ExitCode(2) }
+    }
+}
+
+/// The gateway as a ServiceLifecycle service: runs until a graceful shutdown (SIGTERM, SIGINT), then
+/// stops within the shutdown timeout.
+struct GatewayRunner: Service {
+    let service: GatewayService
+    let timeout: Duration
+    let logger: Logger
+    let flushed = FlushOutcome()
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        logger.info("stopping: flushing for at most \(timeout)")
+        let (service, timeout) = (service, timeout)
+        // The flush blocks on queues; it runs on its own thread, off the concurrency pool.
+        let result = await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: service.shutdown(timeout: timeout)) }
         }
-        stop.wait()
-        logger.info("stopping: flushing for at most \(shutdownTimeout) s")
-        let flushed = gateway.shutdown(timeout: .seconds(shutdownTimeout))
-        sources.forEach { $0.cancel() }
-        if !flushed { throw ExitCode(2) }
+        flushed.value = result
+    }
+}
+
+/// Whether stopping flushed everything (the exit status says so).
+final class FlushOutcome: Sendable {
+    private let flushed = Mutex(true)
+
+    var value: Bool {
+        get { flushed.withLock { $0 } }
+        set { flushed.withLock { $0 = newValue } }
     }
 }
 
 struct Validate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check a configuration file; exit 1 when it is bad.")
+    static let configuration = CommandConfiguration(
+        abstract: "Check a configuration file and print its pipelines; exit 1 when it is bad.")
 
     @Option(help: "The YAML configuration to check.")
     var config: String?
@@ -75,10 +103,11 @@ struct Validate: ParsableCommand {
     mutating func run() throws {
         do {
             let configuration = try loadConfiguration(config)
-            print("\(config ?? "<embedded gateway.yaml>"): OK (\(configuration.exporters.count) exporters, sampler \(configuration.sampler))")
+            for warning in configuration.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+            print("\(config ?? "<embedded gateway.yaml>"): OK")
+            print(configuration.graph)
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)
+            throw fail("\(error)", code: 1)
         }
     }
 }

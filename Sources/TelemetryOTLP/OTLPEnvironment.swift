@@ -1,5 +1,6 @@
 import Logging
 import Telemetry
+import TelemetryOTLPData
 
 /// Reads the OpenTelemetry SDK environment variables. An invalid value is logged (naming the variable)
 /// and ignored, so the built-in default applies; nothing here ever traps.

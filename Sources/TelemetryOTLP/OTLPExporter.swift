@@ -1,7 +1,7 @@
-import COTLP
 import Logging
 import Telemetry
 import TelemetryHTTP
+import TelemetryOTLPData
 
 /// Sends spans and metrics to any OTLP/HTTP collector: protobuf encoded with protobuf-c, gzip-compressed,
 /// POSTed with libcurl to `<endpoint>/v1/traces` and `<endpoint>/v1/metrics`.
@@ -115,8 +115,7 @@ public final class OTLPExporter: SpanExporter, MetricsExporter {
         guard !spans.isEmpty else { return }
         let body = OTLPTraceEncoder(resource: resource).encode(spans)
         let response = try post(body, to: traces, counting: traceMetrics)
-        let rejected = OTLPResponse.traceRejections(response)
-        report(rejected, signal: "spans", counting: traceMetrics)
+        report(partialSuccess(response, .traces), signal: "spans", counting: traceMetrics)
     }
 
     /// Sends one metrics snapshot; throws when it could not be delivered.
@@ -128,7 +127,7 @@ public final class OTLPExporter: SpanExporter, MetricsExporter {
         let response = try post(body, to: metrics, counting: metricMetrics)
         // Delta baselines move only once the collector took the data, so a failed export loses nothing.
         if let conversion { deltas.commit(conversion) }
-        report(OTLPResponse.metricRejections(response), signal: "data points", counting: metricMetrics)
+        report(partialSuccess(response, .metrics), signal: "data points", counting: metricMetrics)
     }
 
     /// Sends already encoded OTLP requests of one signal as a single request.
@@ -140,13 +139,13 @@ public final class OTLPExporter: SpanExporter, MetricsExporter {
         guard !body.isEmpty else { return }
         switch signal {
         case .traces:
-            report(OTLPResponse.traceRejections(try post(body, to: traces, counting: traceMetrics)), signal: "spans",
+            report(partialSuccess(try post(body, to: traces, counting: traceMetrics), .traces), signal: "spans",
                    counting: traceMetrics)
         case .metrics:
-            report(OTLPResponse.metricRejections(try post(body, to: metrics, counting: metricMetrics)),
+            report(partialSuccess(try post(body, to: metrics, counting: metricMetrics), .metrics),
                    signal: "data points", counting: metricMetrics)
         case .logs:
-            report(OTLPResponse.logRejections(try post(body, to: logs, counting: logMetrics)), signal: "log records",
+            report(partialSuccess(try post(body, to: logs, counting: logMetrics), .logs), signal: "log records",
                    counting: logMetrics)
         }
     }
@@ -181,17 +180,31 @@ public final class OTLPExporter: SpanExporter, MetricsExporter {
             }
         }
         guard response.isSuccess else {
-            throw OTLPExportError(url: url, status: response.status, detail: OTLPResponse.errorDetail(response))
+            throw OTLPExportError(url: url, status: response.status, detail: Self.errorDetail(response))
         }
         return response
     }
 
-    private func report(_ rejection: OTLPResponse.Rejection?, signal: String, counting selfMetrics: ExporterSelfMetrics) {
+    private func report(_ rejection: OTLPPartialSuccess?, signal: String, counting selfMetrics: ExporterSelfMetrics) {
         guard let rejection else { return }
-        selfMetrics.reject(rejection.count)
+        selfMetrics.reject(rejection.rejected)
         log.log(
             .warning, key: "partial \(signal)",
-            "OTLP collector rejected \(rejection.count) \(signal): \(rejection.message)")
+            "OTLP collector rejected \(rejection.rejected) \(signal): \(rejection.message)")
+    }
+
+    /// The partial success in a protobuf response (JSON answers to protobuf requests are not expected).
+    private func partialSuccess(_ response: HTTPResponse, _ signal: OTLPSignal) -> OTLPPartialSuccess? {
+        let type = response.header("Content-Type") ?? "application/x-protobuf"
+        guard type.hasPrefix("application/x-protobuf") || type.hasPrefix("application/protobuf") else { return nil }
+        return OTLPPartialSuccess.decode(response.body, signal: signal)
+    }
+
+    /// A short, printable explanation from an error response body.
+    static func errorDetail(_ response: HTTPResponse) -> String {
+        let text = String(decoding: response.body.prefix(300), as: UTF8.self)
+            .filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0.isPunctuation || $0.isSymbol || $0 == " ") }
+        return text.isEmpty ? "no details" : text
     }
 }
 

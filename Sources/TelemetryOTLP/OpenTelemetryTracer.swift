@@ -1,5 +1,6 @@
 import Logging
 import Telemetry
+import TelemetryOTLPData
 import TelemetryHTTP
 
 /// A tracer that samples spans, batches them through a bounded queue and exports them over OTLP.

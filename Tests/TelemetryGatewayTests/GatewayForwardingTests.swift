@@ -13,16 +13,24 @@ struct GatewayForwardingTests {
         let gateway = try await GatewayProcess(yaml: """
             receivers:
               otlp:
-                endpoint: 127.0.0.1:RECEIVER_PORT
-            batch: {schedule_delay: 50ms}
-            metrics: {interval: 200ms}
+                protocols:
+                  http:
+                    endpoint: 127.0.0.1:RECEIVER_PORT
+            processors:
+              batch: {timeout: 50ms}
             exporters:
-              - type: otlp
+              otlphttp:
                 endpoint: \(upstream.endpoint)
-              - type: statsd
-                host: 127.0.0.1
-                port: \(udp.port)
+              statsd:
+                endpoint: 127.0.0.1:\(udp.port)
                 prefix: gw
+                interval: 200ms
+            service:
+              pipelines:
+                traces: {receivers: [otlp], processors: [batch], exporters: [otlphttp]}
+                logs: {receivers: [otlp], processors: [batch], exporters: [otlphttp]}
+                metrics: {receivers: [otlp], processors: [batch], exporters: [otlphttp, statsd]}
+              telemetry: {metrics: {address: "127.0.0.1:TELEMETRY_PORT"}}
             """)
         let json = """
             {"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"json-svc"}}]},
@@ -39,12 +47,13 @@ struct GatewayForwardingTests {
             """
         #expect(try OTLPRequests.post(Array(logs.utf8), to: "\(gateway.url)/v1/logs", contentType: "application/json").status == 200)
 
-        let metrics = """
-            {"resourceMetrics":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"json-svc"}}]},
-              "scopeMetrics":[{"metrics":[{"name":"jobs.done","sum":{"aggregationTemporality":1,"isMonotonic":true,
-              "dataPoints":[{"asInt":"4","startTimeUnixNano":"1","timeUnixNano":"2"}]}}]}]}]}
-            """
-        for _ in 0..<2 {
+        // Two delta intervals of 4 each, the second starting where the first ended (as SDKs send them).
+        for interval in 1...2 {
+            let metrics = """
+                {"resourceMetrics":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"json-svc"}}]},
+                  "scopeMetrics":[{"metrics":[{"name":"jobs.done","sum":{"aggregationTemporality":1,"isMonotonic":true,
+                  "dataPoints":[{"asInt":"4","startTimeUnixNano":"\(interval)","timeUnixNano":"\(interval + 1)"}]}}]}]}]}
+                """
             #expect(try OTLPRequests.post(Array(metrics.utf8), to: "\(gateway.url)/v1/metrics", contentType: "application/json").status == 200)
         }
 

@@ -5,21 +5,32 @@ import Testing
 
 @Suite("telemetry-gateway with real clients and peers")
 struct GatewayPeerTests {
-    static func config(upstream: String, sampling: String = "{type: always_on}", extra: String = "") -> String {
+    static func config(upstream: String, sampling: String? = nil) -> String {
         """
-        service: {name: gateway-test}
         receivers:
           otlp:
-            endpoint: 127.0.0.1:RECEIVER_PORT
-        sampling: \(sampling)
-        batch: {schedule_delay: 100ms}
+            protocols:
+              http:
+                endpoint: 127.0.0.1:RECEIVER_PORT
+        processors:
+          batch: {timeout: 100ms}
+          \(sampling.map { "probabilistic_sampler: {sampling_percentage: \($0)}" } ?? "")
         exporters:
-          - type: otlp
-            name: upstream
+          otlphttp/upstream:
             endpoint: \(upstream)
-        \(extra)
-        prometheus:
-          endpoint: 127.0.0.1:PROMETHEUS_PORT
+          prometheus:
+            endpoint: 127.0.0.1:PROMETHEUS_PORT
+        service:
+          pipelines:
+            traces:
+              receivers: [otlp]
+              processors: [\(sampling == nil ? "" : "probabilistic_sampler, ")batch]
+              exporters: [otlphttp/upstream]
+            metrics:
+              receivers: [otlp]
+              processors: [batch]
+              exporters: [otlphttp/upstream, prometheus]
+          telemetry: {metrics: {address: "127.0.0.1:TELEMETRY_PORT"}}
         """
     }
 
@@ -56,7 +67,7 @@ struct GatewayPeerTests {
         }
         #expect(metricsArrived)
 
-        let prometheus = try PrometheusServer(targets: ["127.0.0.1:\(gateway.prometheusPort)"])
+        let prometheus = try PrometheusServer(targets: ["127.0.0.1:\(gateway.prometheusPort)", "127.0.0.1:\(gateway.telemetryPort)"])
         defer { prometheus.stop() }
         try await prometheus.waitUntilReady()
         let scraped = try await waitUntil(timeout: 30) {
@@ -65,7 +76,7 @@ struct GatewayPeerTests {
         #expect(scraped, "Prometheus: \(prometheus.logText())")
         #expect(try await prometheus.queryValue("queue_depth") == -3)
         #expect(try await prometheus.queryValue("order_value_sum") == 12.5)
-        #expect(try await prometheus.queryValue("telemetry_gateway_received_items_total{signal=\"traces\"}") == 2)
+        #expect(try await prometheus.queryValue("telemetry_gateway_received_items_total{signal=\"traces\",receiver=\"otlp\"}") == 2)
         #expect(gateway.terminate() == 0, "graceful shutdown: \(gateway.logText())")
         #expect(gateway.logText().contains("telemetry-gateway stopped"))
     }
@@ -74,7 +85,7 @@ struct GatewayPeerTests {
     func consistentRatioSampling() async throws {
         let upstreamA = try await IntakeServer()
         let upstreamB = try await IntakeServer()
-        let sampling = "{type: trace_id_ratio, ratio: 0.25}"
+        let sampling = "25"
         let gatewayA = try await GatewayProcess(yaml: Self.config(upstream: upstreamA.endpoint, sampling: sampling))
         let gatewayB = try await GatewayProcess(yaml: Self.config(upstream: upstreamB.endpoint, sampling: sampling))
         let traces = 20_000

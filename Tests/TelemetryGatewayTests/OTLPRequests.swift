@@ -1,7 +1,7 @@
 import Foundation
 import Telemetry
 import TelemetryHTTP
-import TelemetryOTLP
+import TelemetryOTLPData
 
 /// Builds and posts OTLP requests for gateway tests.
 enum OTLPRequests {

@@ -5,8 +5,10 @@ public final class GatewayProcess: @unchecked Sendable {
     // @unchecked: set up once in init, stopped once.
     /// The OTLP receiver's port.
     public let port: Int
-    /// The Prometheus endpoint's port.
+    /// The Prometheus exporter's port (`PROMETHEUS_PORT` in the YAML).
     public let prometheusPort: Int
+    /// The self-metrics port (`TELEMETRY_PORT` in the YAML).
+    public let telemetryPort: Int
     private let process: Process
     private let folder: URL
 
@@ -15,15 +17,18 @@ public final class GatewayProcess: @unchecked Sendable {
         try TestPeers.builtProduct("telemetry-gateway")
     }
 
-    /// Starts the gateway with `yaml`, in which `RECEIVER_PORT` and `PROMETHEUS_PORT` are replaced by free ports.
+    /// Starts the gateway with `yaml`, in which `RECEIVER_PORT`, `PROMETHEUS_PORT` and `TELEMETRY_PORT` are
+    /// replaced by free ports.
     public init(yaml: String, environment: [String: String] = [:]) async throws {
         port = try freeLoopbackPort()
         prometheusPort = try freeLoopbackPort()
+        telemetryPort = try freeLoopbackPort()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let config = folder.appendingPathComponent("gateway.yaml")
         try yaml.replacingOccurrences(of: "RECEIVER_PORT", with: String(port))
             .replacingOccurrences(of: "PROMETHEUS_PORT", with: String(prometheusPort))
+            .replacingOccurrences(of: "TELEMETRY_PORT", with: String(telemetryPort))
             .write(to: config, atomically: true, encoding: .utf8)
         let log = folder.appendingPathComponent("gateway.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)

@@ -140,7 +140,7 @@ public final class MetricsCollector: Sendable {
     /// hook with the same `id` is ignored (returns false), so registering the same instruments twice
     /// does not count twice.
     @discardableResult
-    func addCollectHook(id: String, _ hook: @escaping @Sendable () -> Void) -> Bool {
+    package func addCollectHook(id: String, _ hook: @escaping @Sendable () -> Void) -> Bool {
         collectHooks.withLock { hooks in
             guard !hooks.contains(where: { $0.id == id }) else { return false }
             hooks.append((id, hook))

@@ -19,14 +19,16 @@ package final class ExportQueue<Item: Sendable>: Sendable {
     ///   - weight: how many telemetry items (spans, data points) one queued item stands for, for counting.
     ///   - size: how much of the queue's capacity and of a batch one item takes (1 by default, so
     ///     `maxQueueSize` and `maxExportBatchSize` count items; the gateway counts bytes).
+    ///   - batchWeight: a batch is also full at this total weight (no limit by default).
     ///   - export: sends one batch; throws when it finally failed.
     package init(
         configuration: BatchConfiguration, metrics: ExporterSelfMetrics, logger: Logger,
         weight: @escaping @Sendable (Item) -> Int = { _ in 1 }, size: @escaping @Sendable (Item) -> Int = { _ in 1 },
-        export: @escaping @Sendable ([Item]) throws -> Void
+        batchWeight: Int = .max, export: @escaping @Sendable ([Item]) throws -> Void
     ) {
         let core = ExportQueueCore(
-            configuration: configuration, metrics: metrics, logger: logger, weight: weight, size: size, export: export)
+            configuration: configuration, metrics: metrics, logger: logger, weight: weight, size: size,
+            batchWeight: max(1, batchWeight), export: export)
         self.core = core
         worker = WorkerThread { core.run() }
     }
@@ -77,13 +79,15 @@ private final class ExportQueueCore<Item: Sendable>: Sendable {
     private let export: @Sendable ([Item]) throws -> Void
     private let weight: @Sendable (Item) -> Int
     private let size: @Sendable (Item) -> Int
+    private let batchWeight: Int
     private let state: ConditionLock<State>
 
     init(
         configuration: BatchConfiguration, metrics: ExporterSelfMetrics, logger: Logger,
-        weight: @escaping @Sendable (Item) -> Int, size: @escaping @Sendable (Item) -> Int,
+        weight: @escaping @Sendable (Item) -> Int, size: @escaping @Sendable (Item) -> Int, batchWeight: Int,
         export: @escaping @Sendable ([Item]) throws -> Void
     ) {
+        self.batchWeight = batchWeight
         self.configuration = configuration
         self.metrics = metrics
         self.log = RateLimitedLogger(logger: logger)
@@ -96,16 +100,18 @@ private final class ExportQueueCore<Item: Sendable>: Sendable {
 
     func enqueue(_ item: Item) -> Bool {
         let batchSize = configuration.maxExportBatchSize
+        let batchWeight = self.batchWeight
         let itemSize = size(item)
-        let (accepted, stopping, wake, waiting) = state.withLock { state -> (Bool, Bool, Bool, Int) in
-            guard !state.stopping else { return (false, true, false, state.queue.totalSize) }
-            let before = state.queue.totalSize
-            let accepted = state.queue.append(item, size: itemSize)
-            if accepted { state.accepted += 1 }
-            let crossed = before < batchSize && state.queue.totalSize >= batchSize
-            return (accepted, false, accepted && crossed, state.queue.totalSize)
-        }
         let count = weight(item)
+        let (accepted, stopping, wake, waiting) = state.withLock { state -> (Bool, Bool, Bool, (Int, Int)) in
+            let (sizeBefore, weightBefore) = (state.queue.totalSize, state.queue.totalWeight)
+            guard !state.stopping else { return (false, true, false, (sizeBefore, weightBefore)) }
+            let wasFull = sizeBefore >= batchSize || weightBefore >= batchWeight
+            let accepted = state.queue.append(item, size: itemSize, weight: count)
+            if accepted { state.accepted += 1 }
+            let isFull = state.queue.totalSize >= batchSize || state.queue.totalWeight >= batchWeight
+            return (accepted, false, accepted && !wasFull && isFull, (state.queue.totalSize, state.queue.totalWeight))
+        }
         guard accepted else {
             let reason = stopping ? "shutdown" : "queue_full"
             metrics.drop(count, reason: reason)
@@ -116,7 +122,8 @@ private final class ExportQueueCore<Item: Sendable>: Sendable {
             return false
         }
         metrics.enqueued.inc(by: Double(count))
-        metrics.queueSize.set(Double(waiting))
+        metrics.queueSize.set(Double(waiting.0))
+        metrics.queuedItems.set(Double(waiting.1))
         if wake { state.withLockAndBroadcast { _ in } }
         return true
     }
@@ -145,6 +152,7 @@ private final class ExportQueueCore<Item: Sendable>: Sendable {
         let dropped = leftover.reduce(0) { $0 + weight($1) }
         if dropped > 0 { metrics.drop(dropped, reason: "shutdown") }
         metrics.queueSize.set(0)
+        metrics.queuedItems.set(0)
         let exited = state.wait(until: { $0.exited }, deadlineNanos: deadline) { state, _ in state.exited }
         return (flushed && dropped == 0, exited)
     }
@@ -158,15 +166,16 @@ private final class ExportQueueCore<Item: Sendable>: Sendable {
     func run() {
         let delay = configuration.scheduleDelay.nanoseconds
         let batchSize = configuration.maxExportBatchSize
+        let batchWeight = self.batchWeight
         var nextScheduled = WallClock.monotonicNanos().addingSaturated(delay)
         while true {
             let (batch, stop) = state.wait(
                 until: { state in
-                    state.queue.totalSize >= batchSize || state.stopping
+                    state.queue.totalSize >= batchSize || state.queue.totalWeight >= batchWeight || state.stopping
                         || (state.pendingFlushes > 0 && !state.queue.isEmpty)
                 },
                 deadlineNanos: nextScheduled
-            ) { state, _ in (state.queue.take(upToSize: batchSize), state.stopping) }
+            ) { state, _ in (state.queue.take(upToSize: batchSize, weight: batchWeight), state.stopping) }
             if !batch.isEmpty {
                 exportBatch(batch)
                 state.withLockAndBroadcast { $0.processed += batch.count }
@@ -183,7 +192,9 @@ private final class ExportQueueCore<Item: Sendable>: Sendable {
 
     private func exportBatch(_ batch: [Item]) {
         let count = batch.reduce(0) { $0 + weight($1) }
-        metrics.queueSize.set(Double(state.withLock { $0.queue.totalSize }))
+        let (size, waiting) = state.withLock { ($0.queue.totalSize, $0.queue.totalWeight) }
+        metrics.queueSize.set(Double(size))
+        metrics.queuedItems.set(Double(waiting))
         do {
             try export(batch)
             metrics.sent.inc(by: Double(count))

@@ -1,7 +1,7 @@
 /// The self-metrics of one exporter's queue and worker, labelled `exporter` and `signal`.
 ///
 /// Families (registered in the given collector, shared by every exporter that uses it):
-/// `telemetry_exporter_queue_size`, `telemetry_exporter_queue_capacity`,
+/// `telemetry_exporter_queue_size`, `telemetry_exporter_queued_items`, `telemetry_exporter_queue_capacity`,
 /// `telemetry_exporter_enqueued_items_total`, `telemetry_exporter_sent_items_total`,
 /// `telemetry_exporter_dropped_items_total{reason}` (`queue_full`, `export_failed`, `shutdown`),
 /// `telemetry_exporter_failed_exports_total`, `telemetry_exporter_retries_total`,
@@ -19,6 +19,7 @@ public struct ExporterSelfMetrics: Sendable {
     /// `traces` or `metrics`, as in the `signal` label.
     public let signal: String
     let queueSize: Gauge.Series
+    let queuedItems: Gauge.Series
     let queueCapacity: Gauge.Series
     let enqueued: Counter.Series
     let sent: Counter.Series
@@ -44,6 +45,8 @@ public struct ExporterSelfMetrics: Sendable {
             return (try? family.labels(labels)) ?? Counter.Series(context: MetricContext(name: name, issues: nil))
         }
         queueSize = gauge("telemetry_exporter_queue_size", "Items waiting in the exporter's queue")
+        queuedItems = gauge(
+            "telemetry_exporter_queued_items", "Spans, data points or log records waiting in the exporter's queue")
         queueCapacity = gauge("telemetry_exporter_queue_capacity", "Capacity of the exporter's queue")
         enqueued = counter("telemetry_exporter_enqueued_items_total", "Items accepted into the exporter's queue")
         sent = counter("telemetry_exporter_sent_items_total", "Items the backend accepted")

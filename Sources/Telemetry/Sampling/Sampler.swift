@@ -63,7 +63,28 @@ public struct Sampler: Sendable, CustomStringConvertible {
 
     /// Decides for one new span.
     public func shouldSample(_ parameters: SamplingParameters) -> SamplingResult {
-        Self.decide(strategy, parent: parameters.parent, traceID: parameters.traceID) { parameters }
+        Self.decide(strategy, parent: parameters.parent, inherited: parameters.parent?.traceState ?? "", traceID: parameters.traceID) {
+            parameters
+        }
+    }
+
+    /// Decides for a whole trace seen from outside (a gateway): there is no parent to follow, so
+    /// parent-based samplers use their root sampler, and `traceState` (the trace's own, possibly with
+    /// `ot=rv:`) is what ratio sampling reads and edits.
+    package func shouldSampleTrace(traceID: TraceID, traceState: String, details: () -> SamplingParameters) -> SamplingResult {
+        Self.decide(strategy, parent: nil, inherited: traceState, traceID: traceID, details: details)
+    }
+
+    /// Whether decisions depend on nothing but the trace id and its trace state (no rate limit, no rules),
+    /// so every span of a trace gets the same decision wherever and whenever it is decided.
+    package var decidesByTraceAlone: Bool { Self.isDeterministic(strategy) }
+
+    private static func isDeterministic(_ strategy: Strategy) -> Bool {
+        switch strategy {
+        case .alwaysOn, .alwaysOff, .ratio: true
+        case .parentBased(let root, _, _, _, _): isDeterministic(root)
+        case .rateLimiting, .rules: false
+        }
     }
 
     /// Decides for one new span; `details` (name, attributes, links) is built only if a rule needs it,
@@ -71,16 +92,15 @@ public struct Sampler: Sendable, CustomStringConvertible {
     func shouldSample(
         parent: SpanContext?, traceID: TraceID, details: () -> SamplingParameters
     ) -> SamplingResult {
-        Self.decide(strategy, parent: parent, traceID: traceID, details: details)
+        Self.decide(strategy, parent: parent, inherited: parent?.traceState ?? "", traceID: traceID, details: details)
     }
 
     /// A short description, as OpenTelemetry samplers describe themselves.
     public var description: String { Self.describe(strategy) }
 
     private static func decide(
-        _ strategy: Strategy, parent: SpanContext?, traceID: TraceID, details: () -> SamplingParameters
+        _ strategy: Strategy, parent: SpanContext?, inherited: String, traceID: TraceID, details: () -> SamplingParameters
     ) -> SamplingResult {
-        let inherited = parent?.traceState ?? ""
         switch strategy {
         case .alwaysOn:
             return SamplingResult(decision: .recordAndSample, traceState: inherited)
@@ -103,7 +123,7 @@ public struct Sampler: Sendable, CustomStringConvertible {
             case (false, true): delegate = localSampled
             case (false, false): delegate = localNotSampled
             }
-            return decide(delegate, parent: parent, traceID: traceID, details: details)
+            return decide(delegate, parent: parent, inherited: inherited, traceID: traceID, details: details)
         case .rateLimiting(let limiter):
             if let parent {
                 return SamplingResult(decision: parent.isSampled ? .recordAndSample : .drop, traceState: inherited)
@@ -114,8 +134,8 @@ public struct Sampler: Sendable, CustomStringConvertible {
         case .rules(let rules, let fallback):
             let parameters = details()
             let chosen = rules.first { $0.matches(name: parameters.name, attributes: parameters.attributes) }
-            return chosen.map { $0.sampler.shouldSample(parameters) }
-                ?? decide(fallback, parent: parent, traceID: traceID) { parameters }
+            return chosen.map { decide($0.sampler.strategy, parent: parent, inherited: inherited, traceID: traceID) { parameters } }
+                ?? decide(fallback, parent: parent, inherited: inherited, traceID: traceID) { parameters }
         }
     }
 

@@ -1,0 +1,58 @@
+import TelemetryOTLPData
+
+/// What flows through a pipeline: one validated request and the memory it holds.
+public struct PipelineItem: Sendable {
+    /// The request.
+    public var payload: OTLPPayload
+    /// The memory reserved for the payload; it returns to the budget when the last copy of the item
+    /// (in any exporter's queue) goes away.
+    public let lease: MemoryLease?
+
+    /// Creates an item.
+    public init(payload: OTLPPayload, lease: MemoryLease? = nil) {
+        self.payload = payload
+        self.lease = lease
+    }
+
+    /// The signal.
+    public var signal: OTLPSignal { payload.signal }
+    /// Spans, data points or log records in it.
+    public var itemCount: Int { payload.itemCount }
+}
+
+/// Takes pipeline items of one signal: processors and exporters are consumers.
+public protocol PayloadConsumer: Sendable {
+    /// Takes `item`, or refuses it. Never waits for a backend: exporters only queue.
+    func consume(_ item: PipelineItem) throws(Refusal)
+}
+
+/// Hands each item to several consumers (the exporters of a pipeline, or the pipelines fed by one
+/// receiver). It refuses only when every consumer refused, so one dead backend never blocks the
+/// others; each consumer counts what it refused.
+public struct FanoutConsumer: PayloadConsumer {
+    /// The consumers, in order.
+    public let consumers: [any PayloadConsumer]
+
+    /// Creates a fan-out.
+    public init(_ consumers: [any PayloadConsumer]) {
+        self.consumers = consumers
+    }
+
+    public func consume(_ item: PipelineItem) throws(Refusal) {
+        if consumers.count == 1 {
+            try consumers[0].consume(item)
+            return
+        }
+        var firstRefusal: Refusal?
+        var accepted = false
+        for consumer in consumers {
+            do throws(Refusal) {
+                try consumer.consume(item)
+                accepted = true
+            } catch {
+                firstRefusal = firstRefusal ?? error
+            }
+        }
+        if !accepted, let firstRefusal { throw firstRefusal }
+    }
+}

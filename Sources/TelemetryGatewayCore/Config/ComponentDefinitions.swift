@@ -1,0 +1,54 @@
+import Logging
+import Telemetry
+import TelemetryOTLPData
+
+/// What every component is built with.
+public struct BuildContext: Sendable {
+    /// The component's id.
+    public let id: ComponentID
+    /// The gateway's receiver and processor counters.
+    public let metrics: GatewaySelfMetrics
+    /// The in-flight memory budget.
+    public let budget: MemoryBudget
+    /// The service's logger.
+    public let logger: Logger
+
+    /// The collector all self-metrics go to.
+    public var selfMetrics: MetricsCollector { metrics.collector }
+}
+
+/// A configured receiver, ready to be built.
+public struct ReceiverDefinition: Sendable {
+    /// The signals it can receive.
+    public let signals: Set<OTLPSignal>
+    /// Builds and starts it, feeding `pipelines` (by signal).
+    let build: @Sendable (BuildContext, [OTLPSignal: any PayloadConsumer]) throws(GatewayError) -> any GatewayReceiver
+}
+
+/// A configured processor, ready to be built.
+public struct ProcessorDefinition: Sendable {
+    /// The signals it can process.
+    public let signals: Set<OTLPSignal>
+    /// The memory limit it sets (`memory_limiter`).
+    public var memoryLimitBytes: Int?
+    /// The batching it sets for its pipelines' exporters (`batch`).
+    public var batch: BatchSettings?
+    /// Builds it.
+    let build: @Sendable (BuildContext) throws(GatewayError) -> any GatewayProcessor
+}
+
+/// A configured exporter, ready to be built.
+public struct ExporterDefinition: Sendable {
+    /// The signals it can export.
+    public let signals: Set<OTLPSignal>
+    /// Builds it.
+    let build: @Sendable (BuildContext) throws(GatewayError) -> any GatewayExporter
+}
+
+/// A running receiver.
+public protocol GatewayReceiver: Sendable {
+    /// Where it listens (`http://127.0.0.1:4318`), for the startup log and tests.
+    var endpoints: [String] { get }
+    /// Stops accepting, and waits for the requests being processed.
+    func shutdown()
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Logging
+import TelemetryConfig
+import TelemetryOTLPData
+import Yams
+
+extension GatewayConfiguration {
+    /// Reads and checks `path`.
+    ///
+    /// - Throws: `ConfigError` naming the file, key path and line.
+    public static func load(
+        path: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigError) -> GatewayConfiguration {
+        let yaml: String
+        do {
+            yaml = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(file: path, path: "", line: 0, column: 0, message: "cannot read the file: \(error.localizedDescription)")
+        }
+        return try parse(yaml: yaml, file: path, environment: environment)
+    }
+
+    /// Parses and checks YAML text; `file` names it in errors.
+    public static func parse(
+        yaml: String, file: String = "<config>", environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigError) -> GatewayConfiguration {
+        let root = try ConfigDocument.root(yaml: yaml, file: file, environment: environment)
+        let top = try root.mapping(allowed: ["receivers", "processors", "exporters", "extensions", "connectors", "service"])
+        if let extensions = top["extensions"] {
+            throw extensions.error("extensions are not supported (the receiver serves /healthz itself)")
+        }
+        if let connectors = top["connectors"] { throw connectors.error("connectors are not supported") }
+        let receivers = try components(top["receivers"], ComponentRegistry.receivers)
+        let processors = try components(top["processors"], ComponentRegistry.processors)
+        let exporters = try components(top["exporters"], ComponentRegistry.exporters)
+        let service = try top.required("service").mapping(allowed: ["pipelines", "telemetry", "extensions"])
+        if let extensions = service["extensions"] { throw extensions.error("extensions are not supported") }
+        var pipelines: [Pipeline] = []
+        for (key, node) in try service.required("pipelines").mapping(allowed: nil).entries {
+            pipelines.append(
+                try pipeline(key, node, receivers: receivers, processors: processors, exporters: exporters))
+        }
+        guard !pipelines.isEmpty else { throw service.owner.error("service.pipelines: give at least one pipeline") }
+        var warnings: [ConfigError] = []
+        func warnUnused<Definition>(_ kind: String, _ defined: [ComponentID: (Definition, ConfigNode)], _ used: [ComponentID]) {
+            for (id, (_, node)) in defined.sorted(by: { $0.key < $1.key }) where !used.contains(id) {
+                warnings.append(node.error("\(kind) \(id) is defined but used by no pipeline"))
+            }
+        }
+        warnUnused("receiver", receivers, pipelines.flatMap(\.receivers))
+        warnUnused("processor", processors, pipelines.flatMap(\.processors))
+        warnUnused("exporter", exporters, pipelines.flatMap(\.exporters))
+        return GatewayConfiguration(
+            file: file, receivers: receivers.mapValues(\.0), processors: processors.mapValues(\.0),
+            exporters: exporters.mapValues(\.0), pipelines: pipelines,
+            telemetry: try ServiceTelemetrySettings.parse(service["telemetry"]), warnings: warnings)
+    }
+
+    private static func components<Definition>(
+        _ node: ConfigNode?, _ registry: [String: ComponentRegistry.Parse<Definition>]
+    ) throws(ConfigError) -> [ComponentID: (Definition, ConfigNode)] {
+        guard let node else { return [:] }
+        var result: [ComponentID: (Definition, ConfigNode)] = [:]
+        for (key, value) in try node.mapping(allowed: nil).entries {
+            guard let id = ComponentID(key) else { throw value.error("\"\(key)\" is not a valid id (type or type/name)") }
+            guard let parse = registry[id.type] else {
+                throw value.error("unknown type \"\(id.type)\"; known here: \(registry.keys.sorted().joined(separator: ", "))")
+            }
+            let section: ConfigNode? = if case .scalar(let scalar) = value.node, scalar.string.isEmpty || scalar.string == "null" { nil } else { value }
+            result[id] = (try parse(section), value)
+        }
+        return result
+    }
+
+    private static func pipeline(
+        _ key: String, _ node: ConfigNode, receivers: [ComponentID: (ReceiverDefinition, ConfigNode)],
+        processors: [ComponentID: (ProcessorDefinition, ConfigNode)], exporters: [ComponentID: (ExporterDefinition, ConfigNode)]
+    ) throws(ConfigError) -> Pipeline {
+        guard let id = ComponentID(key), let signal = OTLPSignal(rawValue: id.type) else {
+            throw node.error("a pipeline id is traces, metrics or logs, optionally /name; got \"\(key)\"")
+        }
+        let fields = try node.mapping(allowed: ["receivers", "processors", "exporters"])
+        func ids(_ list: String, _ known: Set<ComponentID>, signals: (ComponentID) -> Set<OTLPSignal>) throws(ConfigError) -> [ComponentID] {
+            var result: [ComponentID] = []
+            for item in try fields[list]?.sequence() ?? [] {
+                let text = try item.string()
+                guard let component = ComponentID(text), known.contains(component) else {
+                    throw item.error("\(list.dropLast()) \"\(text)\" is not defined in the top-level \(list) section")
+                }
+                guard signals(component).contains(signal) else {
+                    throw item.error("\(component) cannot be used in a \(signal.rawValue) pipeline")
+                }
+                guard !result.contains(component) else { throw item.error("\(component) is listed twice") }
+                result.append(component)
+            }
+            return result
+        }
+        let pipeline = Pipeline(
+            id: id, signal: signal,
+            receivers: try ids("receivers", Set(receivers.keys)) { receivers[$0]?.0.signals ?? [] },
+            processors: try ids("processors", Set(processors.keys)) { processors[$0]?.0.signals ?? [] },
+            exporters: try ids("exporters", Set(exporters.keys)) { exporters[$0]?.0.signals ?? [] })
+        guard !pipeline.receivers.isEmpty else { throw node.error("pipeline \(id) needs at least one receiver") }
+        guard !pipeline.exporters.isEmpty else { throw node.error("pipeline \(id) needs at least one exporter") }
+        return pipeline
+    }
+}
+
+extension ServiceTelemetrySettings {
+    /// Parses `service.telemetry`: `metrics.address` (host:port) or `metrics.level: none`, `logs.level`.
+    static func parse(_ node: ConfigNode?) throws(ConfigError) -> ServiceTelemetrySettings {
+        var settings = ServiceTelemetrySettings()
+        guard let node else { return settings }
+        let fields = try node.mapping(allowed: ["metrics", "logs"])
+        if let metrics = try fields["metrics"]?.mapping(allowed: ["address", "level"]) {
+            if let address = metrics["address"] { (settings.metricsHost, settings.metricsPort) = try address.hostAndPort() }
+            if try metrics["level"]?.choice(["none", "basic", "normal", "detailed"]) == "none" { settings.metricsHost = nil }
+        }
+        if let logs = try fields["logs"]?.mapping(allowed: ["level"]), let level = logs["level"] {
+            let name = try level.choice(["trace", "debug", "info", "notice", "warning", "warn", "error", "critical"])
+            settings.logLevel = name == "warn" ? .warning : Logger.Level(rawValue: name) ?? .info
+        }
+        return settings
+    }
+}

@@ -1,0 +1,59 @@
+import Logging
+import TelemetryConfig
+import TelemetryOTLPData
+
+/// A gateway configuration in the Collector's shape: `receivers`, `processors` and `exporters` keyed by
+/// `type[/name]`, and `service.pipelines` wiring them per signal. Every key is documented in
+/// Config/README.md.
+public struct GatewayConfiguration: Sendable {
+    /// One pipeline: the receivers feeding it, its processors in order, its exporters.
+    public struct Pipeline: Sendable {
+        /// Its id (`traces`, `metrics/folded`…).
+        public let id: ComponentID
+        /// Its signal.
+        public let signal: OTLPSignal
+        /// Receivers feeding it.
+        public let receivers: [ComponentID]
+        /// Processors, in order.
+        public let processors: [ComponentID]
+        /// Exporters it fans out to.
+        public let exporters: [ComponentID]
+    }
+
+    /// The file it came from (for messages).
+    public let file: String
+    /// Configured receivers.
+    public let receivers: [ComponentID: ReceiverDefinition]
+    /// Configured processors.
+    public let processors: [ComponentID: ProcessorDefinition]
+    /// Configured exporters.
+    public let exporters: [ComponentID: ExporterDefinition]
+    /// The pipelines, in file order.
+    public let pipelines: [Pipeline]
+    /// The service's own telemetry.
+    public let telemetry: ServiceTelemetrySettings
+    /// Components defined but not used by any pipeline (not an error; worth a warning).
+    public let warnings: [ConfigError]
+
+    /// The pipelines as a graph, one line each: `traces: otlp → memory_limiter → batch → otlp/upstream, debug`.
+    public var graph: String {
+        pipelines.map { pipeline in
+            let stages = [pipeline.receivers.map(\.description).joined(separator: ", ")] + pipeline.processors.map(\.description)
+                + [pipeline.exporters.map(\.description).joined(separator: ", ")]
+            return "\(pipeline.id): " + stages.joined(separator: " → ")
+        }.joined(separator: "\n")
+    }
+}
+
+/// The service's own telemetry (`service.telemetry`).
+public struct ServiceTelemetrySettings: Sendable, Equatable {
+    /// Where the self-metrics are served (`metrics.address`), or `nil` for nowhere (`metrics.level: none`).
+    public var metricsHost: String? = "127.0.0.1"
+    /// The self-metrics port.
+    public var metricsPort = 8888
+    /// The log level (`logs.level`).
+    public var logLevel: Logger.Level = .info
+
+    /// The defaults: self-metrics on 127.0.0.1:8888, info logs.
+    public init() {}
+}

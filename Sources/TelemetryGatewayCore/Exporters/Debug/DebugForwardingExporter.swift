@@ -1,0 +1,112 @@
+import Logging
+import Telemetry
+import TelemetryOTLPData
+
+/// `debug`: logs what passes through, as the Collector's debug exporter does. `verbosity: basic` (the
+/// default) logs one line per batch (items and bytes); `detailed` also one line per span, data point or
+/// log record (names, ids, values). It has its own small queue, so logging never slows a receiver.
+public final class DebugForwardingExporter: GatewayExporter {
+    /// How much is logged.
+    public enum Verbosity: String, Sendable {
+        /// One line per batch.
+        case basic
+        /// One line per batch and per item.
+        case detailed
+    }
+
+    /// The configured name.
+    public let name: String
+    /// The verbosity.
+    public let verbosity: Verbosity
+    private let selfMetrics: MetricsCollector
+    private let logger: Logger
+    private let queues = LockedValue([OTLPSignal: SendingQueue]())
+
+    /// Creates the exporter.
+    public init(name: String, verbosity: Verbosity, selfMetrics: MetricsCollector, logger: Logger) {
+        self.name = name
+        self.verbosity = verbosity
+        self.selfMetrics = selfMetrics
+        self.logger = logger
+    }
+
+    public var signals: Set<OTLPSignal> { Set(OTLPSignal.allCases) }
+
+    public func consumer(for signal: OTLPSignal, batch: BatchSettings) throws(GatewayError) -> any PayloadConsumer {
+        queues.withLock { queues in
+            if let existing = queues[signal] { return existing }
+            let (logger, name, verbosity) = (self.logger, self.name, self.verbosity)
+            let queue = SendingQueue(
+                exporter: name, signal: signal, capacityBytes: 16 << 20, batch: batch, selfMetrics: selfMetrics, logger: logger
+            ) { payloads in
+                logger.info(
+                    "\(name): \(payloads.reduce(0) { $0 + $1.itemCount }) \(Self.unit(signal))",
+                    metadata: ["bytes": "\(payloads.reduce(0) { $0 + $1.bytes.count })", "requests": "\(payloads.count)"])
+                if verbosity == .detailed {
+                    for payload in payloads { DebugLines.lines(payload).forEach { logger.info("\(name): \($0)") } }
+                }
+            }
+            queues[signal] = queue
+            return queue
+        }
+    }
+
+    public func shutdown(deadlineNanos: UInt64) -> Bool {
+        ParallelWork.allSucceed(queues.withLock { Array($0.values) }) { $0.shutdown(deadlineNanos: deadlineNanos) }
+    }
+
+    public func abort() {}
+
+    private static func unit(_ signal: OTLPSignal) -> String {
+        switch signal {
+        case .traces: "spans"
+        case .metrics: "data points"
+        case .logs: "log records"
+        }
+    }
+}
+
+/// One line per item of a payload, for the debug exporter's detailed verbosity.
+enum DebugLines {
+    static func lines(_ payload: OTLPPayload) -> [String] {
+        do throws(OTLPDecodeError) {
+            switch payload.signal {
+            case .traces:
+                return try TracesView(payload).resourceSpans.flatMap { resource in
+                    resource.scopeSpans.flatMap { scope in
+                        scope.spans.map { span in
+                            "span \(span.name) trace_id=\(span.traceID.map { "\($0)" } ?? "?") span_id=\(span.spanID.map { "\($0)" } ?? "?")"
+                                + " status=\(span.statusCode) duration_ns=\(span.endTimeUnixNano.subtractingSaturated(span.startTimeUnixNano))"
+                        }
+                    }
+                }
+            case .metrics:
+                return try MetricsView(payload).resourceMetrics.flatMap { resource in
+                    resource.scopeMetrics.flatMap { scope in scope.metrics.map { "metric \($0.name) \(Self.kind($0.data))" } }
+                }
+            case .logs:
+                return try LogsView(payload).resourceLogs.flatMap { resource in
+                    resource.scopeLogs.flatMap { scope in
+                        scope.logRecords.map { record in
+                            "log severity=\(record.severityNumber) body=\(record.body.text().prefix(200))"
+                                + (record.traceID.map { " trace_id=\($0)" } ?? "")
+                        }
+                    }
+                }
+            }
+        } catch {
+            return ["cannot decode: \(error)"]
+        }
+    }
+
+    private static func kind(_ data: MetricView.Data) -> String {
+        switch data {
+        case .empty: "empty"
+        case .gauge(let points): "gauge points=\(points.count)"
+        case .sum(let points, let temporality, let monotonic): "sum points=\(points.count) \(temporality) monotonic=\(monotonic)"
+        case .histogram(let points, let temporality): "histogram points=\(points.count) \(temporality)"
+        case .exponentialHistogram(let points, let temporality): "exponential_histogram points=\(points.count) \(temporality)"
+        case .summary(let points): "summary points=\(points.count)"
+        }
+    }
+}

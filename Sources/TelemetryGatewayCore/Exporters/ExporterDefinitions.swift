@@ -1,0 +1,135 @@
+import Telemetry
+import TelemetryConfig
+import TelemetryExporters
+import TelemetryHTTP
+import TelemetryOTLP
+import TelemetryOTLPData
+
+/// How each exporter type reads its section.
+enum ExporterDefinitions {
+    /// `otlp` / `otlphttp`: `endpoint` (required), `headers`, `compression` (`gzip`, `none`), `timeout`,
+    /// `retry_on_failure` (`enabled`, `initial_interval`, `max_interval`, `max_elapsed_time`,
+    /// `multiplier`), `sending_queue.max_bytes` (per signal; 64 MiB by default).
+    static func otlp(_ node: ConfigNode?) throws(ConfigError) -> ExporterDefinition {
+        guard let node else { throw ConfigError(file: "", path: "otlp", line: 0, column: 0, message: "give an endpoint") }
+        let fields = try node.mapping(allowed: ["endpoint", "headers", "compression", "timeout", "retry_on_failure", "sending_queue"])
+        var settings = OTLPForwardingExporter.Settings(endpoint: try fields.required("endpoint").url())
+        settings.headers = try fields["headers"]?.stringMap() ?? [:]
+        if let compression = fields["compression"] {
+            settings.compression = try compression.choice(["gzip", "none"]) == "gzip" ? .gzip : .none
+        }
+        if let timeout = fields["timeout"] { settings.timeout = try timeout.duration() }
+        if let retry = fields["retry_on_failure"] { settings.retry = try retryPolicy(retry) }
+        if let queue = fields["sending_queue"] {
+            let queueFields = try queue.mapping(allowed: ["max_bytes", "queue_size"])
+            if let size = queueFields["queue_size"] {
+                throw size.error("the Collector's queue_size counts requests; give max_bytes (the bytes waiting per signal)")
+            }
+            if let bytes = queueFields["max_bytes"] { settings.queueBytes = try bytes.int(in: 4096...(1 << 40)) }
+        }
+        let configured = settings
+        return ExporterDefinition(signals: Set(OTLPSignal.allCases)) { context throws(GatewayError) in
+            OTLPForwardingExporter(
+                name: context.id.description, settings: configured, selfMetrics: context.selfMetrics, logger: context.logger)
+        }
+    }
+
+    private static func retryPolicy(_ node: ConfigNode) throws(ConfigError) -> RetryPolicy {
+        let fields = try node.mapping(allowed: ["enabled", "initial_interval", "max_interval", "max_elapsed_time", "multiplier"])
+        guard try fields["enabled"]?.bool() ?? true else { return .none }
+        let defaults = RetryPolicy()
+        let maxElapsed = try fields["max_elapsed_time"]?.duration() ?? defaults.maxElapsed
+        return RetryPolicy(
+            maxAttempts: 100, initialBackoff: try fields["initial_interval"]?.duration() ?? defaults.initialBackoff,
+            maxBackoff: try fields["max_interval"]?.duration() ?? defaults.maxBackoff,
+            multiplier: try fields["multiplier"]?.double(in: 1...10) ?? defaults.multiplier, maxElapsed: maxElapsed)
+    }
+
+    /// `debug`: `verbosity` (`basic` or `detailed`).
+    static func debug(_ node: ConfigNode?) throws(ConfigError) -> ExporterDefinition {
+        var verbosity = DebugForwardingExporter.Verbosity.basic
+        if let node, case .mapping = node.node {
+            let fields = try node.mapping(allowed: ["verbosity"])
+            if let level = fields["verbosity"] {
+                verbosity = DebugForwardingExporter.Verbosity(rawValue: try level.choice(["basic", "detailed"])) ?? .basic
+            }
+        }
+        let level = verbosity
+        return ExporterDefinition(signals: Set(OTLPSignal.allCases)) { context throws(GatewayError) in
+            DebugForwardingExporter(
+                name: context.id.description, verbosity: level, selfMetrics: context.selfMetrics, logger: context.logger)
+        }
+    }
+
+    /// `prometheus`: `endpoint` (host:port, required), `namespace`, `metric_expiration`.
+    static func prometheus(_ node: ConfigNode?) throws(ConfigError) -> ExporterDefinition {
+        guard let node else { throw ConfigError(file: "", path: "prometheus", line: 0, column: 0, message: "give an endpoint") }
+        let fields = try node.mapping(allowed: ["endpoint", "namespace", "metric_expiration"])
+        let (host, port) = try fields.required("endpoint").hostAndPort()
+        let namespace = try fields["namespace"]?.string() ?? ""
+        let expiration = try fields["metric_expiration"]?.duration() ?? .seconds(300)
+        return ExporterDefinition(signals: [.metrics]) { context throws(GatewayError) in
+            try PrometheusFoldingExporter(
+                name: context.id.description, host: host, port: port, namespace: namespace, expiration: expiration,
+                selfMetrics: context.selfMetrics, logger: context.logger)
+        }
+    }
+
+    /// `statsd`: `endpoint` (host:port, required), `prefix`, `dogstatsd_tags`, `max_datagram_bytes`, `interval`.
+    static func statsd(_ node: ConfigNode?) throws(ConfigError) -> ExporterDefinition {
+        guard let node else { throw ConfigError(file: "", path: "statsd", line: 0, column: 0, message: "give an endpoint") }
+        let fields = try node.mapping(allowed: ["endpoint", "prefix", "dogstatsd_tags", "max_datagram_bytes", "interval", "metric_expiration"])
+        let (host, port) = try fields.required("endpoint").hostAndPort()
+        let prefix = try fields["prefix"]?.string() ?? ""
+        let tags = try fields["dogstatsd_tags"]?.bool() ?? true
+        let datagram = try fields["max_datagram_bytes"]?.int(in: 64...65_507) ?? 1432
+        return try push(fields) { context in
+            StatsDExporter(
+                host: host, port: port, prefix: prefix, dogStatsDTags: tags, maxDatagramBytes: datagram, name: context.id.description,
+                selfMetrics: context.selfMetrics)
+        }
+    }
+
+    /// `cloudwatch`: `namespace` and `region` (required), `endpoint`, `interval`; credentials from `AWS_*`.
+    static func cloudwatch(_ node: ConfigNode?) throws(ConfigError) -> ExporterDefinition {
+        guard let node else { throw ConfigError(file: "", path: "cloudwatch", line: 0, column: 0, message: "give namespace and region") }
+        let fields = try node.mapping(allowed: ["namespace", "region", "endpoint", "interval", "metric_expiration"])
+        let namespace = try fields.required("namespace").string()
+        let region = try fields.required("region").string()
+        let endpoint = try fields["endpoint"]?.url()
+        return try push(fields) { context in
+            CloudWatchExporter(
+                namespace: namespace, region: region, endpoint: endpoint, name: context.id.description,
+                selfMetrics: context.selfMetrics, logger: context.logger)
+        }
+    }
+
+    /// `datadog`: `api.key` (required, never empty), `api.site`, `app_key`, `metrics.endpoint`, `prefix`, `interval`.
+    static func datadog(_ node: ConfigNode?) throws(ConfigError) -> ExporterDefinition {
+        guard let node else { throw ConfigError(file: "", path: "datadog", line: 0, column: 0, message: "give api.key") }
+        let fields = try node.mapping(allowed: ["api", "app_key", "metrics", "prefix", "interval", "metric_expiration"])
+        let api = try fields.required("api").mapping(allowed: ["key", "site"])
+        let key = try api.required("key").secret()
+        let site = try api["site"]?.string() ?? "datadoghq.com"
+        let appKey = try fields["app_key"]?.secret() ?? ""
+        let endpoint = try fields["metrics"]?.mapping(allowed: ["endpoint"])["endpoint"]?.url()
+        let prefix = try fields["prefix"]?.string() ?? ""
+        return try push(fields) { context in
+            DatadogExporter(
+                apiKey: key, appKey: appKey, prefix: prefix, site: site, endpoint: endpoint, name: context.id.description,
+                selfMetrics: context.selfMetrics, logger: context.logger)
+        }
+    }
+
+    private static func push(
+        _ fields: ConfigMapping, _ make: @escaping @Sendable (BuildContext) -> any MetricsExporter
+    ) throws(ConfigError) -> ExporterDefinition {
+        let interval = try fields["interval"]?.duration() ?? .seconds(60)
+        let expiration = try fields["metric_expiration"]?.duration() ?? .seconds(300)
+        return ExporterDefinition(signals: [.metrics]) { context throws(GatewayError) in
+            PushFoldingExporter(
+                name: context.id.description, exporter: make(context), interval: interval, expiration: expiration,
+                selfMetrics: context.selfMetrics, logger: context.logger)
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Logging
+import Telemetry
+import TelemetryOTLPData
+
+/// An exporter's sending queue for one signal: bounded in bytes, batching by the pipeline's batch
+/// settings, exporting from its own worker, with the exporter self-metrics (`telemetry_exporter_*`,
+/// labelled with the exporter's name and the signal). Refuses (retryable) when full.
+public final class SendingQueue: PayloadConsumer {
+    /// The most bytes waiting.
+    public let capacityBytes: Int
+    private let queue: ExportQueue<PipelineItem>
+    private let name: String
+
+    /// Creates a queue whose worker calls `send` with each batch of payloads.
+    public init(
+        exporter name: String, signal: OTLPSignal, capacityBytes: Int, batch: BatchSettings, selfMetrics: MetricsCollector,
+        logger: Logger, send: @escaping @Sendable ([OTLPPayload]) throws -> Void
+    ) {
+        self.name = name
+        self.capacityBytes = capacityBytes
+        let configuration = BatchConfiguration(
+            maxQueueSize: capacityBytes, maxExportBatchSize: min(batch.maxRequestBytes, capacityBytes),
+            scheduleDelay: batch.timeout)
+        let batchItems = batch.sendBatchMaxSize > 0 ? min(batch.sendBatchSize, batch.sendBatchMaxSize) : batch.sendBatchSize
+        queue = ExportQueue(
+            configuration: configuration,
+            metrics: ExporterSelfMetrics(exporter: name, signal: signal.rawValue, collector: selfMetrics), logger: logger,
+            weight: { $0.itemCount }, size: { $0.payload.bytes.count + RequestIntake.itemOverhead }, batchWeight: batchItems
+        ) { items in
+            try send(items.map(\.payload))
+        }
+    }
+
+    public func consume(_ item: PipelineItem) throws(Refusal) {
+        guard queue.enqueue(item) else {
+            throw .retryLater(reason: "queue_full", "the queue of exporter \(name) is full; retry later")
+        }
+    }
+
+    /// Waits until everything queued is sent, at most until `deadlineNanos`.
+    public func flush(deadlineNanos: UInt64) -> Bool {
+        queue.forceFlush(timeout: .nanoseconds(Int64(clamping: deadlineNanos.subtractingSaturated(WallClock.monotonicNanos()))))
+    }
+
+    /// Flushes until `deadlineNanos`, then stops; what is left is dropped and counted.
+    public func shutdown(deadlineNanos: UInt64) -> Bool {
+        queue.shutdown(timeout: .nanoseconds(Int64(clamping: deadlineNanos.subtractingSaturated(WallClock.monotonicNanos()))))
+    }
+}

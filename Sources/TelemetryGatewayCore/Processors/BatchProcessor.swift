@@ -1,0 +1,34 @@
+import TelemetryOTLPData
+
+/// `batch`: how the exporters of the pipelines it is in group data into requests.
+///
+/// Keys as in the Collector: `timeout` (the longest an item waits for a batch, 200 ms by default),
+/// `send_batch_size` (a batch is sent once it holds this many spans, data points or log records, 8192 by
+/// default) and `send_batch_max_size` (the most items per request; 0, the default, for no limit beyond
+/// the 4 MiB request cap). Unlike the Collector's processor, it holds no data itself: the settings are
+/// applied by each exporter's sending queue (where the Collector is moving batching too), so a full
+/// queue still pushes back to clients. Requests are never split, so a batch can exceed
+/// `send_batch_size` by the size of one request.
+public struct BatchProcessor: GatewayProcessor {
+    /// The batching the exporters apply.
+    public let settings: BatchSettings
+
+    public var signals: Set<OTLPSignal> { Set(OTLPSignal.allCases) }
+
+    public func consumer(signal: OTLPSignal, next: any PayloadConsumer) -> any PayloadConsumer { next }
+}
+
+/// How an exporter's sending queue groups payloads into requests.
+public struct BatchSettings: Sendable, Equatable {
+    /// The longest an item waits before a partial batch is sent.
+    public var timeout: Duration = .milliseconds(200)
+    /// A batch is sent once it holds this many items.
+    public var sendBatchSize = 8192
+    /// The most items in one request (0 for no limit).
+    public var sendBatchMaxSize = 0
+    /// The most bytes in one request.
+    public var maxRequestBytes = 4 << 20
+
+    /// The defaults.
+    public init() {}
+}

@@ -1,0 +1,110 @@
+import Telemetry
+import TelemetryHTTP
+import TelemetryOTLPData
+
+/// Turns one received request body into a pipeline item and hands it on: decompression bounded by the
+/// body limit, decoding with the decode limits, metric points checked one by one, and every byte held
+/// reserved in the memory budget. Shared by the HTTP and gRPC receivers.
+public struct RequestIntake: Sendable {
+    /// The largest body, before and after decompression.
+    public let maxBodyBytes: Int
+    /// Nesting and decoded-size limits.
+    public let decodeLimits: DecodeLimits
+    /// Where accepted items go, by signal (signals without a pipeline are refused).
+    public let pipelines: [OTLPSignal: any PayloadConsumer]
+    /// The in-flight memory budget.
+    public let budget: MemoryBudget
+    /// The receiver's name in self-metrics.
+    public let receiver: String
+    let metrics: GatewaySelfMetrics
+
+    /// Creates an intake.
+    public init(
+        maxBodyBytes: Int, decodeLimits: DecodeLimits, pipelines: [OTLPSignal: any PayloadConsumer], budget: MemoryBudget,
+        receiver: String, metrics: GatewaySelfMetrics
+    ) {
+        self.maxBodyBytes = maxBodyBytes
+        self.decodeLimits = decodeLimits
+        self.pipelines = pipelines
+        self.budget = budget
+        self.receiver = receiver
+        self.metrics = metrics
+    }
+
+    /// How a request ended.
+    public enum Outcome: Sendable {
+        /// Accepted (with the items left out as invalid, if any).
+        case accepted(OTLPPartialSuccess?)
+        /// Refused: overload (retry) or invalid data.
+        case refused(Refusal)
+        /// The body is larger than allowed (before or after decompression).
+        case tooLarge(String)
+    }
+
+    /// Processes a complete body of `signal`. `lease` already holds the compressed body's bytes (it is
+    /// resized as the request grows in memory, and handed on with the item).
+    public func process(_ body: [UInt8], signal: OTLPSignal, gzip: Bool, json: Bool, lease: MemoryLease) -> Outcome {
+        guard let pipeline = pipelines[signal] else {
+            return .refused(Refusal(.invalid, reason: "no_pipeline", "this gateway has no \(signal.rawValue) pipeline"))
+        }
+        var bytes = body
+        if gzip {
+            do throws(Gzip.Failure) {
+                bytes = try Gzip.decompress(body, limit: maxBodyBytes)
+            } catch .tooLarge {
+                return .tooLarge("the decompressed body is larger than \(maxBodyBytes) bytes")
+            } catch {
+                return .refused(Refusal(.invalid, reason: "malformed", "the gzip body is invalid: \(error)"))
+            }
+            guard lease.resize(to: body.count + bytes.count) else { return .refused(memoryRefusal) }
+        }
+        let payload: OTLPPayload
+        do throws(OTLPDecodeError) {
+            payload = json
+                ? try OTLPPayload(json: bytes, signal: signal, limits: decodeLimits)
+                : try OTLPPayload(validating: bytes, signal: signal, limits: decodeLimits)
+        } catch {
+            return .refused(Refusal(.invalid, reason: error.kind.rawValue, error.description))
+        }
+        // While processors may decode it, the request holds its bytes and its decoded size.
+        guard lease.resize(to: payload.bytes.count + payload.decodedBytesEstimate) else {
+            metrics.refused(payload.itemCount, receiver: receiver, signal: signal.rawValue, reason: "memory_limit")
+            return .refused(memoryRefusal)
+        }
+        defer { lease.resize(to: payload.bytes.count + Self.itemOverhead) }
+        return forward(payload, to: pipeline, lease: lease)
+    }
+
+    /// Bytes every queued item is charged beyond its payload, so that empty requests are bounded too.
+    public static let itemOverhead = 256
+
+    private var memoryRefusal: Refusal {
+        .retryLater(reason: "memory_limit", "the gateway is at its memory limit; retry later")
+    }
+
+    private func forward(_ received: OTLPPayload, to pipeline: any PayloadConsumer, lease: MemoryLease) -> Outcome {
+        var payload: OTLPPayload? = received
+        var partial: OTLPPartialSuccess?
+        if received.signal == .metrics {
+            do throws(OTLPDecodeError) {
+                let validation = try MetricsView(received).validated()
+                payload = validation.payload
+                if validation.rejected > 0 {
+                    metrics.rejected(validation.rejected, receiver: receiver, signal: "metrics")
+                    partial = OTLPPartialSuccess(rejected: validation.rejected, message: validation.firstReason ?? "invalid data points")
+                }
+            } catch {
+                return .refused(memoryRefusal)
+            }
+        }
+        guard let payload, payload.itemCount > 0 else { return .accepted(partial) }
+        do throws(Refusal) {
+            try pipeline.consume(PipelineItem(payload: payload, lease: lease))
+        } catch {
+            metrics.refused(payload.itemCount, receiver: receiver, signal: payload.signal.rawValue, reason: error.reason)
+            return .refused(error)
+        }
+        metrics.received(payload.itemCount, receiver: receiver, signal: payload.signal.rawValue)
+        return .accepted(partial)
+    }
+}

@@ -1,0 +1,154 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import TelemetryOTLPData
+
+/// Reads one request at a time on a connection and answers it.
+///
+/// Slow clients are bounded: a connection must send its first request head within the read-header
+/// timeout, a body within the read timeout of its head, and a kept-alive connection its next request
+/// within the idle timeout; otherwise it is closed and counted. The body is gathered in one buffer
+/// (amortised O(n)), and every byte is reserved in the memory budget as it arrives.
+final class OTLPHTTPConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private enum State {
+        case waitingForHead(served: Int)
+        case reading(OTLPHTTPPolicy.Head, HTTPRequestHead, OTLPSignal, MemoryLease)
+        case discarding
+        case processing
+    }
+
+    private let policy: OTLPHTTPPolicy
+    private let threadPool: NIOThreadPool
+    private var state = State.waitingForHead(served: 0)
+    // Kept outside `state`, so appending never copies the body gathered so far.
+    private var body: ByteBuffer?
+    private var deadline: Scheduled<Void>?
+
+    init(policy: OTLPHTTPPolicy, threadPool: NIOThreadPool) {
+        self.policy = policy
+        self.threadPool = threadPool
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        arm(policy.settings.readHeaderTimeout, reason: "header_timeout", context: context)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        body = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch (unwrapInboundIn(data), state) {
+        case (.head(let request), .waitingForHead):
+            head(request, context: context)
+        case (.body(var chunk), .reading(let head, let request, let signal, let lease)):
+            let size = (body?.readableBytes ?? 0) + chunk.readableBytes
+            guard size <= policy.settings.maxBodyBytes else {
+                finishDiscarding(policy.bodyTooLarge(signal, contentType: head.contentType), request, context: context)
+                return
+            }
+            guard size <= lease.bytes || lease.resize(to: size) else {
+                finishDiscarding(
+                    policy.memoryLimit(signal, json: OTLPHTTPRoutes.isJSON(head.contentType)), request, context: context)
+                return
+            }
+            if body == nil {
+                body = chunk
+            } else {
+                body?.writeBuffer(&chunk)
+            }
+        case (.end, .reading(let head, let request, let signal, let lease)):
+            deadline?.cancel()
+            state = .processing
+            process(head, request, signal, lease, context: context)
+        case (.end, .discarding):
+            state = .waitingForHead(served: 1)
+        default:
+            break
+        }
+    }
+
+    private func head(_ request: HTTPRequestHead, context: ChannelHandlerContext) {
+        deadline?.cancel()
+        let headers = request.headers
+        let head = OTLPHTTPPolicy.Head(
+            method: request.method.rawValue, path: request.uri, contentType: headers.first(name: "content-type"),
+            contentEncoding: headers.first(name: "content-encoding"), authorization: headers.first(name: "authorization"),
+            contentLength: headers.first(name: "content-length").flatMap { Int($0) })
+        switch policy.decide(head) {
+        case .answer(let answer):
+            // The client may still be sending a body that will not be read: close after answering,
+            // unless the request had none.
+            let hasBody = (head.contentLength ?? 0) > 0 || headers.contains(name: "transfer-encoding")
+            state = .discarding
+            respond(answer, to: request, context: context, close: hasBody || !request.isKeepAlive)
+        case .read(let signal, let lease):
+            body = nil
+            state = .reading(head, request, signal, lease)
+            arm(policy.settings.readTimeout, reason: "read_timeout", context: context)
+        }
+    }
+
+    private func process(
+        _ head: OTLPHTTPPolicy.Head, _ request: HTTPRequestHead, _ signal: OTLPSignal, _ lease: MemoryLease,
+        context: ChannelHandlerContext
+    ) {
+        let bytes = body.map { Array($0.readableBytesView) } ?? []
+        body = nil
+        let policy = self.policy
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        threadPool.runIfActive(eventLoop: context.eventLoop) {
+            policy.answer(bytes, signal: signal, head: head, lease: lease)
+        }.whenComplete { result in
+            let (handler, context) = bound.value
+            let answer: HTTPAnswer =
+                switch result {
+                case .success(let answer): answer
+                case .failure: .failure(503, "the gateway is shutting down", json: false)
+                }
+            handler.state = .waitingForHead(served: 1)
+            handler.respond(answer, to: request, context: context, close: !request.isKeepAlive || answer.status == 503)
+            handler.arm(handler.policy.settings.idleTimeout, reason: "idle_timeout", context: context)
+        }
+    }
+
+    private func finishDiscarding(_ answer: HTTPAnswer, _ request: HTTPRequestHead, context: ChannelHandlerContext) {
+        deadline?.cancel()
+        body = nil
+        state = .discarding
+        respond(answer, to: request, context: context, close: true)
+    }
+
+    /// Closes the connection when `timeout` passes before the next step disarms it.
+    private func arm(_ timeout: Duration, reason: String, context: ChannelHandlerContext) {
+        deadline?.cancel()
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let nanoseconds = Int64(clamping: timeout.components.seconds &* 1_000_000_000 &+ timeout.components.attoseconds / 1_000_000_000)
+        deadline = context.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) {
+            let (handler, context) = bound.value
+            if case .processing = handler.state { return }
+            handler.policy.intake.metrics.connectionClosed(receiver: handler.policy.name, reason: reason)
+            context.close(promise: nil)
+        }
+    }
+
+    private func respond(_ answer: HTTPAnswer, to request: HTTPRequestHead, context: ChannelHandlerContext, close: Bool) {
+        var headers = HTTPHeaders([("Content-Type", answer.contentType), ("Content-Length", String(answer.body.count))])
+        headers.add(contentsOf: answer.headers)
+        if close { headers.add(name: "Connection", value: "close") }
+        let status = HTTPResponseStatus(statusCode: answer.status)
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status, headers: headers))), promise: nil)
+        if !answer.body.isEmpty, request.method != .HEAD {
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: answer.body)))), promise: nil)
+        }
+        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if close {
+            let channel = context.channel
+            written.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+}

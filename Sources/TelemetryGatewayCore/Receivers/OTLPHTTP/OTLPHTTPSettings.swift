@@ -1,0 +1,52 @@
+import TelemetryOTLPData
+
+/// The OTLP/HTTP receiver's settings (`receivers.otlp.protocols.http` in the configuration).
+public struct OTLPHTTPSettings: Sendable, Equatable {
+    /// The address to listen on.
+    public var host = "127.0.0.1"
+    /// The port (0 picks a free one).
+    public var port = 4318
+    /// The largest body, compressed or not (`max_request_body_size`).
+    public var maxBodyBytes = 20 << 20
+    /// A bearer token every request must present, or `nil` for none.
+    public var bearerToken: String?
+    /// How long a new connection may take to send its first request head (`read_header_timeout`).
+    public var readHeaderTimeout: Duration = .seconds(10)
+    /// How long a request's body may take to arrive once its head has (`read_timeout`).
+    public var readTimeout: Duration = .seconds(30)
+    /// How long a kept-alive connection may wait for its next request (`idle_timeout`).
+    public var idleTimeout: Duration = .seconds(60)
+    /// The most connections open at once; later ones are closed at once (`max_connections`).
+    public var maxConnections = 1024
+    /// Nesting and decoded-size limits (`max_nesting_depth`, `max_decoded_bytes`).
+    public var decodeLimits = DecodeLimits()
+
+    /// The defaults.
+    public init() {}
+}
+
+/// The routes of the OTLP/HTTP receiver.
+enum OTLPHTTPRoutes {
+    /// The signal a path posts, ignoring a query string.
+    static func signal(_ path: String) -> OTLPSignal? {
+        let route = path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? path
+        return OTLPSignal.allCases.first { "/\($0.path)" == route }
+    }
+
+    /// Whether the path is the health check.
+    static func isHealth(_ path: String) -> Bool {
+        (path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? path) == "/healthz"
+    }
+
+    private static func mediaType(_ contentType: String?) -> String {
+        (contentType ?? "").split(separator: ";").first.map { $0.filter { $0 != " " && $0 != "\t" }.lowercased() } ?? ""
+    }
+
+    /// `application/json`.
+    static func isJSON(_ contentType: String?) -> Bool { mediaType(contentType) == "application/json" }
+
+    /// `application/x-protobuf` or `application/protobuf`.
+    static func isProtobuf(_ contentType: String?) -> Bool {
+        ["application/x-protobuf", "application/protobuf"].contains(mediaType(contentType))
+    }
+}

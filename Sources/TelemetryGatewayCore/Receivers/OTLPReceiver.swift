@@ -1,0 +1,84 @@
+import Logging
+import TelemetryConfig
+import TelemetryOTLPData
+
+/// `otlp`: receives OTLP over HTTP (`protocols.http`) for every signal with a pipeline.
+public final class OTLPReceiver: GatewayReceiver {
+    /// The HTTP port (after binding, so 0 in the configuration becomes the port chosen).
+    public let httpPort: Int?
+    private let http: OTLPHTTPServer?
+    private let host: String
+
+    init(name: String, http settings: OTLPHTTPSettings?, context: BuildContext, pipelines: [OTLPSignal: any PayloadConsumer])
+        throws(GatewayError)
+    {
+        guard let settings else {
+            http = nil
+            httpPort = nil
+            host = ""
+            return
+        }
+        let intake = RequestIntake(
+            maxBodyBytes: settings.maxBodyBytes, decodeLimits: settings.decodeLimits, pipelines: pipelines,
+            budget: context.budget, receiver: name, metrics: context.metrics)
+        do {
+            let server = try OTLPHTTPServer(policy: OTLPHTTPPolicy(settings: settings, intake: intake, name: name), logger: context.logger)
+            http = server
+            httpPort = server.port
+        } catch {
+            throw GatewayError("receiver \(name) cannot listen on \(settings.host):\(settings.port): \(error)")
+        }
+        host = settings.host
+    }
+
+    public var endpoints: [String] { httpPort.map { ["http://\(host):\($0)"] } ?? [] }
+
+    public func shutdown() {
+        http?.close()
+    }
+
+    /// Parses `receivers.otlp[/name]`.
+    static func definition(_ node: ConfigNode?) throws(ConfigError) -> ReceiverDefinition {
+        var http: OTLPHTTPSettings?
+        if let node {
+            let fields = try node.mapping(allowed: ["protocols"])
+            let protocols = try fields.required("protocols").mapping(allowed: ["http", "grpc"])
+            if let grpc = protocols["grpc"] {
+                throw grpc.error("the OTLP/gRPC protocol is not available in this version; use protocols.http")
+            }
+            if let section = protocols["http"] { http = try OTLPHTTPSettings.parse(section) }
+        } else {
+            http = OTLPHTTPSettings()
+        }
+        guard http != nil else {
+            throw ConfigError(file: node?.file ?? "", path: node?.path ?? "", line: node?.line ?? 0, column: node?.column ?? 0,
+                              message: "give at least one protocol (http)")
+        }
+        let settings = http
+        return ReceiverDefinition(signals: Set(OTLPSignal.allCases)) { context, pipelines throws(GatewayError) in
+            try OTLPReceiver(name: context.id.description, http: settings, context: context, pipelines: pipelines)
+        }
+    }
+}
+
+extension OTLPHTTPSettings {
+    /// Parses `protocols.http` (an empty section means the defaults).
+    static func parse(_ node: ConfigNode) throws(ConfigError) -> OTLPHTTPSettings {
+        var settings = OTLPHTTPSettings()
+        if case .scalar(let scalar) = node.node, scalar.string.isEmpty || scalar.string == "null" { return settings }
+        let fields = try node.mapping(allowed: [
+            "endpoint", "max_request_body_size", "bearer_token", "read_header_timeout", "read_timeout", "idle_timeout",
+            "max_connections", "max_decoded_bytes", "max_nesting_depth",
+        ])
+        if let endpoint = fields["endpoint"] { (settings.host, settings.port) = try endpoint.hostAndPort() }
+        if let limit = fields["max_request_body_size"] { settings.maxBodyBytes = try limit.int(in: 1024...(1 << 30)) }
+        if let token = fields["bearer_token"] { settings.bearerToken = try token.secret() }
+        if let timeout = fields["read_header_timeout"] { settings.readHeaderTimeout = try timeout.duration() }
+        if let timeout = fields["read_timeout"] { settings.readTimeout = try timeout.duration() }
+        if let timeout = fields["idle_timeout"] { settings.idleTimeout = try timeout.duration() }
+        if let limit = fields["max_connections"] { settings.maxConnections = try limit.int(in: 1...1_000_000) }
+        if let limit = fields["max_decoded_bytes"] { settings.decodeLimits.maxDecodedBytes = try limit.int(in: (1 << 20)...(1 << 40)) }
+        if let depth = fields["max_nesting_depth"] { settings.decodeLimits.maxDepth = try depth.int(in: 8...1000) }
+        return settings
+    }
+}

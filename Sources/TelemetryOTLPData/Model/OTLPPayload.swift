@@ -1,0 +1,48 @@
+internal import CProtobufC
+
+/// One OTLP export request of one signal, checked: its protobuf bytes, the items in it and what
+/// decoding it would cost. The only way to make one is to validate bytes (or JSON) against the limits,
+/// so every payload in the gateway is known to be well-formed OTLP.
+public struct OTLPPayload: Sendable {
+    /// The signal.
+    public let signal: OTLPSignal
+    /// The serialised `Export…ServiceRequest`.
+    public let bytes: [UInt8]
+    /// Spans, data points or log records in it.
+    public let itemCount: Int
+    /// An upper estimate of the memory decoding it takes.
+    public let decodedBytesEstimate: Int
+
+    /// Checks `bytes` as a request of `signal` within `limits` (see `WireScanner`).
+    ///
+    /// - Throws: `OTLPDecodeError` naming the problem or the limit.
+    public init(validating bytes: [UInt8], signal: OTLPSignal, limits: DecodeLimits) throws(OTLPDecodeError) {
+        let scanner = WireScanner(
+            limits: limits, itemDescriptors: OTLPSchema.items(signal), lengthRules: OTLPSchema.lengthRules(signal))
+        let summary = try bytes.withUnsafeBytes { buffer in
+            Result { () throws(OTLPDecodeError) in try scanner.scan(buffer, as: OTLPSchema.request(signal)) }
+        }.get()
+        self.init(signal: signal, bytes: bytes, itemCount: summary.items, decodedBytesEstimate: summary.decodedBytes)
+    }
+
+    /// Converts an OTLP/JSON request of `signal` and checks it like protobuf.
+    ///
+    /// - Throws: `OTLPDecodeError` naming the problem (with its JSON path) or the limit.
+    public init(json: [UInt8], signal: OTLPSignal, limits: DecodeLimits) throws(OTLPDecodeError) {
+        let bytes = try OTLPJSONDecoder.protobuf(fromJSON: json, signal: signal, limits: limits)
+        try self.init(validating: bytes, signal: signal, limits: limits)
+    }
+
+    init(signal: OTLPSignal, bytes: [UInt8], itemCount: Int, decodedBytesEstimate: Int) {
+        self.signal = signal
+        self.bytes = bytes
+        self.itemCount = itemCount
+        self.decodedBytesEstimate = decodedBytesEstimate
+    }
+
+    /// One request holding every item of `payloads` (all of one signal): serialised requests
+    /// concatenate into a valid request, as protobuf merges repeated fields.
+    public static func concatenated(_ payloads: [OTLPPayload]) -> [UInt8] {
+        payloads.count == 1 ? payloads[0].bytes : Array(payloads.map(\.bytes).joined())
+    }
+}
