@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "TelemetryConfig", targets: ["TelemetryConfig"]),
         .library(name: "TelemetryIntegration", targets: ["TelemetryIntegration"]),
         .library(name: "TelemetryGatewayCore", targets: ["TelemetryGatewayCore"]),
+        .library(name: "TelemetryGatewayTesting", targets: ["TelemetryGatewayTesting"]),
         .executable(name: "telemetry-gateway", targets: ["TelemetryGateway"]),
         .executable(name: "telemetry-demo", targets: ["TelemetryDemo"]),
     ],
@@ -113,6 +114,13 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "TelemetryGatewayTesting",
+            dependencies: [
+                "Telemetry", "TelemetryGatewayCore", "TelemetryConfig", "TelemetryOTLPData",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "TelemetryGateway",
             dependencies: [
@@ -161,7 +169,7 @@ let package = Package(
             name: "TelemetryGatewayTests",
             dependencies: [
                 "Telemetry", "TelemetryOTLP", "TelemetryOTLPData", "TelemetryHTTP", "TelemetryGatewayCore", "TelemetryConfig",
-                "TelemetryTestSupport",
+                "TelemetryGatewayTesting", "TelemetryTestSupport",
             ]
         ),
         .testTarget(

@@ -22,6 +22,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Telemetry", package: "swift-telemetry"),
                 .product(name: "TelemetryOTLP", package: "swift-telemetry"),
+                .product(name: "TelemetryOTLPData", package: "swift-telemetry"),
                 .product(name: "TelemetryHTTP", package: "swift-telemetry"),
                 .product(name: "TelemetryExporters", package: "swift-telemetry"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

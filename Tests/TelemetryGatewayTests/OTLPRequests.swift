@@ -21,6 +21,19 @@ enum OTLPRequests {
         return OTLPTraceEncoder(resource: Resource(serviceName: "load")).encode(spans)
     }
 
+    /// An encoded trace request with one span per entry: its trace, name, whether it is a root, and its
+    /// trace state.
+    static func spans(_ entries: [(trace: TraceID, name: String, root: Bool, traceState: String)]) -> [UInt8] {
+        let parent = SpanID(0x0102_0304_0506_0708)
+        let spans = entries.map { entry in
+            SpanData(
+                name: entry.name, context: SpanContext(traceID: entry.trace, spanID: .random(), traceFlags: 1, traceState: entry.traceState),
+                parent: entry.root ? nil : SpanContext(traceID: entry.trace, spanID: parent), kind: .internal, startTimeNanos: 1,
+                endTimeNanos: 2)
+        }
+        return OTLPTraceEncoder(resource: Resource(serviceName: "test")).encode(spans)
+    }
+
     /// Posts `body` with the given headers.
     static func post(
         _ body: [UInt8], to url: String, contentType: String = "application/x-protobuf", headers: [(String, String)] = []

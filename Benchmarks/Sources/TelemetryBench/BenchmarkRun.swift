@@ -21,6 +21,7 @@ enum BenchmarkRun {
         if let gatewayBinary {
             log("gateway")
             rows.append(try GatewayScenario.run(gatewayBinary: gatewayBinary, receiver: receiver))
+            rows.append(try GatewayScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, ratio: 0.25))
         }
         if let python {
             log("python peers")

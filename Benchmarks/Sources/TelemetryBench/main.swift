@@ -18,7 +18,8 @@ case "gateway":
     // Scenario 6 alone: `telemetry-bench gateway PATH-TO-telemetry-gateway`.
     let receiver = try DiscardServerProcess()
     defer { receiver.stop() }
-    let row = try GatewayScenario.run(gatewayBinary: arguments[2], receiver: receiver)
+    let ratio = Double(arguments.dropFirst(3).first ?? "") ?? 1
+    let row = try GatewayScenario.run(gatewayBinary: arguments[2], receiver: receiver, ratio: ratio)
     print(row.ours?.value ?? 0, row.note)
 case "burst":
     let result = try await SpanScenarios.burst(library: arguments[2], port: Int(arguments[3]) ?? 4318, spans: Int(arguments[4]) ?? 200_000)

@@ -21,8 +21,10 @@ public struct BuildContext: Sendable {
 public struct ReceiverDefinition: Sendable {
     /// The signals it can receive.
     public let signals: Set<OTLPSignal>
-    /// Builds and starts it, feeding `pipelines` (by signal).
-    let build: @Sendable (BuildContext, [OTLPSignal: any PayloadConsumer]) throws(GatewayError) -> any GatewayReceiver
+    /// Builds and starts it, feeding `pipelines` (by signal); `decoded` are the signals some pipeline
+    /// decodes.
+    let build: @Sendable (BuildContext, [OTLPSignal: any PayloadConsumer], _ decoded: Set<OTLPSignal>) throws(GatewayError)
+        -> any GatewayReceiver
 }
 
 /// A configured processor, ready to be built.
@@ -33,6 +35,8 @@ public struct ProcessorDefinition: Sendable {
     public var memoryLimitBytes: Int?
     /// The batching it sets for its pipelines' exporters (`batch`).
     public var batch: BatchSettings?
+    /// Whether it decodes every request (the receiver then reserves the decoded size too).
+    public var decodesPayloads = false
     /// Builds it.
     let build: @Sendable (BuildContext) throws(GatewayError) -> any GatewayProcessor
 }
@@ -43,6 +47,12 @@ public struct ExporterDefinition: Sendable {
     public let signals: Set<OTLPSignal>
     /// Builds it.
     let build: @Sendable (BuildContext) throws(GatewayError) -> any GatewayExporter
+
+    /// A definition of an exporter for `signals` that `build` makes.
+    public init(signals: Set<OTLPSignal>, build: @escaping @Sendable (BuildContext) throws(GatewayError) -> any GatewayExporter) {
+        self.signals = signals
+        self.build = build
+    }
 }
 
 /// A running receiver.

@@ -11,18 +11,32 @@ extension GatewayConfiguration {
     public static func load(
         path: String, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ConfigError) -> GatewayConfiguration {
+        try load(path: path, environment: environment, factories: .standard)
+    }
+
+    /// Reads and checks `path` with these component types.
+    package static func load(
+        path: String, environment: [String: String], factories: ComponentFactories
+    ) throws(ConfigError) -> GatewayConfiguration {
         let yaml: String
         do {
             yaml = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw ConfigError(file: path, path: "", line: 0, column: 0, message: "cannot read the file: \(error.localizedDescription)")
         }
-        return try parse(yaml: yaml, file: path, environment: environment)
+        return try parse(yaml: yaml, file: path, environment: environment, factories: factories)
     }
 
     /// Parses and checks YAML text; `file` names it in errors.
     public static func parse(
         yaml: String, file: String = "<config>", environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigError) -> GatewayConfiguration {
+        try parse(yaml: yaml, file: file, environment: environment, factories: .standard)
+    }
+
+    /// Parses and checks YAML text with these component types.
+    package static func parse(
+        yaml: String, file: String, environment: [String: String], factories: ComponentFactories
     ) throws(ConfigError) -> GatewayConfiguration {
         let root = try ConfigDocument.root(yaml: yaml, file: file, environment: environment)
         let top = try root.mapping(allowed: ["receivers", "processors", "exporters", "extensions", "connectors", "service"])
@@ -30,9 +44,9 @@ extension GatewayConfiguration {
             throw extensions.error("extensions are not supported (the receiver serves /healthz itself)")
         }
         if let connectors = top["connectors"] { throw connectors.error("connectors are not supported") }
-        let receivers = try components(top["receivers"], ComponentRegistry.receivers)
-        let processors = try components(top["processors"], ComponentRegistry.processors)
-        let exporters = try components(top["exporters"], ComponentRegistry.exporters)
+        let receivers = try components(top["receivers"], factories.receivers)
+        let processors = try components(top["processors"], factories.processors)
+        let exporters = try components(top["exporters"], factories.exporters)
         let service = try top.required("service").mapping(allowed: ["pipelines", "telemetry", "extensions"])
         if let extensions = service["extensions"] { throw extensions.error("extensions are not supported") }
         var pipelines: [Pipeline] = []
@@ -57,7 +71,7 @@ extension GatewayConfiguration {
     }
 
     private static func components<Definition>(
-        _ node: ConfigNode?, _ registry: [String: ComponentRegistry.Parse<Definition>]
+        _ node: ConfigNode?, _ registry: [String: ComponentFactories.Parse<Definition>]
     ) throws(ConfigError) -> [ComponentID: (Definition, ConfigNode)] {
         guard let node else { return [:] }
         var result: [ComponentID: (Definition, ConfigNode)] = [:]

@@ -62,9 +62,11 @@ enum ProcessorDefinitions {
     }
 
     private static func sampling(_ sampler: Sampler) -> ProcessorDefinition {
-        ProcessorDefinition(signals: [.traces]) { context throws(GatewayError) in
+        var definition = ProcessorDefinition(signals: [.traces]) { context throws(GatewayError) in
             TraceSamplingProcessor(sampler: sampler, name: context.id.description, metrics: context.metrics)
         }
+        definition.decodesPayloads = true
+        return definition
     }
 
     /// `batch`: `timeout`, `send_batch_size`, `send_batch_max_size` (see `BatchProcessor`).

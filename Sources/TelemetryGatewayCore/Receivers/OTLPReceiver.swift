@@ -9,9 +9,10 @@ public final class OTLPReceiver: GatewayReceiver {
     private let http: OTLPHTTPServer?
     private let host: String
 
-    init(name: String, http settings: OTLPHTTPSettings?, context: BuildContext, pipelines: [OTLPSignal: any PayloadConsumer])
-        throws(GatewayError)
-    {
+    init(
+        name: String, http settings: OTLPHTTPSettings?, context: BuildContext, pipelines: [OTLPSignal: any PayloadConsumer],
+        decoded: Set<OTLPSignal>
+    ) throws(GatewayError) {
         guard let settings else {
             http = nil
             httpPort = nil
@@ -20,7 +21,7 @@ public final class OTLPReceiver: GatewayReceiver {
         }
         let intake = RequestIntake(
             maxBodyBytes: settings.maxBodyBytes, decodeLimits: settings.decodeLimits, pipelines: pipelines,
-            budget: context.budget, receiver: name, metrics: context.metrics)
+            budget: context.budget, receiver: name, decodedSignals: decoded, metrics: context.metrics)
         do {
             let server = try OTLPHTTPServer(policy: OTLPHTTPPolicy(settings: settings, intake: intake, name: name), logger: context.logger)
             http = server
@@ -55,8 +56,8 @@ public final class OTLPReceiver: GatewayReceiver {
                               message: "give at least one protocol (http)")
         }
         let settings = http
-        return ReceiverDefinition(signals: Set(OTLPSignal.allCases)) { context, pipelines throws(GatewayError) in
-            try OTLPReceiver(name: context.id.description, http: settings, context: context, pipelines: pipelines)
+        return ReceiverDefinition(signals: Set(OTLPSignal.allCases)) { context, pipelines, decoded throws(GatewayError) in
+            try OTLPReceiver(name: context.id.description, http: settings, context: context, pipelines: pipelines, decoded: decoded)
         }
     }
 }

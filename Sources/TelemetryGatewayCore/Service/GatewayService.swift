@@ -51,7 +51,12 @@ public final class GatewayService: Sendable {
                 guard let definition = configuration.receivers[id] else { continue }
                 let feeds = entries.filter { $0.receivers.contains(id) }
                 let bySignal = Dictionary(grouping: feeds, by: \.signal).mapValues { FanoutConsumer($0.map(\.consumer)) as any PayloadConsumer }
-                receivers[id] = try definition.build(context(id), bySignal)
+                let decoded = Set(
+                    configuration.pipelines.filter { pipeline in
+                        pipeline.receivers.contains(id)
+                            && pipeline.processors.contains { configuration.processors[$0]?.decodesPayloads == true }
+                    }.map(\.signal))
+                receivers[id] = try definition.build(context(id), bySignal, decoded)
             }
             if let host = configuration.telemetry.metricsHost {
                 do {

@@ -16,18 +16,22 @@ public struct RequestIntake: Sendable {
     public let budget: MemoryBudget
     /// The receiver's name in self-metrics.
     public let receiver: String
+    /// The signals whose requests are decoded on the way (metrics always, to check their points; traces
+    /// when a pipeline samples): their decoded size is reserved too while they are processed.
+    public let decodedSignals: Set<OTLPSignal>
     let metrics: GatewaySelfMetrics
 
     /// Creates an intake.
     public init(
         maxBodyBytes: Int, decodeLimits: DecodeLimits, pipelines: [OTLPSignal: any PayloadConsumer], budget: MemoryBudget,
-        receiver: String, metrics: GatewaySelfMetrics
+        receiver: String, decodedSignals: Set<OTLPSignal>, metrics: GatewaySelfMetrics
     ) {
         self.maxBodyBytes = maxBodyBytes
         self.decodeLimits = decodeLimits
         self.pipelines = pipelines
         self.budget = budget
         self.receiver = receiver
+        self.decodedSignals = decodedSignals.union([.metrics])
         self.metrics = metrics
     }
 
@@ -66,8 +70,9 @@ public struct RequestIntake: Sendable {
         } catch {
             return .refused(Refusal(.invalid, reason: error.kind.rawValue, error.description))
         }
-        // While processors may decode it, the request holds its bytes and its decoded size.
-        guard lease.resize(to: payload.bytes.count + payload.decodedBytesEstimate) else {
+        // While it is processed, the request holds its bytes, and its decoded size if it is decoded.
+        let decoded = decodedSignals.contains(signal) ? payload.decodedBytesEstimate : 0
+        guard lease.resize(to: max(lease.bytes, payload.bytes.count + decoded)) else {
             metrics.refused(payload.itemCount, receiver: receiver, signal: signal.rawValue, reason: "memory_limit")
             return .refused(memoryRefusal)
         }

@@ -14,7 +14,7 @@ final class OTLPHTTPConnectionHandler: ChannelInboundHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private enum State {
-        case waitingForHead(served: Int)
+        case waitingForHead
         case reading(OTLPHTTPPolicy.Head, HTTPRequestHead, OTLPSignal, MemoryLease)
         case discarding
         case processing
@@ -22,7 +22,7 @@ final class OTLPHTTPConnectionHandler: ChannelInboundHandler {
 
     private let policy: OTLPHTTPPolicy
     private let threadPool: NIOThreadPool
-    private var state = State.waitingForHead(served: 0)
+    private var state = State.waitingForHead
     // Kept outside `state`, so appending never copies the body gathered so far.
     private var body: ByteBuffer?
     private var deadline: Scheduled<Void>?
@@ -66,7 +66,8 @@ final class OTLPHTTPConnectionHandler: ChannelInboundHandler {
             state = .processing
             process(head, request, signal, lease, context: context)
         case (.end, .discarding):
-            state = .waitingForHead(served: 1)
+            state = .waitingForHead
+            arm(policy.settings.idleTimeout, reason: "idle_timeout", context: context)
         default:
             break
         }
@@ -110,7 +111,7 @@ final class OTLPHTTPConnectionHandler: ChannelInboundHandler {
                 case .success(let answer): answer
                 case .failure: .failure(503, "the gateway is shutting down", json: false)
                 }
-            handler.state = .waitingForHead(served: 1)
+            handler.state = .waitingForHead
             handler.respond(answer, to: request, context: context, close: !request.isKeepAlive || answer.status == 503)
             handler.arm(handler.policy.settings.idleTimeout, reason: "idle_timeout", context: context)
         }
