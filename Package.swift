@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // MARK: C libraries (Debian packages) and generated protobuf-c code
@@ -169,7 +170,8 @@ let package = Package(
             name: "TelemetryGatewayTests",
             dependencies: [
                 "Telemetry", "TelemetryOTLP", "TelemetryOTLPData", "TelemetryHTTP", "TelemetryGatewayCore", "TelemetryConfig",
-                "TelemetryGatewayTesting", "TelemetryTestSupport",
+                "TelemetryGatewayTesting", "TelemetryTestSupport", "TelemetryExporters",
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(

@@ -119,6 +119,10 @@ struct PipelineBehaviorTests {
         #expect(refused.status == 429 && refused.header("Retry-After") == "1", "\(refused.status)")
         slow.sendBytes(Array(body.dropFirst(1000)))
         #expect(slow.readUntilClosed(timeout: 30).text.hasPrefix("HTTP/1.1 200"))
+        // The reservation is returned as the finished request is released, just after its answer.
+        let deadline = Date().addingTimeInterval(10)
+        while gateway.service.budget.usedBytes > 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(gateway.service.budget.usedBytes == 0)
         #expect(try OTLPRequests.post(body, to: "\(gateway.url)/v1/traces").status == 200, "the budget is back once the request is done")
         let received = gateway.selfMetric("telemetry_gateway_received_items_total", ["receiver": "otlp", "signal": "traces"]) ?? 0
         #expect(Int(received) == gateway.memory.itemCount(.traces), "a refused request is not counted as received")

@@ -43,8 +43,11 @@ public final class PrometheusExporter: MetricsExporter {
         self.renderer = renderer
         self.state = state
         if let collector { state.register(collector) }
+        let log = RateLimitedLogger(logger: logger)
         server = try PrometheusHTTPServer(host: host, port: port, logger: logger) { format in
-            renderer.render(state.families(), format: format)
+            renderer.render(state.families(), format: format) { skipped in
+                log.log(.warning, key: "skipped", "left out of the scrape (invalid or clashing names): \(skipped.prefix(10))")
+            }
         }
     }
 

@@ -14,17 +14,20 @@ public struct PrometheusTextRenderer: Sendable {
         self.prefix = prefix
     }
 
-    /// Renders `families` as UTF-8 bytes.
-    public func render(_ families: [MetricFamily], format: PrometheusFormat) -> [UInt8] {
-        write(families, format: format).finish()
+    /// Renders `families` as UTF-8 bytes. Families and series that cannot be exposed validly (see
+    /// `ExpositionCheck`) are left out; `skipped` is told which.
+    public func render(
+        _ families: [MetricFamily], format: PrometheusFormat, skipped: ([String]) -> Void = { _ in }
+    ) -> [UInt8] {
+        write(families, format: format, skipped: skipped).finish()
     }
 
     /// Renders `families` as text, decoded straight from the output buffer (no intermediate array).
-    func renderText(_ families: [MetricFamily], format: PrometheusFormat) -> String {
-        write(families, format: format).finishText()
+    func renderText(_ families: [MetricFamily], format: PrometheusFormat, skipped: ([String]) -> Void = { _ in }) -> String {
+        write(families, format: format, skipped: skipped).finishText()
     }
 
-    private func write(_ families: [MetricFamily], format: PrometheusFormat) -> PrometheusTextOutput {
+    private func write(_ families: [MetricFamily], format: PrometheusFormat, skipped: ([String]) -> Void) -> PrometheusTextOutput {
         let estimate = families.reduce(0) { total, family in
             let labelsLength = family.scalars?.firstExposedLabelsCount
                 ?? family.points.first?.seriesLabels.exposedBytes?.count ?? 48
@@ -33,9 +36,12 @@ public struct PrometheusTextRenderer: Sendable {
             return total + 128 + family.help.utf8.count + family.pointCount * perPoint * lines
         }
         var output = PrometheusTextOutput(format: format, capacity: estimate)
+        var check = ExpositionCheck()
         for family in families {
-            renderFamily(family, into: &output)
+            guard let exposable = check.exposable(family, exposedName: familyName(family.name)) else { continue }
+            renderFamily(exposable, into: &output)
         }
+        if !check.skipped.isEmpty { skipped(check.skipped) }
         if format == .openMetrics {
             output.append("# EOF\n")
         }

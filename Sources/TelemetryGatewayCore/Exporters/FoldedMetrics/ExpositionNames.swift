@@ -1,4 +1,5 @@
 import Telemetry
+import TelemetryExporters
 import TelemetryOTLPData
 
 /// Prometheus-safe names for received metrics, so that whatever names clients send, the exposition stays
@@ -50,18 +51,6 @@ enum ExpositionNames {
         let reserved = name.isEmpty || name.hasPrefix("__") || gatewayLabels.contains(name)
             || (kind == .histogram && name == "le") || (kind == .summary && name == "quantile")
         return reserved ? "exported_" + name : name
-    }
-
-    /// Every name a family exposes (its samples and, in OpenMetrics, its family name), for collisions.
-    static func exposedNames(_ name: String, kind: MetricKind) -> [String] {
-        switch kind {
-        case .counter:
-            let base = name.hasSuffix("_total") ? String(name.dropLast(6)) : name
-            return [base, base + "_total", base + "_created"]
-        case .gauge: return [name]
-        case .histogram: return [name, name + "_bucket", name + "_sum", name + "_count", name + "_created"]
-        case .summary: return [name, name + "_sum", name + "_count", name + "_created"]
-        }
     }
 
     private static func isNameCharacter(_ scalar: Unicode.Scalar, colon: Bool) -> Bool {

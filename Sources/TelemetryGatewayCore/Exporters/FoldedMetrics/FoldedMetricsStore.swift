@@ -1,4 +1,5 @@
 import Telemetry
+import TelemetryExporters
 import TelemetryOTLPData
 
 /// Received OTLP metrics folded into per-series state, so pull and push backends (Prometheus, StatsD,
@@ -150,7 +151,7 @@ public final class FoldedMetricsStore: MetricsSource {
     ) -> String? {
         if state.families[name] == nil {
             guard state.families.count < maxFamilies else { return "family_limit" }
-            let names = ExpositionNames.exposedNames(name, kind: kind)
+            let names = PrometheusNames.exposedNames(name, kind: kind)
             guard names.allSatisfy({ state.owners[$0] == nil }) else { return "name_conflict" }
             for exposed in names { state.owners[exposed] = name }
             state.families[name] = Family(kind: kind, help: help)
@@ -179,7 +180,7 @@ public final class FoldedMetricsStore: MetricsSource {
 
     private func remove(_ name: String, from state: inout State) {
         guard let family = state.families.removeValue(forKey: name) else { return }
-        for exposed in ExpositionNames.exposedNames(name, kind: family.kind) where state.owners[exposed] == name {
+        for exposed in PrometheusNames.exposedNames(name, kind: family.kind) where state.owners[exposed] == name {
             state.owners[exposed] = nil
         }
     }
