@@ -5,12 +5,21 @@ import Foundation
 public final class IntakeServer: @unchecked Sendable {
     // @unchecked: `process` is only replaced by start()/stop(), which tests call from one task.
     /// The port it listens on (kept across stop and start).
-    public let port: Int
+    public private(set) var port: Int
     private var process: Process?
 
-    /// Starts a receiver on a free port.
+    /// Starts a receiver on a free port (another one if that port is taken in the meantime).
     public init() async throws {
         port = try freeLoopbackPort()
+        for _ in 0..<2 {
+            do {
+                try await start()
+                return
+            } catch {
+                stop()
+                port = try freeLoopbackPort()
+            }
+        }
         try await start()
     }
 
@@ -31,8 +40,12 @@ public final class IntakeServer: @unchecked Sendable {
         try process.run()
         self.process = process
         let url = endpoint
-        let ready = await waitUntil(timeout: 20) { (try? await httpRequest("\(url)/received", timeout: 1))?.status == 200 }
-        guard ready else { throw TestPeerError("the OTLP receiver did not start on port \(port)") }
+        // Stop waiting early if it exited (its port was taken by another test in the meantime).
+        let ready = await waitUntil(timeout: 60) {
+            guard process.isRunning else { return true }
+            return (try? await httpRequest("\(url)/received", timeout: 1))?.status == 200
+        }
+        guard ready, process.isRunning else { throw TestPeerError("the OTLP receiver did not start on port \(port)") }
     }
 
     /// Stops the receiver; connections to its port are refused until `start()`.
