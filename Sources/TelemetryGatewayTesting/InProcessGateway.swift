@@ -13,14 +13,16 @@ public final class InProcessGateway: Sendable {
     /// The base URL of the OTLP/HTTP receiver.
     public let url: String
 
-    /// Parses `yaml` and starts the gateway.
-    public init(yaml: String, environment: [String: String] = [:], memory: InMemoryExporter = InMemoryExporter()) throws {
+    /// Parses `yaml` and starts the gateway (logging warnings and worse, unless given a logger).
+    public init(
+        yaml: String, environment: [String: String] = [:], memory: InMemoryExporter = InMemoryExporter(), logger: Logger? = nil
+    ) throws {
         self.memory = memory
         let configuration = try GatewayConfiguration.parse(
             yaml: yaml, file: "test.yaml", environment: environment, factories: .standard.adding(exporter: "memory", memory))
-        var logger = Logger(label: "in-process-gateway")
-        logger.logLevel = .warning
-        service = try GatewayService(configuration: configuration, logger: logger)
+        var quiet = Logger(label: "in-process-gateway")
+        quiet.logLevel = .warning
+        service = try GatewayService(configuration: configuration, logger: logger ?? quiet)
         let port = service.receivers.values.compactMap { ($0 as? OTLPReceiver)?.httpPort }.first ?? 0
         url = "http://127.0.0.1:\(port)"
     }

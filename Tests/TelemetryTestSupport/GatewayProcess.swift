@@ -19,7 +19,7 @@ public final class GatewayProcess: @unchecked Sendable {
 
     /// Starts the gateway with `yaml`, in which `RECEIVER_PORT`, `PROMETHEUS_PORT` and `TELEMETRY_PORT` are
     /// replaced by free ports.
-    public init(yaml: String, environment: [String: String] = [:]) async throws {
+    public init(yaml: String, environment: [String: String] = [:], shutdownTimeout: Int = 5) async throws {
         port = try freeLoopbackPort()
         prometheusPort = try freeLoopbackPort()
         telemetryPort = try freeLoopbackPort()
@@ -35,7 +35,7 @@ public final class GatewayProcess: @unchecked Sendable {
         let handle = try FileHandle(forWritingTo: log)
         process = Process()
         process.executableURL = URL(fileURLWithPath: try Self.binary())
-        process.arguments = ["run", "--config", config.path, "--shutdown-timeout", "5"]
+        process.arguments = ["run", "--config", config.path, "--shutdown-timeout", String(shutdownTimeout)]
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = handle
         process.standardError = handle

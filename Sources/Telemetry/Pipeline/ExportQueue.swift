@@ -71,6 +71,10 @@ private final class ExportQueueCore<Item: Sendable>: Sendable {
         var pendingFlushes = 0
         var stopping = false
         var exited = false
+        /// Items of the batch being exported, and whether shutdown gave up on it (then it was counted as
+        /// dropped, and its late outcome is not counted again).
+        var inFlight = 0
+        var inFlightAbandoned = false
     }
 
     private let configuration: BatchConfiguration
@@ -153,8 +157,13 @@ private final class ExportQueueCore<Item: Sendable>: Sendable {
         if dropped > 0 { metrics.drop(dropped, reason: "shutdown") }
         metrics.queueSize.set(0)
         metrics.queuedItems.set(0)
-        let exited = state.wait(until: { $0.exited }, deadlineNanos: deadline) { state, _ in state.exited }
-        return (flushed && dropped == 0, exited)
+        let (exited, abandoned) = state.wait(until: { $0.exited }, deadlineNanos: deadline) { state, exited -> (Bool, Int) in
+            guard !exited, state.inFlight > 0 else { return (exited, 0) }
+            state.inFlightAbandoned = true
+            return (false, state.inFlight)
+        }
+        if abandoned > 0 { metrics.drop(abandoned, reason: "shutdown") }
+        return (flushed && dropped == 0 && abandoned == 0, exited)
     }
 
     /// Stops taking items without waiting: the worker exports what is queued, then ends.
@@ -175,10 +184,17 @@ private final class ExportQueueCore<Item: Sendable>: Sendable {
                         || (state.pendingFlushes > 0 && !state.queue.isEmpty)
                 },
                 deadlineNanos: nextScheduled
-            ) { state, _ in (state.queue.take(upToSize: batchSize, weight: batchWeight), state.stopping) }
+            ) { state, _ -> ([Item], Bool) in
+                let batch = state.queue.take(upToSize: batchSize, weight: batchWeight)
+                state.inFlight = batch.reduce(0) { $0 + weight($1) }
+                return (batch, state.stopping)
+            }
             if !batch.isEmpty {
                 exportBatch(batch)
-                state.withLockAndBroadcast { $0.processed += batch.count }
+                state.withLockAndBroadcast { state in
+                    state.processed += batch.count
+                    state.inFlight = 0
+                }
             }
             if !batch.isEmpty || WallClock.monotonicNanos() >= nextScheduled {
                 nextScheduled = WallClock.monotonicNanos().addingSaturated(delay)
@@ -195,8 +211,11 @@ private final class ExportQueueCore<Item: Sendable>: Sendable {
         let (size, waiting) = state.withLock { ($0.queue.totalSize, $0.queue.totalWeight) }
         metrics.queueSize.set(Double(size))
         metrics.queuedItems.set(Double(waiting))
+        let outcome = Result { try export(batch) }
+        // Shutdown may have given up on this batch while it was out, and counted it as dropped.
+        guard !state.withLock({ $0.inFlightAbandoned }) else { return }
         do {
-            try export(batch)
+            try outcome.get()
             metrics.sent.inc(by: Double(count))
         } catch {
             metrics.failedExports.inc()

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// A small SwiftNIO HTTP/1.1 server answering `GET /metrics` with freshly rendered metrics.
 ///
@@ -18,6 +19,7 @@ final class PrometheusHTTPServer: Sendable {
     let port: Int
     private let channel: any Channel
     private let group: MultiThreadedEventLoopGroup
+    private let closed = Atomic(false)
 
     init(host: String, port: Int, logger: Logger, render: @escaping Render) throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -42,6 +44,8 @@ final class PrometheusHTTPServer: Sendable {
     }
 
     func close() {
+        // Once only: a second close would wait on an event loop that is gone.
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         try? channel.close().blockingResult()
         group.shutdownGracefully { _ in }
     }

@@ -14,6 +14,7 @@ final class OTLPHTTPServer: Sendable {
     private let channel: any Channel
     private let group: MultiThreadedEventLoopGroup
     private let threadPool: NIOThreadPool
+    private let closed = Atomic(false)
 
     init(policy: OTLPHTTPPolicy, logger: Logger) throws {
         let settings = policy.settings
@@ -58,6 +59,8 @@ final class OTLPHTTPServer: Sendable {
 
     /// Stops accepting connections, closes the open ones, and waits for requests being processed.
     func close() {
+        // Once only: a second close would wait on an event loop that is gone.
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         try? channel.close().blockingResult()
         try? threadPool.syncShutdownGracefully()
         group.shutdownGracefully { _ in }
