@@ -10,7 +10,7 @@ public struct ExporterConfiguration: Sendable {
 
     /// The settings of each exporter type.
     public enum Settings: Sendable {
-        /// An OTLP/HTTP upstream; receives the listed signals (`traces`, `metrics`, `logs`).
+        /// An OTLP/HTTP upstream; receives the listed signals (`traces`, `metrics`).
         case otlp(
             endpoint: String, headers: [String: String], compression: OTLPExporter.Compression, timeout: Duration,
             temporality: AggregationTemporality, retry: RetryPolicy, signals: Set<String>)
@@ -26,10 +26,9 @@ public struct ExporterConfiguration: Sendable {
 
     /// The name, unique within the configuration.
     public var name: String
-    /// Batches or snapshots that may wait for this exporter.
-    public var queueSize: Int
-    /// Bytes of received requests the gateway may hold for this exporter (64 MiB by default).
-    public var queueBytes: Int
+    /// Batches (spans) or snapshots (metrics) that may wait for this exporter; `nil` for the defaults
+    /// (16 batches, 4 snapshots).
+    public var queueSize: Int?
     /// The type-specific settings.
     public var settings: Settings
 
@@ -47,18 +46,12 @@ public struct ExporterConfiguration: Sendable {
         if case .otlp(_, _, _, _, _, _, let signals) = settings { return signals.contains("metrics") }
         return true
     }
-
-    /// Whether this exporter takes logs (forwarded as received).
-    public var takesLogs: Bool {
-        if case .otlp(_, _, _, _, _, _, let signals) = settings { return signals.contains("logs") }
-        return false
-    }
 }
 
 /// Reads one entry of the `exporters` list.
 enum ExporterParser {
     static func parse(_ node: ConfigNode, index: Int) throws(ConfigError) -> ExporterConfiguration {
-        let common = ["type", "name", "queue_size", "queue_bytes"]
+        let common = ["type", "name", "queue_size"]
         let specific: [String: [String]] = [
             "otlp": ["endpoint", "headers", "compression", "timeout", "temporality", "retry", "signals"],
             "statsd": ["host", "port", "prefix", "dogstatsd_tags", "max_datagram_bytes"],
@@ -70,8 +63,7 @@ enum ExporterParser {
             .choice(ExporterConfiguration.types)
         let fields = try node.mapping(allowed: common + (specific[type] ?? []))
         let name = try fields["name"]?.string() ?? type
-        let queueSize = try fields["queue_size"]?.int(in: 1...100_000) ?? 16
-        let queueBytes = try fields["queue_bytes"]?.int(in: 1024...(1 << 34)) ?? 64 << 20
+        let queueSize = try fields["queue_size"]?.int(in: 1...100_000)
         let settings: ExporterConfiguration.Settings
         switch type {
         case "otlp":
@@ -93,16 +85,16 @@ enum ExporterParser {
         default:
             settings = .debug(path: try fields["path"]?.string())
         }
-        return ExporterConfiguration(name: name, queueSize: queueSize, queueBytes: queueBytes, settings: settings)
+        return ExporterConfiguration(name: name, queueSize: queueSize, settings: settings)
     }
 
     private static func otlp(_ fields: ConfigMapping) throws(ConfigError) -> ExporterConfiguration.Settings {
         let compression = try fields["compression"]?.choice(["gzip", "none"]) ?? "gzip"
         let temporality = try fields["temporality"]?.choice(["cumulative", "delta"]) ?? "cumulative"
-        var signals: Set<String> = ["traces", "metrics", "logs"]
+        var signals: Set<String> = ["traces", "metrics"]
         if let list = fields["signals"] {
             signals = []
-            for item in try list.sequence() { signals.insert(try item.choice(["traces", "metrics", "logs"])) }
+            for item in try list.sequence() { signals.insert(try item.choice(["traces", "metrics"])) }
         }
         return .otlp(
             endpoint: try fields.required("endpoint").url(), headers: try fields["headers"]?.stringMap() ?? [:],

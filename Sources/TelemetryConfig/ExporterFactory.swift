@@ -8,8 +8,6 @@ import TelemetryOTLPData
 package struct BuiltExporters {
     package var spans: [(name: String, exporter: any SpanExporter)] = []
     package var metrics: [(name: String, exporter: any MetricsExporter)] = []
-    package var otlp: [(configuration: ExporterConfiguration, exporter: OTLPExporter)] = []
-    package var debug: [(name: String, exporter: DebugExporter)] = []
 
     package init(
         _ configurations: [ExporterConfiguration], resource: Resource, selfMetrics: MetricsCollector, logger: Logger
@@ -23,7 +21,6 @@ package struct BuiltExporters {
                 let exporter = OTLPExporter(
                     endpoint: endpoint, headers: headers, compression: compression, timeout: timeout, retry: retry,
                     temporality: temporality, resource: resource, name: name, selfMetrics: selfMetrics, logger: logger)
-                otlp.append((configuration, exporter))
                 add(configuration, spanExporter: exporter, metricsExporter: exporter)
             case .statsd(let host, let port, let prefix, let tags, let maxDatagramBytes):
                 add(configuration, spanExporter: nil, metricsExporter: StatsDExporter(
@@ -45,7 +42,6 @@ package struct BuiltExporters {
                     throw ConfigError(
                         file: "", path: "exporters.\(name).path", line: 0, column: 0, message: "\(error)")
                 }
-                debug.append((name, exporter))
                 add(configuration, spanExporter: exporter, metricsExporter: exporter)
             }
         }

@@ -45,15 +45,17 @@ public final class TelemetryPipeline: Sendable {
             serviceName: configuration.serviceName, extra: configuration.resourceAttributes.mapValues { .string($0) })
         let exporters = try BuiltExporters(
             configuration.exporters, resource: resource, selfMetrics: selfMetrics, logger: logger)
+        let queueSizes = Dictionary(
+            configuration.exporters.compactMap { exporter in exporter.queueSize.map { (exporter.name, $0) } }, uniquingKeysWith: { $1 })
         let spanExporter: any SpanExporter = SpanFanout(
-            exporters.spans, queueSize: 16, selfMetrics: selfMetrics, logger: logger)
+            exporters.spans, queueSize: 16, queueSizes: queueSizes, selfMetrics: selfMetrics, logger: logger)
         tracer = OpenTelemetryTracer(
             serviceName: configuration.serviceName, exporter: spanExporter, sampler: configuration.sampler,
             batch: configuration.batch, resourceAttributes: resource.attributes, selfMetrics: selfMetrics,
             logger: logger)
         metrics = MetricsPipeline(
-            collector: collector, exporters: exporters.metrics, interval: configuration.metricsInterval,
-            selfMetrics: selfMetrics, logger: logger)
+            collector: collector, exporters: exporters.metrics, interval: configuration.metricsInterval, queueSize: 4,
+            queueSizes: queueSizes, selfMetrics: selfMetrics, logger: logger, environment: .process(logger: logger))
         if let endpoint = configuration.prometheus {
             do {
                 let exporter = try PrometheusExporter(

@@ -96,7 +96,7 @@ struct ConfigParsingTests {
         #expect(endpoint == "http://a:4318" && headers == ["authorization": "Bearer t0k"])
         #expect(compression == .none && timeout == .seconds(2) && temporality == .delta)
         #expect(retry.maxAttempts == 3 && retry.initialBackoff == .milliseconds(250))
-        #expect(signals == ["traces", "metrics", "logs"])
+        #expect(signals == ["traces", "metrics"])
         #expect(exporters[1].takesTraces && !exporters[1].takesMetrics)
         #expect(!exporters[2].takesTraces && exporters[2].takesMetrics)
         if case .datadog(let apiKey, _, _, let site, _) = exporters[4].settings {

@@ -59,6 +59,28 @@ struct TelemetryPipelineTests {
         #expect(telemetry.shutdown())
     }
 
+    @Test("queue_size sizes that exporter's queues (spans and metrics); the others keep the defaults 16 and 4")
+    func queueSizePerExporter() throws {
+        let directory = FileManager.default.temporaryDirectory
+        let small = directory.appendingPathComponent("small-\(UUID().uuidString).jsonl")
+        let plain = directory.appendingPathComponent("plain-\(UUID().uuidString).jsonl")
+        defer { for file in [small, plain] { try? FileManager.default.removeItem(at: file) } }
+        let telemetry = try TelemetryPipeline(configuration: TelemetryConfiguration.parse(yaml: """
+            metrics: {interval: 1h}
+            exporters:
+              - {type: debug, name: small, path: \(small.path), queue_size: 3}
+              - {type: debug, name: plain, path: \(plain.path)}
+            """, file: "queues.yaml"))
+        defer { _ = telemetry.shutdown() }
+        func capacity(_ exporter: String, _ signal: String) -> Double? {
+            telemetry.selfMetrics.currentValue("telemetry_exporter_queue_capacity", ["exporter": exporter, "signal": signal])
+        }
+        #expect(capacity("small", "traces") == 3)
+        #expect(capacity("small", "metrics") == 3)
+        #expect(capacity("plain", "traces") == 16)
+        #expect(capacity("plain", "metrics") == 4)
+    }
+
     @Test("A bad file fails to build with a located error")
     func badFile() {
         do {

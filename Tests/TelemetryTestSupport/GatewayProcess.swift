@@ -50,6 +50,16 @@ public final class GatewayProcess: @unchecked Sendable {
         try? FileManager.default.removeItem(at: folder)
     }
 
+    /// The process id.
+    public var pid: Int32 { process.processIdentifier }
+
+    /// The peak resident memory of the process so far (`VmHWM`), in bytes.
+    public func peakResidentBytes() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+    }
+
     /// The receiver's base URL.
     public var url: String { "http://127.0.0.1:\(port)" }
 

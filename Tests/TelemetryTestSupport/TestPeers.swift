@@ -49,7 +49,9 @@ public enum TestPeers {
     }
 
     /// Runs a helper script with the venv's Python.
-    public static func runPython(_ script: String, _ arguments: [String] = [], input: String = "") throws -> ProcessOutput {
-        try runProcess(try python(), [Self.script(script)] + arguments, input: input)
+    public static func runPython(
+        _ script: String, _ arguments: [String] = [], input: String = "", timeout: TimeInterval = 60
+    ) throws -> ProcessOutput {
+        try runProcess(try python(), [Self.script(script)] + arguments, input: input, timeout: timeout)
     }
 }

@@ -39,17 +39,18 @@ public final class MetricsPipeline: Sendable {
 
     package init(
         collector: any MetricsSource, exporters: [(name: String, exporter: any MetricsExporter)], interval: Duration?,
-        queueSize: Int, selfMetrics: MetricsCollector, logger: Logger, environment: TelemetryEnvironment
+        queueSize: Int, queueSizes: [String: Int] = [:], selfMetrics: MetricsCollector, logger: Logger,
+        environment: TelemetryEnvironment
     ) {
         self.collector = collector
         self.interval = max(
             .milliseconds(10),
             interval ?? environment.positiveMilliseconds("OTEL_METRIC_EXPORT_INTERVAL") ?? .seconds(60))
         self.exporters = exporters.map(\.exporter)
-        let configuration = BatchConfiguration(maxQueueSize: queueSize, maxExportBatchSize: 1, scheduleDelay: .seconds(1))
         queues = exporters.map { entry in
             ExportQueue(
-                configuration: configuration,
+                configuration: BatchConfiguration(
+                    maxQueueSize: queueSizes[entry.name] ?? queueSize, maxExportBatchSize: 1, scheduleDelay: .seconds(1)),
                 metrics: ExporterSelfMetrics(exporter: entry.name, signal: "metrics", collector: selfMetrics),
                 logger: logger, weight: { snapshot in snapshot.families.reduce(0) { $0 + $1.points.count } }
             ) { snapshots in

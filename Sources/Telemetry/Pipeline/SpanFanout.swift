@@ -22,16 +22,23 @@ public final class SpanFanout: SpanExporter {
     /// - Parameters:
     ///   - exporters: each with the name used as its `exporter` self-metric label.
     ///   - queueSize: batches each exporter may have waiting.
-    public init(
+    public convenience init(
         _ exporters: [(name: String, exporter: any SpanExporter)], queueSize: Int = 16,
         selfMetrics: MetricsCollector = ExporterSelfMetrics.defaultCollector,
         logger: Logger = Logger(label: "swift-telemetry.span-fanout")
     ) {
+        self.init(exporters, queueSize: queueSize, queueSizes: [:], selfMetrics: selfMetrics, logger: logger)
+    }
+
+    /// Creates the fanout with a queue size per exporter name (`queueSize` for the others).
+    package init(
+        _ exporters: [(name: String, exporter: any SpanExporter)], queueSize: Int, queueSizes: [String: Int],
+        selfMetrics: MetricsCollector, logger: Logger
+    ) {
         self.exporters = exporters.map(\.exporter)
-        let configuration = BatchConfiguration(maxQueueSize: queueSize, maxExportBatchSize: 1)
         queues = exporters.map { entry in
             ExportQueue(
-                configuration: configuration,
+                configuration: BatchConfiguration(maxQueueSize: queueSizes[entry.name] ?? queueSize, maxExportBatchSize: 1),
                 metrics: ExporterSelfMetrics(exporter: entry.name, signal: "traces", collector: selfMetrics),
                 logger: logger, weight: { $0.spans.count }
             ) { batches in

@@ -6,6 +6,8 @@ import Synchronization
 public final class MemoryBudget: Sendable {
     /// The most bytes held at once.
     public let limitBytes: Int
+    /// The `Retry-After` advice for requests refused because the budget is spent.
+    public let overload = OverloadAdvice()
     private let used = Atomic<Int>(0)
 
     /// Creates a budget of `limitBytes` (at least 1 MiB).

@@ -32,7 +32,7 @@ public struct MemoryLimiterProcessor: GatewayProcessor {
             guard held <= processor.softLimitBytes else {
                 processor.metrics.processorDropped(
                     item.itemCount, processor: processor.name, signal: item.signal.rawValue, reason: "memory_limit")
-                throw .retryLater(reason: "memory_limit", "the gateway is above its memory limit; retry later")
+                throw processor.budget.overload.refusal(reason: "memory_limit", "the gateway is above its memory limit; retry later")
             }
             try next.consume(item)
         }

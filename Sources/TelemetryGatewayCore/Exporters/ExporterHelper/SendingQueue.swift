@@ -10,6 +10,7 @@ public final class SendingQueue: PayloadConsumer {
     public let capacityBytes: Int
     private let queue: ExportQueue<PipelineItem>
     private let name: String
+    private let overload = OverloadAdvice()
 
     /// Creates a queue whose worker calls `send` with each batch of payloads.
     public init(
@@ -33,7 +34,7 @@ public final class SendingQueue: PayloadConsumer {
 
     public func consume(_ item: PipelineItem) throws(Refusal) {
         guard queue.enqueue(item) else {
-            throw .retryLater(reason: "queue_full", "the queue of exporter \(name) is full; retry later")
+            throw overload.refusal(reason: "queue_full", "the queue of exporter \(name) is full; retry later")
         }
     }
 

@@ -84,7 +84,7 @@ public struct RequestIntake: Sendable {
     public static let itemOverhead = 256
 
     private var memoryRefusal: Refusal {
-        .retryLater(reason: "memory_limit", "the gateway is at its memory limit; retry later")
+        budget.overload.refusal(reason: "memory_limit", "the gateway is at its memory limit; retry later")
     }
 
     private func forward(_ received: OTLPPayload, to pipeline: any PayloadConsumer, lease: MemoryLease) -> Outcome {

@@ -79,7 +79,7 @@ struct OTLPHTTPPolicy: Sendable {
     /// The answer when the memory budget cannot hold the request.
     func memoryLimit(_ signal: OTLPSignal, json: Bool) -> HTTPAnswer {
         intake.metrics.request(receiver: name, signal: signal.rawValue, status: "429")
-        return .refusal(.retryLater(reason: "memory_limit", "the gateway is at its memory limit; retry later"), json: json)
+        return .refusal(intake.budget.overload.refusal(reason: "memory_limit", "the gateway is at its memory limit; retry later"), json: json)
     }
 
     /// Processes a complete body (on a worker thread, not an event loop).

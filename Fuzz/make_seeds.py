@@ -1,0 +1,89 @@
+"""Writes the fuzz targets' seed corpora (Fuzz/Corpus/TARGET/) from real client output: requests the
+official OpenTelemetry Python SDK encodes (spans, every metric kind, logs, with attributes nested a few
+levels), the specification's OTLP/JSON examples, the shipped configurations, and sample headers.
+
+Usage (from the repository root, after scripts/setup): .venv/bin/python3 Fuzz/make_seeds.py
+"""
+import gzip
+import hashlib
+import logging
+import pathlib
+
+from opentelemetry._logs import SeverityNumber
+from opentelemetry.exporter.otlp.proto.common._log_encoder import encode_logs
+from opentelemetry.exporter.otlp.proto.common.metrics_encoder import encode_metrics
+from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
+from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
+from opentelemetry.sdk._logs.export import InMemoryLogRecordExporter, SimpleLogRecordProcessor
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import Status, StatusCode
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "Fuzz" / "Corpus"
+RESOURCE = Resource.create({"service.name": "seed", "deployment.environment": "fuzz"})
+
+
+def write(target, data):
+    folder = CORPUS / target
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / hashlib.sha1(data).hexdigest()[:16]).write_bytes(data)
+
+
+def requests():
+    spans = InMemorySpanExporter()
+    tracer_provider = TracerProvider(resource=RESOURCE)
+    tracer_provider.add_span_processor(SimpleSpanProcessor(spans))
+    tracer = tracer_provider.get_tracer("seed")
+    with tracer.start_as_current_span("checkout", attributes={"order.id": 42, "tags": ["a", "b"], "ok": True}) as parent:
+        parent.add_event("paid", {"amount": 12.5})
+        with tracer.start_as_current_span("charge", links=[]) as child:
+            child.set_status(Status(StatusCode.ERROR, "declined"))
+    traces = encode_spans(spans.get_finished_spans()).SerializeToString()
+
+    reader = InMemoryMetricReader()
+    meter_provider = MeterProvider(resource=RESOURCE, metric_readers=[reader])
+    meter = meter_provider.get_meter("seed")
+    meter.create_counter("orders.processed").add(7, {"region": "eu"})
+    meter.create_histogram("order.value").record(12.5, {"currency": "EUR"})
+    meter.create_up_down_counter("queue.depth").add(-3)
+    meter.create_gauge("temperature").set(21.5)
+    metrics = encode_metrics(reader.get_metrics_data()).SerializeToString()
+
+    logs = InMemoryLogRecordExporter()
+    logger_provider = LoggerProvider(resource=RESOURCE)
+    logger_provider.add_log_record_processor(SimpleLogRecordProcessor(logs))
+    logger = logging.getLogger("seed")
+    logger.addHandler(LoggingHandler(level=logging.INFO, logger_provider=logger_provider))
+    logger.setLevel(logging.INFO)
+    with tracer.start_as_current_span("logged"):
+        logger.warning("disk %s is full", "/var", extra={"disk.free": 0, "nested": {"a": [1, 2]}})
+    records = encode_logs(logs.get_finished_logs()).SerializeToString()
+    return [traces, metrics, records]
+
+
+def main():
+    for signal, body in enumerate(requests()):
+        write("gateway-request", bytes([signal]) + body)
+        write("gateway-request", bytes([0x20 | signal]) + body)
+    for signal, name in enumerate(["trace", "metrics", "logs"]):
+        write("gateway-request", bytes([0x10 | signal]) + (ROOT / "Tests/Fixtures/otlp-examples" / f"{name}.json").read_bytes())
+    for path in [ROOT / "Config/gateway.yaml", *sorted((ROOT / "Config/examples").glob("*.yaml"))]:
+        write("gateway-config", path.read_bytes())
+    for line in [
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\nrojo=00f067aa0ba902b7,congo=t61rcWkgMzE,ot=th:8;rv:01234567890abc\nuserId=alice,serverNode=DF%2028;ttl=30",
+        "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-09-extra\n\nk=v,;admin=1",
+    ]:
+        write("propagation", line.encode())
+    for value in ["120", "0", "Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"]:
+        write("retry-after", value.encode())
+    for words in ["http_requests_total|code|method|1.5", "a.b|le|quantile|NaN", "x_total|__name__|service_name|-Inf"]:
+        write("exposition", words.encode())
+
+
+if __name__ == "__main__":
+    main()

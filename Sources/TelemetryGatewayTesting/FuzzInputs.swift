@@ -1,0 +1,124 @@
+import Telemetry
+import TelemetryConfig
+import TelemetryExporters
+import TelemetryGatewayCore
+import TelemetryHTTP
+import TelemetryOTLPData
+
+/// What each fuzz target does with one input, shared by the libFuzzer targets (Fuzz/) and the test that
+/// replays their seed corpora and every crash found (Tests/Fixtures/fuzz-regressions/).
+public enum FuzzInputs {
+    /// The names of the targets (as `scripts/fuzz --list` prints them).
+    public static let targets = ["gateway-request", "gateway-config", "propagation", "retry-after", "exposition"]
+
+    /// Runs target `name` on `input`.
+    public static func run(_ name: String, _ input: [UInt8]) {
+        switch name {
+        case "gateway-request": gatewayRequest(input)
+        case "gateway-config": gatewayConfig(input)
+        case "propagation": propagation(input)
+        case "retry-after": retryAfter(input)
+        default: exposition(input)
+        }
+    }
+
+    /// The gateway's request path: the first byte picks the signal and the encoding (protobuf, OTLP/JSON,
+    /// gzip), the rest is the body. Whatever the intake accepts is sampled (traces), folded for
+    /// Prometheus and rendered (metrics), or viewed record by record (logs), as the real components do.
+    public static func gatewayRequest(_ input: [UInt8]) {
+        guard let selector = input.first, let lease = RequestPath.budget.reserve(input.count) else { return }
+        let body = Array(input.dropFirst())
+        let signal = OTLPSignal.allCases[Int(selector % 3)]
+        let gzip = selector & 0x20 != 0
+        _ = RequestPath.intake.process(
+            gzip ? Gzip.compress(body) : body, signal: signal, gzip: gzip, json: selector & 0x10 != 0, lease: lease)
+    }
+
+    /// The gateway's and the library's YAML configuration parsers.
+    public static func gatewayConfig(_ input: [UInt8]) {
+        let text = String(decoding: input, as: UTF8.self)
+        let environment = ["TOKEN": "t", "EMPTY": "", "URL": "http://127.0.0.1:1"]
+        _ = try? GatewayConfiguration.parse(yaml: text, file: "fuzz.yaml", environment: environment)
+        _ = try? TelemetryConfiguration.parse(yaml: text, file: "fuzz.yaml", environment: environment)
+    }
+
+    /// W3C `traceparent` (line 1), `tracestate` (line 2) and `baggage` (line 3), and the `ot` entry.
+    public static func propagation(_ input: [UInt8]) {
+        let parts = String(decoding: input, as: UTF8.self).split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false)
+            .map(String.init)
+        let traceState = parts.count > 1 ? parts[1] : ""
+        if let context = W3CTraceParent.parse(parts[0], traceState: traceState) { _ = W3CTraceParent.format(context) }
+        _ = W3CBaggage.format(W3CBaggage.parse(parts.last ?? ""))
+        _ = TraceState.members(traceState)
+        _ = TraceState.openTelemetryValue("rv", in: traceState)
+        _ = TraceState.settingOpenTelemetryValue("th", "8", in: traceState)
+        _ = TraceState.removingOpenTelemetryValue("th", in: traceState)
+    }
+
+    /// `Retry-After` values: a delay within `RetryAfter.maxDelay`, or nothing.
+    public static func retryAfter(_ input: [UInt8]) {
+        let text = String(decoding: input, as: UTF8.self)
+        for now: Int64 in [0, 1_764_547_200, Int64.max / 4] {
+            if let delay = RetryAfter.delay(text, nowSeconds: now), delay > RetryAfter.maxDelay || delay < .zero {
+                preconditionFailure("delay \(delay) outside 0…maxDelay for \(text.debugDescription)")
+            }
+        }
+    }
+
+    /// Names from anywhere (`name|label|label|value`), registered in a collector and rendered, and raw
+    /// families handed to the renderer, which must leave out what it cannot expose validly.
+    public static func exposition(_ input: [UInt8]) {
+        let words = String(decoding: input, as: UTF8.self).split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        guard words.count >= 3 else { return }
+        let collector = MetricsCollector()
+        let labels = Array(words[1...].prefix(3))
+        let values = Dictionary(labels.map { ($0, $0) }, uniquingKeysWith: { first, _ in first })
+        let value = Double(words.last ?? "") ?? 1
+        if let counter = try? collector.counter(words[0], help: words[1], labels: labels) { counter.inc(by: value, values) }
+        if let histogram = try? collector.histogram(words[0] + "_h", labels: labels, buckets: [value.isFinite ? value : 1]) {
+            histogram.observe(value, values)
+        }
+        let raw = MetricFamily(
+            name: words[0], help: words[1], kind: [MetricKind.counter, .gauge, .histogram, .summary][input.count % 4], labelNames: [],
+            points: [MetricPoint(labels: labels.map { Label(name: $0, value: words[2]) }, startTimeNanos: 0, value: .gauge(value))])
+        for format in [PrometheusFormat.text, .openMetrics] {
+            _ = PrometheusTextRenderer(prefix: PrometheusTextRenderer.sanitizedPrefix(words[2])).render(
+                collector.collectAll().families + [raw], format: format)
+        }
+    }
+}
+
+/// The request path the gateway-request target drives.
+private enum RequestPath {
+    static let budget = MemoryBudget(limitBytes: 512 << 20)
+    static let metrics = GatewaySelfMetrics(collector: MetricsCollector())
+    static let sampler = TraceSamplingProcessor(sampler: .traceIDRatio(0.5), name: "fuzz", metrics: metrics)
+    static let intake = RequestIntake(
+        maxBodyBytes: 1 << 20, decodeLimits: DecodeLimits(maxDecodedBytes: 64 << 20),
+        pipelines: [.traces: sampler.consumer(signal: .traces, next: Discard()), .metrics: FoldAndRender(), .logs: ViewLogs()],
+        budget: budget, receiver: "fuzz", decodedSignals: [.traces], metrics: metrics)
+
+    struct Discard: PayloadConsumer {
+        func consume(_ item: PipelineItem) throws(Refusal) {}
+    }
+
+    struct FoldAndRender: PayloadConsumer {
+        func consume(_ item: PipelineItem) throws(Refusal) {
+            let store = FoldedMetricsStore()
+            guard let view = try? MetricsView(item.payload) else { return }
+            _ = store.fold(view)
+            _ = PrometheusTextRenderer().render(store.collectAll().families, format: .openMetrics)
+        }
+    }
+
+    struct ViewLogs: PayloadConsumer {
+        func consume(_ item: PipelineItem) throws(Refusal) {
+            guard let view = try? LogsView(item.payload) else { return }
+            for resource in view.resourceLogs {
+                for scope in resource.scopeLogs {
+                    for record in scope.logRecords { _ = (record.body.text(), record.traceID, record.attributes.count) }
+                }
+            }
+        }
+    }
+}

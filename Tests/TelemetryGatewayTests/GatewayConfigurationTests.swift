@@ -1,0 +1,79 @@
+import Foundation
+import TelemetryConfig
+import TelemetryGatewayCore
+import TelemetryTestSupport
+import Testing
+
+/// The Collector-shaped configuration: shipped files, located errors, pipeline validation.
+@Suite("Gateway configuration")
+struct GatewayConfigurationTests {
+    private func failure(_ yaml: String) -> ConfigError? {
+        do {
+            _ = try GatewayConfiguration.parse(yaml: yaml, file: "g.yaml", environment: ["DD_API_KEY": "k", "GATEWAY_TOKEN": "t"])
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test("The embedded default and every gateway example parse", arguments: [
+        "gateway.yaml", "examples/gateway-collector-upstream.yaml", "examples/gateway-all-backends.yaml",
+        "examples/gateway-rules-sampling.yaml",
+    ])
+    func shippedFiles(file: String) throws {
+        let path = TestPeers.packageRoot.appendingPathComponent("Config/\(file)").path
+        let configuration = try GatewayConfiguration.load(path: path, environment: ["DD_API_KEY": "key", "GATEWAY_TOKEN": "t"])
+        #expect(!configuration.pipelines.isEmpty && configuration.warnings.isEmpty)
+    }
+
+    @Test("Pipelines: unknown ids, wrong signals, duplicates and missing stages are located errors; unused components warn")
+    func pipelineValidation() throws {
+        let base = """
+            receivers:
+              otlp:
+            processors:
+              probabilistic_sampler: {sampling_percentage: 10}
+            exporters:
+              debug:
+              prometheus: {endpoint: "127.0.0.1:9464"}
+            service:
+              pipelines:
+
+            """
+        let unknown = try #require(failure(base + "    traces: {receivers: [otlp], exporters: [otlp/upstream]}\n"))
+        #expect(unknown.line == 10 && unknown.message.contains("exporter \"otlp/upstream\" is not defined"), "\(unknown)")
+        let wrongSignal = try #require(failure(base + "    traces: {receivers: [otlp], exporters: [prometheus]}\n"))
+        #expect(wrongSignal.message == "prometheus cannot be used in a traces pipeline")
+        let samplerInMetrics = try #require(failure(base + "    metrics: {receivers: [otlp], processors: [probabilistic_sampler], exporters: [debug]}\n"))
+        #expect(samplerInMetrics.message.contains("cannot be used in a metrics pipeline"))
+        let twice = try #require(failure(base + "    traces: {receivers: [otlp], exporters: [debug, debug]}\n"))
+        #expect(twice.message.contains("listed twice"))
+        let noExporter = try #require(failure(base + "    traces: {receivers: [otlp]}\n"))
+        #expect(noExporter.message.contains("needs at least one exporter"))
+        let badSignal = try #require(failure(base + "    spans: {receivers: [otlp], exporters: [debug]}\n"))
+        #expect(badSignal.message.contains("traces, metrics or logs"))
+        let valid = try GatewayConfiguration.parse(
+            yaml: base + "    traces: {receivers: [otlp], exporters: [debug]}\n    metrics/2: {receivers: [otlp], exporters: [debug, prometheus]}\n",
+            environment: [:])
+        #expect(valid.warnings.map(\.message) == ["processor probabilistic_sampler is defined but used by no pipeline"])
+        #expect(valid.graph == "traces: otlp → debug\nmetrics/2: otlp → debug, prometheus")
+    }
+
+    @Test("Component sections: Collector keys where they exist, located errors for what is not supported")
+    func componentSections() throws {
+        let hashSeed = try #require(failure("processors:\n  probabilistic_sampler: {sampling_percentage: 5, hash_seed: 22}\n"))
+        #expect(hashSeed.path == "processors.probabilistic_sampler.hash_seed" && hashSeed.message.contains("OTEP 235"))
+        let queueSize = try #require(failure("exporters:\n  otlphttp:\n    endpoint: http://x:4318\n    sending_queue: {queue_size: 1000}\n"))
+        #expect(queueSize.line == 4 && queueSize.message.contains("max_bytes"))
+        let spike = try #require(failure("processors:\n  memory_limiter: {limit_mib: 100, spike_limit_mib: 200}\n"))
+        #expect(spike.path == "processors.memory_limiter.spike_limit_mib")
+        let emptyKey = try #require(failure("exporters:\n  datadog:\n    api: {key: \"  \"}\n"))
+        #expect(emptyKey.path == "exporters.datadog.api.key" && emptyKey.message.contains("must not be empty"))
+        let extensions = try #require(failure("extensions:\n  health_check:\n"))
+        #expect(extensions.message.contains("not supported"))
+        let grpc = try #require(failure("receivers:\n  otlp:\n    protocols:\n      grpc:\n"))
+        #expect(grpc.path == "receivers.otlp.protocols.grpc")
+        let batch = try #require(failure("processors:\n  batch: {send_batch_size: 100, send_batch_max_size: 10}\n"))
+        #expect(batch.path == "processors.batch.send_batch_max_size")
+    }
+}
