@@ -56,9 +56,59 @@ struct AccountingTests {
         let shutdown = exporter("telemetry_exporter_dropped_items_total", ["reason": "shutdown"])
         let queued = exporter("telemetry_exporter_queued_items")
         #expect(failed == 40 && shutdown > 0)
+        #expect(exporter("telemetry_exporter_dropped_items_total", ["reason": "queue_full"]) == 0, "refused with 429, not dropped")
         #expect(received == sent + failed + shutdown + queued, "received \(received), sent \(sent), failed \(failed), shutdown \(shutdown), queued \(queued)")
         let refused = Int(gateway.selfMetric("telemetry_gateway_refused_items_total", ["receiver": "otlp", "signal": "traces", "reason": "queue_full"]) ?? 0)
         #expect(refused == statuses.filter { $0 == 429 }.count * 40, "items of 429 answers are refused, not received")
+    }
+
+    @Test("Two exporters, one hung with a full queue: requests are taken (200) and the hung one counts its share as dropped; each exporter adds up")
+    func fanoutOverruledRefusal() async throws {
+        let hung = try await IntakeServer()
+        let healthy = try await IntakeServer()
+        try await hung.hold(true)
+        defer { Task { try? await hung.hold(false) } }
+        let gateway = try InProcessGateway(yaml: """
+            receivers:
+              otlp:
+                protocols:
+                  http:
+                    endpoint: 127.0.0.1:0
+            processors:
+              batch: {timeout: 20ms}
+            exporters:
+              otlphttp/hung:
+                endpoint: \(hung.endpoint)
+                timeout: 30s
+                sending_queue: {max_bytes: 10000}
+              otlphttp/healthy:
+                endpoint: \(healthy.endpoint)
+            service:
+              pipelines:
+                traces: {receivers: [otlp], processors: [batch], exporters: [otlphttp/hung, otlphttp/healthy]}
+              telemetry: {metrics: {level: none}}
+            """)
+        var generator = SystemRandomNumberGenerator()
+        var statuses: [Int] = []
+        for _ in 0..<40 {
+            let body = try OTLPRequests.traces(count: 10, spansPerTrace: 2, using: &generator)
+            statuses.append(try OTLPRequests.post(body, to: "\(gateway.url)/v1/traces").status)
+        }
+        #expect(statuses.allSatisfy { $0 == 200 }, "one healthy exporter is enough to take the data: \(statuses)")
+        let delivered = await waitUntil(timeout: 10) { ((try? await healthy.acceptedSpans()) ?? []).count == 800 }
+        #expect(delivered)
+
+        func value(_ name: String, _ labels: [String: String]) -> Int { Int(gateway.selfMetric(name, labels) ?? 0) }
+        let received = value("telemetry_gateway_received_items_total", ["receiver": "otlp", "signal": "traces"])
+        #expect(received == 800)
+        let hungLabels = ["exporter": "otlphttp/hung", "signal": "traces"]
+        let full = value("telemetry_exporter_dropped_items_total", hungLabels.merging(["reason": "queue_full"]) { $1 })
+        let taken = value("telemetry_exporter_enqueued_items_total", hungLabels)
+        #expect(full > 0, "the hung exporter's queue filled up")
+        #expect(full + taken == received, "hung: dropped \(full) + taken into its queue \(taken)")
+        let refused = value("telemetry_gateway_refused_items_total", ["receiver": "otlp", "signal": "traces", "reason": "queue_full"])
+        #expect(refused == 0)
+        _ = gateway.shutdown(timeout: .milliseconds(200))
     }
 
     @Test("SIGTERM with a hung upstream: the gateway exits within its shutdown timeout, with status 2 (not everything flushed)")

@@ -40,7 +40,21 @@ package final class ExportQueue<Item: Sendable>: Sendable {
     /// Queues `item`; returns false (the item is dropped and counted) when the queue is full or stopped.
     @discardableResult
     package func enqueue(_ item: Item) -> Bool {
-        core.enqueue(item)
+        guard let refusal = core.offer(item) else { return true }
+        core.countDrop(core.weight(item), refusal)
+        return false
+    }
+
+    /// Queues `item`, or says why not without counting a drop: for a caller that passes the refusal on
+    /// (the gateway answers 429, and counts a drop only when another exporter took the data).
+    package func offer(_ item: Item) -> ExportQueueRefusal? {
+        core.offer(item)
+    }
+
+    /// Counts `weight` items as dropped for `refusal` (after `offer` refused them and they were lost
+    /// for this queue).
+    package func countDrop(_ weight: Int, _ refusal: ExportQueueRefusal) {
+        core.countDrop(weight, refusal)
     }
 
     /// Waits until everything queued before the call is exported, or `timeout` passes; returns whether it was.
@@ -58,6 +72,17 @@ package final class ExportQueue<Item: Sendable>: Sendable {
         if exited { worker.join() }
         return flushed
     }
+}
+
+/// Why an `ExportQueue` did not take an item.
+package enum ExportQueueRefusal: Sendable, Equatable {
+    /// The queue is at its capacity.
+    case full
+    /// The queue is shut down.
+    case stopped
+
+    /// The `reason` label of the drop.
+    package var reason: String { self == .full ? "queue_full" : "shutdown" }
 }
 
 /// The state an `ExportQueue`'s worker runs on.
@@ -81,7 +106,7 @@ private final class ExportQueueCore<Item: Sendable>: Sendable {
     private let metrics: ExporterSelfMetrics
     private let log: RateLimitedLogger
     private let export: @Sendable ([Item]) throws -> Void
-    private let weight: @Sendable (Item) -> Int
+    let weight: @Sendable (Item) -> Int
     private let size: @Sendable (Item) -> Int
     private let batchWeight: Int
     private let state: ConditionLock<State>
@@ -102,34 +127,36 @@ private final class ExportQueueCore<Item: Sendable>: Sendable {
         metrics.queueCapacity.set(Double(configuration.maxQueueSize))
     }
 
-    func enqueue(_ item: Item) -> Bool {
+    func offer(_ item: Item) -> ExportQueueRefusal? {
         let batchSize = configuration.maxExportBatchSize
         let batchWeight = self.batchWeight
         let itemSize = size(item)
         let count = weight(item)
-        let (accepted, stopping, wake, waiting) = state.withLock { state -> (Bool, Bool, Bool, (Int, Int)) in
+        let (refusal, wake, waiting) = state.withLock { state -> (ExportQueueRefusal?, Bool, (Int, Int)) in
             let (sizeBefore, weightBefore) = (state.queue.totalSize, state.queue.totalWeight)
-            guard !state.stopping else { return (false, true, false, (sizeBefore, weightBefore)) }
+            guard !state.stopping else { return (.stopped, false, (sizeBefore, weightBefore)) }
             let wasFull = sizeBefore >= batchSize || weightBefore >= batchWeight
-            let accepted = state.queue.append(item, size: itemSize, weight: count)
-            if accepted { state.accepted += 1 }
+            guard state.queue.append(item, size: itemSize, weight: count) else { return (.full, false, (sizeBefore, weightBefore)) }
+            state.accepted += 1
             let isFull = state.queue.totalSize >= batchSize || state.queue.totalWeight >= batchWeight
-            return (accepted, false, accepted && !wasFull && isFull, (state.queue.totalSize, state.queue.totalWeight))
+            return (nil, !wasFull && isFull, (state.queue.totalSize, state.queue.totalWeight))
         }
-        guard accepted else {
-            let reason = stopping ? "shutdown" : "queue_full"
-            metrics.drop(count, reason: reason)
+        if let refusal {
             log.log(
-                .warning, key: reason,
-                "\(metrics.signal) dropped before export to \(metrics.exporter): "
-                    + (stopping ? "the pipeline is shut down" : "queue full (\(configuration.maxQueueSize))"))
-            return false
+                .warning, key: refusal.reason,
+                "\(metrics.signal) refused by the queue of \(metrics.exporter): "
+                    + (refusal == .stopped ? "the pipeline is shut down" : "queue full (\(configuration.maxQueueSize))"))
+            return refusal
         }
         metrics.enqueued.inc(by: Double(count))
         metrics.queueSize.set(Double(waiting.0))
         metrics.queuedItems.set(Double(waiting.1))
         if wake { state.withLockAndBroadcast { _ in } }
-        return true
+        return nil
+    }
+
+    func countDrop(_ weight: Int, _ refusal: ExportQueueRefusal) {
+        metrics.drop(weight, reason: refusal.reason)
     }
 
     func forceFlush(timeout: Duration?) -> Bool {

@@ -28,7 +28,7 @@ public protocol PayloadConsumer: Sendable {
 
 /// Hands each item to several consumers (the exporters of a pipeline, or the pipelines fed by one
 /// receiver). It refuses only when every consumer refused, so one dead backend never blocks the
-/// others; each consumer counts what it refused.
+/// others; when some consumer took the item, the refusals of the others are counted as their drops.
 public struct FanoutConsumer: PayloadConsumer {
     /// The consumers, in order.
     public let consumers: [any PayloadConsumer]
@@ -43,16 +43,20 @@ public struct FanoutConsumer: PayloadConsumer {
             try consumers[0].consume(item)
             return
         }
-        var firstRefusal: Refusal?
+        var refusals: [Refusal] = []
         var accepted = false
         for consumer in consumers {
             do throws(Refusal) {
                 try consumer.consume(item)
                 accepted = true
             } catch {
-                firstRefusal = firstRefusal ?? error
+                refusals.append(error)
             }
         }
-        if !accepted, let firstRefusal { throw firstRefusal }
+        if accepted {
+            for refusal in refusals { refusal.overruled() }
+        } else if let first = refusals.first {
+            throw refusals.dropFirst().reduce(first) { $0.merging($1) }
+        }
     }
 }

@@ -17,6 +17,10 @@ public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
     public let reason: String
     /// The explanation for the client.
     public let message: String
+    /// What the refusing components count when the data is taken anyway: a fan-out refuses only when
+    /// every branch refused, so a branch's refusal that is overruled becomes that branch's drop. A
+    /// refusal that reaches the client is counted once, as refused, by the receiver.
+    private var countsWhenOverruled: [@Sendable () -> Void] = []
 
     /// Creates a refusal.
     public init(_ kind: Kind, reason: String, _ message: String) {
@@ -27,6 +31,31 @@ public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// `message`.
     public var description: String { message }
+
+    /// Refusals are equal when kind, reason and message are.
+    public static func == (lhs: Refusal, rhs: Refusal) -> Bool {
+        lhs.kind == rhs.kind && lhs.reason == rhs.reason && lhs.message == rhs.message
+    }
+
+    /// This refusal, calling `countDrop` if it is overruled (the refused data was taken by another
+    /// branch of a fan-out, so it is lost only for the refusing component).
+    public func countingWhenOverruled(_ countDrop: @escaping @Sendable () -> Void) -> Refusal {
+        var refusal = self
+        refusal.countsWhenOverruled.append(countDrop)
+        return refusal
+    }
+
+    /// Counts the drops of every component behind this refusal: the data was taken anyway.
+    public func overruled() {
+        for count in countsWhenOverruled { count() }
+    }
+
+    /// This refusal's answer, carrying the counts of `other` too (for a fan-out whose branches all refused).
+    public func merging(_ other: Refusal) -> Refusal {
+        var refusal = self
+        refusal.countsWhenOverruled += other.countsWhenOverruled
+        return refusal
+    }
 
     /// The data can be sent again after `delay`.
     public static func retryLater(after delay: Duration = .seconds(1), reason: String, _ message: String) -> Refusal {

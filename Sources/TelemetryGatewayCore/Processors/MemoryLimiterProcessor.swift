@@ -30,9 +30,9 @@ public struct MemoryLimiterProcessor: GatewayProcessor {
             // The item's own reservation is already in the budget: refuse when the rest is above the soft limit.
             let held = processor.budget.usedBytes - (item.lease?.bytes ?? 0)
             guard held <= processor.softLimitBytes else {
-                processor.metrics.processorDropped(
-                    item.itemCount, processor: processor.name, signal: item.signal.rawValue, reason: "memory_limit")
+                let (metrics, name, count, signal) = (processor.metrics, processor.name, item.itemCount, item.signal.rawValue)
                 throw processor.budget.overload.refusal(reason: "memory_limit", "the gateway is above its memory limit; retry later")
+                    .countingWhenOverruled { metrics.processorDropped(count, processor: name, signal: signal, reason: "memory_limit") }
             }
             try next.consume(item)
         }

@@ -70,7 +70,9 @@ public struct TraceSamplingProcessor: GatewayProcessor {
             do throws(OTLPDecodeError) {
                 view = try TracesView(item.payload)
             } catch {
-                throw .retryLater(reason: "memory_limit", "the gateway cannot decode the request now; retry later")
+                let (metrics, name, count) = (processor.metrics, processor.name, item.itemCount)
+                throw Refusal.retryLater(reason: "memory_limit", "the gateway cannot decode the request now; retry later")
+                    .countingWhenOverruled { metrics.processorDropped(count, processor: name, signal: "traces", reason: "memory_limit") }
             }
             let decisions = processor.decide(view)
             let (kept, count) = view.filtered { span in

@@ -4,7 +4,8 @@ import TelemetryOTLPData
 
 /// An exporter's sending queue for one signal: bounded in bytes, batching by the pipeline's batch
 /// settings, exporting from its own worker, with the exporter self-metrics (`telemetry_exporter_*`,
-/// labelled with the exporter's name and the signal). Refuses (retryable) when full.
+/// labelled with the exporter's name and the signal). Refuses (retryable) when full; the refused
+/// items count as this exporter's drops only when another exporter took them.
 public final class SendingQueue: PayloadConsumer {
     /// The most bytes waiting.
     public let capacityBytes: Int
@@ -33,9 +34,10 @@ public final class SendingQueue: PayloadConsumer {
     }
 
     public func consume(_ item: PipelineItem) throws(Refusal) {
-        guard queue.enqueue(item) else {
-            throw overload.refusal(reason: "queue_full", "the queue of exporter \(name) is full; retry later")
-        }
+        guard let refusal = queue.offer(item) else { return }
+        let (queue, count) = (self.queue, item.itemCount)
+        let message = refusal == .full ? "the queue of exporter \(name) is full; retry later" : "exporter \(name) is shutting down"
+        throw overload.refusal(reason: refusal.reason, message).countingWhenOverruled { queue.countDrop(count, refusal) }
     }
 
     /// Waits until everything queued is sent, at most until `deadlineNanos`.

@@ -22,7 +22,9 @@ struct FoldingConsumer: PayloadConsumer {
         do throws(OTLPDecodeError) {
             view = try MetricsView(item.payload)
         } catch {
-            throw .retryLater(reason: "memory_limit", "the gateway cannot decode the request now; retry later")
+            let (counter, exporter, count) = (counter, exporter, item.itemCount)
+            throw Refusal.retryLater(reason: "memory_limit", "the gateway cannot decode the request now; retry later")
+                .countingWhenOverruled { counter.inc(by: Double(count), ["exporter": exporter, "outcome": "memory_limit"]) }
         }
         let outcome = store.fold(view)
         if outcome.accepted > 0 { counter.inc(by: Double(outcome.accepted), ["exporter": exporter, "outcome": "folded"]) }
