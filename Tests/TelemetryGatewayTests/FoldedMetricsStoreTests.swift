@@ -2,6 +2,7 @@ import Foundation
 import Telemetry
 import TelemetryExporters
 import TelemetryOTLPData
+import TelemetryGatewayTesting
 import Testing
 
 @testable import TelemetryGatewayCore
@@ -106,12 +107,22 @@ struct FoldedMetricsStoreTests {
         #expect(text == "# TYPE x_total counter\nx_total{service_name=\"svc\"} 1\n")
     }
 
-    @Test("Series not updated within metric_expiration disappear")
+    @Test("Series not updated within metric_expiration disappear; updated ones stay")
     func expiration() throws {
-        let shortLived = FoldedMetricsStore(expiration: .milliseconds(1))
-        let json = "{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[" + sum("gone", temporality: 2, value: 1, start: 1, time: 2) + "]}]}]}"
-        _ = shortLived.fold(try MetricsView(OTLPPayload(json: Array(json.utf8), signal: .metrics, limits: DecodeLimits())))
-        Thread.sleep(forTimeInterval: 0.01)
+        let clock = ManualGatewayClock()
+        let shortLived = FoldedMetricsStore(expiration: .seconds(300), clock: clock)
+        func fold(_ name: String, time: Int) throws {
+            let json = "{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[" + sum(name, temporality: 2, value: 1, start: 1, time: time) + "]}]}]}"
+            _ = shortLived.fold(try MetricsView(OTLPPayload(json: Array(json.utf8), signal: .metrics, limits: DecodeLimits())))
+        }
+        try fold("gone", time: 2)
+        try fold("kept", time: 2)
+        clock.advance(by: .seconds(200))
+        try fold("kept", time: 3)
+        #expect(shortLived.collectAll().families.map(\.name) == ["gone", "kept"])
+        clock.advance(by: .seconds(101))
+        #expect(shortLived.collectAll().families.map(\.name) == ["kept"])
+        clock.advance(by: .seconds(200))
         #expect(shortLived.collectAll().families.isEmpty)
     }
 }

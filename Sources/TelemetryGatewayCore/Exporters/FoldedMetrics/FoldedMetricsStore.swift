@@ -39,20 +39,25 @@ public final class FoldedMetricsStore: MetricsSource {
     public let maxSeriesPerFamily: Int
     /// How long a series is kept without updates.
     public let expiration: Duration
+    private let clock: any GatewayClock
     private let state = LockedValue(State())
 
-    /// Creates an empty store.
-    public init(maxFamilies: Int = 10_000, maxSeriesPerFamily: Int = 2000, expiration: Duration = .seconds(300)) {
+    /// Creates an empty store reading time from `clock`.
+    public init(
+        maxFamilies: Int = 10_000, maxSeriesPerFamily: Int = 2000, expiration: Duration = .seconds(300),
+        clock: any GatewayClock = SystemGatewayClock()
+    ) {
         self.maxFamilies = max(1, maxFamilies)
         self.maxSeriesPerFamily = max(1, maxSeriesPerFamily)
         self.expiration = expiration
+        self.clock = clock
     }
 
     /// Folds every data point of a decoded request.
     public func fold(_ view: MetricsView) -> Outcome {
         var outcome = Outcome()
-        let now = WallClock.monotonicNanos()
-        let wallNow = WallClock.nowNanos()
+        let now = clock.monotonicNanos
+        let wallNow = clock.wallNanos
         state.withLock { state in
             for resource in view.resourceMetrics {
                 let service = resource.resource.serviceName
@@ -67,7 +72,7 @@ public final class FoldedMetricsStore: MetricsSource {
     }
 
     public func collectAll() -> MetricsSnapshot {
-        let cutoff = WallClock.monotonicNanos().subtractingSaturated(expiration.nanoseconds)
+        let cutoff = clock.monotonicNanos.subtractingSaturated(expiration.nanoseconds)
         let families = state.withLock { state -> [String: Family] in
             for name in Array(state.families.keys) {
                 guard var family = state.families[name] else { continue }
@@ -93,7 +98,7 @@ public final class FoldedMetricsStore: MetricsSource {
                 }
             return MetricFamily(name: name, help: family.help, kind: family.kind, labelNames: [], points: points)
         }
-        return MetricsSnapshot(families: result, timestampNanos: WallClock.nowNanos())
+        return MetricsSnapshot(families: result, timestampNanos: clock.wallNanos)
     }
 
     private func fold(
