@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/ordo-one/malloc-interposer.git", exact: "1.6.1"),
     ],
     targets: [
@@ -23,7 +24,6 @@ let package = Package(
                 .product(name: "Telemetry", package: "swift-telemetry"),
                 .product(name: "TelemetryOTLP", package: "swift-telemetry"),
                 .product(name: "TelemetryOTLPData", package: "swift-telemetry"),
-                .product(name: "TelemetryHTTP", package: "swift-telemetry"),
                 .product(name: "TelemetryExporters", package: "swift-telemetry"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "OTel", package: "swift-otel"),
@@ -32,6 +32,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
                 .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
             ]
         )

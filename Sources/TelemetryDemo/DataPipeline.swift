@@ -11,7 +11,7 @@ struct DataPipeline {
     let name: String
     let tracer: SimpleTracer
     let metrics: PipelineMetrics
-    let stepLatency: Summary
+    let stepLatency: TelemetrySummary
 
     init(name: String, collector: MetricsCollector, tracer: SimpleTracer) throws {
         self.name = name

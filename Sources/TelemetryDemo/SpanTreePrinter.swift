@@ -2,11 +2,11 @@ import Telemetry
 
 /// Renders finished spans as an indented tree, children under their parents in start order.
 enum SpanTreePrinter {
-    static func render(_ spans: [Span]) -> String {
+    static func render(_ spans: [TelemetrySpan]) -> String {
         let ids = Set(spans.map(\.spanID))
         let children = Dictionary(grouping: spans) { span in span.parentSpanID.flatMap { ids.contains($0) ? $0 : nil } }
         var lines: [String] = []
-        func visit(_ span: Span, depth: Int) {
+        func visit(_ span: TelemetrySpan, depth: Int) {
             let indent = String(repeating: "  ", count: depth)
             let milliseconds = (span.duration * 1000 * 100).rounded() / 100
             var line = "\(indent)\(span.name) [\(span.spanID)] \(milliseconds) ms \(span.status.code)"

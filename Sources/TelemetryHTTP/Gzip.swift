@@ -1,9 +1,9 @@
 import CZlib
 
 /// gzip compression and bounded decompression with zlib.
-public enum Gzip {
+package enum Gzip {
     /// Why a gzip operation failed.
-    public enum Failure: Error, Equatable, Sendable {
+    package enum Failure: Error, Equatable, Sendable {
         /// The input is not a valid gzip (or zlib) stream.
         case corrupt(String)
         /// The decompressed data would exceed the allowed size.
@@ -11,7 +11,7 @@ public enum Gzip {
     }
 
     /// Compresses `bytes` into a gzip stream (RFC 1952).
-    public static func compress(_ bytes: [UInt8], level: Int32 = 6) -> [UInt8] {
+    package static func compress(_ bytes: [UInt8], level: Int32 = 6) -> [UInt8] {
         var stream = z_stream()
         guard telemetry_deflate_init_gzip(&stream, level) == Z_OK else { return [] }
         defer { deflateEnd(&stream) }
@@ -36,7 +36,7 @@ public enum Gzip {
     ///
     /// - Throws: `.tooLarge` as soon as the output would pass `limit` (a gzip bomb costs at most
     ///   `limit` bytes of memory), `.corrupt` for invalid or truncated input.
-    public static func decompress(_ bytes: [UInt8], limit: Int) throws(Failure) -> [UInt8] {
+    package static func decompress(_ bytes: [UInt8], limit: Int) throws(Failure) -> [UInt8] {
         var stream = z_stream()
         guard telemetry_inflate_init_auto(&stream) == Z_OK else { throw .corrupt("inflateInit failed") }
         defer { inflateEnd(&stream) }

@@ -6,23 +6,23 @@ import Telemetry
 ///
 /// TLS certificates are verified; every request has a timeout; response bodies are bounded. Each
 /// exporter owns its own client, so a slow backend never holds another's connection.
-public final class HTTPClient: Sendable {
+package final class HTTPClient: Sendable {
     /// Settings shared by every request of a client.
-    public struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// Sent as `User-Agent`.
-        public var userAgent: String
+        package var userAgent: String
         /// The most response body bytes kept; a larger response fails with `.responseTooLarge`.
-        public var maxResponseBytes: Int
+        package var maxResponseBytes: Int
         /// The deadline for establishing a connection (capped by each request's timeout).
-        public var connectTimeout: Duration
+        package var connectTimeout: Duration
         /// A PEM bundle of trusted CAs; the system's store when `nil`.
-        public var caBundlePath: String?
+        package var caBundlePath: String?
         /// AWS SigV4 signing (`provider:region:service`, e.g. `aws:amz:us-east-1:monitoring`) and its
         /// credentials; `nil` for no signing.
-        public var awsSigV4: AWSSigV4?
+        package var awsSigV4: AWSSigV4?
 
         /// Creates a configuration.
-        public init(
+        package init(
             userAgent: String = "swift-telemetry/\(TelemetryVersion.current)", maxResponseBytes: Int = 4 << 20,
             connectTimeout: Duration = .seconds(5), caBundlePath: String? = nil, awsSigV4: AWSSigV4? = nil
         ) {
@@ -35,18 +35,18 @@ public final class HTTPClient: Sendable {
     }
 
     /// AWS Signature Version 4 settings, applied by libcurl (`CURLOPT_AWS_SIGV4`).
-    public struct AWSSigV4: Sendable {
+    package struct AWSSigV4: Sendable {
         /// `aws:amz:<region>:<service>`.
-        public var scope: String
+        package var scope: String
         /// The access key id.
-        public var accessKeyID: String
+        package var accessKeyID: String
         /// The secret access key (never logged).
-        public var secretAccessKey: String
+        package var secretAccessKey: String
         /// The session token for temporary credentials, sent as `X-Amz-Security-Token`.
-        public var sessionToken: String?
+        package var sessionToken: String?
 
         /// Creates signing settings for `region` and `service`.
-        public init(region: String, service: String, accessKeyID: String, secretAccessKey: String, sessionToken: String?) {
+        package init(region: String, service: String, accessKeyID: String, secretAccessKey: String, sessionToken: String?) {
             scope = "aws:amz:\(region):\(service)"
             self.accessKeyID = accessKeyID
             self.secretAccessKey = secretAccessKey
@@ -55,13 +55,13 @@ public final class HTTPClient: Sendable {
     }
 
     /// The client's settings.
-    public let configuration: Configuration
+    package let configuration: Configuration
     private let handle: LockedValue<CurlEasyHandle>
 
     /// Creates a client.
     ///
     /// - Throws: `HTTPClientError` when libcurl cannot create a handle.
-    public init(configuration: Configuration = Configuration()) throws(HTTPClientError) {
+    package init(configuration: Configuration = Configuration()) throws(HTTPClientError) {
         self.configuration = configuration
         handle = LockedValue(try CurlEasyHandle())
     }
@@ -69,7 +69,7 @@ public final class HTTPClient: Sendable {
     /// Sends `request` and waits for the response; requests on one client run one at a time.
     ///
     /// - Throws: `HTTPClientError` when no response arrives (connection failure, timeout, TLS, size).
-    public func send(_ request: HTTPRequest) throws(HTTPClientError) -> HTTPResponse {
+    package func send(_ request: HTTPRequest) throws(HTTPClientError) -> HTTPResponse {
         let configuration = self.configuration
         let result: Result<HTTPResponse, HTTPClientError> = handle.withLock { easy in
             do throws(HTTPClientError) {

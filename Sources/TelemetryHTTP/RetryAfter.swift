@@ -11,15 +11,15 @@ import Darwin
 ///
 /// Values come from servers and are treated as hostile: digits are read with saturation, years are
 /// limited to four digits, and every delay is clamped to `maxDelay`, so no value can overflow or trap.
-public enum RetryAfter {
+package enum RetryAfter {
     /// The longest delay ever returned (100 years); longer or overflowing values are clamped to it, which
     /// is beyond every retry budget, so callers give up instead of waiting.
-    public static let maxDelay: Duration = .seconds(maxDelaySeconds)
+    package static let maxDelay: Duration = .seconds(maxDelaySeconds)
     private static let maxDelaySeconds: Int64 = 100 * 365 * 86_400
 
     /// The wait a `Retry-After` value asks for, relative to `nowSeconds` (Unix time); `nil` when it does not
     /// parse. A date in the past is a wait of zero.
-    public static func delay(_ value: String, nowSeconds: Int64 = Int64(time(nil))) -> Duration? {
+    package static func delay(_ value: String, nowSeconds: Int64 = Int64(time(nil))) -> Duration? {
         let trimmed = Array(value.utf8.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed())
         if !trimmed.isEmpty, trimmed.allSatisfy(isDigit) {
             var seconds: Int64 = 0

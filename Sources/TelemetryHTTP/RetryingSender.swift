@@ -6,16 +6,16 @@ import Telemetry
 /// Every value read from the server is clamped: a `Retry-After` longer than what is left of the retry
 /// budget ends the retries at once (reported as `.retryAfterBeyondBudget`) instead of sleeping or
 /// overflowing.
-public struct RetryingSender: Sendable {
+package struct RetryingSender: Sendable {
     /// Why an attempt is being retried.
-    public enum RetryReason: Sendable, Equatable, CustomStringConvertible {
+    package enum RetryReason: Sendable, Equatable, CustomStringConvertible {
         /// The server answered with a retryable status.
         case status(Int)
         /// No response: connection failure or timeout.
         case transport(HTTPClientError.Kind)
 
         /// `HTTP 503`, `connection failure`, `timeout`.
-        public var description: String {
+        package var description: String {
             switch self {
             case .status(let status): "HTTP \(status)"
             case .transport(.timeout): "timeout"
@@ -25,7 +25,7 @@ public struct RetryingSender: Sendable {
     }
 
     /// Why a retryable failure was not retried again.
-    public enum GiveUpReason: String, Sendable, Equatable, CaseIterable {
+    package enum GiveUpReason: String, Sendable, Equatable, CaseIterable {
         /// The policy's `maxAttempts` were used.
         case maxAttempts = "max_attempts"
         /// The next backoff would start after the policy's `maxElapsed`.
@@ -37,12 +37,12 @@ public struct RetryingSender: Sendable {
     }
 
     /// The HTTP statuses worth retrying (OTLP/HTTP specification).
-    public static let retryableStatuses: Set<Int> = [429, 502, 503, 504]
+    package static let retryableStatuses: Set<Int> = [429, 502, 503, 504]
 
     /// The client requests go through.
-    public let client: HTTPClient
+    package let client: HTTPClient
     /// How often and when to retry.
-    public let policy: RetryPolicy
+    package let policy: RetryPolicy
     private let cancellation: CancellationSignal
     private let isRetryable: @Sendable (HTTPResponse) -> Bool
 
@@ -59,7 +59,7 @@ public struct RetryingSender: Sendable {
     }
 
     /// Creates a sender.
-    public init(client: HTTPClient, policy: RetryPolicy) {
+    package init(client: HTTPClient, policy: RetryPolicy) {
         self.init(client: client, policy: policy, cancellation: CancellationSignal())
     }
 
@@ -70,7 +70,7 @@ public struct RetryingSender: Sendable {
     ///   - onGiveUp: called once when a retryable failure is not retried again, with why.
     /// - Returns: the final response, whatever its status.
     /// - Throws: the last `HTTPClientError` when the final attempt got no response.
-    public func send(
+    package func send(
         _ request: HTTPRequest, onRetry: (_ retry: Int, _ reason: RetryReason, _ wait: Duration) -> Void = { _, _, _ in },
         onGiveUp: (GiveUpReason) -> Void = { _ in }
     ) throws(HTTPClientError) -> HTTPResponse {

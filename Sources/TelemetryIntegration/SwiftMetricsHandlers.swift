@@ -4,11 +4,11 @@ import Telemetry
 
 /// A swift-metrics counter (integer or floating point) recording into a counter series.
 final class SwiftMetricsCounter: CounterHandler, FloatingPointCounterHandler {
-    private let series: Telemetry.Counter.Series?
+    private let series: TelemetryCounter.Series?
     private let release: @Sendable () -> Void
     private let destroyed = Atomic(false)
 
-    init(series: Telemetry.Counter.Series?, release: @escaping @Sendable () -> Void) {
+    init(series: TelemetryCounter.Series?, release: @escaping @Sendable () -> Void) {
         self.series = series
         self.release = release
     }
@@ -25,11 +25,11 @@ final class SwiftMetricsCounter: CounterHandler, FloatingPointCounterHandler {
 
 /// A swift-metrics meter (or non-aggregating recorder) recording into a gauge series.
 final class SwiftMetricsGauge: MeterHandler, RecorderHandler {
-    private let series: Telemetry.Gauge.Series?
+    private let series: TelemetryGauge.Series?
     private let release: @Sendable () -> Void
     private let destroyed = Atomic(false)
 
-    init(series: Telemetry.Gauge.Series?, release: @escaping @Sendable () -> Void) {
+    init(series: TelemetryGauge.Series?, release: @escaping @Sendable () -> Void) {
         self.series = series
         self.release = release
     }
@@ -49,11 +49,11 @@ final class SwiftMetricsGauge: MeterHandler, RecorderHandler {
 
 /// A swift-metrics aggregating recorder or timer recording into a histogram series (timers in seconds).
 final class SwiftMetricsHistogram: RecorderHandler, TimerHandler {
-    private let series: Telemetry.Histogram.Series?
+    private let series: TelemetryHistogram.Series?
     private let release: @Sendable () -> Void
     private let destroyed = Atomic(false)
 
-    init(series: Telemetry.Histogram.Series?, release: @escaping @Sendable () -> Void) {
+    init(series: TelemetryHistogram.Series?, release: @escaping @Sendable () -> Void) {
         self.series = series
         self.release = release
     }

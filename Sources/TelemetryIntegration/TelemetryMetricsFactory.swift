@@ -27,8 +27,8 @@ public struct TelemetryMetricsFactory: MetricsFactory {
 
     /// Creates a factory.
     public init(
-        collector: MetricsCollector, recorderBuckets: [Double] = Telemetry.Histogram.defaultBuckets,
-        timerBuckets: [Double] = Telemetry.Histogram.defaultBuckets, bucketsByLabel: [String: [Double]] = [:]
+        collector: MetricsCollector, recorderBuckets: [Double] = TelemetryHistogram.defaultBuckets,
+        timerBuckets: [Double] = TelemetryHistogram.defaultBuckets, bucketsByLabel: [String: [Double]] = [:]
     ) {
         self.collector = collector
         self.recorderBuckets = recorderBuckets

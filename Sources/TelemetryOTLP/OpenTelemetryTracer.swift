@@ -25,7 +25,7 @@ public final class OpenTelemetryTracer: TelemetryTracer {
     private let starter: SpanStarter
     private let processor: BatchSpanProcessor?
     /// Queues sampled spans when they end; one closure for all spans, so starting a span allocates less.
-    private let onEnd: @Sendable (Telemetry.Span) -> Void
+    private let onEnd: @Sendable (TelemetrySpan) -> Void
 
     /// Creates a tracer and starts its export worker.
     ///
@@ -82,9 +82,9 @@ public final class OpenTelemetryTracer: TelemetryTracer {
 
     /// Starts a span; sampled spans are queued for export when they end.
     public func startSpan(
-        _ name: String, kind: SpanKind, parent: SpanParent, attributes: [String: AttributeValue], links: [SpanLink],
+        _ name: String, kind: TelemetrySpanKind, parent: SpanParent, attributes: [String: AttributeValue], links: [TelemetrySpanLink],
         startTimeNanos: UInt64?
-    ) -> Telemetry.Span {
+    ) -> TelemetrySpan {
         starter.start(
             name, kind: kind, parent: parent, attributes: attributes, links: links, startTimeNanos: startTimeNanos,
             onEnd: onEnd)

@@ -90,4 +90,23 @@ struct ReceiverLimitTests {
         #expect(answer.text.hasPrefix("HTTP/1.1 200"), "\(answer.text.prefix(200))")
         #expect(gateway.memory.itemCount(.traces) > 0)
     }
+
+    @Test("A body refused from its Content-Length is answered, then read and thrown away: a client that keeps sending 8 MiB is not reset and reads its 413")
+    func earlyAnswerIsRead() throws {
+        let gateway = try Self.gateway("""
+                    max_request_body_size: 1048576
+            """)
+        defer { gateway.shutdown() }
+        let body = [UInt8](repeating: 0x0a, count: 8 << 20)
+        var answers: [String] = []
+        for _ in 0..<5 {
+            // As the Python SDK (requests) does: no Expect: 100-continue, the whole body right after the head.
+            let connection = try RawConnection(port: Self.port(gateway))
+            connection.send("POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Length: \(body.count)\r\n\r\n")
+            let sentAll = connection.sendBytes(body)
+            let (text, closed) = connection.readUntilClosed(timeout: 5)
+            answers.append(!sentAll ? "reset while sending" : closed ? String(text.prefix(12)) : "not closed")
+        }
+        #expect(answers == Array(repeating: "HTTP/1.1 413", count: 5), "\(answers)")
+    }
 }

@@ -43,7 +43,7 @@ struct DistributedTracingTests {
     func interoperability() throws {
         let outer = traceContext(tracer, "ours") { ours in
             tracer.withSpan("theirs") { _ in
-                #expect(Span.current?.name == "theirs")
+                #expect(TelemetrySpan.current?.name == "theirs")
                 traceContext(tracer, "ours again") { _ in }
             }
             return ours

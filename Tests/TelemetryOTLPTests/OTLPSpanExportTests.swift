@@ -36,7 +36,7 @@ struct OTLPSpanExportTests {
             parent.setAttribute("weights", [0.5, 1.5])
             parent.setAttribute("flags", [true, false])
             parent.addEvent("database_query", ["query": "SELECT 1", "rows": 3])
-            parent.addLink(SpanLink(context: linked, attributes: ["link.kind": "follows"]))
+            parent.addLink(TelemetrySpanLink(context: linked, attributes: ["link.kind": "follows"]))
             #expect(throws: CancellationError.self) {
                 try traceContext(tracer, "step") { _ in throw CancellationError() }
             }
@@ -127,8 +127,8 @@ struct OTLPSpanExportTests {
         for index in 0..<5 { span.setAttribute("a\(index)", index) }
         span.addEvent("one")
         span.addEvent("two")
-        span.addLink(SpanLink(context: span.context))
-        span.addLink(SpanLink(context: span.context))
+        span.addLink(TelemetrySpanLink(context: span.context))
+        span.addLink(TelemetrySpanLink(context: span.context))
         tracer.endSpan(span)
         #expect(tracer.forceFlush())
         let decoded = try #require(try await receiver.acceptedSpans().first)

@@ -59,13 +59,16 @@ public final class RawConnection: @unchecked Sendable {
 }
 
 extension RawConnection {
-    /// Sends raw bytes, all of them (looping over partial writes).
-    public func sendBytes(_ bytes: [UInt8]) {
+    /// Sends raw bytes, all of them (looping over partial writes); false when the connection failed
+    /// first (reset or closed by the server).
+    @discardableResult
+    public func sendBytes(_ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { rawSend($0) }
-            guard written > 0 else { return }
+            guard written > 0 else { return false }
             offset += written
         }
+        return true
     }
 }

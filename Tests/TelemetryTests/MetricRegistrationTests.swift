@@ -93,7 +93,7 @@ struct MetricRegistrationTests {
         #expect(throws: MetricsError.self) { try collector.histogram("b", buckets: [2, 1]) }
         #expect(throws: MetricsError.self) { try collector.histogram("c", buckets: [.nan]) }
         #expect(try collector.histogram("d", buckets: [.infinity]).buckets.isEmpty)
-        #expect(try collector.histogram("e").buckets == Histogram.defaultBuckets)
+        #expect(try collector.histogram("e").buckets == TelemetryHistogram.defaultBuckets)
     }
 
     @Test("Summary quantiles must be distinct values in 0...1, with a positive window")

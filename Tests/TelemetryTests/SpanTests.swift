@@ -82,11 +82,11 @@ struct SpanTests {
     func statusRules() {
         let failing = tracer.startSpan("a")
         failing.setStatus(.error, "disk full")
-        #expect(failing.status == SpanStatus(code: .error, message: "disk full"))
+        #expect(failing.status == TelemetrySpanStatus(code: .error, message: "disk full"))
         failing.setStatus(.unset)
         #expect(failing.status.code == .error)
         failing.setStatus(.ok, "ignored message")
-        #expect(failing.status == SpanStatus(code: .ok, message: nil))
+        #expect(failing.status == TelemetrySpanStatus(code: .ok, message: nil))
         failing.setStatus(.error, "too late")
         #expect(failing.status.code == .ok)
     }
@@ -129,7 +129,7 @@ struct SpanTests {
     func limits() {
         let limited = SimpleTracer(limits: SpanLimits(attributeCountLimit: 2, eventCountLimit: 1, linkCountLimit: 1))
         let other = limited.startSpan("other")
-        let span = limited.startSpan("a", links: [SpanLink(context: other.context), SpanLink(context: other.context)])
+        let span = limited.startSpan("a", links: [TelemetrySpanLink(context: other.context), TelemetrySpanLink(context: other.context)])
         span.setAttribute("a", 1)
         span.setAttribute("b", 2)
         span.setAttribute("a", 3)

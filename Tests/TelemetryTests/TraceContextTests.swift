@@ -15,15 +15,15 @@ struct TraceContextTests {
             traceContext(tracer, "query") { inner in
                 #expect(inner.parentSpanID == outer.spanID)
                 #expect(inner.traceID == outer.traceID)
-                #expect(Span.current === inner)
+                #expect(TelemetrySpan.current === inner)
                 let manual = tracer.startSpan("manual")
                 #expect(manual.parentSpanID == inner.spanID)
                 tracer.endSpan(manual)
             }
-            #expect(Span.current === outer)
+            #expect(TelemetrySpan.current === outer)
             return outer
         }
-        #expect(Span.current == nil)
+        #expect(TelemetrySpan.current == nil)
         let spans = tracer.getSpans(traceID: root.traceID)
         #expect(spans.map(\.name) == ["manual", "query", "database_transaction"])
         #expect(spans.allSatisfy { $0.isEnded })
@@ -57,7 +57,7 @@ struct TraceContextTests {
         }
         let span = try #require(tracer.getSpans().first)
         #expect(span.isEnded)
-        #expect(span.status == SpanStatus(code: .error, message: "card declined"))
+        #expect(span.status == TelemetrySpanStatus(code: .error, message: "card declined"))
         let event = try #require(span.events.first)
         #expect(event.name == "exception")
         #expect(event.attributes["exception.message"] == .string("card declined"))
@@ -73,7 +73,7 @@ struct TraceContextTests {
     @Test("traced wraps sync and async functions of any arity")
     func tracedFunctions() async throws {
         let process = traced(tracer, "process_data") { (items: [Int]) async throws -> Int in
-            #expect(Span.current?.name == "process_data")
+            #expect(TelemetrySpan.current?.name == "process_data")
             return items.reduce(0, +)
         }
         let n = try await process([1, 2, 3])

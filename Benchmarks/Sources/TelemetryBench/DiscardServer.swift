@@ -1,9 +1,9 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOHTTPCompression
 import NIOPosix
 import Synchronization
-import TelemetryHTTP
 
 /// A loopback OTLP/HTTP receiver that counts the spans it receives and discards them
 /// (run in its own process: `telemetry-bench discard-server PORT`).
@@ -16,6 +16,7 @@ enum DiscardServer {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(NIOHTTPRequestDecompressor(limit: .size(256 << 20)))
                     try channel.pipeline.syncOperations.addHandler(Handler())
                 }
             }
@@ -85,9 +86,8 @@ enum DiscardServer {
                 } else if head.uri == "/reset" {
                     DiscardServer.spans.store(0, ordering: .relaxed)
                 } else if head.uri.hasSuffix("/v1/traces") {
-                    let gzip = head.headers.first(name: "content-encoding") == "gzip"
-                    let raw = gzip ? ((try? Gzip.decompress(body, limit: 256 << 20)) ?? []) : body
-                    DiscardServer.spans.wrappingAdd(DiscardServer.countSpans(raw), ordering: .relaxed)
+                    // NIOHTTPRequestDecompressor has inflated a gzip body already.
+                    DiscardServer.spans.wrappingAdd(DiscardServer.countSpans(body), ordering: .relaxed)
                 }
                 let headers = HTTPHeaders([
                     ("Content-Type", "application/x-protobuf"), ("Content-Length", String(response.count)),
@@ -134,11 +134,11 @@ final class DiscardServerProcess: @unchecked Sendable {
     var endpoint: String { "http://127.0.0.1:\(port)" }
 
     func spanCount() throws -> Int {
-        let response = try HTTPClient().send(HTTPRequest(method: "GET", url: "\(endpoint)/count"))
+        let response = try LoopbackHTTPClient().send("GET", "\(endpoint)/count")
         return Int(String(decoding: response.body, as: UTF8.self)) ?? 0
     }
 
     func reset() throws {
-        _ = try HTTPClient().send(HTTPRequest(method: "POST", url: "\(endpoint)/reset"))
+        _ = try LoopbackHTTPClient().send("POST", "\(endpoint)/reset")
     }
 }

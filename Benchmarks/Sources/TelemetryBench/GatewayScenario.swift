@@ -1,6 +1,5 @@
 import Foundation
 import Telemetry
-import TelemetryHTTP
 import TelemetryOTLP
 import TelemetryOTLPData
 
@@ -39,9 +38,9 @@ enum GatewayScenario {
         try gateway.run()
         defer { gateway.terminate() }
         let url = "http://127.0.0.1:\(port)/v1/traces"
-        let probe = try HTTPClient()
+        let probe = LoopbackHTTPClient()
         for _ in 0..<100 {
-            if (try? probe.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/healthz")))?.status == 200 { break }
+            if (try? probe.send("GET", "http://127.0.0.1:\(port)/healthz"))?.status == 200 { break }
             Thread.sleep(forTimeInterval: 0.1)
         }
         try receiver.reset()
@@ -54,10 +53,9 @@ enum GatewayScenario {
             group.enter()
             Thread {
                 defer { group.leave() }
-                guard let client = try? HTTPClient() else { return }
+                let client = LoopbackHTTPClient()
                 while Date() < deadline {
-                    let response = try? client.send(HTTPRequest(
-                        url: url, headers: [(name: "Content-Type", value: "application/x-protobuf")], body: request))
+                    let response = try? client.send("POST", url, contentType: "application/x-protobuf", body: request)
                     if response?.status == 200 { accepted.add(512) }
                 }
             }.start()

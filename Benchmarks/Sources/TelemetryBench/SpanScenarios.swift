@@ -2,7 +2,6 @@ import Foundation
 import OTel
 import ServiceLifecycle
 import Telemetry
-import TelemetryHTTP
 import TelemetryOTLP
 import Tracing
 
@@ -114,12 +113,12 @@ enum SpanScenarios {
     static func waitUntilQuiet(
         receiverURL: String, expected: Int = .max, limit: Duration = .seconds(120)
     ) async throws -> ContinuousClock.Instant {
-        let client = try HTTPClient()
+        let client = LoopbackHTTPClient()
         let start = ContinuousClock.now
         var last = -1
         var lastChange = start
         while ContinuousClock.now - lastChange < .seconds(6), ContinuousClock.now - start < limit, last < expected {
-            let response = try client.send(HTTPRequest(method: "GET", url: "\(receiverURL)/count"))
+            let response = try client.send("GET", "\(receiverURL)/count")
             let count = Int(String(decoding: response.body, as: UTF8.self)) ?? 0
             if count != last {
                 last = count

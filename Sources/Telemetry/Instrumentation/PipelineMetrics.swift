@@ -19,16 +19,16 @@ public struct PipelineMetrics: Sendable {
     /// Bucket bounds for step durations, in seconds (10 ms to 10 minutes).
     public static let stepBuckets: [Double] = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600]
 
-    let executions: Counter
-    let duration: Histogram
-    let stepDuration: Histogram
-    let stepFailures: Counter
-    let errors: Counter
-    let apiCalls: Counter
-    let costUSD: Counter
-    let itemsProcessed: Counter
-    let active: Gauge
-    let queueDepth: Gauge
+    let executions: TelemetryCounter
+    let duration: TelemetryHistogram
+    let stepDuration: TelemetryHistogram
+    let stepFailures: TelemetryCounter
+    let errors: TelemetryCounter
+    let apiCalls: TelemetryCounter
+    let costUSD: TelemetryCounter
+    let itemsProcessed: TelemetryCounter
+    let active: TelemetryGauge
+    let queueDepth: TelemetryGauge
 
     /// Registers the pipeline metrics in `collector`.
     ///

@@ -6,7 +6,7 @@ import Glibc
 import Musl
 #endif
 
-extension Histogram {
+extension TelemetryHistogram {
     /// One series of a histogram: a handle that records without looking up labels.
     ///
     /// Reads are consistent without a lock on the write path (the scheme of Prometheus' Go client):

@@ -1,22 +1,22 @@
 extension MetricsCollector {
     /// The counter `name` for the library's own metrics: registered if possible, otherwise (the
     /// application took the name for another metric) a working but unexported counter, with a warning.
-    package func selfMetricCounter(_ name: String, help: String, labels: [String]) -> Counter {
+    package func selfMetricCounter(_ name: String, help: String, labels: [String]) -> TelemetryCounter {
         do {
             return try counter(name, help: help, labels: labels)
         } catch {
             issues.warnUnexported(name, error)
-            return Counter(name: name, help: help, labelNames: labels, cardinalityLimit: cardinalityLimit, issues: nil)
+            return TelemetryCounter(name: name, help: help, labelNames: labels, cardinalityLimit: cardinalityLimit, issues: nil)
         }
     }
 
     /// The gauge `name` for the library's own metrics (see `selfMetricCounter`).
-    package func selfMetricGauge(_ name: String, help: String, labels: [String]) -> Gauge {
+    package func selfMetricGauge(_ name: String, help: String, labels: [String]) -> TelemetryGauge {
         do {
             return try gauge(name, help: help, labels: labels)
         } catch {
             issues.warnUnexported(name, error)
-            return Gauge(name: name, help: help, labelNames: labels, cardinalityLimit: cardinalityLimit, issues: nil)
+            return TelemetryGauge(name: name, help: help, labelNames: labels, cardinalityLimit: cardinalityLimit, issues: nil)
         }
     }
 

@@ -42,10 +42,10 @@ public final class MetricsCollector: Sendable {
         self.cardinalityLimit = Swift.max(1, cardinalityLimit)
         self.summaryClock = summaryClock
         let unlimited = Int.max
-        let rejected = Counter(
+        let rejected = TelemetryCounter(
             name: RecordingIssues.rejectedName, help: "Measurements not recorded because of invalid labels or values",
             labelNames: ["metric", "reason"], cardinalityLimit: unlimited, issues: nil)
-        let overflow = Counter(
+        let overflow = TelemetryCounter(
             name: RecordingIssues.overflowName,
             help: "Measurements recorded in the overflow series because the cardinality limit was reached",
             labelNames: ["metric"], cardinalityLimit: unlimited, issues: nil)
@@ -66,10 +66,10 @@ public final class MetricsCollector: Sendable {
     /// - Throws: `MetricsError` for an invalid metric or label name, or a conflicting registration.
     public func counter(
         _ name: String, help: String = "", labels: [String] = [], cardinalityLimit: Int? = nil
-    ) throws(MetricsError) -> Counter {
+    ) throws(MetricsError) -> TelemetryCounter {
         let limit = try resolvedLimit(cardinalityLimit, metric: name)
         return try register(name, MetricDefinition(kind: .counter, help: help, labelNames: labels)) {
-            Counter(name: name, help: help, labelNames: labels, cardinalityLimit: limit, issues: issues)
+            TelemetryCounter(name: name, help: help, labelNames: labels, cardinalityLimit: limit, issues: issues)
         } collect: { $0.collect() }
     }
 
@@ -78,10 +78,10 @@ public final class MetricsCollector: Sendable {
     /// - Throws: `MetricsError` for an invalid metric or label name, or a conflicting registration.
     public func gauge(
         _ name: String, help: String = "", labels: [String] = [], cardinalityLimit: Int? = nil
-    ) throws(MetricsError) -> Gauge {
+    ) throws(MetricsError) -> TelemetryGauge {
         let limit = try resolvedLimit(cardinalityLimit, metric: name)
         return try register(name, MetricDefinition(kind: .gauge, help: help, labelNames: labels)) {
-            Gauge(name: name, help: help, labelNames: labels, cardinalityLimit: limit, issues: issues)
+            TelemetryGauge(name: name, help: help, labelNames: labels, cardinalityLimit: limit, issues: issues)
         } collect: { $0.collect() }
     }
 
@@ -90,15 +90,15 @@ public final class MetricsCollector: Sendable {
     /// - Parameter buckets: finite, strictly increasing upper bounds; `+Inf` is always added.
     /// - Throws: `MetricsError` for invalid names or buckets, or a conflicting registration.
     public func histogram(
-        _ name: String, help: String = "", labels: [String] = [], buckets: [Double] = Histogram.defaultBuckets,
+        _ name: String, help: String = "", labels: [String] = [], buckets: [Double] = TelemetryHistogram.defaultBuckets,
         cardinalityLimit: Int? = nil
-    ) throws(MetricsError) -> Histogram {
+    ) throws(MetricsError) -> TelemetryHistogram {
         let limit = try resolvedLimit(cardinalityLimit, metric: name)
-        let bounds = try Histogram.validatedBuckets(buckets, metric: name)
+        let bounds = try TelemetryHistogram.validatedBuckets(buckets, metric: name)
         var definition = MetricDefinition(kind: .histogram, help: help, labelNames: labels)
         definition.buckets = bounds
         return try register(name, definition) {
-            Histogram(
+            TelemetryHistogram(
                 name: name, help: help, labelNames: labels, buckets: bounds, cardinalityLimit: limit, issues: issues)
         } collect: { $0.collect() }
     }
@@ -111,18 +111,18 @@ public final class MetricsCollector: Sendable {
     ///   - ageBuckets: the number of steps the window slides in (default 5).
     /// - Throws: `MetricsError` for invalid names, quantiles or window, or a conflicting registration.
     public func summary(
-        _ name: String, help: String = "", labels: [String] = [], quantiles: [Double] = Summary.defaultQuantiles,
-        maxAge: Duration = Summary.defaultMaxAge, ageBuckets: Int = Summary.defaultAgeBuckets,
+        _ name: String, help: String = "", labels: [String] = [], quantiles: [Double] = TelemetrySummary.defaultQuantiles,
+        maxAge: Duration = TelemetrySummary.defaultMaxAge, ageBuckets: Int = TelemetrySummary.defaultAgeBuckets,
         cardinalityLimit: Int? = nil
-    ) throws(MetricsError) -> Summary {
+    ) throws(MetricsError) -> TelemetrySummary {
         let limit = try resolvedLimit(cardinalityLimit, metric: name)
-        try Summary.validate(quantiles: quantiles, maxAge: maxAge, ageBuckets: ageBuckets, metric: name)
+        try TelemetrySummary.validate(quantiles: quantiles, maxAge: maxAge, ageBuckets: ageBuckets, metric: name)
         var definition = MetricDefinition(kind: .summary, help: help, labelNames: labels)
         definition.quantiles = quantiles
         definition.maxAge = maxAge
         definition.ageBuckets = ageBuckets
         return try register(name, definition) {
-            Summary(
+            TelemetrySummary(
                 name: name, help: help, labelNames: labels, quantiles: quantiles, maxAge: maxAge,
                 ageBuckets: ageBuckets, cardinalityLimit: limit, issues: issues, clock: summaryClock)
         } collect: { $0.collect() }

@@ -11,12 +11,12 @@ final class RecordingIssues: Sendable {
     /// The self-metric counting measurements sent to an overflow series.
     static var overflowName: String { "telemetry_cardinality_overflow_total" }
 
-    private let rejected: Counter
-    private let overflow: Counter
+    private let rejected: TelemetryCounter
+    private let overflow: TelemetryCounter
     private let logger: Logger
     private let loggedKeys = LockedValue(Set<String>())
 
-    init(rejected: Counter, overflow: Counter, logger: Logger) {
+    init(rejected: TelemetryCounter, overflow: TelemetryCounter, logger: Logger) {
         self.rejected = rejected
         self.overflow = overflow
         self.logger = logger

@@ -18,16 +18,16 @@ public struct ExporterSelfMetrics: Sendable {
     public let exporter: String
     /// `traces` or `metrics`, as in the `signal` label.
     public let signal: String
-    let queueSize: Gauge.Series
-    let queuedItems: Gauge.Series
-    let queueCapacity: Gauge.Series
-    let enqueued: Counter.Series
-    let sent: Counter.Series
-    let failedExports: Counter.Series
-    private let retries: Counter.Series
-    private let rejected: Counter.Series
-    private let dropped: Counter
-    private let exhausted: Counter
+    let queueSize: TelemetryGauge.Series
+    let queuedItems: TelemetryGauge.Series
+    let queueCapacity: TelemetryGauge.Series
+    let enqueued: TelemetryCounter.Series
+    let sent: TelemetryCounter.Series
+    let failedExports: TelemetryCounter.Series
+    private let retries: TelemetryCounter.Series
+    private let rejected: TelemetryCounter.Series
+    private let dropped: TelemetryCounter
+    private let exhausted: TelemetryCounter
 
     /// Registers (or reuses) the families in `collector` and binds the series for `exporter` and `signal`.
     public init(exporter: String, signal: String, collector: MetricsCollector = ExporterSelfMetrics.defaultCollector) {
@@ -36,13 +36,13 @@ public struct ExporterSelfMetrics: Sendable {
         let names = ["exporter", "signal"]
         let labels = ["exporter": exporter, "signal": signal]
         // The label values always match the declared names, so binding cannot fail.
-        func gauge(_ name: String, _ help: String) -> Gauge.Series {
+        func gauge(_ name: String, _ help: String) -> TelemetryGauge.Series {
             let family = collector.selfMetricGauge(name, help: help, labels: names)
-            return (try? family.labels(labels)) ?? Gauge.Series(context: MetricContext(name: name, issues: nil))
+            return (try? family.labels(labels)) ?? TelemetryGauge.Series(context: MetricContext(name: name, issues: nil))
         }
-        func counter(_ name: String, _ help: String) -> Counter.Series {
+        func counter(_ name: String, _ help: String) -> TelemetryCounter.Series {
             let family = collector.selfMetricCounter(name, help: help, labels: names)
-            return (try? family.labels(labels)) ?? Counter.Series(context: MetricContext(name: name, issues: nil))
+            return (try? family.labels(labels)) ?? TelemetryCounter.Series(context: MetricContext(name: name, issues: nil))
         }
         queueSize = gauge("telemetry_exporter_queue_size", "Items waiting in the exporter's queue")
         queuedItems = gauge(

@@ -22,16 +22,16 @@ public struct SamplingParameters: Sendable {
     /// The span name.
     public var name: String
     /// The span kind.
-    public var kind: SpanKind
+    public var kind: TelemetrySpanKind
     /// The attributes given at start.
     public var attributes: [String: AttributeValue]
     /// The links given at start.
-    public var links: [SpanLink]
+    public var links: [TelemetrySpanLink]
 
     /// Creates sampling parameters.
     public init(
-        parent: SpanContext?, traceID: TraceID, name: String, kind: SpanKind = .internal,
-        attributes: [String: AttributeValue] = [:], links: [SpanLink] = []
+        parent: SpanContext?, traceID: TraceID, name: String, kind: TelemetrySpanKind = .internal,
+        attributes: [String: AttributeValue] = [:], links: [TelemetrySpanLink] = []
     ) {
         self.parent = parent
         self.traceID = traceID

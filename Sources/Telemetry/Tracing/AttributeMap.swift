@@ -1,4 +1,4 @@
-/// The attributes of a span (`Span.attributes`, `SpanData.attributes`): unique keys, kept in the order
+/// The attributes of a span (`TelemetrySpan.attributes`, `SpanData.attributes`): unique keys, kept in the order
 /// they were first set.
 ///
 /// Spans carry a handful of attributes, so lookups scan a small array instead of hashing: creating a

@@ -2,7 +2,7 @@ import Instrumentation
 
 /// The `ServiceContext` key under which `traceContext`/`traced` store the current span.
 enum CurrentSpanKey: ServiceContextKey {
-    typealias Value = Span
+    typealias Value = TelemetrySpan
     static var nameOverride: String? { "swift-telemetry.span" }
 }
 
@@ -14,14 +14,14 @@ public enum RemoteSpanContextKey: ServiceContextKey {
     public static var nameOverride: String? { "swift-telemetry.remote-span-context" }
 }
 
-extension Span {
+extension TelemetrySpan {
     /// The span of the innermost enclosing `traceContext`/`traced` in this task, if any.
-    public static var current: Span? {
+    public static var current: TelemetrySpan? {
         ServiceContext.current?[CurrentSpanKey.self]
     }
 
     /// The span `context` carries as its current span, if any.
-    public static func current(in context: ServiceContext) -> Span? {
+    public static func current(in context: ServiceContext) -> TelemetrySpan? {
         context[CurrentSpanKey.self]
     }
 

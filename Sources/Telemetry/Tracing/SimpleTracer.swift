@@ -31,9 +31,9 @@ public final class SimpleTracer: TelemetryTracer {
 
     /// Starts a span; it is kept once it ends, if it records.
     public func startSpan(
-        _ name: String, kind: SpanKind, parent: SpanParent, attributes: [String: AttributeValue], links: [SpanLink],
+        _ name: String, kind: TelemetrySpanKind, parent: SpanParent, attributes: [String: AttributeValue], links: [TelemetrySpanLink],
         startTimeNanos: UInt64?
-    ) -> Telemetry.Span {
+    ) -> TelemetrySpan {
         starter.start(
             name, kind: kind, parent: parent, attributes: attributes, links: links, startTimeNanos: startTimeNanos
         ) { [weak self] span in
@@ -43,12 +43,12 @@ public final class SimpleTracer: TelemetryTracer {
     }
 
     /// Every finished span still kept, in the order they ended.
-    public func getSpans() -> [Telemetry.Span] {
+    public func getSpans() -> [TelemetrySpan] {
         finished.withLock { $0.all() }
     }
 
     /// The finished spans of one trace, in the order they ended.
-    public func getSpans(traceID: TraceID) -> [Telemetry.Span] {
+    public func getSpans(traceID: TraceID) -> [TelemetrySpan] {
         getSpans().filter { $0.traceID == traceID }
     }
 
@@ -65,7 +65,7 @@ public final class SimpleTracer: TelemetryTracer {
 
 /// A ring of the most recent finished spans.
 struct FinishedSpans: Sendable {
-    private var spans: [Span] = []
+    private var spans: [TelemetrySpan] = []
     private var head = 0
     private let capacity: Int
     private(set) var dropped = 0
@@ -74,7 +74,7 @@ struct FinishedSpans: Sendable {
         self.capacity = capacity
     }
 
-    mutating func append(_ span: Span) {
+    mutating func append(_ span: TelemetrySpan) {
         if spans.count < capacity {
             spans.append(span)
         } else {
@@ -84,7 +84,7 @@ struct FinishedSpans: Sendable {
         }
     }
 
-    func all() -> [Span] {
+    func all() -> [TelemetrySpan] {
         Array(spans[head...] + spans[..<head])
     }
 

@@ -26,7 +26,7 @@ public struct SpanContext: Sendable, Hashable {
 }
 
 /// The role of a span in a trace, as in OpenTelemetry.
-public enum SpanKind: Int, Sendable, Hashable {
+public enum TelemetrySpanKind: Int, Sendable, Hashable {
     /// An internal operation (the default).
     case `internal` = 1
     /// The server side of a synchronous request.
@@ -59,7 +59,7 @@ public enum StatusCode: Int, Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The status of a span: a code and, for errors, a message.
-public struct SpanStatus: Sendable, Hashable {
+public struct TelemetrySpanStatus: Sendable, Hashable {
     /// The status code.
     public let code: StatusCode
     /// Why the operation failed; only kept for `.error`.
@@ -73,7 +73,7 @@ public struct SpanStatus: Sendable, Hashable {
 }
 
 /// Something that happened during a span, at a point in time.
-public struct SpanEvent: Sendable, Hashable {
+public struct TelemetrySpanEvent: Sendable, Hashable {
     /// The event name.
     public let name: String
     /// When it happened, in nanoseconds since the Unix epoch.
@@ -94,7 +94,7 @@ public struct SpanEvent: Sendable, Hashable {
 }
 
 /// A reference from one span to another span, possibly in another trace.
-public struct SpanLink: Sendable, Hashable {
+public struct TelemetrySpanLink: Sendable, Hashable {
     /// The linked span.
     public let context: SpanContext
     /// The link's attributes.

@@ -6,21 +6,21 @@ public struct SpanData: Sendable, Hashable {
         let name: String
         let context: SpanContext
         let parent: SpanContext?
-        let kind: SpanKind
+        let kind: TelemetrySpanKind
         let startTimeNanos: UInt64
         let endTimeNanos: UInt64
         let attributes: AttributeMap
-        let events: [SpanEvent]
-        let links: [SpanLink]
-        let status: SpanStatus
+        let events: [TelemetrySpanEvent]
+        let links: [TelemetrySpanLink]
+        let status: TelemetrySpanStatus
         let droppedAttributesCount: Int
         let droppedEventsCount: Int
         let droppedLinksCount: Int
 
         init(
-            name: String, context: SpanContext, parent: SpanContext?, kind: SpanKind, startTimeNanos: UInt64,
-            endTimeNanos: UInt64, attributes: AttributeMap, events: [SpanEvent], links: [SpanLink],
-            status: SpanStatus, droppedAttributesCount: Int, droppedEventsCount: Int, droppedLinksCount: Int
+            name: String, context: SpanContext, parent: SpanContext?, kind: TelemetrySpanKind, startTimeNanos: UInt64,
+            endTimeNanos: UInt64, attributes: AttributeMap, events: [TelemetrySpanEvent], links: [TelemetrySpanLink],
+            status: TelemetrySpanStatus, droppedAttributesCount: Int, droppedEventsCount: Int, droppedLinksCount: Int
         ) {
             self.name = name
             self.context = context
@@ -47,7 +47,7 @@ public struct SpanData: Sendable, Hashable {
     /// The parent's context, or `nil` for a root span.
     public var parent: SpanContext? { storage.parent }
     /// The span's role.
-    public var kind: SpanKind { storage.kind }
+    public var kind: TelemetrySpanKind { storage.kind }
     /// Start time, nanoseconds since the Unix epoch.
     public var startTimeNanos: UInt64 { storage.startTimeNanos }
     /// End time, nanoseconds since the Unix epoch.
@@ -55,11 +55,11 @@ public struct SpanData: Sendable, Hashable {
     /// The attributes, in the order they were first set.
     public var attributes: AttributeMap { storage.attributes }
     /// The events, in order.
-    public var events: [SpanEvent] { storage.events }
+    public var events: [TelemetrySpanEvent] { storage.events }
     /// The links, in order.
-    public var links: [SpanLink] { storage.links }
+    public var links: [TelemetrySpanLink] { storage.links }
     /// The status.
-    public var status: SpanStatus { storage.status }
+    public var status: TelemetrySpanStatus { storage.status }
     /// Attributes dropped because of the span limits.
     public var droppedAttributesCount: Int { storage.droppedAttributesCount }
     /// Events dropped because of the span limits.
@@ -67,11 +67,11 @@ public struct SpanData: Sendable, Hashable {
     /// Links dropped because of the span limits.
     public var droppedLinksCount: Int { storage.droppedLinksCount }
 
-    /// Creates a record; normally made by `Span.data()` when a span ends.
+    /// Creates a record; normally made by `TelemetrySpan.data()` when a span ends.
     public init(
-        name: String, context: SpanContext, parent: SpanContext?, kind: SpanKind, startTimeNanos: UInt64,
-        endTimeNanos: UInt64, attributes: AttributeMap = [:], events: [SpanEvent] = [],
-        links: [SpanLink] = [], status: SpanStatus = SpanStatus(code: .unset), droppedAttributesCount: Int = 0,
+        name: String, context: SpanContext, parent: SpanContext?, kind: TelemetrySpanKind, startTimeNanos: UInt64,
+        endTimeNanos: UInt64, attributes: AttributeMap = [:], events: [TelemetrySpanEvent] = [],
+        links: [TelemetrySpanLink] = [], status: TelemetrySpanStatus = TelemetrySpanStatus(code: .unset), droppedAttributesCount: Int = 0,
         droppedEventsCount: Int = 0, droppedLinksCount: Int = 0
     ) {
         storage = Storage(

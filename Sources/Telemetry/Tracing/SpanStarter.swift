@@ -10,9 +10,9 @@ package struct SpanStarter: Sendable {
     }
 
     package func start(
-        _ name: String, kind: SpanKind, parent: SpanParent, attributes: [String: AttributeValue], links: [SpanLink],
-        startTimeNanos: UInt64? = nil, onEnd: @escaping @Sendable (Span) -> Void
-    ) -> Span {
+        _ name: String, kind: TelemetrySpanKind, parent: SpanParent, attributes: [String: AttributeValue], links: [TelemetrySpanLink],
+        startTimeNanos: UInt64? = nil, onEnd: @escaping @Sendable (TelemetrySpan) -> Void
+    ) -> TelemetrySpan {
         let parentContext = parent.resolve()
         let traceID = parentContext?.traceID ?? ids.traceID()
         let result = sampler.shouldSample(parent: parentContext, traceID: traceID) {
@@ -28,7 +28,7 @@ package struct SpanStarter: Sendable {
         // A span that does not record is never processed when it ends, so it does not hold (retain and
         // release) the tracer's end-of-span closure.
         let isRecording = result.decision.isRecording
-        return Span(
+        return TelemetrySpan(
             name: name, context: context, parent: parentContext, kind: kind, attributes: attributes, links: links,
             isRecording: isRecording, limits: limits, startTimeNanos: startTimeNanos, onEnd: isRecording ? onEnd : nil)
     }

@@ -2,9 +2,9 @@
 struct SpanState: Sendable {
     var name: String
     var attributes = AttributeMap()
-    var events: [SpanEvent] = []
-    var links: [SpanLink] = []
-    var status = SpanStatus(code: .unset)
+    var events: [TelemetrySpanEvent] = []
+    var links: [TelemetrySpanLink] = []
+    var status = TelemetrySpanStatus(code: .unset)
     var endTimeNanos: UInt64?
     var droppedAttributes = 0
     var droppedEvents = 0
@@ -25,22 +25,22 @@ struct SpanState: Sendable {
             return
         }
         let (kept, dropped) = Self.capped(attributes, limit: limits.attributePerEventCountLimit)
-        events.append(SpanEvent(name: name, timeNanos: timeNanos, attributes: kept, droppedAttributesCount: dropped))
+        events.append(TelemetrySpanEvent(name: name, timeNanos: timeNanos, attributes: kept, droppedAttributesCount: dropped))
     }
 
-    mutating func addLink(_ link: SpanLink, limits: SpanLimits) {
+    mutating func addLink(_ link: TelemetrySpanLink, limits: SpanLimits) {
         guard links.count < limits.linkCountLimit else {
             droppedLinks += 1
             return
         }
         let (kept, dropped) = Self.capped(link.attributes, limit: limits.attributePerEventCountLimit)
         links.append(
-            SpanLink(
+            TelemetrySpanLink(
                 context: link.context, attributes: kept,
                 droppedAttributesCount: link.droppedAttributesCount + dropped))
     }
 
-    mutating func setStatus(_ newStatus: SpanStatus) {
+    mutating func setStatus(_ newStatus: TelemetrySpanStatus) {
         guard status.code != .ok, newStatus.code != .unset else { return }
         status = newStatus
     }

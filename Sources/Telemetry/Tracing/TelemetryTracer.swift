@@ -8,7 +8,7 @@ public enum SpanParent: Sendable {
     /// No parent: the span starts a new trace.
     case root
     /// The given span.
-    case span(Span)
+    case span(TelemetrySpan)
     /// The given context, typically extracted from a remote request.
     case context(SpanContext)
 
@@ -37,25 +37,25 @@ public protocol TelemetryTracer: Sendable {
     ///   - links: links to other spans.
     ///   - startTimeNanos: when the span started (nanoseconds since the Unix epoch); now when `nil`.
     func startSpan(
-        _ name: String, kind: SpanKind, parent: SpanParent, attributes: [String: AttributeValue], links: [SpanLink],
+        _ name: String, kind: TelemetrySpanKind, parent: SpanParent, attributes: [String: AttributeValue], links: [TelemetrySpanLink],
         startTimeNanos: UInt64?
-    ) -> Span
+    ) -> TelemetrySpan
 
     /// Ends `span` and hands it to the tracer's processing; ending twice has no further effect.
-    func endSpan(_ span: Span)
+    func endSpan(_ span: TelemetrySpan)
 }
 
 extension TelemetryTracer {
     /// Starts a span that is a child of the current span unless told otherwise.
     public func startSpan(
-        _ name: String, kind: SpanKind = .internal, parent: SpanParent = .current,
-        attributes: [String: AttributeValue] = [:], links: [SpanLink] = []
-    ) -> Span {
+        _ name: String, kind: TelemetrySpanKind = .internal, parent: SpanParent = .current,
+        attributes: [String: AttributeValue] = [:], links: [TelemetrySpanLink] = []
+    ) -> TelemetrySpan {
         startSpan(name, kind: kind, parent: parent, attributes: attributes, links: links, startTimeNanos: nil)
     }
 
     /// Ends `span`.
-    public func endSpan(_ span: Span) {
+    public func endSpan(_ span: TelemetrySpan) {
         span.end()
     }
 }

@@ -7,8 +7,8 @@ import Instrumentation
 /// The span always ends.
 @discardableResult
 public func traceContext<Result>(
-    _ tracer: some TelemetryTracer, _ name: String, kind: SpanKind = .internal,
-    attributes: [String: AttributeValue] = [:], _ body: (Span) throws -> Result
+    _ tracer: some TelemetryTracer, _ name: String, kind: TelemetrySpanKind = .internal,
+    attributes: [String: AttributeValue] = [:], _ body: (TelemetrySpan) throws -> Result
 ) rethrows -> Result {
     let span = tracer.startSpan(name, kind: kind, parent: .current, attributes: attributes, links: [])
     do {
@@ -30,9 +30,9 @@ public func traceContext<Result>(
 /// The span always ends.
 @discardableResult
 public func traceContext<Result>(
-    _ tracer: some TelemetryTracer, _ name: String, kind: SpanKind = .internal,
+    _ tracer: some TelemetryTracer, _ name: String, kind: TelemetrySpanKind = .internal,
     attributes: [String: AttributeValue] = [:], isolation: isolated (any Actor)? = #isolation,
-    _ body: (Span) async throws -> Result
+    _ body: (TelemetrySpan) async throws -> Result
 ) async rethrows -> Result {
     let span = tracer.startSpan(name, kind: kind, parent: .current, attributes: attributes, links: [])
     do {
@@ -54,7 +54,7 @@ public func traceContext<Result>(
 /// let sum = add(2, 3)
 /// ```
 public func traced<each Argument, Result>(
-    _ tracer: some TelemetryTracer, _ name: String, kind: SpanKind = .internal,
+    _ tracer: some TelemetryTracer, _ name: String, kind: TelemetrySpanKind = .internal,
     _ body: @escaping (repeat each Argument) -> Result
 ) -> (repeat each Argument) -> Result {
     { (argument: repeat each Argument) -> Result in
@@ -64,7 +64,7 @@ public func traced<each Argument, Result>(
 
 /// Wraps a throwing function so that every call runs inside a span named `name` (see `traceContext`).
 public func traced<each Argument, Result>(
-    _ tracer: some TelemetryTracer, _ name: String, kind: SpanKind = .internal,
+    _ tracer: some TelemetryTracer, _ name: String, kind: TelemetrySpanKind = .internal,
     _ body: @escaping (repeat each Argument) throws -> Result
 ) -> (repeat each Argument) throws -> Result {
     { (argument: repeat each Argument) throws -> Result in
@@ -74,7 +74,7 @@ public func traced<each Argument, Result>(
 
 /// Wraps an async function so that every call runs inside a span named `name` (see `traceContext`).
 public func traced<each Argument, Result>(
-    _ tracer: some TelemetryTracer, _ name: String, kind: SpanKind = .internal,
+    _ tracer: some TelemetryTracer, _ name: String, kind: TelemetrySpanKind = .internal,
     _ body: @escaping (repeat each Argument) async -> Result
 ) -> (repeat each Argument) async -> Result {
     { (argument: repeat each Argument) async -> Result in
@@ -89,7 +89,7 @@ public func traced<each Argument, Result>(
 /// let n = try await process([1, 2, 3])
 /// ```
 public func traced<each Argument, Result>(
-    _ tracer: some TelemetryTracer, _ name: String, kind: SpanKind = .internal,
+    _ tracer: some TelemetryTracer, _ name: String, kind: TelemetrySpanKind = .internal,
     _ body: @escaping (repeat each Argument) async throws -> Result
 ) -> (repeat each Argument) async throws -> Result {
     { (argument: repeat each Argument) async throws -> Result in

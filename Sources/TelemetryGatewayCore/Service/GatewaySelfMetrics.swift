@@ -10,13 +10,13 @@ import Telemetry
 public struct GatewaySelfMetrics: Sendable {
     /// The collector the counters live in.
     public let collector: MetricsCollector
-    private let requests: Counter
-    private let received: Counter
-    private let refused: Counter
-    private let rejected: Counter
-    private let processorDropped: Counter
-    private let connectionsClosed: Counter
-    private let openConnections: Gauge
+    private let requests: TelemetryCounter
+    private let received: TelemetryCounter
+    private let refused: TelemetryCounter
+    private let rejected: TelemetryCounter
+    private let processorDropped: TelemetryCounter
+    private let connectionsClosed: TelemetryCounter
+    private let openConnections: TelemetryGauge
 
     /// Registers (or reuses) the families in `collector`.
     public init(collector: MetricsCollector) {

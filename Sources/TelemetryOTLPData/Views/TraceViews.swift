@@ -77,7 +77,7 @@ public struct SpanView: @unchecked Sendable {
     /// The span name.
     public var name: String { pointer.pointee.name.map { String(cString: $0) } ?? "" }
     /// The span kind (OTLP numbering; 0 unspecified).
-    public var kind: SpanKind { SpanKind(rawValue: Int(pointer.pointee.kind.rawValue)) ?? .internal }
+    public var kind: TelemetrySpanKind { TelemetrySpanKind(rawValue: Int(pointer.pointee.kind.rawValue)) ?? .internal }
     /// The start time, nanoseconds since the Unix epoch.
     public var startTimeUnixNano: UInt64 { pointer.pointee.start_time_unix_nano }
     /// The end time, nanoseconds since the Unix epoch.

@@ -4,12 +4,12 @@ import Tracing
 /// library (Vapor, Hummingbird, AsyncHTTPClient, gRPC…) records into this library's tracers.
 public final class DistributedTracingSpan: Tracing.Span {
     /// The span this adapter records into.
-    public let span: Telemetry.Span
+    public let span: TelemetrySpan
     /// The context the span was started in, with the span as its current span.
     public let context: ServiceContext
 
     /// Wraps `span`, started in `context`.
-    public init(span: Telemetry.Span, startedIn context: ServiceContext) {
+    public init(span: TelemetrySpan, startedIn context: ServiceContext) {
         self.span = span
         self.context = span.serviceContext(basedOn: context)
     }
@@ -62,7 +62,7 @@ public final class DistributedTracingSpan: Tracing.Span {
     /// Links to the span identified by `link.context` (its current span, or an extracted remote parent).
     public func addLink(_ link: Tracing.SpanLink) {
         guard let target = link.context[CurrentSpanKey.self]?.context ?? link.context.remoteSpanContext else { return }
-        span.addLink(Telemetry.SpanLink(context: target, attributes: Self.convert(link.attributes)))
+        span.addLink(TelemetrySpanLink(context: target, attributes: Self.convert(link.attributes)))
     }
 
     /// Ends the span at `instant`.
@@ -84,13 +84,13 @@ public final class DistributedTracingSpan: Tracing.Span {
     ) -> DistributedTracingSpan {
         let parent = context[CurrentSpanKey.self]?.context ?? context.remoteSpanContext
         let span = tracer.startSpan(
-            name, kind: SpanKind(kind), parent: parent.map(SpanParent.context) ?? .root, attributes: [:], links: [],
+            name, kind: TelemetrySpanKind(kind), parent: parent.map(SpanParent.context) ?? .root, attributes: [:], links: [],
             startTimeNanos: startTimeNanos)
         return DistributedTracingSpan(span: span, startedIn: context)
     }
 }
 
-extension SpanKind {
+extension TelemetrySpanKind {
     init(_ kind: Tracing.SpanKind) {
         switch kind {
         case .server: self = .server

@@ -13,7 +13,7 @@ extension TelemetryTracer where Self: Tracing.Tracer {
 
     /// The span identified by `context`, if it belongs to a tracer of this library.
     public func activeSpan(identifiedBy context: ServiceContext) -> DistributedTracingSpan? {
-        Telemetry.Span.current(in: context).map { DistributedTracingSpan(span: $0, startedIn: context) }
+        TelemetrySpan.current(in: context).map { DistributedTracingSpan(span: $0, startedIn: context) }
     }
 
     /// Reads W3C `traceparent`, `tracestate` and `baggage` (see `TraceContextPropagation`).

@@ -7,7 +7,7 @@ import TelemetryOTLPData
 struct FoldingConsumer: PayloadConsumer {
     let store: FoldedMetricsStore
     let exporter: String
-    let counter: Counter
+    let counter: TelemetryCounter
 
     init(store: FoldedMetricsStore, exporter: String, selfMetrics: MetricsCollector) {
         self.store = store

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Telemetry
 import TelemetryOTLPData
 
 /// Reads one request at a time on a connection and answers it.
@@ -9,6 +10,10 @@ import TelemetryOTLPData
 /// timeout, a body within the read timeout of its head, and a kept-alive connection its next request
 /// within the idle timeout; otherwise it is closed and counted. The body is gathered in one buffer
 /// (amortised O(n)), and every byte is reserved in the memory budget as it arrives.
+///
+/// A request answered before its body was read (429, 413, 401…) is closed gracefully: the answer is
+/// sent, the sending side shut down, and what the client still sends is read and thrown away for up
+/// to `lingerTime`, so the client reads the answer instead of a connection reset.
 final class OTLPHTTPConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -26,6 +31,11 @@ final class OTLPHTTPConnectionHandler: ChannelInboundHandler {
     // Kept outside `state`, so appending never copies the body gathered so far.
     private var body: ByteBuffer?
     private var deadline: Scheduled<Void>?
+    /// Whether the answer has been sent and the connection only waits for the client to stop sending.
+    private var lingering = false
+
+    /// How long a connection answered early keeps reading (and discarding) the rest of the request.
+    static let lingerTime = Duration.seconds(1)
 
     init(policy: OTLPHTTPPolicy, threadPool: NIOThreadPool) {
         self.policy = policy
@@ -65,6 +75,9 @@ final class OTLPHTTPConnectionHandler: ChannelInboundHandler {
             deadline?.cancel()
             state = .processing
             process(head, request, signal, lease, context: context)
+        case (.end, .discarding) where lingering:
+            deadline?.cancel()
+            context.close(promise: nil)
         case (.end, .discarding):
             state = .waitingForHead
             arm(policy.settings.idleTimeout, reason: "idle_timeout", context: context)
@@ -86,7 +99,11 @@ final class OTLPHTTPConnectionHandler: ChannelInboundHandler {
             // unless the request had none.
             let hasBody = (head.contentLength ?? 0) > 0 || headers.contains(name: "transfer-encoding")
             state = .discarding
-            respond(answer, to: request, context: context, close: hasBody || !request.isKeepAlive)
+            if hasBody {
+                answerAndLinger(answer, request, context: context)
+            } else {
+                respond(answer, to: request, context: context, close: !request.isKeepAlive)
+            }
         case .read(let signal, let lease):
             body = nil
             state = .reading(head, request, signal, lease)
@@ -118,18 +135,31 @@ final class OTLPHTTPConnectionHandler: ChannelInboundHandler {
     }
 
     private func finishDiscarding(_ answer: HTTPAnswer, _ request: HTTPRequestHead, context: ChannelHandlerContext) {
-        deadline?.cancel()
         body = nil
         state = .discarding
-        respond(answer, to: request, context: context, close: true)
+        answerAndLinger(answer, request, context: context)
+    }
+
+    /// Answers a request whose body will not be read, shuts the sending side, and closes when the
+    /// client has finished sending or after `lingerTime`.
+    private func answerAndLinger(_ answer: HTTPAnswer, _ request: HTTPRequestHead, context: ChannelHandlerContext) {
+        deadline?.cancel()
+        lingering = true
+        let channel = context.channel
+        respond(answer, to: request, context: context, close: false, connectionClose: true).whenComplete { _ in
+            channel.close(mode: .output).whenFailure { _ in channel.close(promise: nil) }
+        }
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        deadline = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(clamping: Self.lingerTime.nanoseconds))) {
+            bound.value.close(promise: nil)
+        }
     }
 
     /// Closes the connection when `timeout` passes before the next step disarms it.
     private func arm(_ timeout: Duration, reason: String, context: ChannelHandlerContext) {
         deadline?.cancel()
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        let nanoseconds = Int64(clamping: timeout.components.seconds &* 1_000_000_000 &+ timeout.components.attoseconds / 1_000_000_000)
-        deadline = context.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) {
+        deadline = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(clamping: timeout.nanoseconds))) {
             let (handler, context) = bound.value
             if case .processing = handler.state { return }
             handler.policy.intake.metrics.connectionClosed(receiver: handler.policy.name, reason: reason)
@@ -137,10 +167,15 @@ final class OTLPHTTPConnectionHandler: ChannelInboundHandler {
         }
     }
 
-    private func respond(_ answer: HTTPAnswer, to request: HTTPRequestHead, context: ChannelHandlerContext, close: Bool) {
+    /// Writes `answer`; closes the connection after it when `close`, and says so (`Connection: close`)
+    /// when `close` or `connectionClose`. The future completes when the answer is written.
+    @discardableResult
+    private func respond(
+        _ answer: HTTPAnswer, to request: HTTPRequestHead, context: ChannelHandlerContext, close: Bool, connectionClose: Bool = false
+    ) -> EventLoopFuture<Void> {
         var headers = HTTPHeaders([("Content-Type", answer.contentType), ("Content-Length", String(answer.body.count))])
         headers.add(contentsOf: answer.headers)
-        if close { headers.add(name: "Connection", value: "close") }
+        if close || connectionClose { headers.add(name: "Connection", value: "close") }
         let status = HTTPResponseStatus(statusCode: answer.status)
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status, headers: headers))), promise: nil)
         if !answer.body.isEmpty, request.method != .HEAD {
@@ -151,5 +186,6 @@ final class OTLPHTTPConnectionHandler: ChannelInboundHandler {
             let channel = context.channel
             written.whenComplete { _ in channel.close(promise: nil) }
         }
+        return written
     }
 }

@@ -8,7 +8,7 @@ import Synchronization
 /// ```
 /// Recording never throws or traps: labels that do not match the declaration, and negative or
 /// non-finite increments, record nothing and are counted in `telemetry_rejected_measurements_total`.
-public final class Counter: Sendable {
+public final class TelemetryCounter: Sendable {
     /// The registered name.
     public let name: String
     /// The help text.

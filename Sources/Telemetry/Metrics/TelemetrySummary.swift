@@ -8,7 +8,7 @@
 /// Quantiles come from a streaming sketch with at most 1% relative error and bounded memory, over the
 /// last `maxAge` (default 10 minutes), which slides in `ageBuckets` steps. Sum and count cover every
 /// observation since the series was created, as Prometheus expects.
-public final class Summary: Sendable {
+public final class TelemetrySummary: Sendable {
     /// The quantiles reported when none are given.
     public static let defaultQuantiles: [Double] = [0.5, 0.9, 0.95, 0.99]
     /// The default sliding window.

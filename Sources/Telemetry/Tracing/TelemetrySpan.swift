@@ -6,13 +6,13 @@ import Synchronization
 /// `startSpan` (or `traceContext`/`traced`), end them with `tracer.endSpan(_:)` or `end()`; changes after
 /// the end are ignored. A span that is not recording (not sampled) keeps only its context and name, reads
 /// no clock, and ignores every change at almost no cost.
-public final class Span: Sendable {
+public final class TelemetrySpan: Sendable {
     /// The ids, flags and trace state that identify this span.
     public let context: SpanContext
     /// The parent's context, or `nil` for a root span.
     public let parent: SpanContext?
     /// The role of the span.
-    public let kind: SpanKind
+    public let kind: TelemetrySpanKind
     /// When the span started, in nanoseconds since the Unix epoch (0 for a span that is not recording,
     /// unless a start time was given).
     public let startTimeNanos: UInt64
@@ -26,7 +26,7 @@ public final class Span: Sendable {
     // An inline mutex: a span is rarely touched by two threads at once, and unlike a pthread mutex it
     // needs no allocation, which matters when spans are started by the million.
     private let state: Mutex<SpanState>
-    private let onEnd: (@Sendable (Span) -> Void)?
+    private let onEnd: (@Sendable (TelemetrySpan) -> Void)?
 
     /// Creates a span; tracers call this, applications use `startSpan`.
     ///
@@ -34,9 +34,9 @@ public final class Span: Sendable {
     ///   - startTimeNanos: when the span started (nanoseconds since the Unix epoch); now when `nil`.
     ///   - onEnd: called exactly once, when the span ends.
     public init(
-        name: String, context: SpanContext, parent: SpanContext?, kind: SpanKind = .internal,
-        attributes: [String: AttributeValue] = [:], links: [SpanLink] = [], isRecording: Bool = true,
-        limits: SpanLimits = SpanLimits(), startTimeNanos: UInt64? = nil, onEnd: (@Sendable (Span) -> Void)? = nil
+        name: String, context: SpanContext, parent: SpanContext?, kind: TelemetrySpanKind = .internal,
+        attributes: [String: AttributeValue] = [:], links: [TelemetrySpanLink] = [], isRecording: Bool = true,
+        limits: SpanLimits = SpanLimits(), startTimeNanos: UInt64? = nil, onEnd: (@Sendable (TelemetrySpan) -> Void)? = nil
     ) {
         self.context = context
         self.parent = parent
@@ -75,11 +75,11 @@ public final class Span: Sendable {
     /// The attributes set so far.
     public var attributes: AttributeMap { state.withLock { $0.attributes } }
     /// The events added so far, in order.
-    public var events: [SpanEvent] { state.withLock { $0.events } }
+    public var events: [TelemetrySpanEvent] { state.withLock { $0.events } }
     /// The links added so far, in order.
-    public var links: [SpanLink] { state.withLock { $0.links } }
+    public var links: [TelemetrySpanLink] { state.withLock { $0.links } }
     /// The current status.
-    public var status: SpanStatus { state.withLock { $0.status } }
+    public var status: TelemetrySpanStatus { state.withLock { $0.status } }
     /// Attributes dropped because of `limits`.
     public var droppedAttributesCount: Int { state.withLock { $0.droppedAttributes } }
     /// Events dropped because of `limits`.
@@ -136,13 +136,13 @@ public final class Span: Sendable {
     }
 
     /// Adds a link to another span.
-    public func addLink(_ link: SpanLink) {
+    public func addLink(_ link: TelemetrySpanLink) {
         mutate { $0.addLink(link, limits: limits) }
     }
 
     /// Sets the status. `.ok` is final; setting `.unset` is ignored; the message is kept only for `.error`.
     public func setStatus(_ code: StatusCode, _ message: String? = nil) {
-        mutate { $0.setStatus(SpanStatus(code: code, message: message)) }
+        mutate { $0.setStatus(TelemetrySpanStatus(code: code, message: message)) }
     }
 
     /// Renames the span.
@@ -192,7 +192,7 @@ public final class Span: Sendable {
     /// Sets `.ok` unless a status was already set; used when an instrumented operation succeeds.
     func setStatusOkIfUnset() {
         mutate { state in
-            if state.status.code == .unset { state.setStatus(SpanStatus(code: .ok)) }
+            if state.status.code == .unset { state.setStatus(TelemetrySpanStatus(code: .ok)) }
         }
     }
 

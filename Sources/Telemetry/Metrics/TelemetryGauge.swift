@@ -5,7 +5,7 @@
 /// connections.inc(); connections.dec(); connections.set(42)
 /// ```
 /// `set` accepts any value, including NaN; `inc`/`dec` refuse non-finite amounts (counted as rejected).
-public final class Gauge: Sendable {
+public final class TelemetryGauge: Sendable {
     /// The registered name.
     public let name: String
     /// The help text.

@@ -9,7 +9,7 @@ import Synchronization
 /// ```
 /// An observation lands in the first bucket whose upper bound is at or above it (`le` semantics).
 /// NaN and infinite observations record nothing and are counted as rejected.
-public final class Histogram: Sendable {
+public final class TelemetryHistogram: Sendable {
     /// The Prometheus client default buckets, in seconds.
     public static let defaultBuckets: [Double] = [
         0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
