@@ -65,7 +65,13 @@ struct HostileInputTests {
         let valid = try OTLPRequests.traces(count: 3, spansPerTrace: 2, using: &generator)
         #expect(try OTLPRequests.post(valid, to: traces).status == 200)
         #expect(gateway.memory.itemCount(.traces) == 6, "only the valid request's spans went on (the empty one forwards nothing)")
-        #expect(try OTLPRequests.post(valid, to: "\(gateway.url)/v1/logs").status == 404, "no logs pipeline")
+        let record = #"{"severityNumber":9,"body":{"stringValue":"x"}}"#
+        let logs = #"{"resourceLogs":[{"scopeLogs":[{"logRecords":["# + Array(repeating: record, count: 4).joined(separator: ",") + "]}]}]}"
+        #expect(
+            try OTLPRequests.post(Array(logs.utf8), to: "\(gateway.url)/v1/logs", contentType: "application/json").status == 404,
+            "no logs pipeline")
+        // Refused from the head, unread: counted as a request, not by items.
+        #expect(gateway.selfMetric("telemetry_gateway_requests_total", ["receiver": "otlp", "signal": "logs", "status": "404"]) == 1)
         #expect(gateway.selfMetric("telemetry_gateway_requests_total", ["receiver": "otlp", "signal": "traces", "status": "400"]) == 6)
     }
 
