@@ -149,13 +149,22 @@ struct OTLPEnvironment: Sendable {
         }
     }
 
-    /// `OTEL_BSP_*` applied over `base`.
+    /// `OTEL_BSP_*` (spans) applied over `base`.
     func batch(over base: BatchConfiguration) -> BatchConfiguration {
+        batch(prefix: "OTEL_BSP", over: base)
+    }
+
+    /// `OTEL_BLRP_*` (log records) applied over `base`.
+    func logBatch(over base: BatchConfiguration) -> BatchConfiguration {
+        batch(prefix: "OTEL_BLRP", over: base)
+    }
+
+    private func batch(prefix: String, over base: BatchConfiguration) -> BatchConfiguration {
         BatchConfiguration(
-            maxQueueSize: positiveInteger("OTEL_BSP_MAX_QUEUE_SIZE") ?? base.maxQueueSize,
-            maxExportBatchSize: positiveInteger("OTEL_BSP_MAX_EXPORT_BATCH_SIZE") ?? base.maxExportBatchSize,
-            scheduleDelay: positiveInteger("OTEL_BSP_SCHEDULE_DELAY").map { .milliseconds($0) } ?? base.scheduleDelay,
-            exportTimeout: positiveInteger("OTEL_BSP_EXPORT_TIMEOUT").map { .milliseconds($0) } ?? base.exportTimeout)
+            maxQueueSize: positiveInteger("\(prefix)_MAX_QUEUE_SIZE") ?? base.maxQueueSize,
+            maxExportBatchSize: positiveInteger("\(prefix)_MAX_EXPORT_BATCH_SIZE") ?? base.maxExportBatchSize,
+            scheduleDelay: positiveInteger("\(prefix)_SCHEDULE_DELAY").map { .milliseconds($0) } ?? base.scheduleDelay,
+            exportTimeout: positiveInteger("\(prefix)_EXPORT_TIMEOUT").map { .milliseconds($0) } ?? base.exportTimeout)
     }
 
     private static func isHTTPURL(_ text: String) -> Bool {

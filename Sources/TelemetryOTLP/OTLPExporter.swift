@@ -3,8 +3,9 @@ import Telemetry
 import TelemetryHTTP
 import TelemetryOTLPData
 
-/// Sends spans and metrics to any OTLP/HTTP collector: protobuf encoded with protobuf-c, gzip-compressed,
-/// POSTed with libcurl to `<endpoint>/v1/traces` and `<endpoint>/v1/metrics`.
+/// Sends spans, metrics and log records to any OTLP/HTTP collector: protobuf encoded with protobuf-c,
+/// gzip-compressed, POSTed with libcurl to `<endpoint>/v1/traces`, `/v1/metrics` and `/v1/logs`, each
+/// signal on its own connection (a metrics export waiting between retries never holds up spans).
 ///
 /// ```swift
 /// let exporter = OTLPExporter(endpoint: "http://localhost:4318")
@@ -14,7 +15,7 @@ import TelemetryOTLPData
 /// OTLP defaults (`http://localhost:4318`, gzip, 10 s). Retries follow the OTLP specification: only 429,
 /// 502, 503, 504 and connection failures, with exponential backoff and jitter, honouring
 /// `Retry-After`; partial successes are logged and counted, never retried.
-public final class OTLPExporter: SpanExporter, MetricsExporter {
+public final class OTLPExporter: SpanExporter, MetricsExporter, LogRecordExporter {
     /// Request body compression.
     public enum Compression: Sendable, Hashable {
         /// gzip (the default).
@@ -39,13 +40,14 @@ public final class OTLPExporter: SpanExporter, MetricsExporter {
     public let traces: Target
     /// Where and how metrics are sent.
     public let metrics: Target
-    /// Where and how log records are sent (the gateway forwards them as received).
+    /// Where and how log records are sent.
     public let logs: Target
     /// The resource metrics are reported under (spans carry their tracer's resource).
     public let resource: Resource
     /// How sums and histograms are reported.
     public let temporality: AggregationTemporality
-    private let sender: RetryingSender?
+    /// One sender (one libcurl connection) per signal; nil when libcurl could not be initialised.
+    private let senders: [OTLPSignal: RetryingSender]
     private let cancellation = CancellationSignal()
     private let traceMetrics: ExporterSelfMetrics
     private let metricMetrics: ExporterSelfMetrics
@@ -102,20 +104,31 @@ public final class OTLPExporter: SpanExporter, MetricsExporter {
         traceMetrics = ExporterSelfMetrics(exporter: name, signal: "traces", collector: selfMetrics)
         metricMetrics = ExporterSelfMetrics(exporter: name, signal: "metrics", collector: selfMetrics)
         logMetrics = ExporterSelfMetrics(exporter: name, signal: "logs", collector: selfMetrics)
+        var senders: [OTLPSignal: RetryingSender] = [:]
         do {
-            sender = RetryingSender(client: try HTTPClient(), policy: retry, cancellation: cancellation)
+            for signal in OTLPSignal.allCases {
+                senders[signal] = RetryingSender(client: try HTTPClient(), policy: retry, cancellation: cancellation)
+            }
         } catch {
             logger.error("cannot create the HTTP client: \(error); every export will fail")
-            sender = nil
         }
+        self.senders = senders
     }
 
     /// Sends spans produced by `resource`; throws when they could not be delivered.
     public func export(_ spans: [SpanData], resource: Resource) throws {
         guard !spans.isEmpty else { return }
         let body = OTLPTraceEncoder(resource: resource).encode(spans)
-        let response = try post(body, to: traces, counting: traceMetrics)
+        let response = try post(body, .traces)
         report(partialSuccess(response, .traces), signal: "spans", counting: traceMetrics)
+    }
+
+    /// Sends log records produced by `resource`; throws when they could not be delivered.
+    public func export(_ records: [LogRecordData], resource: Resource) throws {
+        guard !records.isEmpty else { return }
+        let body = OTLPLogsEncoder(resource: resource).encode(records)
+        let response = try post(body, .logs)
+        report(partialSuccess(response, .logs), signal: "log records", counting: logMetrics)
     }
 
     /// Sends one metrics snapshot; throws when it could not be delivered.
@@ -124,7 +137,7 @@ public final class OTLPExporter: SpanExporter, MetricsExporter {
         let converted = conversion?.snapshot ?? snapshot
         guard OTLPMetricsEncoder.pointCount(converted) > 0 else { return }
         let body = OTLPMetricsEncoder(resource: resource).encode(converted, temporality: temporality)
-        let response = try post(body, to: metrics, counting: metricMetrics)
+        let response = try post(body, .metrics)
         // Delta baselines move only once the collector took the data, so a failed export loses nothing.
         if let conversion { deltas.commit(conversion) }
         report(partialSuccess(response, .metrics), signal: "data points", counting: metricMetrics)
@@ -137,25 +150,29 @@ public final class OTLPExporter: SpanExporter, MetricsExporter {
     public func exportEncoded(_ signal: OTLPSignal, requests: [[UInt8]]) throws {
         let body = requests.count == 1 ? requests[0] : Array(requests.joined())
         guard !body.isEmpty else { return }
+        let response = try post(body, signal)
         switch signal {
-        case .traces:
-            report(partialSuccess(try post(body, to: traces, counting: traceMetrics), .traces), signal: "spans",
-                   counting: traceMetrics)
-        case .metrics:
-            report(partialSuccess(try post(body, to: metrics, counting: metricMetrics), .metrics),
-                   signal: "data points", counting: metricMetrics)
-        case .logs:
-            report(partialSuccess(try post(body, to: logs, counting: logMetrics), .logs), signal: "log records",
-                   counting: logMetrics)
+        case .traces: report(partialSuccess(response, .traces), signal: "spans", counting: traceMetrics)
+        case .metrics: report(partialSuccess(response, .metrics), signal: "data points", counting: metricMetrics)
+        case .logs: report(partialSuccess(response, .logs), signal: "log records", counting: logMetrics)
         }
     }
+
+    /// Nothing is buffered: every export delivers before it returns.
+    public func forceFlush(timeout: Duration) -> Bool { true }
 
     /// Stops any wait between retries; later exports are attempted once.
     public func shutdown() {
         cancellation.cancel()
     }
 
-    private func post(_ body: [UInt8], to target: Target, counting selfMetrics: ExporterSelfMetrics) throws -> HTTPResponse {
+    private func post(_ body: [UInt8], _ signal: OTLPSignal) throws -> HTTPResponse {
+        let (target, selfMetrics): (Target, ExporterSelfMetrics) =
+            switch signal {
+            case .traces: (traces, traceMetrics)
+            case .metrics: (metrics, metricMetrics)
+            case .logs: (logs, logMetrics)
+            }
         let url = target.url
         var requestHeaders = [(name: "Content-Type", value: "application/x-protobuf")]
         var payload = body
@@ -167,7 +184,7 @@ public final class OTLPExporter: SpanExporter, MetricsExporter {
         }
         requestHeaders.append(contentsOf: target.headers)
         let request = HTTPRequest(url: url, headers: requestHeaders, body: payload, timeout: target.timeout)
-        guard let sender else {
+        guard let sender = senders[signal] else {
             throw HTTPClientError(kind: .other, message: "no HTTP client: libcurl could not be initialised")
         }
         let response = try sender.send(request) { retry, reason, wait in

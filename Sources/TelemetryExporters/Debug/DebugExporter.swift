@@ -6,8 +6,10 @@ import Telemetry
 /// one-line summary in the log when no file is given.
 ///
 /// Each JSON line has `signal`, `time` (Unix seconds) and either `spans` (name, trace and span ids, parent,
-/// status, duration) or `metrics` (name, kind, series count).
-public final class DebugExporter: SpanExporter, MetricsExporter {
+/// status, duration), `metrics` (name, kind, series count) or `logs` (severity, body, scope, trace and
+/// span ids, attributes). Without a file, log records are written to standard error as JSON lines, not
+/// to the log (which may be the pipeline being debugged).
+public final class DebugExporter: SpanExporter, MetricsExporter, LogRecordExporter {
     /// The file written to, or `nil` for the log.
     public let path: String?
     private let logger: Logger
@@ -47,9 +49,43 @@ public final class DebugExporter: SpanExporter, MetricsExporter {
                   summary: "\(spans.count) spans from \(resource.serviceName)")
     }
 
-    /// Records a summary of an already encoded OTLP request (as the gateway forwards them).
-    public func exportEncoded(signal: String, items: Int, bytes: Int) throws {
-        try write(["signal": signal, "items": items, "bytes": bytes], summary: "\(items) \(signal) items (\(bytes) bytes)")
+    /// Records `records` with their attributes.
+    public func export(_ records: [LogRecordData], resource: Resource) throws {
+        let entries: [[String: Any]] = records.map { record in
+            var entry: [String: Any] = [
+                "severity": record.severity.text, "severity_number": record.severity.number, "body": Self.json(record.body),
+                "scope": record.scope,
+                "attributes": Dictionary(record.attributes.map { ($0.key, Self.json($0.value)) }) { _, last in last },
+            ]
+            if let traceID = record.traceID, let spanID = record.spanID {
+                entry["trace_id"] = traceID.description
+                entry["span_id"] = spanID.description
+            }
+            return entry
+        }
+        let object: [String: Any] = ["signal": "logs", "service": resource.serviceName, "logs": entries]
+        if path == nil {
+            var line = try Self.line(object)
+            line.append(contentsOf: Data("\n".utf8))
+            FileHandle.standardError.write(line)
+        } else {
+            try write(object, summary: "\(records.count) log records")
+        }
+    }
+
+    /// Nothing is buffered: every export is written before it returns.
+    public func forceFlush(timeout: Duration) -> Bool { true }
+
+    private static func json(_ value: LogValue) -> Any {
+        switch value {
+        case .string(let text): text
+        case .int(let number): number
+        case .double(let number): number.isFinite ? number : String(number)
+        case .bool(let flag): flag
+        case .bytes(let bytes): Data(bytes).base64EncodedString()
+        case .array(let values): values.map { json($0) }
+        case .map(let entries): Dictionary(entries.map { ($0.key, json($0.value)) }) { _, last in last }
+        }
     }
 
     /// Records a summary of `snapshot`.
@@ -69,15 +105,19 @@ public final class DebugExporter: SpanExporter, MetricsExporter {
     }
 
     private func write(_ object: [String: Any], summary: @autoclosure () -> String) throws {
-        var object = object
-        object["time"] = Date().timeIntervalSince1970
-        let line = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) + Data("\n".utf8)
+        let line = try Self.line(object) + Data("\n".utf8)
         let wrote = try file.withLock { handle -> Bool in
             guard let handle else { return false }
             try handle.write(contentsOf: line)
             return true
         }
         if !wrote && path == nil { logger.info("debug exporter received \(summary())") }
+    }
+
+    private static func line(_ object: [String: Any]) throws -> Data {
+        var object = object
+        object["time"] = Date().timeIntervalSince1970
+        return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     }
 }
 
