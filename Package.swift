@@ -152,7 +152,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TelemetryTests",
-            dependencies: ["Telemetry", "TelemetryTestSupport"]
+            dependencies: ["Telemetry", "TelemetryTestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "TelemetryHTTPTests",
@@ -160,7 +160,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TelemetryOTLPTests",
-            dependencies: ["Telemetry", "TelemetryOTLP", "TelemetryHTTP", "TelemetryTestSupport"]
+            dependencies: [
+                "Telemetry", "TelemetryOTLP", "TelemetryHTTP", "TelemetryTestSupport", "TelemetryGatewayTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "TelemetryConfigTests",

@@ -89,6 +89,22 @@ public final class IntakeServer: @unchecked Sendable {
         }
     }
 
+    /// The log records of every accepted (200) logs request, flattened, each with its resource and scope.
+    public func acceptedLogRecords() async throws -> [DecodedLogRecord] {
+        try await received(path: "/v1/logs").filter { $0["status"] as? Int == 200 }.flatMap { entry in
+            let request = entry["request"] as? [String: Any] ?? [:]
+            return (request["resource_logs"] as? [[String: Any]] ?? []).flatMap { resourceLogs in
+                let resource = resourceLogs["resource"] as? [String: Any] ?? [:]
+                return (resourceLogs["scope_logs"] as? [[String: Any]] ?? []).flatMap { scopeLogs in
+                    let scope = scopeLogs["scope"] as? [String: Any] ?? [:]
+                    return (scopeLogs["log_records"] as? [[String: Any]] ?? []).map {
+                        DecodedLogRecord(fields: $0, resource: resource, scope: scope)
+                    }
+                }
+            }
+        }
+    }
+
     /// The metrics of every accepted (200) metrics request, flattened, each with its resource.
     public func acceptedMetrics() async throws -> [DecodedMetric] {
         try await received(path: "/v1/metrics").filter { $0["status"] as? Int == 200 }.flatMap { entry in
@@ -125,6 +141,9 @@ public struct DecodedSpan: @unchecked Sendable {
         return result
     }
 }
+
+/// A log record as the official decoder saw it: its fields, resource and scope, like a span.
+public typealias DecodedLogRecord = DecodedSpan
 
 /// A metric as the official decoder saw it.
 public struct DecodedMetric: @unchecked Sendable {
