@@ -182,6 +182,7 @@ let package = Package(
             dependencies: [
                 "Telemetry", "TelemetryIntegration", "TelemetryOTLP", "TelemetryExporters", "TelemetryTestSupport",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -1,8 +1,9 @@
+import Logging
 import Telemetry
 
 /// Reads the top level of a configuration file.
 enum ConfigurationParser {
-    static let sections = ["service", "sampling", "batch", "metrics", "exporters", "prometheus", "self_metrics"]
+    static let sections = ["service", "sampling", "batch", "metrics", "logs", "exporters", "prometheus", "self_metrics"]
 
     static func parse(_ root: ConfigNode) throws(ConfigError) -> TelemetryConfiguration {
         let top = try root.mapping(allowed: sections)
@@ -20,17 +21,17 @@ enum ConfigurationParser {
             serviceName: try service?["name"]?.string() ?? "unknown_service:swift",
             resourceAttributes: try service?["resource"]?.stringMap() ?? [:],
             sampler: sampler ?? .parentBased(root: .alwaysOn),
-            batch: try batch(top["batch"]),
+            batch: try batch(top["batch"], defaults: BatchConfiguration()),
+            logs: try logs(top["logs"]),
             metricsInterval: try top["metrics"]?.mapping(allowed: ["interval"])["interval"]?.duration() ?? .seconds(60),
             exporters: exporters,
             prometheus: try prometheus(top["prometheus"]),
             selfMetrics: try top["self_metrics"]?.mapping(allowed: ["enabled"])["enabled"]?.bool() ?? true)
     }
 
-    private static func batch(_ node: ConfigNode?) throws(ConfigError) -> BatchConfiguration {
-        guard let node else { return BatchConfiguration() }
+    private static func batch(_ node: ConfigNode?, defaults: BatchConfiguration) throws(ConfigError) -> BatchConfiguration {
+        guard let node else { return defaults }
         let fields = try node.mapping(allowed: ["max_queue_size", "max_export_batch_size", "schedule_delay", "export_timeout"])
-        let defaults = BatchConfiguration()
         let queue = try fields["max_queue_size"]?.int(in: 1...10_000_000) ?? defaults.maxQueueSize
         let batchSize = try fields["max_export_batch_size"]?.int(in: 1...1_000_000) ?? defaults.maxExportBatchSize
         if batchSize > queue, let node = fields["max_export_batch_size"] {
@@ -40,6 +41,15 @@ enum ConfigurationParser {
             maxQueueSize: queue, maxExportBatchSize: batchSize,
             scheduleDelay: try fields["schedule_delay"]?.duration() ?? defaults.scheduleDelay,
             exportTimeout: try fields["export_timeout"]?.duration() ?? defaults.exportTimeout)
+    }
+
+    private static func logs(_ node: ConfigNode?) throws(ConfigError) -> LogsConfiguration {
+        guard let node else { return LogsConfiguration() }
+        let fields = try node.mapping(allowed: ["level", "batch"])
+        let levels = Logger.Level.allCases.map(\.rawValue)
+        return LogsConfiguration(
+            level: try fields["level"].map { node throws(ConfigError) in Logger.Level(rawValue: try node.choice(levels)) ?? .info } ?? .info,
+            batch: try batch(fields["batch"], defaults: .logDefaults))
     }
 
     private static func prometheus(_ node: ConfigNode?) throws(ConfigError) -> PrometheusEndpointConfiguration? {

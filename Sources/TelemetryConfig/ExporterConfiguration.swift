@@ -10,7 +10,7 @@ public struct ExporterConfiguration: Sendable {
 
     /// The settings of each exporter type.
     public enum Settings: Sendable {
-        /// An OTLP/HTTP upstream; receives the listed signals (`traces`, `metrics`).
+        /// An OTLP/HTTP upstream; receives the listed signals (`traces`, `metrics`, `logs`).
         case otlp(
             endpoint: String, headers: [String: String], compression: OTLPExporter.Compression, timeout: Duration,
             temporality: AggregationTemporality, retry: RetryPolicy, signals: Set<String>)
@@ -22,6 +22,15 @@ public struct ExporterConfiguration: Sendable {
         case datadog(apiKey: String, appKey: String, prefix: String, site: String, endpoint: String?)
         /// Writes a summary of what it receives to a file (JSON lines), or to the log without a path.
         case debug(path: String?)
+    }
+
+    /// Whether this exporter takes log records (OTLP when `logs` is among its signals, and debug).
+    public var takesLogs: Bool {
+        switch settings {
+        case .otlp(_, _, _, _, _, _, let signals): signals.contains("logs")
+        case .debug: true
+        default: false
+        }
     }
 
     /// The name, unique within the configuration.
@@ -91,10 +100,10 @@ enum ExporterParser {
     private static func otlp(_ fields: ConfigMapping) throws(ConfigError) -> ExporterConfiguration.Settings {
         let compression = try fields["compression"]?.choice(["gzip", "none"]) ?? "gzip"
         let temporality = try fields["temporality"]?.choice(["cumulative", "delta"]) ?? "cumulative"
-        var signals: Set<String> = ["traces", "metrics"]
+        var signals: Set<String> = ["traces", "metrics", "logs"]
         if let list = fields["signals"] {
             signals = []
-            for item in try list.sequence() { signals.insert(try item.choice(["traces", "metrics"])) }
+            for item in try list.sequence() { signals.insert(try item.choice(["traces", "metrics", "logs"])) }
         }
         return .otlp(
             endpoint: try fields.required("endpoint").url(), headers: try fields["headers"]?.stringMap() ?? [:],

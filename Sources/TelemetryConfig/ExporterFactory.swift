@@ -4,10 +4,11 @@ import TelemetryExporters
 import TelemetryOTLP
 import TelemetryOTLPData
 
-/// The exporters a configuration lists, built once and shared by the trace and metric pipelines.
+/// The exporters a configuration lists, built once and shared by the trace, metric and log pipelines.
 package struct BuiltExporters {
     package var spans: [(name: String, exporter: any SpanExporter)] = []
     package var metrics: [(name: String, exporter: any MetricsExporter)] = []
+    package var logs: [(name: String, exporter: any LogRecordExporter)] = []
 
     package init(
         _ configurations: [ExporterConfiguration], resource: Resource, selfMetrics: MetricsCollector, logger: Logger
@@ -21,7 +22,7 @@ package struct BuiltExporters {
                 let exporter = OTLPExporter(
                     endpoint: endpoint, headers: headers, compression: compression, timeout: timeout, retry: retry,
                     temporality: temporality, resource: resource, name: name, selfMetrics: selfMetrics, logger: logger)
-                add(configuration, spanExporter: exporter, metricsExporter: exporter)
+                add(configuration, spanExporter: exporter, metricsExporter: exporter, logExporter: exporter)
             case .statsd(let host, let port, let prefix, let tags, let maxDatagramBytes):
                 add(configuration, spanExporter: nil, metricsExporter: StatsDExporter(
                     host: host, port: port, prefix: prefix, dogStatsDTags: tags, maxDatagramBytes: maxDatagramBytes,
@@ -42,15 +43,17 @@ package struct BuiltExporters {
                     throw ConfigError(
                         file: "", path: "exporters.\(name).path", line: 0, column: 0, message: "\(error)")
                 }
-                add(configuration, spanExporter: exporter, metricsExporter: exporter)
+                add(configuration, spanExporter: exporter, metricsExporter: exporter, logExporter: exporter)
             }
         }
     }
 
     private mutating func add(
-        _ configuration: ExporterConfiguration, spanExporter: (any SpanExporter)?, metricsExporter: any MetricsExporter
+        _ configuration: ExporterConfiguration, spanExporter: (any SpanExporter)?, metricsExporter: any MetricsExporter,
+        logExporter: (any LogRecordExporter)? = nil
     ) {
         if let spanExporter, configuration.takesTraces { spans.append((configuration.name, spanExporter)) }
         if configuration.takesMetrics { metrics.append((configuration.name, metricsExporter)) }
+        if let logExporter, configuration.takesLogs { logs.append((configuration.name, logExporter)) }
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
+import Logging
 import Telemetry
 import Yams
 
-/// Everything one YAML file configures for an application: service, sampling, batching, exporters, the
-/// Prometheus endpoint and self-metrics. (The gateway has its own, Collector-shaped, format.) Every key and its default is documented in `Config/README.md`.
+/// Everything one YAML file configures for an application: service, sampling, batching, logs, exporters,
+/// the Prometheus endpoint and self-metrics. (The gateway has its own, Collector-shaped, format.) Every key and its default is documented in `Config/README.md`.
 public struct TelemetryConfiguration: Sendable {
     /// `service.name` and extra resource attributes.
     public var serviceName: String
@@ -13,6 +14,8 @@ public struct TelemetryConfiguration: Sendable {
     public var sampler: Sampler
     /// Span queueing and batching.
     public var batch: BatchConfiguration
+    /// The swift-log records exported as OpenTelemetry logs.
+    public var logs: LogsConfiguration
     /// How often metrics are collected and exported.
     public var metricsInterval: Duration
     /// Where telemetry goes; several of one type are allowed.
@@ -43,6 +46,20 @@ public struct TelemetryConfiguration: Sendable {
         yaml: String, file: String = "<config>", environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ConfigError) -> TelemetryConfiguration {
         try ConfigurationParser.parse(ConfigDocument.root(yaml: yaml, file: file, environment: environment))
+    }
+}
+
+/// Which swift-log records become OpenTelemetry log records, and how they are batched.
+public struct LogsConfiguration: Sendable, Equatable {
+    /// The lowest level recorded (`info` by default).
+    public var level: Logger.Level
+    /// Queueing and batching (OpenTelemetry's log defaults: 2048, 512, 1 s, 30 s).
+    public var batch: BatchConfiguration
+
+    /// Creates the settings.
+    public init(level: Logger.Level = .info, batch: BatchConfiguration = .logDefaults) {
+        self.level = level
+        self.batch = batch
     }
 }
 

@@ -4,12 +4,13 @@ import Telemetry
 import TelemetryExporters
 import TelemetryOTLP
 
-/// Everything an application needs, built from one YAML file: a tracer, a metrics collector, and the
-/// pipelines that export both to every configured backend.
+/// Everything an application needs, built from one YAML file: a tracer, a metrics collector, a swift-log
+/// backend, and the pipelines that export them to every configured backend.
 ///
 /// ```swift
 /// let telemetry = try TelemetryPipeline(configFile: "telemetry.yaml")
 /// let counter = try telemetry.collector.counter("jobs_total")
+/// LoggingSystem.bootstrap { label in telemetry.logHandler(label: label) }
 /// try traceContext(telemetry.tracer, "job") { _ in counter.inc() }
 /// telemetry.shutdown()
 /// ```
@@ -24,6 +25,8 @@ public final class TelemetryPipeline: Sendable {
     public let tracer: OpenTelemetryTracer
     /// The Prometheus endpoint, when configured.
     public let prometheus: PrometheusExporter?
+    /// swift-log records as OpenTelemetry logs, to every exporter that takes logs; `nil` when none does.
+    public let logs: OpenTelemetryLogs?
     private let metrics: MetricsPipeline
 
     /// Reads `configFile` and starts the pipelines.
@@ -53,6 +56,9 @@ public final class TelemetryPipeline: Sendable {
             serviceName: configuration.serviceName, exporter: spanExporter, sampler: configuration.sampler,
             batch: configuration.batch, resourceAttributes: resource.attributes, selfMetrics: selfMetrics,
             logger: logger)
+        logs = exporters.logs.isEmpty ? nil : OpenTelemetryLogs(
+            serviceName: configuration.serviceName, exporters: exporters.logs, batch: configuration.logs.batch,
+            level: configuration.logs.level, resourceAttributes: resource.attributes, selfMetrics: selfMetrics, logger: logger)
         metrics = MetricsPipeline(
             collector: collector, exporters: exporters.metrics, interval: configuration.metricsInterval, queueSize: 4,
             queueSizes: queueSizes, selfMetrics: selfMetrics, logger: logger, environment: .process(logger: logger))
@@ -72,19 +78,27 @@ public final class TelemetryPipeline: Sendable {
         }
     }
 
+    /// A swift-log handler recording into the logs pipeline (for `LoggingSystem.bootstrap`); without an
+    /// exporter that takes logs, one that drops everything.
+    public func logHandler(label: String) -> any LogHandler {
+        logs?.handler(label: label) ?? SwiftLogNoOpLogHandler(label)
+    }
+
     /// Exports what is queued and a fresh metrics snapshot; returns whether everything went out in time.
     @discardableResult
     public func flush(timeout: Duration = .seconds(30)) -> Bool {
         let spans = tracer.forceFlush(timeout: timeout)
-        return metrics.flush(timeout: timeout) && spans
+        let records = logs?.forceFlush(timeout: timeout) ?? true
+        return metrics.flush(timeout: timeout) && spans && records
     }
 
     /// Flushes (bounded by `timeout`) and stops everything.
     @discardableResult
     public func shutdown(timeout: Duration = .seconds(30)) -> Bool {
         let spans = tracer.shutdown(timeout: timeout)
+        let records = logs?.shutdown(timeout: timeout) ?? true
         let exported = metrics.shutdown(timeout: timeout)
         prometheus?.shutdown()
-        return spans && exported
+        return spans && exported && records
     }
 }

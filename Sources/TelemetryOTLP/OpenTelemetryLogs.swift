@@ -24,7 +24,7 @@ public final class OpenTelemetryLogs: Sendable {
     public let resource: Resource
     /// Handlers made by `handler(label:)` start at this level.
     public let level: Logger.Level
-    private let processor: BatchLogProcessor?
+    private let processor: LogProcessorFanout?
 
     /// Creates the pipeline and starts its export worker.
     ///
@@ -42,28 +42,46 @@ public final class OpenTelemetryLogs: Sendable {
         logger: Logger = Logger(label: "swift-telemetry.logs")
     ) {
         self.init(
-            serviceName: serviceName, exporter: exporter, batch: batch, level: level, resourceAttributes: resourceAttributes,
+            serviceName: serviceName, exporters: exporter.map { [(name: "otlp", exporter: $0)] } ?? [], batch: batch,
+            level: level, resourceAttributes: resourceAttributes, selfMetrics: selfMetrics, logger: logger,
+            environment: .process(logger: logger))
+    }
+
+    /// Creates the pipeline with one batch processor (own queue and worker) per named exporter; with
+    /// no exporters, an `OTLPExporter` from the environment.
+    package convenience init(
+        serviceName: String, exporters: [(name: String, exporter: any LogRecordExporter)], batch: BatchConfiguration?,
+        level: Logger.Level, resourceAttributes: [String: AttributeValue], selfMetrics: MetricsCollector, logger: Logger
+    ) {
+        self.init(
+            serviceName: serviceName, exporters: exporters, batch: batch, level: level, resourceAttributes: resourceAttributes,
             selfMetrics: selfMetrics, logger: logger, environment: .process(logger: logger))
     }
 
     init(
-        serviceName: String, exporter: (any LogRecordExporter)?, batch: BatchConfiguration?, level: Logger.Level,
-        resourceAttributes: [String: AttributeValue], selfMetrics: MetricsCollector, logger: Logger,
+        serviceName: String, exporters: [(name: String, exporter: any LogRecordExporter)], batch: BatchConfiguration?,
+        level: Logger.Level, resourceAttributes: [String: AttributeValue], selfMetrics: MetricsCollector, logger: Logger,
         environment: OTLPEnvironment
     ) {
-        resource = OpenTelemetryResources.fromEnvironment(environment, serviceName: serviceName, attributes: resourceAttributes)
+        let resource = OpenTelemetryResources.fromEnvironment(environment, serviceName: serviceName, attributes: resourceAttributes)
+        self.resource = resource
         self.level = level
         guard !environment.sdkDisabled else {
             logger.info("OTEL_SDK_DISABLED=true: log records are not recorded or exported")
             processor = nil
             return
         }
-        let logExporter = exporter ?? OTLPExporter(
-            endpoint: nil, headers: nil, compression: nil, timeout: nil, retry: RetryPolicy(), temporality: .cumulative,
-            resource: nil, name: "otlp", selfMetrics: selfMetrics, logger: logger, environment: environment)
-        processor = BatchLogProcessor(
-            exporter: logExporter, resource: resource, configuration: environment.logBatch(over: batch ?? .logDefaults),
-            name: "otlp", selfMetrics: selfMetrics, logger: logger)
+        let named = exporters.isEmpty
+            ? [(name: "otlp", exporter: OTLPExporter(
+                endpoint: nil, headers: nil, compression: nil, timeout: nil, retry: RetryPolicy(), temporality: .cumulative,
+                resource: nil, name: "otlp", selfMetrics: selfMetrics, logger: logger, environment: environment) as any LogRecordExporter)]
+            : exporters
+        let configuration = environment.logBatch(over: batch ?? .logDefaults)
+        processor = LogProcessorFanout(named.map { entry in
+            BatchLogProcessor(
+                exporter: entry.exporter, resource: resource, configuration: configuration, name: entry.name,
+                selfMetrics: selfMetrics, logger: logger)
+        })
     }
 
     /// A swift-log handler for `label` that records into this pipeline (for `LoggingSystem.bootstrap`).

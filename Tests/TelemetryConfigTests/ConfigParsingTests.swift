@@ -96,12 +96,22 @@ struct ConfigParsingTests {
         #expect(endpoint == "http://a:4318" && headers == ["authorization": "Bearer t0k"])
         #expect(compression == .none && timeout == .seconds(2) && temporality == .delta)
         #expect(retry.maxAttempts == 3 && retry.initialBackoff == .milliseconds(250))
-        #expect(signals == ["traces", "metrics"])
+        #expect(signals == ["traces", "metrics", "logs"])
+        #expect(exporters.map(\.takesLogs) == [true, false, false, false, false, true])
         #expect(exporters[1].takesTraces && !exporters[1].takesMetrics)
         #expect(!exporters[2].takesTraces && exporters[2].takesMetrics)
         if case .datadog(let apiKey, _, _, let site, _) = exporters[4].settings {
             #expect(apiKey == "none" && site == "datadoghq.eu")
         }
+    }
+
+    @Test("logs: level and batch, with OpenTelemetry's log defaults when left out")
+    func logs() throws {
+        let defaults = try parse("service: {name: svc}\n").logs
+        #expect(defaults.level == .info && defaults.batch == .logDefaults)
+        let set = try parse("logs:\n  level: debug\n  batch: {max_queue_size: 10000, schedule_delay: 200ms}\n").logs
+        #expect(set.level == .debug && set.batch.maxQueueSize == 10000 && set.batch.scheduleDelay == .milliseconds(200))
+        #expect(set.batch.maxExportBatchSize == 512)
     }
 
     @Test("Errors name the file, key path, line and the allowed values")
@@ -133,6 +143,10 @@ struct ConfigParsingTests {
         #expect(batch.path == "batch.max_export_batch_size")
         let yamlError = try #require(failure("service:\n  name: [unclosed\n"))
         #expect(yamlError.message.hasPrefix("invalid YAML") && yamlError.line > 0)
+        let level = try #require(failure("logs:\n  level: verbose\n"))
+        #expect(level.path == "logs.level" && level.line == 2 && level.message.contains("trace, debug, info, notice, warning, error, critical"))
+        let logBatch = try #require(failure("logs:\n  batch: {max_queue_size: 0}\n"))
+        #expect(logBatch.path == "logs.batch.max_queue_size")
         let wrongShape = try #require(failure("service: just-a-string\n"))
         #expect(wrongShape.path == "service" && wrongShape.message.contains("mapping"))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Telemetry
 import TelemetryConfig
 import TelemetryTestSupport
@@ -79,6 +80,37 @@ struct TelemetryPipelineTests {
         #expect(capacity("small", "metrics") == 3)
         #expect(capacity("plain", "traces") == 16)
         #expect(capacity("plain", "metrics") == 4)
+    }
+
+    @Test("logs: the level and batch apply, and records reach every exporter that takes logs (otlp, debug) but not one whose signals leave logs out")
+    func logsFromConfiguration() async throws {
+        let intake = try await IntakeServer()
+        let metricsOnly = try await IntakeServer()
+        let debugFile = FileManager.default.temporaryDirectory.appendingPathComponent("debug-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: debugFile) }
+        let telemetry = try TelemetryPipeline(configuration: TelemetryConfiguration.parse(yaml: """
+            service: {name: billing}
+            metrics: {interval: 1h}
+            logs:
+              level: warning
+              batch: {schedule_delay: 50ms, max_queue_size: 100}
+            exporters:
+              - {type: otlp, endpoint: "\(intake.endpoint)"}
+              - {type: otlp, name: metrics_only, endpoint: "\(metricsOnly.endpoint)", signals: [metrics]}
+              - {type: debug, path: \(debugFile.path)}
+            """, file: "logs.yaml"))
+        let logger = Logger(label: "billing.jobs") { telemetry.logHandler(label: $0) }
+        logger.info("below the configured level")
+        logger.warning("invoice late", metadata: ["invoice": "17"])
+        #expect(telemetry.flush(timeout: .seconds(10)))
+        let records = try await intake.acceptedLogRecords()
+        #expect(records.map { ($0.fields["body"] as? [String: Any])?["string_value"] as? String } == ["invoice late"])
+        #expect(DecodedSpan.attributes(try #require(records.first).resource)["service.name"]?["string_value"] as? String == "billing")
+        #expect(try await metricsOnly.received(path: "/v1/logs").isEmpty)
+        let lines = try String(contentsOf: debugFile, encoding: .utf8).split(separator: "\n")
+        #expect(lines.contains { $0.contains("\"signal\":\"logs\"") && $0.contains("invoice late") })
+        #expect(telemetry.selfMetrics.currentValue("telemetry_exporter_queue_capacity", ["exporter": "otlp", "signal": "logs"]) == 100)
+        #expect(telemetry.shutdown())
     }
 
     @Test("A bad file fails to build with a located error")

@@ -1,3 +1,5 @@
+import Logging
+import Synchronization
 import Telemetry
 import TelemetryTestSupport
 import Testing
@@ -8,6 +10,20 @@ private struct Declined: Error {}
 @Suite("swift-distributed-tracing Tracer conformance")
 struct DistributedTracingTests {
     let tracer = SimpleTracer()
+
+    @Test("A swift-log record written inside withSpan (and its child task) carries that span's ids")
+    func logsInsideWithSpan() async {
+        let processor = KeepingLogProcessor()
+        let logger = Logger(label: "dt") { TelemetryLogHandler(label: $0, processor: processor) }
+        let context = await tracer.withSpan("handler") { span in
+            logger.info("inside")
+            async let child: Void = { logger.info("in a child task") }()
+            await child
+            return span.span.context
+        }
+        #expect(processor.records.count == 2)
+        #expect(processor.records.allSatisfy { $0.traceID == context.traceID && $0.spanID == context.spanID })
+    }
 
     @Test("withSpan produces our spans: kinds, attributes, events, links, errors, status, parents")
     func withSpanRecordsEverything() throws {
@@ -64,4 +80,16 @@ struct DistributedTracingTests {
         #expect(span.span.startTimeNanos == start.nanosecondsSinceEpoch)
         #expect(span.span.duration >= 0 && span.span.duration < 5)
     }
+}
+
+/// Keeps every record a handler emits.
+private final class KeepingLogProcessor: LogRecordProcessor {
+    private let kept = Mutex<[LogRecordData]>([])
+
+    func onEmit(_ record: LogRecordData) -> Bool {
+        kept.withLock { $0.append(record) }
+        return true
+    }
+
+    var records: [LogRecordData] { kept.withLock { $0 } }
 }

@@ -1,3 +1,5 @@
+import Logging
+import Synchronization
 import Telemetry
 import TelemetryTestSupport
 import Testing
@@ -113,6 +115,48 @@ struct OTLPEnvironmentTests {
             maxQueueSize: 4096, maxExportBatchSize: 256, scheduleDelay: .seconds(1), exportTimeout: .seconds(5)))
     }
 
+    @Test("OTEL_BLRP_* for log records over OpenTelemetry's log defaults; OTEL_EXPORTER_OTLP_LOGS_* for their endpoint, headers, compression and timeout")
+    func logSettings() {
+        let env = environment([
+            "OTEL_BLRP_MAX_QUEUE_SIZE": "10000", "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE": "1000",
+            "OTEL_BLRP_SCHEDULE_DELAY": "250", "OTEL_BLRP_EXPORT_TIMEOUT": "4000", "OTEL_BSP_MAX_QUEUE_SIZE": "7",
+        ])
+        #expect(env.logBatch(over: .logDefaults) == BatchConfiguration(
+            maxQueueSize: 10000, maxExportBatchSize: 1000, scheduleDelay: .milliseconds(250), exportTimeout: .seconds(4)))
+        #expect(environment([:]).logBatch(over: .logDefaults) == BatchConfiguration(
+            maxQueueSize: 2048, maxExportBatchSize: 512, scheduleDelay: .seconds(1), exportTimeout: .seconds(30)))
+        let configured = exporter([
+            "OTEL_EXPORTER_OTLP_ENDPOINT": "http://general:4318", "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT": "http://logs:9999/ingest",
+            "OTEL_EXPORTER_OTLP_LOGS_HEADERS": "x-tenant=7", "OTEL_EXPORTER_OTLP_LOGS_COMPRESSION": "none",
+            "OTEL_EXPORTER_OTLP_LOGS_TIMEOUT": "1500",
+        ])
+        #expect(configured.logs.url == "http://logs:9999/ingest" && configured.traces.url == "http://general:4318/v1/traces")
+        #expect(configured.logs.headers.map(\.name) == ["x-tenant"] && configured.traces.headers.isEmpty)
+        #expect(configured.logs.compression == OTLPExporter.Compression.none && configured.traces.compression == .gzip)
+        #expect(configured.logs.timeout == .milliseconds(1500))
+        #expect(exporter([:]).logs.url == "http://localhost:4318/v1/logs")
+    }
+
+    @Test("OTEL_SDK_DISABLED=true: log handlers drop everything")
+    func logsDisabled() {
+        let exporter = RecordingLogExporter()
+        let disabled = OpenTelemetryLogs(
+            serviceName: "off", exporters: [(name: "test", exporter: exporter)], batch: nil, level: .trace, resourceAttributes: [:],
+            selfMetrics: MetricsCollector(), logger: logs.logger(), environment: environment(["OTEL_SDK_DISABLED": "true"]))
+        disabled.handler(label: "x").log(event: LogEvent(
+            level: .error, message: "dropped", metadata: nil, source: nil, file: #fileID, function: #function, line: #line))
+        #expect(disabled.forceFlush())
+        #expect(exporter.records.isEmpty)
+        let enabled = OpenTelemetryLogs(
+            serviceName: "on", exporters: [(name: "test", exporter: exporter)], batch: nil, level: .trace, resourceAttributes: [:],
+            selfMetrics: MetricsCollector(), logger: logs.logger(), environment: environment([:]))
+        enabled.handler(label: "x").log(event: LogEvent(
+            level: .error, message: "kept", metadata: nil, source: nil, file: #fileID, function: #function, line: #line))
+        #expect(enabled.forceFlush())
+        #expect(exporter.records.map(\.body) == [.string("kept")])
+        enabled.shutdown()
+    }
+
     @Test("OTEL_SERVICE_NAME overrides the code's service name; OTEL_RESOURCE_ATTRIBUTES adds attributes")
     func resource() {
         let env = environment(["OTEL_SERVICE_NAME": "renamed", "OTEL_RESOURCE_ATTRIBUTES": "service.name=ignored,region=eu"])
@@ -153,4 +197,17 @@ struct OTLPEnvironmentTests {
         tracer.shutdown()
         coded.shutdown()
     }
+}
+
+/// Keeps every exported log record.
+final class RecordingLogExporter: LogRecordExporter {
+    private let exported = Mutex<[LogRecordData]>([])
+
+    func export(_ records: [LogRecordData], resource: Resource) throws {
+        exported.withLock { $0 += records }
+    }
+
+    func shutdown() {}
+
+    var records: [LogRecordData] { exported.withLock { $0 } }
 }
