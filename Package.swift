@@ -175,6 +175,7 @@ let package = Package(
                 "Telemetry", "TelemetryOTLP", "TelemetryOTLPData", "TelemetryHTTP", "TelemetryGatewayCore", "TelemetryConfig",
                 "TelemetryGatewayTesting", "TelemetryTestSupport", "TelemetryExporters",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
