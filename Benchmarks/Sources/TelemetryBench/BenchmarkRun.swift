@@ -18,6 +18,8 @@ enum BenchmarkRun {
         log("burst")
         rows.append(try burstRow(receiver: receiver))
         rows.append(try MetricsScenarios.render())
+        log("log scenarios")
+        rows.append(contentsOf: try await LogScenarios.rows(receiver: receiver))
         if let gatewayBinary {
             log("gateway")
             rows.append(try GatewayScenario.run(gatewayBinary: gatewayBinary, receiver: receiver))

@@ -1,3 +1,4 @@
+import Logging
 import Prometheus
 import Telemetry
 import TelemetryExporters
@@ -98,6 +99,15 @@ enum Micro {
             tracer.forceFlush(timeout: .seconds(300))
             let cpu = (Harness.processCPUSeconds() - cpuBefore) * 1e9 / Double(iterations)
             print("calling thread", calling, "CPU-ns per span", cpu, "delivered", try receiver.spanCount())
+        case "log":
+            let logs = OpenTelemetryLogs(
+                serviceName: "micro", exporter: OTLPExporter(endpoint: "http://127.0.0.1:9", selfMetrics: MetricsCollector()),
+                batch: BatchConfiguration(maxQueueSize: iterations + 1, scheduleDelay: .seconds(3600)),
+                selfMetrics: MetricsCollector())
+            let logger = Logger(label: "micro") { logs.handler(label: $0) }
+            let start = ContinuousClock.now
+            for _ in 0..<iterations { LogScenarios.record(logger) }
+            print((ContinuousClock.now - start) / iterations)
         default:
             print("unknown scenario \(scenario)")
         }
