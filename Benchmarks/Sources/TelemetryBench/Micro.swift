@@ -108,6 +108,19 @@ enum Micro {
             let start = ContinuousClock.now
             for _ in 0..<iterations { LogScenarios.record(logger) }
             print((ContinuousClock.now - start) / iterations)
+        case "log-send":
+            let receiver = try DiscardServerProcess()
+            let logs = OpenTelemetryLogs(
+                serviceName: "micro", exporter: OTLPExporter(endpoint: receiver.endpoint, selfMetrics: MetricsCollector()),
+                batch: BatchConfiguration(maxQueueSize: iterations, maxExportBatchSize: 512), selfMetrics: MetricsCollector())
+            let logger = Logger(label: "micro") { logs.handler(label: $0) }
+            let cpuBefore = Harness.processCPUSeconds()
+            let start = ContinuousClock.now
+            for _ in 0..<iterations { LogScenarios.record(logger) }
+            logs.forceFlush(timeout: .seconds(300))
+            let elapsed = ContinuousClock.now - start
+            let cpu = (Harness.processCPUSeconds() - cpuBefore) * 1e9 / Double(iterations)
+            print("elapsed", elapsed, "CPU-ns per record", cpu, "delivered", try receiver.spanCount())
         default:
             print("unknown scenario \(scenario)")
         }

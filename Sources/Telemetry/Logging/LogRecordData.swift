@@ -87,19 +87,28 @@ struct SwiftLogAttributes: Sendable {
     var exception: (type: String, message: String)?
 
     func attributes() -> [LogAttribute] {
-        var merged = handlerMetadata
-        if let providerMetadata { merged.merge(providerMetadata) { $1 } }
-        if let callMetadata { merged.merge(callMetadata) { $1 } }
-        var exceptionMessage = exception?.message
-        if let error = merged.removeValue(forKey: "error"), exceptionMessage == nil {
-            exceptionMessage = error.description
+        let merged = mergedMetadata()
+        let exceptionMessage = exception?.message ?? merged["error"]?.description
+        var result: [LogAttribute] = []
+        result.reserveCapacity(merged.count + 5)
+        for (key, value) in merged.sorted(by: { $0.key < $1.key }) where key != "error" {
+            result.append(LogAttribute(key, LogValue(value)))
         }
-        var result = merged.sorted { $0.key < $1.key }.map { LogAttribute($0.key, LogValue($0.value)) }
         result.append(LogAttribute("code.file.path", .string(file)))
         result.append(LogAttribute("code.function.name", .string(function)))
         result.append(LogAttribute("code.line.number", .int(Int64(clamping: line))))
         if let type = exception?.type { result.append(LogAttribute("exception.type", .string(type))) }
         if let exceptionMessage { result.append(LogAttribute("exception.message", .string(exceptionMessage))) }
         return result
+    }
+
+    /// The call's metadata over the provider's over the handler's; without handler or provider
+    /// metadata (the common case) the call's dictionary as it is, uncopied.
+    private func mergedMetadata() -> Logger.Metadata {
+        if handlerMetadata.isEmpty, providerMetadata?.isEmpty ?? true { return callMetadata ?? [:] }
+        var merged = handlerMetadata
+        if let providerMetadata { merged.merge(providerMetadata) { $1 } }
+        if let callMetadata { merged.merge(callMetadata) { $1 } }
+        return merged
     }
 }
