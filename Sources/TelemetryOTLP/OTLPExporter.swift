@@ -236,4 +236,8 @@ public struct OTLPExportError: Error, CustomStringConvertible {
 
     /// A one-line description.
     public var description: String { "OTLP export to \(url) failed with HTTP \(status): \(detail)" }
+
+    /// Whether the specification says to try again later (429, 502, 503, 504); any other status is a
+    /// refusal for good.
+    public var isRetryable: Bool { RetryingSender.retryableStatuses.contains(status) }
 }

@@ -20,6 +20,17 @@ extension MetricsCollector {
         }
     }
 
+    /// The histogram `name` for the library's own metrics (see `selfMetricCounter`).
+    package func selfMetricHistogram(_ name: String, help: String, labels: [String], buckets: [Double]) -> TelemetryHistogram {
+        do {
+            return try histogram(name, help: help, labels: labels, buckets: buckets)
+        } catch {
+            issues.warnUnexported(name, error)
+            return TelemetryHistogram(
+                name: name, help: help, labelNames: labels, buckets: buckets, cardinalityLimit: cardinalityLimit, issues: nil)
+        }
+    }
+
     /// Counts (and logs once) a measurement refused before it reached an instrument.
     package func reportRejected(metric: String, reason: String, detail: String) {
         issues.rejected(metric: metric, reason: reason, detail: detail)

@@ -18,12 +18,12 @@ public struct ExporterSelfMetrics: Sendable {
     public let exporter: String
     /// `traces` or `metrics`, as in the `signal` label.
     public let signal: String
-    let queueSize: TelemetryGauge.Series
-    let queuedItems: TelemetryGauge.Series
-    let queueCapacity: TelemetryGauge.Series
-    let enqueued: TelemetryCounter.Series
-    let sent: TelemetryCounter.Series
-    let failedExports: TelemetryCounter.Series
+    package let queueSize: TelemetryGauge.Series
+    package let queuedItems: TelemetryGauge.Series
+    package let queueCapacity: TelemetryGauge.Series
+    package let enqueued: TelemetryCounter.Series
+    package let sent: TelemetryCounter.Series
+    package let failedExports: TelemetryCounter.Series
     private let retries: TelemetryCounter.Series
     private let rejected: TelemetryCounter.Series
     private let dropped: TelemetryCounter

@@ -20,18 +20,42 @@ enum ExporterDefinitions {
         }
         if let timeout = fields["timeout"] { settings.timeout = try timeout.duration() }
         if let retry = fields["retry_on_failure"] { settings.retry = try retryPolicy(retry) }
-        if let queue = fields["sending_queue"] {
-            let queueFields = try queue.mapping(allowed: ["max_bytes", "queue_size"])
-            if let size = queueFields["queue_size"] {
-                throw size.error("the Collector's queue_size counts requests; give max_bytes (the bytes waiting per signal)")
-            }
-            if let bytes = queueFields["max_bytes"] { settings.queueBytes = try bytes.int(in: 4096...(1 << 40)) }
-        }
+        if let queue = fields["sending_queue"] { try sendingQueue(queue, into: &settings) }
         let configured = settings
         return ExporterDefinition(signals: Set(OTLPSignal.allCases)) { context throws(GatewayError) in
             OTLPForwardingExporter(
                 name: context.id.description, settings: configured, selfMetrics: context.selfMetrics, logger: context.logger)
         }
+    }
+
+    /// `sending_queue`: `max_bytes` (per signal), `storage` (`memory`, the default, or `disk`), and for
+    /// disk `directory` (required), `fsync` (`always`, `interval`, `never`), `fsync_interval`,
+    /// `when_full` (`block`, `drop_newest`, `drop_oldest`), `segment_bytes`.
+    private static func sendingQueue(_ node: ConfigNode, into settings: inout OTLPForwardingExporter.Settings) throws(ConfigError) {
+        let fields = try node.mapping(
+            allowed: ["max_bytes", "queue_size", "storage", "directory", "fsync", "fsync_interval", "when_full", "segment_bytes"])
+        if let size = fields["queue_size"] {
+            throw size.error("the Collector's queue_size counts requests; give max_bytes (the bytes waiting per signal)")
+        }
+        let maxBytes = try fields["max_bytes"]?.int(in: 4096...(1 << 50))
+        guard try fields["storage"]?.choice(["memory", "disk"]) == "disk" else {
+            for key in ["directory", "fsync", "fsync_interval", "when_full", "segment_bytes"] {
+                if let node = fields[key] { throw node.error("\(key) applies to storage: disk only") }
+            }
+            if let maxBytes { settings.queueBytes = maxBytes }
+            return
+        }
+        var disk = DiskQueueSettings(directory: try fields.required("directory").string())
+        if let maxBytes { disk.maxBytes = maxBytes }
+        if let fsync = fields["fsync"] {
+            disk.fsync = DiskQueueSettings.FsyncPolicy(rawValue: try fsync.choice(["always", "interval", "never"])) ?? .always
+        }
+        if let interval = fields["fsync_interval"] { disk.fsyncInterval = try interval.duration() }
+        if let whenFull = fields["when_full"] {
+            disk.whenFull = DiskQueueSettings.WhenFull(rawValue: try whenFull.choice(["block", "drop_newest", "drop_oldest"])) ?? .block
+        }
+        if let segment = fields["segment_bytes"] { disk.segmentBytes = try segment.int(in: 4096...(1 << 30)) }
+        settings.diskQueue = disk
     }
 
     private static func retryPolicy(_ node: ConfigNode) throws(ConfigError) -> RetryPolicy {

@@ -6,7 +6,7 @@ import TelemetryOTLPData
 /// settings, exporting from its own worker, with the exporter self-metrics (`telemetry_exporter_*`,
 /// labelled with the exporter's name and the signal). Refuses (retryable) when full; the refused
 /// items count as this exporter's drops only when another exporter took them.
-public final class SendingQueue: PayloadConsumer {
+public final class SendingQueue: ExporterQueue {
     /// The most bytes waiting.
     public let capacityBytes: Int
     private let queue: ExportQueue<PipelineItem>
@@ -49,4 +49,12 @@ public final class SendingQueue: PayloadConsumer {
     public func shutdown(deadlineNanos: UInt64) -> Bool {
         queue.shutdown(timeout: .nanoseconds(Int64(clamping: deadlineNanos.subtractingSaturated(WallClock.monotonicNanos()))))
     }
+}
+
+/// An exporter's queue for one signal, in memory (`SendingQueue`) or on disk (`DiskSendingQueue`).
+public protocol ExporterQueue: PayloadConsumer {
+    /// Waits until everything queued is sent, at most until `deadlineNanos`.
+    func flush(deadlineNanos: UInt64) -> Bool
+    /// Flushes until `deadlineNanos`, then stops.
+    func shutdown(deadlineNanos: UInt64) -> Bool
 }

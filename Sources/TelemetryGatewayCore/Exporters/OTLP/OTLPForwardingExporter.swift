@@ -20,8 +20,10 @@ public final class OTLPForwardingExporter: GatewayExporter {
         public var timeout: Duration = .seconds(10)
         /// How failed requests are retried.
         public var retry = RetryPolicy()
-        /// The most bytes waiting per signal.
+        /// The most bytes waiting per signal (in memory).
         public var queueBytes = 64 << 20
+        /// When set, each signal's queue is kept on disk with these settings instead of in memory.
+        public var diskQueue: DiskQueueSettings?
 
         /// Settings for `endpoint` with the defaults.
         public init(endpoint: String) {
@@ -35,7 +37,7 @@ public final class OTLPForwardingExporter: GatewayExporter {
     public let settings: Settings
     private let selfMetrics: MetricsCollector
     private let logger: Logger
-    private let instances = LockedValue([OTLPSignal: (queue: SendingQueue, exporter: OTLPExporter)]())
+    private let instances = LockedValue([OTLPSignal: (queue: any ExporterQueue, exporter: OTLPExporter)]())
 
     /// Creates the exporter; queues and connections are made per signal when first used.
     public init(name: String, settings: Settings, selfMetrics: MetricsCollector, logger: Logger) {
@@ -48,20 +50,34 @@ public final class OTLPForwardingExporter: GatewayExporter {
     public var signals: Set<OTLPSignal> { Set(OTLPSignal.allCases) }
 
     public func consumer(for signal: OTLPSignal, batch: BatchSettings) throws(GatewayError) -> any PayloadConsumer {
-        instances.withLock { instances in
-            if let existing = instances[signal] { return existing.queue }
+        try instances.withLock { instances -> Result<any PayloadConsumer, GatewayError> in
+            if let existing = instances[signal] { return .success(existing.queue) }
             let exporter = OTLPExporter(
                 endpoint: settings.endpoint, headers: settings.headers, compression: settings.compression,
                 timeout: settings.timeout, retry: settings.retry, name: name, selfMetrics: selfMetrics, logger: logger)
-            let queue = SendingQueue(
-                exporter: name, signal: signal, capacityBytes: settings.queueBytes, batch: batch, selfMetrics: selfMetrics,
-                logger: logger
-            ) { payloads in
-                try exporter.exportEncoded(signal, requests: payloads.map(\.bytes))
+            let send: @Sendable ([[UInt8]]) throws -> Void = { try exporter.exportEncoded(signal, requests: $0) }
+            let queue: any ExporterQueue
+            if let disk = settings.diskQueue {
+                do throws(GatewayError) {
+                    queue = try DiskSendingQueue(
+                    exporter: name, signal: signal, settings: disk, batch: batch, selfMetrics: selfMetrics, logger: logger,
+                    backoff: (settings.retry.initialBackoff, max(settings.retry.initialBackoff, settings.retry.maxBackoff)),
+                    isRetryable: { ($0 as? OTLPExportError)?.isRetryable ?? true }, interrupt: { exporter.shutdown() },
+                    send: send)
+                } catch {
+                    return .failure(error)
+                }
+            } else {
+                queue = SendingQueue(
+                    exporter: name, signal: signal, capacityBytes: settings.queueBytes, batch: batch, selfMetrics: selfMetrics,
+                    logger: logger
+                ) { payloads in
+                    try send(payloads.map(\.bytes))
+                }
             }
             instances[signal] = (queue, exporter)
-            return queue
-        }
+            return .success(queue)
+        }.get()
     }
 
     public func shutdown(deadlineNanos: UInt64) -> Bool {

@@ -1,0 +1,377 @@
+import Logging
+import Telemetry
+import TelemetryOTLPData
+
+/// An exporter's sending queue for one signal kept on disk (`sending_queue: {storage: disk}`): what the
+/// gateway accepted survives a crash, a kill or a restart, and is delivered at least once.
+///
+/// `consume` returns (and the receiver answers 200) only once the request is appended to the segment
+/// log, and with `fsync: always` forced to disk (appends of concurrent requests share one fsync). A
+/// worker reads batches back, sends them, and moves the durable watermark past them only after the
+/// backend's success; a retryable failure is retried with backoff for as long as it takes (the queue
+/// is bounded in bytes, and `when_full` says what happens then), a permanent one drops the batch and
+/// counts it. Order is kept, apart from a batch sent again after a crash (the in-flight window).
+public final class DiskSendingQueue: ExporterQueue {
+    /// The settings.
+    public var settings: DiskQueueSettings { core.settings }
+    private let core: DiskQueueCore
+    private let worker: WorkerThread
+
+    /// Opens (recovering) the queue in `settings.directory`/`<exporter>`/`<signal>` and starts its worker.
+    ///
+    /// - Parameters:
+    ///   - backoff: the first and the longest wait between attempts of one batch.
+    ///   - isRetryable: whether a failure is worth sending again (otherwise the batch is dropped).
+    ///   - interrupt: cuts a `send` in progress short (called when the queue stops).
+    ///   - send: sends one batch of serialised requests; throws when it failed.
+    /// - Throws: `GatewayError` when the folder cannot be used (permissions, another gateway holds it).
+    public init(
+        exporter name: String, signal: OTLPSignal, settings: DiskQueueSettings, batch: BatchSettings,
+        selfMetrics: MetricsCollector, logger: Logger, backoff: (initial: Duration, maximum: Duration),
+        isRetryable: @escaping @Sendable (any Error) -> Bool, interrupt: @escaping @Sendable () -> Void = {},
+        send: @escaping @Sendable ([[UInt8]]) throws -> Void
+    ) throws(GatewayError) {
+        let core = try DiskQueueCore(
+            exporter: name, signal: signal, settings: settings, batch: batch, selfMetrics: selfMetrics, logger: logger,
+            backoff: backoff, isRetryable: isRetryable, interrupt: interrupt, send: send)
+        self.core = core
+        worker = WorkerThread { core.run() }
+    }
+
+    deinit {
+        core.stop()
+    }
+
+    /// The folder name for an exporter name (`otlp/upstream` → `otlp_upstream`).
+    static func folderName(_ exporter: String) -> String {
+        String(exporter.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." ? $0 : "_" })
+    }
+
+    /// What recovery found when the queue was opened.
+    var recovery: RecoveryReport { core.recovery }
+
+    /// The unsent records (those in flight included).
+    var depth: QueueDepth { core.depth }
+
+    public func consume(_ item: PipelineItem) throws(Refusal) {
+        try core.consume(item)
+    }
+
+    /// Waits until everything queued is sent, at most until `deadlineNanos`.
+    public func flush(deadlineNanos: UInt64) -> Bool {
+        core.flush(deadlineNanos: deadlineNanos)
+    }
+
+    /// Sends what it can until `deadlineNanos`, then stops the worker. Nothing is dropped: what is left
+    /// (the batch in flight included) stays on disk and is sent after the next start.
+    public func shutdown(deadlineNanos: UInt64) -> Bool {
+        let drained = core.flush(deadlineNanos: deadlineNanos)
+        core.stop()
+        worker.join()
+        core.syncAll()
+        return drained
+    }
+}
+
+/// The state and the worker's loop of a `DiskSendingQueue`.
+private final class DiskQueueCore: Sendable {
+    let settings: DiskQueueSettings
+    let recovery: RecoveryReport
+    private let name: String
+    private let signal: OTLPSignal
+    private let batch: BatchSettings
+    private let metrics: DiskQueueMetrics
+    private let log: RateLimitedLogger
+    private let state: ConditionLock<State>
+    private let synced = ConditionLock<UInt64>(0)
+    private let cancellation = CancellationSignal()
+    private let overload = OverloadAdvice()
+    private let send: @Sendable ([[UInt8]]) throws -> Void
+    private let isRetryable: @Sendable (any Error) -> Bool
+    private let interrupt: @Sendable () -> Void
+    private let backoff: (initial: Duration, maximum: Duration)
+
+    struct State: Sendable {
+        var log: SegmentLog
+        var appended: UInt64 = 0
+        var unsynced: [SegmentFile] = []
+        var nextIntervalSyncNanos: UInt64 = 0
+        /// When the worker first saw unread data it has not sent yet (monotonic), for the batch timeout.
+        var unreadSinceNanos: UInt64?
+        var flushRequests = 0
+        var stopping = false
+        var exited = false
+    }
+
+    init(
+        exporter name: String, signal: OTLPSignal, settings: DiskQueueSettings, batch: BatchSettings,
+        selfMetrics: MetricsCollector, logger: Logger, backoff: (initial: Duration, maximum: Duration),
+        isRetryable: @escaping @Sendable (any Error) -> Bool, interrupt: @escaping @Sendable () -> Void,
+        send: @escaping @Sendable ([[UInt8]]) throws -> Void
+    ) throws(GatewayError) {
+        self.interrupt = interrupt
+        self.name = name
+        self.signal = signal
+        self.settings = settings
+        self.batch = batch
+        self.send = send
+        self.isRetryable = isRetryable
+        self.backoff = backoff
+        log = RateLimitedLogger(logger: logger)
+        metrics = DiskQueueMetrics(
+            exporter: ExporterSelfMetrics(exporter: name, signal: signal.rawValue, collector: selfMetrics), collector: selfMetrics)
+        let folder = settings.directory + "/" + DiskSendingQueue.folderName(name) + "/" + signal.rawValue
+        let segmentLog: SegmentLog
+        do {
+            segmentLog = try SegmentLog(directory: folder, signal: OTLPSignalCode(signal), segmentBytes: settings.segmentBytes)
+        } catch {
+            throw GatewayError("exporter \(name): cannot open its disk queue: \(error)")
+        }
+        recovery = segmentLog.recovery
+        state = ConditionLock(State(log: segmentLog))
+        metrics.exporter.queueCapacity.set(Double(settings.maxBytes))
+        metrics.record(segmentLog.recovery)
+        metrics.update(depth: segmentLog.depth, oldestEnqueuedAtNanos: segmentLog.oldestEnqueuedAtNanos, fileBytes: segmentLog.diskBytes)
+        if segmentLog.recovery.events > 0 {
+            logger.warning(
+                "exporter \(name) (\(signal.rawValue)): the disk queue in \(folder) was damaged: \(segmentLog.recovery.tornTails) torn tail(s), \(segmentLog.recovery.corruptRanges) damaged stretch(es), \(segmentLog.recovery.damagedBytes) bytes cut out and kept in \(folder)/quarantine\(segmentLog.recovery.damagedAck ? "; the acknowledgement file was damaged, so everything on disk is sent again" : "")")
+        }
+        if segmentLog.depth.records > 0 {
+            logger.info("exporter \(name) (\(signal.rawValue)): \(segmentLog.depth.records) requests (\(segmentLog.depth.items) items) recovered from \(folder)")
+        }
+    }
+
+    var depth: QueueDepth { state.withLock { $0.log.depth } }
+
+    func consume(_ item: PipelineItem) throws(Refusal) {
+        let framed = SegmentRecordFormat.frame(
+            signal: OTLPSignalCode(signal), itemCount: item.itemCount, enqueuedAtNanos: WallClock.nowNanos(),
+            payload: item.payload.bytes)
+        switch append(framed, itemCount: item.itemCount) {
+        case .appended(let sequence, _):
+            try forceToDisk(upTo: sequence)
+        case .droppedNewest:
+            metrics.exporter.drop(item.itemCount, reason: "queue_full")
+        case .full:
+            throw overload.refusal(reason: "queue_full", "the disk queue of exporter \(name) is full; retry later")
+                .countingWhenOverruled { [metrics] in metrics.exporter.drop(item.itemCount, reason: "queue_full") }
+        case .stopped:
+            throw overload.refusal(reason: "shutdown", "exporter \(name) is shutting down")
+                .countingWhenOverruled { [metrics] in metrics.exporter.drop(item.itemCount, reason: "shutdown") }
+        case .failed(let error):
+            metrics.error("write")
+            log.log(.error, key: "write", "exporter \(name): cannot append to its disk queue: \(error)")
+            throw overload.refusal(reason: "disk_error", "the disk queue of exporter \(name) cannot be written; retry later")
+                .countingWhenOverruled { [metrics] in metrics.exporter.drop(item.itemCount, reason: "disk_error") }
+        }
+    }
+
+    private enum AppendOutcome {
+        case appended(UInt64, wake: Bool)
+        case droppedNewest
+        case full
+        case stopped
+        case failed(DiskQueueIOError)
+    }
+
+    private func append(_ framed: [UInt8], itemCount: Int) -> AppendOutcome {
+        let (settings, batchBytes, batchItems) = (self.settings, self.batch.maxRequestBytes, batchItemLimit)
+        let (outcome, evicted) = state.withLock { state -> (AppendOutcome, QueueDepth) in
+            guard !state.stopping else { return (.stopped, QueueDepth()) }
+            var evicted = QueueDepth()
+            if state.log.depth.bytes + framed.count > settings.maxBytes {
+                switch settings.whenFull {
+                case .block: return (.full, evicted)
+                case .dropNewest: return (.droppedNewest, evicted)
+                case .dropOldest:
+                    do throws(DiskQueueIOError) { evicted = try state.log.dropOldest(toFit: framed.count, maxBytes: settings.maxBytes) } catch {
+                        return (.failed(error), evicted)
+                    }
+                    guard state.log.depth.bytes + framed.count <= settings.maxBytes else { return (.full, evicted) }
+                }
+            }
+            let unreadBefore = state.log.unread
+            do throws(DiskQueueIOError) {
+                let file = try state.log.append(
+                    framed, itemCount: itemCount, enqueuedAtNanos: WallClock.nowNanos(), durableFolder: settings.fsync == .always)
+                state.appended += 1
+                if !state.unsynced.contains(where: { $0 === file }) { state.unsynced.append(file) }
+            } catch {
+                return (.failed(error), evicted)
+            }
+            let unread = state.log.unread
+            let batchFilled = (unreadBefore.bytes < batchBytes && unread.bytes >= batchBytes)
+                || (unreadBefore.items < batchItems && unread.items >= batchItems)
+            return (.appended(state.appended, wake: unreadBefore.records == 0 || batchFilled), evicted)
+        }
+        if case .appended(_, wake: true) = outcome { state.withLockAndBroadcast { _ in } }
+        if evicted.records > 0 { metrics.exporter.drop(evicted.items, reason: "evicted_oldest") }
+        if case .appended = outcome { metrics.exporter.enqueued.inc(by: Double(itemCount)) }
+        refreshGauges()
+        return outcome
+    }
+
+    /// Forces appends up to `sequence` to disk as the fsync policy says; several callers share one fsync.
+    private func forceToDisk(upTo sequence: UInt64) throws(Refusal) {
+        switch settings.fsync {
+        case .never: return
+        case .interval:
+            let due = state.withLock { $0.nextIntervalSyncNanos <= WallClock.monotonicNanos() }
+            guard due else { return }
+        case .always: break
+        }
+        do {
+            try syncAppends(upTo: sequence)
+        } catch {
+            metrics.error("fsync")
+            log.log(.error, key: "fsync", "exporter \(name): cannot force its disk queue to disk: \(error)")
+            throw Refusal.retryLater(reason: "disk_error", "the disk queue of exporter \(name) cannot be forced to disk; retry later")
+        }
+    }
+
+    private func syncAppends(upTo sequence: UInt64) throws(DiskQueueIOError) {
+        let interval = settings.fsyncInterval.nanoseconds
+        try synced.withLock { synced -> Result<Void, DiskQueueIOError> in
+            guard synced < sequence else { return .success(()) }
+            let (target, files) = state.withLock { state -> (UInt64, [SegmentFile]) in
+                defer {
+                    state.unsynced.removeAll()
+                    state.nextIntervalSyncNanos = WallClock.monotonicNanos().addingSaturated(interval)
+                }
+                return (state.appended, state.unsynced)
+            }
+            let start = WallClock.monotonicNanos()
+            for file in files {
+                do throws(DiskQueueIOError) { try file.sync() } catch {
+                    // Not durable yet: the next caller tries these files again.
+                    state.withLock { $0.unsynced.append(contentsOf: files) }
+                    return .failure(error)
+                }
+            }
+            metrics.fsync(seconds: Double(WallClock.monotonicNanos().subtractingSaturated(start)) / 1e9)
+            synced = target
+            return .success(())
+        }.get()
+    }
+
+    /// The most items in one request.
+    private var batchItemLimit: Int {
+        batch.sendBatchMaxSize > 0 ? min(batch.sendBatchSize, batch.sendBatchMaxSize) : batch.sendBatchSize
+    }
+
+    func flush(deadlineNanos: UInt64) -> Bool {
+        state.withLockAndBroadcast { $0.flushRequests += 1 }
+        return state.wait(until: { $0.log.depth.records == 0 || $0.exited }, deadlineNanos: deadlineNanos) { state, _ in
+            state.flushRequests -= 1
+            return state.log.depth.records == 0
+        }
+    }
+
+    /// Stops taking data and interrupts the worker's waits.
+    func stop() {
+        state.withLockAndBroadcast { $0.stopping = true }
+        cancellation.cancel()
+        interrupt()
+    }
+
+    /// Forces every append to disk (at a clean stop).
+    func syncAll() {
+        if settings.fsync != .never { try? syncAppends(upTo: state.withLock { $0.appended }) }
+    }
+
+    /// The worker: reads batches, sends them, acknowledges; retries a retryable failure until it
+    /// succeeds or the queue stops.
+    func run() {
+        while let batch = nextBatch() {
+            deliver(batch)
+            refreshGauges()
+        }
+        state.withLockAndBroadcast { $0.exited = true }
+    }
+
+    private func nextBatch() -> [SegmentRecord]? {
+        let (timeout, batchBytes, batchItems) = (batch.timeout.nanoseconds, batch.maxRequestBytes, batchItemLimit)
+        while true {
+            let now = WallClock.monotonicNanos()
+            let result = state.wait(
+                until: { state in
+                    let unread = state.log.unread
+                    return state.stopping || unread.bytes >= batchBytes || unread.items >= batchItems
+                        || (unread.records > 0 && (state.flushRequests > 0 || (state.unreadSinceNanos ?? .max) <= now.subtractingSaturated(timeout)))
+                },
+                deadlineNanos: now.addingSaturated(min(timeout, 1_000_000_000))
+            ) { state, ready -> Result<[SegmentRecord], DiskQueueIOError>? in
+                if state.stopping { return nil }
+                let unread = state.log.unread
+                if unread.records > 0, state.unreadSinceNanos == nil { state.unreadSinceNanos = now }
+                guard ready, unread.records > 0 else { return .success([]) }
+                state.unreadSinceNanos = nil
+                return Result { () throws(DiskQueueIOError) in try state.log.readBatch(maxBytes: batchBytes, maxItems: batchItems) }
+            }
+            guard let result else { return nil }
+            if settings.fsync == .interval, state.withLock({ $0.nextIntervalSyncNanos <= WallClock.monotonicNanos() }) {
+                try? syncAppends(upTo: state.withLock { $0.appended })
+            }
+            refreshGauges()
+            switch result {
+            case .success(let records) where !records.isEmpty: return records
+            case .success: continue
+            case .failure(let error):
+                metrics.error("read")
+                log.log(.error, key: "read", "exporter \(name): cannot read its disk queue: \(error)")
+                guard cancellation.sleep(for: backoff.maximum) else { return nil }
+            }
+        }
+    }
+
+    private func deliver(_ records: [SegmentRecord]) {
+        let items = records.reduce(0) { $0 + $1.itemCount }
+        var wait = backoff.initial
+        while true {
+            do {
+                try send(records.map(\.payload))
+                metrics.exporter.sent.inc(by: Double(items))
+                acknowledge()
+                return
+            } catch where isRetryable(error) {
+                metrics.exporter.failedExports.inc()
+                log.log(.warning, key: "retry", "exporter \(name): sending \(items) \(signal.rawValue) items failed (\(error)); kept on disk, next attempt in \(wait)")
+                guard cancellation.sleep(for: wait) else { return }
+                wait = min(backoff.maximum, wait * 2)
+            } catch {
+                metrics.exporter.failedExports.inc()
+                metrics.exporter.drop(items, reason: "export_failed")
+                log.log(.error, key: "export_failed", "exporter \(name): the backend refused \(items) \(signal.rawValue) items for good: \(error)")
+                acknowledge()
+                return
+            }
+        }
+    }
+
+    private func acknowledge() {
+        let durable = settings.fsync == .always
+        let (outcome, damage) = state.withLockAndBroadcast { state in
+            (Result { () throws(DiskQueueIOError) in try state.log.acknowledge(durable: durable) }, state.log.takeRuntimeDamage())
+        }
+        if case .failure(let error) = outcome {
+            metrics.error("ack")
+            log.log(.error, key: "ack", "exporter \(name): cannot record progress in its disk queue: \(error)")
+        }
+        if damage > 0 { metrics.runtimeDamage(damage) }
+    }
+
+    private func refreshGauges() {
+        let (depth, oldest, fileBytes) = state.withLock { ($0.log.depth, $0.log.oldestEnqueuedAtNanos, $0.log.diskBytes) }
+        metrics.update(depth: depth, oldestEnqueuedAtNanos: oldest, fileBytes: fileBytes)
+    }
+}
+
+extension OTLPSignalCode {
+    init(_ signal: OTLPSignal) {
+        switch signal {
+        case .traces: self = .traces
+        case .metrics: self = .metrics
+        case .logs: self = .logs
+        }
+    }
+}

@@ -1,0 +1,270 @@
+/// A place in the log: a segment file's number and a byte offset in it.
+struct LogPosition: Comparable, Sendable, Equatable {
+    var segment: UInt64
+    var offset: Int
+
+    static func < (lhs: LogPosition, rhs: LogPosition) -> Bool {
+        (lhs.segment, lhs.offset) < (rhs.segment, rhs.offset)
+    }
+}
+
+/// Records, bytes (framing included) and telemetry items.
+struct QueueDepth: Sendable, Equatable {
+    var records = 0
+    var bytes = 0
+    var items = 0
+
+    static func += (lhs: inout QueueDepth, rhs: QueueDepth) {
+        lhs = QueueDepth(records: lhs.records + rhs.records, bytes: lhs.bytes + rhs.bytes, items: lhs.items + rhs.items)
+    }
+
+    static func -= (lhs: inout QueueDepth, rhs: QueueDepth) {
+        lhs = QueueDepth(records: lhs.records - rhs.records, bytes: lhs.bytes - rhs.bytes, items: lhs.items - rhs.items)
+    }
+
+    init(records: Int = 0, bytes: Int = 0, items: Int = 0) {
+        self.records = records
+        self.bytes = bytes
+        self.items = items
+    }
+
+    init(_ record: SegmentRecord) {
+        self.init(records: 1, bytes: record.framedBytes, items: record.itemCount)
+    }
+}
+
+/// One segment file and the damaged ranges recovery found in it (skipped when reading).
+struct Segment {
+    let number: UInt64
+    let file: SegmentFile
+    var size: Int
+    var skips: [Range<Int>] = []
+}
+
+/// A queue of framed records in fixed-size segment files, with a durable acknowledgement watermark.
+///
+/// The folder holds `<number>.seg` files (20-digit numbers, appended in order), `ack` (the position
+/// up to which everything was sent: segment, offset, CRC-32C), `LOCK` (held while open, so two
+/// gateways never share a queue) and `quarantine/` (damaged bytes recovery cut out). Records are read
+/// by one sender: `readBatch` hands out the next records (the in-flight window) and `acknowledge`
+/// moves the watermark past them, deleting every segment it leaves behind. Not thread-safe: the owner
+/// serialises calls.
+final class SegmentLog: @unchecked Sendable {
+    // @unchecked: every call is made under the owning DiskSendingQueue's lock.
+    let directory: String
+    let segmentBytes: Int
+    let signal: OTLPSignalCode
+    /// What recovery found when the log was opened.
+    let recovery: RecoveryReport
+    private let lock: SegmentFile
+    private var segments: [Segment]
+    private var readPosition: LogPosition
+    private var ackPosition: LogPosition
+    /// Everything not yet acknowledged (minus records dropped to make room).
+    private(set) var depth: QueueDepth
+    /// The records handed out by `readBatch` and not yet acknowledged.
+    private(set) var inFlight = QueueDepth()
+    /// When the oldest unacknowledged record was queued (ns since the epoch), nil when empty.
+    private(set) var oldestEnqueuedAtNanos: UInt64?
+
+    /// Opens (and recovers) the log in `directory`, creating it when missing.
+    ///
+    /// Recovery never refuses to start on damaged data: a torn or damaged tail of the last segment is
+    /// cut off, a damaged record elsewhere is skipped up to the next intact record; both are copied to
+    /// `quarantine/` and counted. Only an I/O error (or a folder another process holds) throws.
+    init(directory: String, signal: OTLPSignalCode, segmentBytes: Int, quarantineLimitBytes: Int = 64 << 20) throws(DiskQueueIOError) {
+        self.directory = directory
+        self.signal = signal
+        self.segmentBytes = max(4096, segmentBytes)
+        try QueueFolder.create(directory)
+        lock = try SegmentFile(path: directory + "/LOCK", create: true)
+        try lock.lockExclusively()
+        let recovered = try SegmentRecovery(
+            directory: directory, signal: signal, quarantineLimitBytes: quarantineLimitBytes
+        ).run()
+        segments = recovered.segments
+        ackPosition = recovered.start
+        readPosition = recovered.start
+        depth = recovered.depth
+        recovery = recovered.report
+        if segments.isEmpty {
+            segments = [try Self.createSegment(recovered.start.segment, in: directory, durable: true)]
+        }
+        oldestEnqueuedAtNanos = depth.records > 0 ? try peekEnqueuedAt(at: readPosition) : nil
+    }
+
+    /// The path of segment `number`.
+    static func path(of number: UInt64, in directory: String) -> String {
+        let digits = String(number)
+        return directory + "/" + String(repeating: "0", count: max(0, 20 - digits.count)) + digits + ".seg"
+    }
+
+    /// The records not yet handed out.
+    var unread: QueueDepth {
+        var unread = depth
+        unread -= inFlight
+        return unread
+    }
+
+    /// Bytes of segment files on disk.
+    var diskBytes: Int { segments.reduce(0) { $0 + $1.size } }
+
+    /// Appends a framed record; returns the file written (for the caller to force to disk) and
+    /// whether a new segment was started.
+    func append(_ framed: [UInt8], itemCount: Int, enqueuedAtNanos: UInt64, durableFolder: Bool) throws(DiskQueueIOError) -> SegmentFile {
+        guard var current = segments.last else { throw DiskQueueIOError("append", directory, errno: 0) }
+        if current.size > 0, current.size + framed.count > segmentBytes {
+            current = try Self.createSegment(current.number + 1, in: directory, durable: durableFolder)
+            segments.append(current)
+        }
+        do {
+            try current.file.write(framed, at: current.size)
+        } catch {
+            // Leave no partial record behind (the next append writes at the same offset anyway).
+            try? current.file.truncate(to: current.size)
+            throw error
+        }
+        segments[segments.count - 1].size += framed.count
+        if depth.records == 0 { oldestEnqueuedAtNanos = enqueuedAtNanos }
+        depth += QueueDepth(records: 1, bytes: framed.count, items: itemCount)
+        return current.file
+    }
+
+    /// Hands out the next records (at most `maxBytes` of framing and `maxItems` items, at least one
+    /// record) and marks them in flight. Damage found now (the disk changed under us) is skipped to
+    /// the segment's end and counted in `runtimeDamage`.
+    func readBatch(maxBytes: Int, maxItems: Int) throws(DiskQueueIOError) -> [SegmentRecord] {
+        var batch: [SegmentRecord] = []
+        var taken = QueueDepth()
+        var reachedEnd = false
+        while taken.records == 0 || (taken.bytes < maxBytes && taken.items < maxItems) {
+            guard let (record, next) = try nextRecord(from: readPosition) else {
+                reachedEnd = true
+                break
+            }
+            if taken.records > 0, taken.bytes + record.framedBytes > maxBytes { break }
+            batch.append(record)
+            taken += QueueDepth(record)
+            readPosition = next
+        }
+        inFlight += taken
+        // At the end everything unacknowledged is in flight; records lost to runtime damage are gone.
+        if reachedEnd { depth = inFlight }
+        return batch
+    }
+
+    /// Damage met while reading and not yet reported (records lost to it leave the depth).
+    private var runtimeDamage = 0
+
+    /// The damage met while reading since the last call.
+    func takeRuntimeDamage() -> Int {
+        defer { runtimeDamage = 0 }
+        return runtimeDamage
+    }
+
+    /// Moves the watermark past everything handed out (and dropped), persists it (forced to disk when
+    /// `durable`), and deletes the segments left behind; a drained log starts a fresh segment, so the
+    /// disk use returns to its baseline.
+    func acknowledge(durable: Bool) throws(DiskQueueIOError) {
+        depth -= inFlight
+        inFlight = QueueDepth()
+        if depth.records <= 0 {
+            depth = QueueDepth()
+            if let last = segments.last, last.size > 0 {
+                segments.append(try Self.createSegment(last.number + 1, in: directory, durable: durable))
+            }
+            readPosition = LogPosition(segment: segments[segments.count - 1].number, offset: 0)
+        }
+        ackPosition = readPosition
+        try writeAck(durable: durable)
+        while let first = segments.first, first.number < ackPosition.segment {
+            try QueueFolder.remove(Self.path(of: first.number, in: directory))
+            segments.removeFirst()
+        }
+        oldestEnqueuedAtNanos = depth.records > 0 ? try peekEnqueuedAt(at: readPosition) : nil
+    }
+
+    /// Discards the oldest records not in flight until `needed` bytes fit under `maxBytes`; returns
+    /// what was discarded (the watermark passes them at the next acknowledgement).
+    func dropOldest(toFit needed: Int, maxBytes: Int) throws(DiskQueueIOError) -> QueueDepth {
+        var dropped = QueueDepth()
+        while depth.bytes + needed > maxBytes, let (record, next) = try nextRecord(from: readPosition) {
+            readPosition = next
+            depth -= QueueDepth(record)
+            dropped += QueueDepth(record)
+        }
+        if inFlight.records == 0 {
+            oldestEnqueuedAtNanos = depth.records > 0 ? try peekEnqueuedAt(at: readPosition) : nil
+        }
+        return dropped
+    }
+
+    /// Forces the folder's entries to disk.
+    func syncFolder() throws(DiskQueueIOError) {
+        try QueueFolder.syncFolder(of: directory + "/ack")
+    }
+
+    private func writeAck(durable: Bool) throws(DiskQueueIOError) {
+        try QueueFolder.replace(directory + "/ack", with: AckFile.encode(ackPosition), durable: durable)
+    }
+
+    /// The intact record at `position` (or the first one after it in later segments) and the position
+    /// after it; nil at the end of the log.
+    private func nextRecord(from position: LogPosition) throws(DiskQueueIOError) -> (SegmentRecord, LogPosition)? {
+        var position = position
+        while let index = segments.firstIndex(where: { $0.number >= position.segment }) {
+            let segment = segments[index]
+            if segment.number > position.segment { position = LogPosition(segment: segment.number, offset: 0) }
+            if let skip = segment.skips.first(where: { $0.contains(position.offset) }) { position.offset = skip.upperBound }
+            if position.offset < segment.size {
+                let header = try segment.file.read(SegmentRecordFormat.headerBytes, at: position.offset)
+                if let length = SegmentRecordFormat.bodyLength(header: header[...]) {
+                    let framed = try segment.file.read(SegmentRecordFormat.headerBytes + length, at: position.offset)
+                    if let record = SegmentRecordFormat.decode(framed[...]), record.signal == signal {
+                        return (record, LogPosition(segment: segment.number, offset: position.offset + framed.count))
+                    }
+                }
+                // Damaged after recovery checked it: give up the rest of this segment.
+                runtimeDamage += 1
+                segments[index].skips.append(position.offset..<segment.size)
+                position.offset = segment.size
+            }
+            guard index + 1 < segments.count else { return nil }
+            position = LogPosition(segment: segments[index + 1].number, offset: 0)
+        }
+        return nil
+    }
+
+    private func peekEnqueuedAt(at position: LogPosition) throws(DiskQueueIOError) -> UInt64? {
+        try nextRecord(from: position)?.0.enqueuedAtNanos
+    }
+
+    private static func createSegment(_ number: UInt64, in directory: String, durable: Bool) throws(DiskQueueIOError) -> Segment {
+        let path = path(of: number, in: directory)
+        let file = try SegmentFile(path: path, create: true)
+        try file.truncate(to: 0)
+        if durable { try QueueFolder.syncFolder(of: path) }
+        return Segment(number: number, file: file, size: 0)
+    }
+}
+
+/// The `ack` file: segment (8, LE), offset (8, LE), CRC-32C of those 16 bytes (4, LE).
+enum AckFile {
+    static func encode(_ position: LogPosition) -> [UInt8] {
+        var bytes: [UInt8] = []
+        SegmentRecordFormat.appendLittleEndian(position.segment, to: &bytes)
+        SegmentRecordFormat.appendLittleEndian(UInt64(position.offset), to: &bytes)
+        SegmentRecordFormat.appendLittleEndian(CRC32C.checksum(bytes), to: &bytes)
+        return bytes
+    }
+
+    /// The position in `bytes`, or nil when they are damaged.
+    static func decode(_ bytes: [UInt8]) -> LogPosition? {
+        guard bytes.count == 20 else { return nil }
+        let stored = SegmentRecordFormat.readLittleEndian(UInt32.self, bytes[...], at: 16)
+        guard CRC32C.checksum(Array(bytes[0..<16])) == stored else { return nil }
+        let offset = SegmentRecordFormat.readLittleEndian(UInt64.self, bytes[...], at: 8)
+        guard offset <= UInt64(Int.max) else { return nil }
+        return LogPosition(segment: SegmentRecordFormat.readLittleEndian(UInt64.self, bytes[...], at: 0), offset: Int(offset))
+    }
+}
