@@ -150,11 +150,12 @@ private final class DiskQueueCore: Sendable {
         switch append(framed, itemCount: item.itemCount) {
         case .appended(let sequence, _):
             try forceToDisk(upTo: sequence)
-        case .droppedNewest:
-            metrics.exporter.drop(item.itemCount, reason: "queue_full")
-        case .full:
-            throw overload.refusal(reason: "queue_full", "the disk queue of exporter \(name) is full; retry later")
-                .countingWhenOverruled { [metrics] in metrics.exporter.drop(item.itemCount, reason: "queue_full") }
+        case .droppedNewest(let reason):
+            metrics.exporter.drop(item.itemCount, reason: reason)
+        case .full(let reason):
+            let what = reason == "disk_full" ? "disk under the disk queue" : "disk queue"
+            throw overload.refusal(reason: reason, "the \(what) of exporter \(name) is full; retry later")
+                .countingWhenOverruled { [metrics] in metrics.exporter.drop(item.itemCount, reason: reason) }
         case .stopped:
             throw overload.refusal(reason: "shutdown", "exporter \(name) is shutting down")
                 .countingWhenOverruled { [metrics] in metrics.exporter.drop(item.itemCount, reason: "shutdown") }
@@ -168,8 +169,10 @@ private final class DiskQueueCore: Sendable {
 
     private enum AppendOutcome {
         case appended(UInt64, wake: Bool)
-        case droppedNewest
-        case full
+        /// Dropped by `when_full: drop_newest` (reason `queue_full` or `disk_full`).
+        case droppedNewest(reason: String)
+        /// Refused by `when_full: block` (reason `queue_full` or `disk_full`).
+        case full(reason: String)
         case stopped
         case failed(DiskQueueIOError)
     }
@@ -181,24 +184,31 @@ private final class DiskQueueCore: Sendable {
             var evicted = QueueDepth()
             if state.log.depth.bytes + framed.count > settings.maxBytes {
                 switch settings.whenFull {
-                case .block: return (.full, evicted)
-                case .dropNewest: return (.droppedNewest, evicted)
+                case .block: return (.full(reason: "queue_full"), evicted)
+                case .dropNewest: return (.droppedNewest(reason: "queue_full"), evicted)
                 case .dropOldest:
                     do throws(DiskQueueIOError) { evicted = try state.log.dropOldest(toFit: framed.count, maxBytes: settings.maxBytes) } catch {
                         return (.failed(error), evicted)
                     }
-                    guard state.log.depth.bytes + framed.count <= settings.maxBytes else { return (.full, evicted) }
+                    guard state.log.depth.bytes + framed.count <= settings.maxBytes else { return (.full(reason: "queue_full"), evicted) }
                 }
             }
             let unreadBefore = state.log.unread
-            do throws(DiskQueueIOError) {
-                let file = try state.log.append(
-                    framed, itemCount: itemCount, enqueuedAtNanos: WallClock.nowNanos(), durableFolder: settings.fsync == .always)
-                state.appended += 1
-                if !state.unsynced.contains(where: { $0 === file }) { state.unsynced.append(file) }
-            } catch {
-                return (.failed(error), evicted)
+            var written = Self.write(framed, itemCount: itemCount, to: &state, settings: settings)
+            if case .failure(let error) = written, error.isNoSpace {
+                // The disk under the queue is full before max_bytes: the same policy applies.
+                switch settings.whenFull {
+                case .block: return (.full(reason: "disk_full"), evicted)
+                case .dropNewest: return (.droppedNewest(reason: "disk_full"), evicted)
+                case .dropOldest:
+                    do throws(DiskQueueIOError) { evicted += try state.log.releaseOldestSegment(durable: settings.fsync == .always) } catch {
+                        return (.failed(error), evicted)
+                    }
+                    written = Self.write(framed, itemCount: itemCount, to: &state, settings: settings)
+                    if case .failure(let error) = written, error.isNoSpace { return (.droppedNewest(reason: "disk_full"), evicted) }
+                }
             }
+            if case .failure(let error) = written { return (.failed(error), evicted) }
             let unread = state.log.unread
             let batchFilled = (unreadBefore.bytes < batchBytes && unread.bytes >= batchBytes)
                 || (unreadBefore.items < batchItems && unread.items >= batchItems)
@@ -209,6 +219,18 @@ private final class DiskQueueCore: Sendable {
         if case .appended = outcome { metrics.exporter.enqueued.inc(by: Double(itemCount)) }
         refreshGauges()
         return outcome
+    }
+
+    /// Appends `framed` to the log and remembers its file for the next fsync.
+    private static func write(
+        _ framed: [UInt8], itemCount: Int, to state: inout State, settings: DiskQueueSettings
+    ) -> Result<Void, DiskQueueIOError> {
+        Result { () throws(DiskQueueIOError) in
+            let file = try state.log.append(
+                framed, itemCount: itemCount, enqueuedAtNanos: WallClock.nowNanos(), durableFolder: settings.fsync == .always)
+            state.appended += 1
+            if !state.unsynced.contains(where: { $0 === file }) { state.unsynced.append(file) }
+        }
     }
 
     /// Forces appends up to `sequence` to disk as the fsync policy says; several callers share one fsync.

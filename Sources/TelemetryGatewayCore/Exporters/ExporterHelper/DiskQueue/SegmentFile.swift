@@ -7,13 +7,16 @@ import Musl
 /// A failed file operation of the disk queue: what was done, on which path, and `errno`'s text.
 struct DiskQueueIOError: Error, CustomStringConvertible {
     let description: String
+    /// The `errno` value.
+    let code: Int32
 
     init(_ operation: String, _ path: String, errno code: Int32 = errno) {
+        self.code = code
         description = "\(operation) \(path): \(String(cString: strerror(code)))"
     }
 
     /// Whether the disk was full (or a quota reached).
-    var isNoSpace: Bool { description.hasSuffix(String(cString: strerror(ENOSPC))) || description.hasSuffix(String(cString: strerror(EDQUOT))) }
+    var isNoSpace: Bool { code == ENOSPC || code == EDQUOT }
 }
 
 /// An open file of the queue's folder, closed when released.

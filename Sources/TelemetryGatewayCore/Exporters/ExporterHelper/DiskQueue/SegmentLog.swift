@@ -57,6 +57,8 @@ final class SegmentLog: @unchecked Sendable {
     /// What recovery found when the log was opened.
     let recovery: RecoveryReport
     private let lock: SegmentFile
+    /// The `ack` file, written at open (atomically) so that later updates never need a new block.
+    private let ackFile: SegmentFile
     private var segments: [Segment]
     private var readPosition: LogPosition
     private var ackPosition: LogPosition
@@ -64,6 +66,8 @@ final class SegmentLog: @unchecked Sendable {
     private(set) var depth: QueueDepth
     /// The records handed out by `readBatch` and not yet acknowledged.
     private(set) var inFlight = QueueDepth()
+    /// Where the records in flight end.
+    private var inFlightEnd: LogPosition
     /// When the oldest unacknowledged record was queued (ns since the epoch), nil when empty.
     private(set) var oldestEnqueuedAtNanos: UInt64?
 
@@ -85,11 +89,14 @@ final class SegmentLog: @unchecked Sendable {
         segments = recovered.segments
         ackPosition = recovered.start
         readPosition = recovered.start
+        inFlightEnd = recovered.start
         depth = recovered.depth
         recovery = recovered.report
         if segments.isEmpty {
             segments = [try Self.createSegment(recovered.start.segment, in: directory, durable: true)]
         }
+        try QueueFolder.replace(directory + "/ack", with: AckFile.encode(recovered.start), durable: true)
+        ackFile = try SegmentFile(path: directory + "/ack", create: false)
         oldestEnqueuedAtNanos = depth.records > 0 ? try peekEnqueuedAt(at: readPosition) : nil
     }
 
@@ -148,6 +155,7 @@ final class SegmentLog: @unchecked Sendable {
             readPosition = next
         }
         inFlight += taken
+        inFlightEnd = readPosition
         // At the end everything unacknowledged is in flight; records lost to runtime damage are gone.
         if reachedEnd { depth = inFlight }
         return batch
@@ -170,10 +178,14 @@ final class SegmentLog: @unchecked Sendable {
         inFlight = QueueDepth()
         if depth.records <= 0 {
             depth = QueueDepth()
-            if let last = segments.last, last.size > 0 {
-                segments.append(try Self.createSegment(last.number + 1, in: directory, durable: durable))
+            // A fresh segment lets the drained one go; without room for it the old one stays until next time.
+            if let last = segments.last, last.size > 0,
+                let fresh = try? Self.createSegment(last.number + 1, in: directory, durable: durable)
+            {
+                segments.append(fresh)
             }
-            readPosition = LogPosition(segment: segments[segments.count - 1].number, offset: 0)
+            let last = segments[segments.count - 1]
+            readPosition = LogPosition(segment: last.number, offset: last.size)
         }
         ackPosition = readPosition
         try writeAck(durable: durable)
@@ -199,13 +211,50 @@ final class SegmentLog: @unchecked Sendable {
         return dropped
     }
 
+    /// Makes room on a full disk: discards the oldest records not in flight until a whole segment holds
+    /// none that are still wanted, and deletes such segments now (with nothing in flight by moving the
+    /// watermark; otherwise those between the batch in flight and the read position). Returns what was
+    /// discarded; nothing when every record left is in flight or in the segment being written.
+    func releaseOldestSegment(durable: Bool) throws(DiskQueueIOError) -> QueueDepth {
+        let kept = inFlight.records > 0 ? inFlightEnd.segment : nil
+        func releasable() -> Bool {
+            segments.contains { segment in segment.number < readPosition.segment && kept.map { segment.number > $0 } ?? true }
+        }
+        var dropped = QueueDepth()
+        while !releasable(), let (record, next) = try nextRecord(from: readPosition) {
+            readPosition = next
+            depth -= QueueDepth(record)
+            dropped += QueueDepth(record)
+            // Past the end of a segment that is not the last one: the read position is the next segment's start.
+            if let index = segments.firstIndex(where: { $0.number == readPosition.segment }), index + 1 < segments.count,
+                readPosition.offset >= segments[index].size
+            {
+                readPosition = LogPosition(segment: segments[index + 1].number, offset: 0)
+            }
+        }
+        guard releasable() else { return dropped }
+        if let kept {
+            for segment in segments where segment.number > kept && segment.number < readPosition.segment {
+                try QueueFolder.remove(Self.path(of: segment.number, in: directory))
+            }
+            segments.removeAll { $0.number > kept && $0.number < readPosition.segment }
+        } else {
+            try acknowledge(durable: durable)
+        }
+        return dropped
+    }
+
     /// Forces the folder's entries to disk.
     func syncFolder() throws(DiskQueueIOError) {
         try QueueFolder.syncFolder(of: directory + "/ack")
     }
 
+    /// Persists the watermark by overwriting the `ack` file's 20 bytes in place, which needs no free
+    /// block (so a full disk can still be drained). A torn overwrite fails the CRC at recovery, and
+    /// everything on disk is then sent again.
     private func writeAck(durable: Bool) throws(DiskQueueIOError) {
-        try QueueFolder.replace(directory + "/ack", with: AckFile.encode(ackPosition), durable: durable)
+        try ackFile.write(AckFile.encode(ackPosition), at: 0)
+        if durable { try ackFile.sync() }
     }
 
     /// The intact record at `position` (or the first one after it in later segments) and the position
