@@ -76,4 +76,33 @@ struct GatewayConfigurationTests {
         let batch = try #require(failure("processors:\n  batch: {send_batch_size: 100, send_batch_max_size: 10}\n"))
         #expect(batch.path == "processors.batch.send_batch_max_size")
     }
+
+    @Test("sending_queue storage: disk parses with every key; a missing directory, a bad choice or a disk key on a memory queue is a located error")
+    func diskQueueKeys() throws {
+        let exporter = { (queue: String) in "exporters:\n  otlp:\n    endpoint: http://127.0.0.1:4318\n    sending_queue:\n\(queue)" }
+        #expect(failure(exporter("""
+                  storage: disk
+                  directory: /var/lib/telemetry-gateway/queue
+                  max_bytes: 1073741824
+                  fsync: interval
+                  fsync_interval: 200ms
+                  when_full: drop_oldest
+                  segment_bytes: 8388608
+            receivers: {otlp: {protocols: {http: {endpoint: 127.0.0.1:4318}}}}
+            service: {pipelines: {traces: {receivers: [otlp], exporters: [otlp]}}}
+
+            """)) == nil)
+        let noDirectory = try #require(failure(exporter("      storage: disk\n      fsync: always\n")))
+        #expect(noDirectory.file == "g.yaml" && noDirectory.line == 5 && noDirectory.message.contains("directory"), "\(noDirectory)")
+        let badFsync = try #require(failure(exporter("      storage: disk\n      directory: /q\n      fsync: sometimes\n")))
+        #expect(badFsync.path == "exporters.otlp.sending_queue.fsync" && badFsync.line == 7 && badFsync.message.contains("always"), "\(badFsync)")
+        let badPolicy = try #require(failure(exporter("      storage: disk\n      directory: /q\n      when_full: drop_all\n")))
+        #expect(badPolicy.path == "exporters.otlp.sending_queue.when_full" && badPolicy.message.contains("drop_oldest"), "\(badPolicy)")
+        let memoryWithFsync = try #require(failure(exporter("      max_bytes: 1048576\n      fsync: always\n")))
+        #expect(memoryWithFsync.path == "exporters.otlp.sending_queue.fsync" && memoryWithFsync.message.contains("storage: disk"), "\(memoryWithFsync)")
+        let badStorage = try #require(failure(exporter("      storage: s3\n")))
+        #expect(badStorage.path == "exporters.otlp.sending_queue.storage" && badStorage.line == 5, "\(badStorage)")
+        let tinySegment = try #require(failure(exporter("      storage: disk\n      directory: /q\n      segment_bytes: 10\n")))
+        #expect(tinySegment.path == "exporters.otlp.sending_queue.segment_bytes", "\(tinySegment)")
+    }
 }
