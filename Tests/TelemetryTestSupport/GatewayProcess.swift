@@ -2,15 +2,18 @@ import Foundation
 
 /// A `telemetry-gateway` process started from the build folder with a given configuration.
 public final class GatewayProcess: @unchecked Sendable {
-    // @unchecked: set up once in init, stopped once.
+    // @unchecked: `process` is only replaced by start(), which tests call from one task.
     /// The OTLP receiver's port.
     public let port: Int
     /// The Prometheus exporter's port (`PROMETHEUS_PORT` in the YAML).
     public let prometheusPort: Int
     /// The self-metrics port (`TELEMETRY_PORT` in the YAML).
     public let telemetryPort: Int
-    private let process: Process
-    private let folder: URL
+    /// The folder of its configuration and log (`STATE_DIR` in the YAML stands for `<folder>/state`).
+    public let folder: URL
+    private var process = Process()
+    private let environment: [String: String]
+    private let shutdownTimeout: Int
 
     /// The built `telemetry-gateway` binary, next to the test bundle.
     public static func binary() throws -> String {
@@ -18,37 +21,62 @@ public final class GatewayProcess: @unchecked Sendable {
     }
 
     /// Starts the gateway with `yaml`, in which `RECEIVER_PORT`, `PROMETHEUS_PORT` and `TELEMETRY_PORT` are
-    /// replaced by free ports.
+    /// replaced by free ports and `STATE_DIR` by a folder of its own that outlives restarts.
     public init(yaml: String, environment: [String: String] = [:], shutdownTimeout: Int = 5) async throws {
         port = try freeLoopbackPort()
         prometheusPort = try freeLoopbackPort()
         telemetryPort = try freeLoopbackPort()
+        self.environment = environment
+        self.shutdownTimeout = shutdownTimeout
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let config = folder.appendingPathComponent("gateway.yaml")
         try yaml.replacingOccurrences(of: "RECEIVER_PORT", with: String(port))
             .replacingOccurrences(of: "PROMETHEUS_PORT", with: String(prometheusPort))
             .replacingOccurrences(of: "TELEMETRY_PORT", with: String(telemetryPort))
-            .write(to: config, atomically: true, encoding: .utf8)
-        let log = folder.appendingPathComponent("gateway.log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: try Self.binary())
-        process.arguments = ["run", "--config", config.path, "--shutdown-timeout", String(shutdownTimeout)]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        let url = self.url
-        let ready = await waitUntil(timeout: 20) { (try? await httpRequest("\(url)/healthz", timeout: 1))?.status == 200 }
-        guard ready else { throw TestPeerError("the gateway did not start: \(logText())") }
+            .replacingOccurrences(of: "STATE_DIR", with: folder.appendingPathComponent("state").path)
+            .write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        _ = FileManager.default.createFile(atPath: folder.appendingPathComponent("gateway.log").path, contents: nil)
+        try await start()
     }
 
     deinit {
         stopProcess(process)
         try? FileManager.default.removeItem(at: folder)
     }
+
+    /// (Re)starts the process on the same ports and configuration, its log appended to the same file.
+    /// With `waitUntilReady`, returns once `/healthz` answers 200; otherwise right after the spawn.
+    public func start(waitUntilReady: Bool = true) async throws {
+        let handle = try FileHandle(forWritingTo: folder.appendingPathComponent("gateway.log"))
+        handle.seekToEndOfFile()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Self.binary())
+        process.arguments = [
+            "run", "--config", folder.appendingPathComponent("gateway.yaml").path, "--shutdown-timeout", String(shutdownTimeout),
+        ]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        self.process = process
+        guard waitUntilReady else { return }
+        let url = self.url
+        let ready = await waitUntil(timeout: 20) {
+            guard process.isRunning else { return true }
+            return (try? await httpRequest("\(url)/healthz", timeout: 1))?.status == 200
+        }
+        guard ready, process.isRunning else { throw TestPeerError("the gateway did not start: \(logText())") }
+    }
+
+    /// Kills the process with SIGKILL (no shutdown at all) and waits until it is gone.
+    public func kill() {
+        guard process.isRunning else { return }
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Whether the process is running.
+    public var isRunning: Bool { process.isRunning }
 
     /// The process id.
     public var pid: Int32 { process.processIdentifier }
