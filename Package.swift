@@ -190,7 +190,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DashboardTests",
-            dependencies: ["Telemetry", "TelemetryExporters", "TelemetryTestSupport"]
+            dependencies: ["Telemetry", "TelemetryExporters", "TelemetryOTLPData", "TelemetryTestSupport"]
         ),
         .testTarget(
             name: "TelemetryExportersTests",

@@ -9,8 +9,8 @@ struct DashboardTests {
     static let folder = TestPeers.packageRoot.appendingPathComponent("Dashboards")
 
     /// Every PromQL expression of the dashboard's panels, with Grafana's variables filled in.
-    static func panelQueries() throws -> [(title: String, expr: String)] {
-        let data = try Data(contentsOf: folder.appendingPathComponent("grafana_pipeline_dashboard.json"))
+    static func panelQueries(file: String = "grafana_pipeline_dashboard.json") throws -> [(title: String, expr: String)] {
+        let data = try Data(contentsOf: folder.appendingPathComponent(file))
         let dashboard = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         return (dashboard["panels"] as? [[String: Any]] ?? []).flatMap { panel in
             (panel["targets"] as? [[String: Any]] ?? []).compactMap { target in
@@ -20,12 +20,13 @@ struct DashboardTests {
     }
 
     static func resolved(_ expr: String) -> String {
-        expr.replacingOccurrences(of: "$pipeline", with: ".*").replacingOccurrences(of: "$__rate_interval", with: "30s")
+        expr.replacingOccurrences(of: "$pipeline", with: ".*").replacingOccurrences(of: "$exporter", with: ".*")
+            .replacingOccurrences(of: "$__rate_interval", with: "30s")
     }
 
-    /// Every rule expression of `alert_rules.yml` (the YAML is simple enough to read line by line).
-    static func ruleExpressions() throws -> [String] {
-        let text = try String(contentsOf: folder.appendingPathComponent("alert_rules.yml"), encoding: .utf8)
+    /// Every rule expression of a rules file (the YAML is simple enough to read line by line).
+    static func ruleExpressions(file: String = "alert_rules.yml") throws -> [String] {
+        let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
         var expressions: [String] = []
         var current: String?
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -34,7 +35,7 @@ struct DashboardTests {
                 if let current { expressions.append(current) }
                 let inline = trimmed.dropFirst(5).trimmingCharacters(in: .whitespaces)
                 current = inline == "|" ? "" : inline
-            } else if trimmed.hasPrefix("for:") || trimmed.hasPrefix("- alert:") {
+            } else if trimmed.hasPrefix("for:") || trimmed.hasPrefix("labels:") || trimmed.hasPrefix("- alert:") {
                 if let finished = current { expressions.append(finished) }
                 current = nil
             } else if current != nil {

@@ -94,8 +94,9 @@ struct DiskQueueCrashTests {
     }
 
     /// Kills the gateway at a random moment `count` times; one kill in three also kills the next start
-    /// during its recovery. Every start must become healthy (no crash loop).
-    static func killRepeatedly(_ gateway: GatewayProcess, count: Int) async throws {
+    /// during its recovery. Every start must become healthy (no crash loop). Returns the kills during recovery.
+    static func killRepeatedly(_ gateway: GatewayProcess, count: Int) async throws -> Int {
+        var duringRecovery = 0
         for _ in 0..<count {
             try await Task.sleep(for: .milliseconds(Int.random(in: 50...350)))
             gateway.kill()
@@ -103,9 +104,11 @@ struct DiskQueueCrashTests {
                 try await gateway.start(waitUntilReady: false)
                 try await Task.sleep(for: .milliseconds(Int.random(in: 0...40)))
                 gateway.kill()
+                duringRecovery += 1
             }
             try await gateway.start()
         }
+        return duringRecovery
     }
 
     @Test("SIGKILL at random moments while the upstream is down and while it delivers: every acknowledged request arrives, in order, duplicates only within the in-flight window, accounting exact")
@@ -125,12 +128,12 @@ struct DiskQueueCrashTests {
 
         // Kills while the upstream is down, then while it delivers (acknowledgements, segment deletion).
         let downLoad = LoadGenerator(gateway: gateway, startingAt: 150)
-        try await Self.killRepeatedly(gateway, count: kills / 2)
+        var duringRecovery = try await Self.killRepeatedly(gateway, count: kills / 2)
         let down = await downLoad.stop()
         acknowledged += down.acknowledged
         try await intake.start()
         let upLoad = LoadGenerator(gateway: gateway, startingAt: down.next)
-        try await Self.killRepeatedly(gateway, count: kills - kills / 2)
+        duringRecovery += try await Self.killRepeatedly(gateway, count: kills - kills / 2)
         let up = await upLoad.stop()
         acknowledged += up.acknowledged
 
@@ -147,7 +150,7 @@ struct DiskQueueCrashTests {
         #expect(try await waitUntil(timeout: 10) { try await Self.selfMetric("telemetry_exporter_disk_queue_records", gateway) == 0 })
         #expect(try await Self.selfMetric("telemetry_exporter_disk_queue_bytes", gateway) == 0)
         #expect(try await Self.selfMetric("telemetry_exporter_disk_queue_file_bytes", gateway) == 0)
-        print("disk queue crash test: \(kills) kills, \(up.next) requests sent, \(acknowledged.count) acknowledged, \(seen.count) distinct delivered, \(duplicates) duplicates")
+        print("disk queue crash test: \(kills) kills (\(duringRecovery) more during recovery), \(up.next) requests sent, \(acknowledged.count) acknowledged, \(seen.count) distinct delivered, \(duplicates) duplicates")
         #expect(gateway.terminate() == 0)
     }
 

@@ -60,10 +60,10 @@ public final class OTLPForwardingExporter: GatewayExporter {
             if let disk = settings.diskQueue {
                 do throws(GatewayError) {
                     queue = try DiskSendingQueue(
-                    exporter: name, signal: signal, settings: disk, batch: batch, selfMetrics: selfMetrics, logger: logger,
-                    backoff: (settings.retry.initialBackoff, max(settings.retry.initialBackoff, settings.retry.maxBackoff)),
-                    isRetryable: { ($0 as? OTLPExportError)?.isRetryable ?? true }, interrupt: { exporter.shutdown() },
-                    send: send)
+                        exporter: name, signal: signal, settings: disk, batch: batch, selfMetrics: selfMetrics, logger: logger,
+                        backoff: (settings.retry.initialBackoff, max(settings.retry.initialBackoff, settings.retry.maxBackoff)),
+                        isRetryable: { ($0 as? OTLPExportError)?.isRetryable ?? true }, interrupt: { exporter.shutdown() },
+                        send: send)
                 } catch {
                     return .failure(error)
                 }

@@ -1,0 +1,137 @@
+import Foundation
+import Telemetry
+import TelemetryOTLPData
+import TelemetryTestSupport
+import Testing
+
+/// The gateway's dashboard and alerts, against a real gateway process and a real Prometheus.
+@Suite("Gateway dashboard and alert rules")
+struct GatewayDashboardTests {
+    static let dashboard = "grafana_gateway_dashboard.json"
+    static let rules = "gateway_alert_rules.yml"
+    static let alerts = [
+        "GatewayDiskQueueOldestRecordAge", "GatewayDiskQueueDamaged", "GatewayDiskQueueErrors", "GatewayExporterDropping",
+        "GatewaySendingQueueNearlyFull",
+    ]
+    /// Panels whose series exist only after a failure this test cannot cause (a disk that fails to write).
+    static let failureOnlyPanels: Set = ["Disk queue I/O errors/s"]
+
+    @Test("promtool check rules passes and promtool test rules runs a firing and a quiet case for every gateway alert")
+    func promtool() throws {
+        let promtool = try TestPeers.executable("promtool")
+        let check = try runProcess(promtool, ["check", "rules", DashboardTests.folder.appendingPathComponent(Self.rules).path])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("SUCCESS: \(Self.alerts.count) rules found"))
+        let test = try runProcess(promtool, ["test", "rules", DashboardTests.folder.appendingPathComponent("gateway_alert_rules_test.yml").path])
+        #expect(test.status == 0, "\(test.stdout)\(test.stderr)")
+        let tests = try String(contentsOf: DashboardTests.folder.appendingPathComponent("gateway_alert_rules_test.yml"), encoding: .utf8)
+        for alert in Self.alerts {
+            #expect(tests.contains("name: \(alert) fires") && tests.contains("name: \(alert) stays quiet"), "\(alert)")
+        }
+    }
+
+    /// A gateway with a disk queue whose upstream is down, a torn tail repaired at its last start, a
+    /// second disk queue small enough to drop, and a second receiver whose small queue pushes back.
+    static func degradedGateway() async throws -> GatewayProcess {
+        let downPort = try freeLoopbackPort()
+        let blockingPort = try freeLoopbackPort()
+        let gateway = try await GatewayProcess(yaml: """
+            receivers:
+              otlp:
+                protocols:
+                  http: {endpoint: 127.0.0.1:RECEIVER_PORT}
+              otlp/blocking:
+                protocols:
+                  http: {endpoint: 127.0.0.1:\(blockingPort)}
+            processors:
+              memory_limiter: {limit_mib: 256}
+              batch: {timeout: 20ms}
+            exporters:
+              otlphttp/durable:
+                endpoint: http://127.0.0.1:\(downPort)
+                retry_on_failure: {initial_interval: 50ms, max_interval: 200ms}
+                sending_queue: {storage: disk, directory: STATE_DIR/queue, segment_bytes: 4096}
+              otlphttp/small:
+                endpoint: http://127.0.0.1:\(downPort)
+                sending_queue: {storage: disk, directory: STATE_DIR/queue, max_bytes: 4096, when_full: drop_newest}
+              otlphttp/blocking:
+                endpoint: http://127.0.0.1:\(downPort)
+                sending_queue: {storage: disk, directory: STATE_DIR/queue, max_bytes: 4096, when_full: block}
+            service:
+              pipelines:
+                traces: {receivers: [otlp], processors: [memory_limiter, batch], exporters: [otlphttp/durable, otlphttp/small]}
+                traces/blocking: {receivers: [otlp/blocking], exporters: [otlphttp/blocking]}
+              telemetry: {metrics: {address: "127.0.0.1:TELEMETRY_PORT"}}
+            """, shutdownTimeout: 1)
+        for _ in 0..<3 { try await post(gateway, spans: 20) }
+        // A torn tail, as a power loss leaves it: cut the last segment, restart.
+        gateway.kill()
+        let queue = gateway.folder.appendingPathComponent("state/queue/otlphttp_durable/traces").path
+        let last = try #require(try FileManager.default.contentsOfDirectory(atPath: queue).filter { $0.hasSuffix(".seg") }.sorted().last)
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: queue + "/" + last))
+        try handle.truncate(atOffset: try handle.seekToEnd() - 3)
+        try handle.close()
+        try await gateway.start()
+        var statuses: [Int] = []
+        for _ in 0..<4 { statuses.append(try await post(to: "http://127.0.0.1:\(blockingPort)", spans: 20)) }
+        #expect(statuses.contains(429), "the small blocking queue pushes back: \(statuses)")
+        return gateway
+    }
+
+    static func post(_ gateway: GatewayProcess, spans: Int) async throws {
+        #expect(try await post(to: gateway.url, spans: spans) == 200)
+    }
+
+    /// Posts `spans` spans to the receiver at `url`; returns the status.
+    static func post(to url: String, spans: Int) async throws -> Int {
+        let data = (0..<spans).map { index in
+            SpanData(
+                name: "span-\(index)", context: SpanContext(traceID: .random(), spanID: .random()), parent: nil, kind: .server,
+                startTimeNanos: 1, endTimeNanos: 2)
+        }
+        let body = Data(OTLPTraceEncoder(resource: Resource(serviceName: "dashboard")).encode(data))
+        return try await httpRequest("\(url)/v1/traces", method: "POST", headers: ["Content-Type": "application/x-protobuf"], body: body).status
+    }
+
+    @Test("A real Prometheus scrapes a degraded gateway: every metric name exists, every panel query returns data, every rule loads")
+    func panelsAgainstRealPrometheus() async throws {
+        let gateway = try await Self.degradedGateway()
+        let prometheus = try PrometheusServer(
+            targets: ["127.0.0.1:\(gateway.telemetryPort)"],
+            ruleFiles: [DashboardTests.folder.appendingPathComponent(Self.rules).path])
+        defer { prometheus.stop() }
+        try await prometheus.waitUntilReady()
+        // Keep traffic flowing so that rates have two samples.
+        let scraped = try await waitUntil(timeout: 60) {
+            try await Self.post(gateway, spans: 5)
+            return (try await prometheus.query("rate(telemetry_gateway_received_items_total[30s]) > 0")).count >= 1
+        }
+        #expect(scraped, "Prometheus log: \(prometheus.logText())")
+
+        let exposition = String(
+            decoding: try await httpRequest("http://127.0.0.1:\(gateway.telemetryPort)/metrics").body, as: UTF8.self)
+        let expressions = try DashboardTests.panelQueries(file: Self.dashboard).map(\.expr) + DashboardTests.ruleExpressions(file: Self.rules)
+        let pattern = try NSRegularExpression(pattern: #"\btelemetry_[a-z_]+\b"#)
+        var used = Set<String>()
+        for expr in expressions {
+            for match in pattern.matches(in: expr, range: NSRange(expr.startIndex..., in: expr)) {
+                if let range = Range(match.range, in: expr) { used.insert(String(expr[range])) }
+            }
+        }
+        #expect(used.count >= 14)
+        for name in used {
+            #expect(exposition.contains("# TYPE \(name.replacingOccurrences(of: "_bucket", with: "")) "), "\(name) is used but the gateway does not declare it")
+        }
+        for (title, expr) in try DashboardTests.panelQueries(file: Self.dashboard) {
+            let result = try await prometheus.query(DashboardTests.resolved(expr))
+            if !Self.failureOnlyPanels.contains(title) {
+                #expect(!result.isEmpty, "panel \(title) returned no data for \(DashboardTests.resolved(expr))")
+            }
+        }
+        let firing = try await waitUntil(timeout: 20) {
+            (try await prometheus.query("ALERTS{alertname=\"GatewayDiskQueueDamaged\"}")).count == 1
+        }
+        #expect(firing, "the repaired torn tail fires GatewayDiskQueueDamaged")
+        #expect(gateway.terminate() != nil)
+    }
+}
