@@ -9,7 +9,7 @@ import TelemetryOTLPData
 /// replays their seed corpora and every crash found (Tests/Fixtures/fuzz-regressions/).
 public enum FuzzInputs {
     /// The names of the targets (as `scripts/fuzz --list` prints them).
-    public static let targets = ["gateway-request", "gateway-config", "propagation", "retry-after", "exposition"]
+    public static let targets = ["gateway-request", "gateway-config", "propagation", "retry-after", "exposition", "disk-queue-files"]
 
     /// Runs target `name` on `input`.
     public static func run(_ name: String, _ input: [UInt8]) {
@@ -18,6 +18,7 @@ public enum FuzzInputs {
         case "gateway-config": gatewayConfig(input)
         case "propagation": propagation(input)
         case "retry-after": retryAfter(input)
+        case "disk-queue-files": DiskQueueProbe.check(input)
         default: exposition(input)
         }
     }

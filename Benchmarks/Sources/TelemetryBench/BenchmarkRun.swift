@@ -24,6 +24,9 @@ enum BenchmarkRun {
             log("gateway")
             rows.append(try GatewayScenario.run(gatewayBinary: gatewayBinary, receiver: receiver))
             rows.append(try GatewayScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, ratio: 0.25))
+            for fsync in ["always", "interval", "never"] {
+                rows.append(try GatewayScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, diskFsync: fsync))
+            }
         }
         if let python {
             log("python peers")
