@@ -264,7 +264,8 @@ final class SegmentLog: @unchecked Sendable {
         while let index = segments.firstIndex(where: { $0.number >= position.segment }) {
             let segment = segments[index]
             if segment.number > position.segment { position = LogPosition(segment: segment.number, offset: 0) }
-            if let skip = segment.skips.first(where: { $0.contains(position.offset) }) { position.offset = skip.upperBound }
+            // Skipped ranges can touch one another: pass them all.
+            while let skip = segment.skips.first(where: { $0.contains(position.offset) }) { position.offset = skip.upperBound }
             if position.offset < segment.size {
                 let header = try segment.file.read(SegmentRecordFormat.headerBytes, at: position.offset)
                 if let length = SegmentRecordFormat.bodyLength(header: header[...]) {

@@ -104,7 +104,7 @@ struct SegmentRecovery {
         return record
     }
 
-    /// The offset of the first intact record after `offset` (found by its magic), nil if none.
+    /// The offset of the first intact record of the queue's signal after `offset` (found by its magic), nil if none.
     private func nextIntactRecord(in segment: Segment, after offset: Int) throws(DiskQueueIOError) -> Int? {
         let rest = try segment.file.read(segment.size - offset, at: offset)
         let magic = SegmentRecordFormat.magic
@@ -113,7 +113,7 @@ struct SegmentRecovery {
             if rest[index] == magic[0], rest[index + 1] == magic[1], rest[index + 2] == magic[2], rest[index + 3] == magic[3],
                 let length = SegmentRecordFormat.bodyLength(header: rest[index...]),
                 index + SegmentRecordFormat.headerBytes + length <= rest.count,
-                SegmentRecordFormat.decode(rest[index..<(index + SegmentRecordFormat.headerBytes + length)]) != nil
+                SegmentRecordFormat.decode(rest[index..<(index + SegmentRecordFormat.headerBytes + length)])?.signal == signal
             {
                 return offset + index
             }
