@@ -21,6 +21,7 @@ package struct ComponentFactories: Sendable {
             "probabilistic_sampler": ProcessorDefinitions.probabilisticSampler,
             "sampler": ProcessorDefinitions.sampler,
             "batch": ProcessorDefinitions.batch,
+            "tail_sampling": TailSamplingConfig.definition,
         ],
         exporters: [
             "otlp": ExporterDefinitions.otlp,

@@ -6,4 +6,11 @@ public protocol GatewayProcessor: Sendable {
     var signals: Set<OTLPSignal> { get }
     /// A consumer that processes items of `signal` and hands what is left to `next`.
     func consumer(signal: OTLPSignal, next: any PayloadConsumer) -> any PayloadConsumer
+    /// Hands on whatever it still holds; called once receivers stopped and before exporters flush.
+    func shutdown()
+}
+
+extension GatewayProcessor {
+    /// Holds nothing.
+    public func shutdown() {}
 }

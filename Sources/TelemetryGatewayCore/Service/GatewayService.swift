@@ -20,6 +20,8 @@ public final class GatewayService: Sendable {
     public let receivers: [ComponentID: any GatewayReceiver]
     /// The running exporters, by id.
     public let exporters: [ComponentID: any GatewayExporter]
+    /// The running processors (one per pipeline they are in).
+    let processors: [any GatewayProcessor]
     /// The self-metrics endpoint, if enabled.
     public let telemetryEndpoint: PrometheusExporter?
     private let logger: Logger
@@ -40,13 +42,14 @@ public final class GatewayService: Sendable {
         MemoryBudgetMetrics.register(budget, in: collector)
         var exporters: [ComponentID: any GatewayExporter] = [:]
         var receivers: [ComponentID: any GatewayReceiver] = [:]
+        var processors: [any GatewayProcessor] = []
         var endpoint: PrometheusExporter?
         do throws(GatewayError) {
             for id in Set(configuration.pipelines.flatMap(\.exporters)).sorted() {
                 guard let definition = configuration.exporters[id] else { continue }
                 exporters[id] = try definition.build(context(id))
             }
-            let entries = try Self.pipelineEntries(configuration, exporters: exporters, context: context)
+            let entries = try Self.pipelineEntries(configuration, exporters: exporters, processors: &processors, context: context)
             for id in Set(configuration.pipelines.flatMap(\.receivers)).sorted() {
                 guard let definition = configuration.receivers[id] else { continue }
                 let feeds = entries.filter { $0.receivers.contains(id) }
@@ -67,10 +70,12 @@ public final class GatewayService: Sendable {
             }
         } catch {
             receivers.values.forEach { $0.shutdown() }
+            processors.forEach { $0.shutdown() }
             _ = exporters.values.map { $0.shutdown(deadlineNanos: WallClock.monotonicNanos()) }
             throw error
         }
         self.exporters = exporters
+        self.processors = processors
         self.receivers = receivers
         telemetryEndpoint = endpoint
 
@@ -82,7 +87,8 @@ public final class GatewayService: Sendable {
 
     /// The consumer at the head of each pipeline, with the receivers that feed it.
     private static func pipelineEntries(
-        _ configuration: GatewayConfiguration, exporters: [ComponentID: any GatewayExporter], context: (ComponentID) -> BuildContext
+        _ configuration: GatewayConfiguration, exporters: [ComponentID: any GatewayExporter], processors: inout [any GatewayProcessor],
+        context: (ComponentID) -> BuildContext
     ) throws(GatewayError) -> [(receivers: [ComponentID], signal: OTLPSignal, consumer: any PayloadConsumer)] {
         var entries: [(receivers: [ComponentID], signal: OTLPSignal, consumer: any PayloadConsumer)] = []
         for pipeline in configuration.pipelines {
@@ -95,18 +101,22 @@ public final class GatewayService: Sendable {
             var head: any PayloadConsumer = FanoutConsumer(consumers)
             for id in pipeline.processors.reversed() {
                 guard let definition = configuration.processors[id] else { continue }
-                head = try definition.build(context(id)).consumer(signal: pipeline.signal, next: head)
+                let processor = try definition.build(context(id))
+                processors.append(processor)
+                head = processor.consumer(signal: pipeline.signal, next: head)
             }
             entries.append((pipeline.receivers, pipeline.signal, head))
         }
         return entries
     }
 
-    /// Stops receiving, then flushes every exporter in parallel until `timeout` has passed; returns
+    /// Stops receiving, lets processors hand on what they hold (tail sampling decides its buffered
+    /// traces), then flushes every exporter in parallel until `timeout` has passed; returns
     /// whether everything queued went out. It returns by the deadline whatever the backends do.
     public func shutdown(timeout: Duration) -> Bool {
         let deadline = timeout.deadlineFromNow
         receivers.values.forEach { $0.shutdown() }
+        processors.forEach { $0.shutdown() }
         let all = Array(exporters.values)
         let finished = CancellationSignal()
         let aborter = WorkerThread {
