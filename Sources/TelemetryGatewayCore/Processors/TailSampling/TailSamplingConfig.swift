@@ -9,8 +9,24 @@ import TelemetryOTLPData
 /// `decision_cache: {sampled_cache_size, non_sampled_cache_size}` (100000 each), `sample_on_first_match`
 /// and `policies` (see `PolicyReader`).
 enum TailSamplingConfig {
+    /// What a section configures.
+    struct Settings: Sendable {
+        let policies: [TailSamplingPolicy]
+        let predicates: [SpanPredicate]
+        let limits: TailSamplingLimits
+    }
+
     static func definition(_ node: ConfigNode?) throws(ConfigError) -> ProcessorDefinition {
         guard let node else { throw ConfigError(file: "", path: "tail_sampling", line: 0, column: 0, message: "give policies") }
+        let settings = try read(node)
+        var definition = ProcessorDefinition(signals: [.traces]) { context throws(GatewayError) in
+            TailSamplingProcessor(settings: settings, name: context.id.description, metrics: context.metrics)
+        }
+        definition.decodesPayloads = true
+        return definition
+    }
+
+    static func read(_ node: ConfigNode) throws(ConfigError) -> Settings {
         let fields = try node.mapping(allowed: [
             "decision_wait", "decision_wait_after_root_received", "num_traces", "expected_new_traces_per_sec",
             "maximum_trace_size_bytes", "maximum_buffered_bytes", "decision_cache", "sample_on_first_match", "policies",
@@ -21,8 +37,7 @@ enum TailSamplingConfig {
             guard limits.decisionWaitNanos > 0 else { throw wait.error("must be more than 0s") }
         }
         if let wait = fields["decision_wait_after_root_received"] {
-            let nanos = try wait.duration().nanoseconds
-            limits.afterRootNanos = nanos == 0 ? nil : nanos
+            limits.afterRootNanos = ["0", "0s", "0ms"].contains(try wait.string()) ? nil : try wait.duration().nanoseconds
         }
         if let count = fields["num_traces"] { limits.maxTraces = try count.int(in: 1...10_000_000) }
         _ = try fields["expected_new_traces_per_sec"]?.int(in: 0...Int.max)
@@ -43,13 +58,7 @@ enum TailSamplingConfig {
         var reader = PolicyReader()
         let policies = try reader.policies(try list.sequence(), depth: 0)
         guard !policies.isEmpty else { throw list.error("give at least one policy") }
-        let (predicates, settings) = (reader.predicates, limits)
-        var definition = ProcessorDefinition(signals: [.traces]) { context throws(GatewayError) in
-            TailSamplingProcessor(
-                policies: policies, predicates: predicates, limits: settings, name: context.id.description, metrics: context.metrics)
-        }
-        definition.decodesPayloads = true
-        return definition
+        return Settings(policies: policies, predicates: reader.predicates, limits: limits)
     }
 }
 

@@ -18,12 +18,12 @@ public final class TailSamplingProcessor: GatewayProcessor {
     private let consumers = LockedValue<[TailSamplingConsumer]>([])
 
     init(
-        policies: [TailSamplingPolicy], predicates: [SpanPredicate], limits: TailSamplingLimits, name: String,
-        metrics: GatewaySelfMetrics, clock: any GatewayClock = SystemGatewayClock(), runsWorker: Bool = true
+        settings: TailSamplingConfig.Settings, name: String, metrics: GatewaySelfMetrics,
+        clock: any GatewayClock = SystemGatewayClock(), runsWorker: Bool = true
     ) {
-        self.policies = policies
-        self.predicates = predicates
-        self.limits = limits
+        policies = settings.policies
+        predicates = settings.predicates
+        limits = settings.limits
         self.name = name
         gatewayMetrics = metrics
         self.clock = clock
