@@ -88,6 +88,17 @@ public final class GatewayProcess: @unchecked Sendable {
         return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
     }
 
+    /// The value of self-metric `name` on the series whose labels include `labels` (text as exposed,
+    /// e.g. `policy="errors",decision="sampled"`); nil when no such series is exposed.
+    public func selfMetric(_ name: String, labels: String = "") async throws -> Double? {
+        let response = try await httpRequest("http://127.0.0.1:\(telemetryPort)/metrics", timeout: 5)
+        let wanted = labels.split(separator: ",")
+        let line = String(decoding: response.body, as: UTF8.self).split(separator: "\n").first { line in
+            (line.hasPrefix(name + "{") || line.hasPrefix(name + " ")) && wanted.allSatisfy { line.contains($0) }
+        }
+        return line.flatMap { Double($0.split(separator: " ").last ?? "") }
+    }
+
     /// The receiver's base URL.
     public var url: String { "http://127.0.0.1:\(port)" }
 

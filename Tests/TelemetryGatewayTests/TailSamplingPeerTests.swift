@@ -1,0 +1,89 @@
+import Foundation
+import Telemetry
+import TelemetryTestSupport
+import Testing
+
+/// `tail_sampling` in a gateway process, fed by the official Python SDK, upstream decoded by the
+/// official `opentelemetry-proto` (the Python intake server).
+@Suite("Tail sampling with the official Python SDK", .serialized)
+struct TailSamplingPeerTests {
+    static let policies = """
+        tail_sampling:
+            decision_wait: 10s
+            decision_wait_after_root_received: 500ms
+            policies:
+              - {name: errors, type: status_code, status_code: {status_codes: [ERROR]}}
+              - {name: slow, type: latency, latency: {threshold_ms: 500}}
+              - {name: ten-percent, type: probabilistic, probabilistic: {sampling_percentage: 10}}
+        """
+
+    static func tailGateway(upstream: String) -> String {
+        """
+        receivers:
+          otlp:
+            protocols:
+              http:
+                endpoint: 127.0.0.1:RECEIVER_PORT
+        processors:
+          \(policies)
+          batch: {timeout: 50ms}
+        exporters:
+          otlphttp:
+            endpoint: \(upstream)
+        service:
+          pipelines:
+            traces: {receivers: [otlp], processors: [tail_sampling, batch], exporters: [otlphttp]}
+          telemetry: {metrics: {address: "127.0.0.1:TELEMETRY_PORT"}}
+        """
+    }
+
+    /// The trace ids the Python peer sent, by kind (error, slow, normal).
+    static func send(_ traces: Int, to endpoints: [String]) throws -> [String: [String]] {
+        let output = try TestPeers.runPython("otel_sdk_tail.py", [endpoints.joined(separator: ","), String(traces)], timeout: 120)
+        try #require(output.status == 0, "the SDK failed: \(output.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: [String]])
+    }
+
+    /// Whether the head sampler at `ratio` keeps `trace` (hex).
+    static func headKeeps(_ trace: String, ratio: Double) -> Bool {
+        guard let id = TraceID(hex: trace) else { return false }
+        return Sampler.traceIDRatio(ratio).shouldSampleTrace(traceID: id, traceState: "") {
+            SamplingParameters(parent: nil, traceID: id, name: "", kind: .internal, attributes: [:])
+        }.decision.isSampled
+    }
+
+    /// Checks what arrived upstream: every error and slow trace whole, the others exactly those the head
+    /// sampler keeps at 10%, whole, with their `th`; returns the spans by trace.
+    static func checkArrivals(_ sent: [String: [String]], spans: [DecodedSpan]) -> [String: [DecodedSpan]] {
+        let byTrace = Dictionary(grouping: spans) { $0.string("trace_id") ?? "" }
+        let mustKeep = Set((sent["error"] ?? []) + (sent["slow"] ?? []))
+        for trace in mustKeep { #expect(byTrace[trace]?.count == 3, "error or slow trace \(trace): \(byTrace[trace]?.count ?? 0) of 3 spans") }
+        let normal = sent["normal"] ?? []
+        let expected = Set(normal.filter { headKeeps($0, ratio: 0.1) })
+        let keptNormal = Set(byTrace.keys).subtracting(mustKeep)
+        #expect(keptNormal == expected, "normal traces kept: \(keptNormal.count), the head sampler keeps \(expected.count)")
+        let tolerance = 5 * (Double(normal.count) * 0.1 * 0.9).squareRoot()
+        #expect(abs(Double(keptNormal.count) - Double(normal.count) * 0.1) <= tolerance)
+        #expect(byTrace.values.allSatisfy { $0.count == 3 }, "a trace was split")
+        for trace in keptNormal {
+            #expect(byTrace[trace]?.allSatisfy { $0.string("trace_state")?.hasPrefix("ot=th:e666") == true } == true)
+        }
+        return byTrace
+    }
+
+    @Test("All errors + latency > 500 ms + 10% of the rest, from the Python SDK: every error and slow trace arrives whole, the rest as the head sampler keeps them")
+    func pythonSDK() async throws {
+        let upstream = try await IntakeServer()
+        let gateway = try await GatewayProcess(yaml: Self.tailGateway(upstream: upstream.endpoint))
+        let sent = try Self.send(600, to: [gateway.url])
+        #expect(sent["error"]?.count == 60 && sent["slow"]?.count == 60)
+        let expectedSpans = 3 * (120 + (sent["normal"] ?? []).filter { Self.headKeeps($0, ratio: 0.1) }.count)
+        let arrived = await waitUntil(timeout: 30) { ((try? await upstream.acceptedSpans()) ?? []).count >= expectedSpans }
+        #expect(arrived, "gateway log: \(gateway.logText())")
+        _ = Self.checkArrivals(sent, spans: try await upstream.acceptedSpans())
+        let decisionsMetric = "telemetry_tail_sampling_decisions_total"
+        #expect(try await gateway.selfMetric(decisionsMetric, labels: "policy=\"errors\",decision=\"sampled\"") == 60)
+        #expect(try await gateway.selfMetric(decisionsMetric, labels: "policy=\"slow\",decision=\"sampled\"") == 60)
+        #expect(gateway.terminate() == 0)
+    }
+}
