@@ -63,6 +63,12 @@ package final class ExportQueue<Item: Sendable>: Sendable {
         core.forceFlush(timeout: timeout)
     }
 
+    /// Stops taking items and hands back every item not yet taken for export, without counting them
+    /// as dropped (their new owner counts them); the worker finishes its batch in flight, then ends.
+    package func drain() -> [Item] {
+        core.drain()
+    }
+
     /// Flushes (bounded by `timeout`), then stops the worker; later items are dropped and counted.
     ///
     /// - Returns: whether everything was exported in time. Items still queued then are counted as dropped.
@@ -191,6 +197,18 @@ private final class ExportQueueCore<Item: Sendable>: Sendable {
         }
         if abandoned > 0 { metrics.drop(abandoned, reason: "shutdown") }
         return (flushed && dropped == 0 && abandoned == 0, exited)
+    }
+
+    func drain() -> [Item] {
+        let items = state.withLockAndBroadcast { state -> [Item] in
+            state.stopping = true
+            let items = state.queue.removeAll()
+            state.processed += items.count
+            return items
+        }
+        metrics.queueSize.set(0)
+        metrics.queuedItems.set(0)
+        return items
     }
 
     /// Stops taking items without waiting: the worker exports what is queued, then ends.

@@ -31,6 +31,7 @@ package struct ComponentFactories: Sendable {
             "statsd": ExporterDefinitions.statsd,
             "cloudwatch": ExporterDefinitions.cloudwatch,
             "datadog": ExporterDefinitions.datadog,
+            "loadbalancing": LoadBalancingConfig.definition,
         ])
 
     /// These factories and an exporter type `type` that is always `exporter` (for tests).

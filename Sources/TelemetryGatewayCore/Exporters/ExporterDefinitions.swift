@@ -12,8 +12,20 @@ enum ExporterDefinitions {
     /// `multiplier`), `sending_queue.max_bytes` (per signal; 64 MiB by default).
     static func otlp(_ node: ConfigNode?) throws(ConfigError) -> ExporterDefinition {
         guard let node else { throw ConfigError(file: "", path: "otlp", line: 0, column: 0, message: "give an endpoint") }
-        let fields = try node.mapping(allowed: ["endpoint", "headers", "compression", "timeout", "retry_on_failure", "sending_queue"])
-        var settings = OTLPForwardingExporter.Settings(endpoint: try fields.required("endpoint").url())
+        let configured = try forwardingSettings(node, endpointKey: true)
+        return ExporterDefinition(signals: Set(OTLPSignal.allCases)) { context throws(GatewayError) in
+            OTLPForwardingExporter(
+                name: context.id.description, settings: configured, selfMetrics: context.selfMetrics, logger: context.logger)
+        }
+    }
+
+    /// The OTLP/HTTP settings of an `otlp` section: `endpoint` (when `endpointKey`; the load balancer's
+    /// `protocol: otlp` gets its endpoints from its resolver), `headers`, `compression`, `timeout`,
+    /// `retry_on_failure`, `sending_queue`.
+    static func forwardingSettings(_ node: ConfigNode, endpointKey: Bool) throws(ConfigError) -> OTLPForwardingExporter.Settings {
+        let keys = ["headers", "compression", "timeout", "retry_on_failure", "sending_queue"]
+        let fields = try node.mapping(allowed: endpointKey ? ["endpoint"] + keys : keys)
+        var settings = OTLPForwardingExporter.Settings(endpoint: endpointKey ? try fields.required("endpoint").url() : "")
         settings.headers = try fields["headers"]?.stringMap() ?? [:]
         if let compression = fields["compression"] {
             settings.compression = try compression.choice(["gzip", "none"]) == "gzip" ? .gzip : .none
@@ -21,11 +33,7 @@ enum ExporterDefinitions {
         if let timeout = fields["timeout"] { settings.timeout = try timeout.duration() }
         if let retry = fields["retry_on_failure"] { settings.retry = try retryPolicy(retry) }
         if let queue = fields["sending_queue"] { try sendingQueue(queue, into: &settings) }
-        let configured = settings
-        return ExporterDefinition(signals: Set(OTLPSignal.allCases)) { context throws(GatewayError) in
-            OTLPForwardingExporter(
-                name: context.id.description, settings: configured, selfMetrics: context.selfMetrics, logger: context.logger)
-        }
+        return settings
     }
 
     /// `sending_queue`: `max_bytes` (per signal), `storage` (`memory`, the default, or `disk`), and for

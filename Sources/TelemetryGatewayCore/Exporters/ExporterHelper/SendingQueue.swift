@@ -45,6 +45,11 @@ public final class SendingQueue: ExporterQueue {
         queue.forceFlush(timeout: .nanoseconds(Int64(clamping: deadlineNanos.subtractingSaturated(WallClock.monotonicNanos()))))
     }
 
+    /// Stops taking items and hands back what waits (not counted as dropped), for another queue.
+    func drain() -> [PipelineItem] {
+        queue.drain()
+    }
+
     /// Flushes until `deadlineNanos`, then stops; what is left is dropped and counted.
     public func shutdown(deadlineNanos: UInt64) -> Bool {
         queue.shutdown(timeout: .nanoseconds(Int64(clamping: deadlineNanos.subtractingSaturated(WallClock.monotonicNanos()))))

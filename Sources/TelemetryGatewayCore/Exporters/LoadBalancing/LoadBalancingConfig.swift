@@ -1,0 +1,54 @@
+import TelemetryConfig
+import TelemetryOTLPData
+
+/// Reads a `loadbalancing` section in the Collector's shape: `routing_key` (`traceID`, the default, or
+/// `service`), `protocol: {otlp: {...}}` (the OTLP/HTTP settings of `otlp` without `endpoint`: timeout,
+/// compression, headers, retry_on_failure, sending_queue with a memory queue) and `resolver` with
+/// exactly one of `static: {hostnames: [host:port | URL, ...]}` or `dns: {hostname, port (4318),
+/// interval (5s), timeout (accepted; the system resolver's own timeouts apply)}`.
+enum LoadBalancingConfig {
+    static func definition(_ node: ConfigNode?) throws(ConfigError) -> ExporterDefinition {
+        guard let node else { throw ConfigError(file: "", path: "loadbalancing", line: 0, column: 0, message: "give a resolver") }
+        let fields = try node.mapping(allowed: ["routing_key", "protocol", "resolver"])
+        let key = try fields["routing_key"]?.choice(["traceID", "service"]) ?? "traceID"
+        var template = OTLPForwardingExporter.Settings(endpoint: "")
+        if let transport = fields["protocol"] {
+            let protocols = try transport.mapping(allowed: ["otlp"])
+            if let otlp = protocols["otlp"] { template = try ExporterDefinitions.forwardingSettings(otlp, endpointKey: false) }
+            if template.diskQueue != nil, let otlp = protocols["otlp"] {
+                throw otlp.error("sending_queue storage: disk is not supported here: a removed endpoint's queue is re-routed from memory")
+            }
+        }
+        let resolver = try self.resolver(try fields.required("resolver"))
+        let (routing, settings) = (LoadBalancingExporter.RoutingKey(rawValue: key) ?? .traceID, template)
+        return ExporterDefinition(signals: [.traces, .metrics]) { context throws(GatewayError) in
+            LoadBalancingExporter.start(
+                name: context.id.description, routingKey: routing, template: settings, resolver: resolver,
+                selfMetrics: context.selfMetrics, logger: context.logger)
+        }
+    }
+
+    private static func resolver(_ node: ConfigNode) throws(ConfigError) -> EndpointResolver {
+        let fields = try node.mapping(allowed: ["static", "dns"])
+        switch (fields["static"], fields["dns"]) {
+        case (let fixed?, nil):
+            let hostnames = try fixed.mapping(allowed: ["hostnames"]).required("hostnames")
+            var endpoints: [String] = []
+            for entry in try hostnames.sequence() {
+                let text = try entry.string()
+                guard !text.isEmpty, !text.contains(" ") else { throw entry.error("expected host:port or a URL") }
+                endpoints.append(EndpointResolver.endpoint(text))
+            }
+            guard !endpoints.isEmpty else { throw hostnames.error("give at least one hostname") }
+            return .fixed(endpoints)
+        case (nil, let dns?):
+            let settings = try dns.mapping(allowed: ["hostname", "port", "interval", "timeout"])
+            _ = try settings["timeout"]?.duration()
+            return .dns(
+                hostname: try settings.required("hostname").string(), port: try settings["port"]?.int(in: 1...65535) ?? 4318,
+                interval: try settings["interval"]?.duration() ?? .seconds(5))
+        default:
+            throw node.error("give exactly one of static or dns")
+        }
+    }
+}
