@@ -87,3 +87,56 @@ struct TailSamplingPeerTests {
         #expect(gateway.terminate() == 0)
     }
 }
+
+/// Two load-balancing gateways in front of three tail-sampling gateways, all separate processes.
+@Suite("Tail sampling scaled out by trace id", .serialized)
+struct TailSamplingScaleOutTests {
+    static func frontGateway(tails: [GatewayProcess]) -> String {
+        """
+        receivers:
+          otlp:
+            protocols:
+              http:
+                endpoint: 127.0.0.1:RECEIVER_PORT
+        processors:
+          batch: {timeout: 20ms}
+        exporters:
+          loadbalancing:
+            routing_key: traceID
+            protocol:
+              otlp: {timeout: 5s, compression: gzip}
+            resolver:
+              static:
+                hostnames: [\(tails.map { "127.0.0.1:\($0.port)" }.joined(separator: ", "))]
+        service:
+          pipelines:
+            traces: {receivers: [otlp], processors: [batch], exporters: [loadbalancing]}
+          telemetry: {metrics: {address: "127.0.0.1:TELEMETRY_PORT"}}
+        """
+    }
+
+    @Test("Spans of one trace sent to different front gateways: every trace is decided in exactly one tail gateway and arrives whole")
+    func twoTiers() async throws {
+        let upstream = try await IntakeServer()
+        var tails: [GatewayProcess] = []
+        for _ in 0..<3 { tails.append(try await GatewayProcess(yaml: TailSamplingPeerTests.tailGateway(upstream: upstream.endpoint))) }
+        let fronts = [
+            try await GatewayProcess(yaml: Self.frontGateway(tails: tails)), try await GatewayProcess(yaml: Self.frontGateway(tails: tails)),
+        ]
+        let sent = try TailSamplingPeerTests.send(600, to: fronts.map(\.url))
+        let traces = sent.values.reduce(0) { $0 + $1.count }
+        let expectedSpans = 3 * (120 + (sent["normal"] ?? []).filter { TailSamplingPeerTests.headKeeps($0, ratio: 0.1) }.count)
+        let arrived = await waitUntil(timeout: 30) { ((try? await upstream.acceptedSpans()) ?? []).count >= expectedSpans }
+        #expect(arrived, "front log: \(fronts[0].logText())")
+        _ = TailSamplingPeerTests.checkArrivals(sent, spans: try await upstream.acceptedSpans())
+        // A trace buffered in two places would be counted as a new trace (a cache miss) in both.
+        var started = 0.0
+        for tail in tails {
+            let owned = try await tail.selfMetric("telemetry_tail_sampling_decision_cache_lookups_total", labels: "result=\"miss\"") ?? 0
+            #expect(owned > Double(traces) / 6, "each tail gateway owns a share of the traces")
+            started += owned
+        }
+        #expect(started == Double(traces), "every trace decided in exactly one tail gateway")
+        for gateway in fronts + tails { #expect(gateway.terminate() == 0) }
+    }
+}
