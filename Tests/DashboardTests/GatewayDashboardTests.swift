@@ -11,10 +11,13 @@ struct GatewayDashboardTests {
     static let rules = "gateway_alert_rules.yml"
     static let alerts = [
         "GatewayDiskQueueOldestRecordAge", "GatewayDiskQueueDamaged", "GatewayDiskQueueErrors", "GatewayExporterDropping",
-        "GatewaySendingQueueNearlyFull",
+        "GatewaySendingQueueNearlyFull", "GatewayTailSamplingBufferNearlyFull", "GatewayTailSamplingEarlyDecisions",
     ]
-    /// Panels whose series exist only after a failure this test cannot cause (a disk that fails to write).
-    static let failureOnlyPanels: Set = ["Disk queue I/O errors/s"]
+    /// Panels whose series exist only after an event this test does not cause (a disk that fails to
+    /// write, a load-balancing endpoint removed by DNS).
+    static let failureOnlyPanels: Set = ["Disk queue I/O errors/s", "Load balancer re-routed items/s"]
+    /// Traces posted again and again, so that tail sampling sees spans of traces it already decided.
+    static let repeatedTraces = (0..<3).map { _ in TraceID.random() }
 
     @Test("promtool check rules passes and promtool test rules runs a firing and a quiet case for every gateway alert")
     func promtool() throws {
@@ -31,7 +34,8 @@ struct GatewayDashboardTests {
     }
 
     /// A gateway with a disk queue whose upstream is down, a torn tail repaired at its last start, a
-    /// second disk queue small enough to drop, and a second receiver whose small queue pushes back.
+    /// second disk queue small enough to drop, a second receiver whose small queue pushes back, and a tail
+    /// sampler too small for its traffic in front of a load balancer.
     static func degradedGateway() async throws -> GatewayProcess {
         let downPort = try freeLoopbackPort()
         let blockingPort = try freeLoopbackPort()
@@ -46,7 +50,15 @@ struct GatewayDashboardTests {
             processors:
               memory_limiter: {limit_mib: 256}
               batch: {timeout: 20ms}
+              tail_sampling:
+                num_traces: 10
+                decision_wait: 1s
+                policies:
+                  - {name: errors, type: status_code, status_code: {status_codes: [ERROR]}}
+                  - {name: half, type: probabilistic, probabilistic: {sampling_percentage: 50}}
             exporters:
+              loadbalancing:
+                resolver: {static: {hostnames: ["127.0.0.1:\(downPort)"]}}
               otlphttp/durable:
                 endpoint: http://127.0.0.1:\(downPort)
                 retry_on_failure: {initial_interval: 50ms, max_interval: 200ms}
@@ -61,6 +73,7 @@ struct GatewayDashboardTests {
               pipelines:
                 traces: {receivers: [otlp], processors: [memory_limiter, batch], exporters: [otlphttp/durable, otlphttp/small]}
                 traces/blocking: {receivers: [otlp/blocking], exporters: [otlphttp/blocking]}
+                traces/tail: {receivers: [otlp], processors: [tail_sampling], exporters: [loadbalancing]}
               telemetry: {metrics: {address: "127.0.0.1:TELEMETRY_PORT"}}
             """, shutdownTimeout: 1)
         for _ in 0..<3 { try await post(gateway, spans: 20) }
@@ -82,12 +95,12 @@ struct GatewayDashboardTests {
         #expect(try await post(to: gateway.url, spans: spans) == 200)
     }
 
-    /// Posts `spans` spans to the receiver at `url`; returns the status.
-    static func post(to url: String, spans: Int) async throws -> Int {
+    /// Posts `spans` spans (of new traces, or of `traces` in turn) to the receiver at `url`; returns the status.
+    static func post(to url: String, spans: Int, traces: [TraceID] = []) async throws -> Int {
         let data = (0..<spans).map { index in
             SpanData(
-                name: "span-\(index)", context: SpanContext(traceID: .random(), spanID: .random()), parent: nil, kind: .server,
-                startTimeNanos: 1, endTimeNanos: 2)
+                name: "span-\(index)", context: SpanContext(traceID: traces.isEmpty ? .random() : traces[index % traces.count], spanID: .random()),
+                parent: nil, kind: .server, startTimeNanos: 1, endTimeNanos: 2)
         }
         let body = Data(OTLPTraceEncoder(resource: Resource(serviceName: "dashboard")).encode(data))
         return try await httpRequest("\(url)/v1/traces", method: "POST", headers: ["Content-Type": "application/x-protobuf"], body: body).status
@@ -104,6 +117,7 @@ struct GatewayDashboardTests {
         // Keep traffic flowing so that rates have two samples.
         let scraped = try await waitUntil(timeout: 60) {
             try await Self.post(gateway, spans: 5)
+            _ = try await Self.post(to: gateway.url, spans: 3, traces: Self.repeatedTraces)
             return (try await prometheus.query("rate(telemetry_gateway_received_items_total[30s]) > 0")).count >= 1
         }
         #expect(scraped, "Prometheus log: \(prometheus.logText())")
