@@ -10,23 +10,20 @@ enum GatewayScenario {
     static func run(
         gatewayBinary: String, receiver: DiscardServerProcess, ratio: Double = 1, diskFsync: String? = nil, seconds: Double = 10
     ) throws -> ResultRow {
-        let port = Int.random(in: 40_001...50_000)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bench-gateway-\(port)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let config = folder.appendingPathComponent("gateway.yaml")
-        try """
+        let load = try GatewayLoad()
+        let yaml = """
             receivers:
               otlp:
                 protocols:
                   http:
-                    endpoint: 127.0.0.1:\(port)
+                    endpoint: 127.0.0.1:RECEIVER_PORT
             processors:
               probabilistic_sampler: {sampling_percentage: \(ratio * 100)}
               batch: {timeout: 200ms}
             exporters:
               otlphttp:
                 endpoint: \(receiver.endpoint)
-            \(diskFsync.map { "    sending_queue: {storage: disk, directory: \(folder.path)/queue, fsync: \($0)}" } ?? "")
+            \(diskFsync.map { "    sending_queue: {storage: disk, directory: \(load.folder.path)/queue, fsync: \($0)}" } ?? "")
             service:
               pipelines:
                 traces:
@@ -34,47 +31,12 @@ enum GatewayScenario {
                   processors: [\(ratio < 1 ? "probabilistic_sampler, " : "")batch]
                   exporters: [otlphttp]
               telemetry: {metrics: {level: none}}
-            """.write(to: config, atomically: true, encoding: .utf8)
-        let gateway = Process()
-        gateway.executableURL = URL(fileURLWithPath: gatewayBinary)
-        gateway.arguments = ["run", "--config", config.path, "--log-level", "warning"]
-        gateway.environment = Harness.environmentWithoutInterposer
-        try gateway.run()
-        defer {
-            gateway.terminate()
-            gateway.waitUntilExit()
-            try? FileManager.default.removeItem(at: folder)
-        }
-        let url = "http://127.0.0.1:\(port)/v1/traces"
-        let probe = LoopbackHTTPClient()
-        for _ in 0..<100 {
-            if (try? probe.send("GET", "http://127.0.0.1:\(port)/healthz"))?.status == 200 { break }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        try receiver.reset()
-        let request = try encodedRequest(spans: 512)
-        let cpuBefore = cpuSeconds(pid: gateway.processIdentifier)
-        let deadline = Date().addingTimeInterval(seconds)
-        let accepted = LoadCounter()
-        let group = DispatchGroup()
-        for _ in 0..<4 {
-            group.enter()
-            Thread {
-                defer { group.leave() }
-                let client = LoopbackHTTPClient()
-                while Date() < deadline {
-                    let response = try? client.send("POST", url, contentType: "application/x-protobuf", body: request)
-                    if response?.status == 200 { accepted.add(512) }
-                }
-            }.start()
-        }
-        group.wait()
-        Thread.sleep(forTimeInterval: 2)
-        let gatewayCPU = cpuSeconds(pid: gateway.processIdentifier) - cpuBefore
-        let delivered = try receiver.spanCount()
-        let rss = Harness.peakResidentBytes(pid: gateway.processIdentifier)
+            """
+        let result = try load.run(
+            gatewayBinary: gatewayBinary, yaml: yaml, receiver: receiver, requests: [try encodedRequest(spans: 512)], spansPerRequest: 512,
+            seconds: seconds)
         // Throughput counts the spans the gateway took in (at ratio 0.25 only a quarter is delivered).
-        let perCore = Double(ratio < 1 ? accepted.value : delivered) / max(gatewayCPU, 0.001)
+        let perCore = Double(ratio < 1 ? result.accepted : result.delivered) / max(result.gatewayCPU, 0.001)
         if let diskFsync {
             return ResultRow(
                 scenario: "6c gateway OTLP/HTTP in → disk queue, fsync: \(diskFsync) → OTLP/HTTP out (spans per gateway CPU-second)",
@@ -82,7 +44,7 @@ enum GatewayScenario {
                 goal: "compare with row 6 (memory queue)", higherIsBetter: true,
                 note: String(
                     format: "accepted %d, delivered %d spans in %.0f s (%.0f spans/s wall, 4 clients, 512 spans a request); gateway RSS peak %.0f MiB; queue in the temporary folder",
-                    accepted.value, delivered, seconds, Double(delivered) / seconds, rss / 1_048_576))
+                    result.accepted, result.delivered, seconds, Double(result.delivered) / seconds, result.rss / 1_048_576))
         }
         return ResultRow(
             scenario: ratio < 1
@@ -93,10 +55,11 @@ enum GatewayScenario {
             goal: "≥ 100,000 spans/s per core, RSS < 100 MiB", higherIsBetter: true,
             note: String(
                 format: "accepted %d, delivered %d spans in %.0f s; gateway RSS peak %.0f MiB; the Collector figure is its published one, not measured here",
-                accepted.value, delivered, seconds, rss / 1_048_576))
+                result.accepted, result.delivered, seconds, result.rss / 1_048_576))
     }
 
-    private static func encodedRequest(spans: Int) throws -> [UInt8] {
+    /// 512 spans of 512 traces, each a root with three attributes.
+    static func encodedRequest(spans: Int) throws -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
         let data = (0..<spans).map { index in
             SpanData(
@@ -106,21 +69,4 @@ enum GatewayScenario {
         }
         return OTLPTraceEncoder(resource: Resource(serviceName: "load")).encode(data)
     }
-
-    private static func cpuSeconds(pid: Int32) -> Double {
-        let text = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-        guard let close = text.lastIndex(of: ")") else { return 0 }
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-    }
-}
-
-/// A thread-safe running total.
-final class LoadCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var total = 0
-
-    func add(_ count: Int) { lock.withLock { total += count } }
-    var value: Int { lock.withLock { total } }
 }
