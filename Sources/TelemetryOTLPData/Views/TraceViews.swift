@@ -63,7 +63,10 @@ public struct SpanView: @unchecked Sendable {
     public var traceID: TraceID? {
         let id = pointer.pointee.trace_id
         guard id.len == 16, let data = id.data else { return nil }
-        return TraceID(bytes: UnsafeBufferPointer(start: data, count: 16))
+        let raw = UnsafeRawPointer(data)
+        return TraceID(
+            high: UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self)),
+            low: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
     }
 
     /// The span id; `nil` unless exactly 8 bytes.
@@ -91,6 +94,6 @@ public struct SpanView: @unchecked Sendable {
 
     private static func spanID(_ id: ProtobufCBinaryData) -> SpanID? {
         guard id.len == 8, let data = id.data else { return nil }
-        return SpanID(bytes: UnsafeBufferPointer(start: data, count: 8))
+        return SpanID(UInt64(bigEndian: UnsafeRawPointer(data).loadUnaligned(as: UInt64.self)))
     }
 }

@@ -55,8 +55,10 @@ enum FragmentRoute: Sendable, Equatable {
 /// The traces waiting for their decision, bounded in bytes and count, with the decision caches and the
 /// policies. Not thread-safe: `TailSamplingProcessor` calls it under its lock.
 struct TailSamplingBuffer: Sendable {
-    /// Bytes counted per trace beyond its encoded spans (map entry, bookkeeping, queue entries).
-    static let traceOverheadBytes = 256
+    /// Bytes counted per trace beyond its encoded spans: the map entry (key and `Trace`, ~150 bytes, at
+    /// the map's load factor ~230), its arrival and deadline entries (~90 with stale ones), the
+    /// fragment list and array headers (~64).
+    static let traceOverheadBytes = 384
 
     private struct Trace: Sendable {
         var fragments: [OTLPPayload]
