@@ -24,8 +24,9 @@ public enum FuzzInputs {
     }
 
     /// The gateway's request path: the first byte picks the signal and the encoding (protobuf, OTLP/JSON,
-    /// gzip), the rest is the body. Whatever the intake accepts is sampled (traces), folded for
-    /// Prometheus and rendered (metrics), or viewed record by record (logs), as the real components do.
+    /// gzip), the rest is the body. Whatever the intake accepts is sampled and split by trace and by
+    /// service as tail sampling and load balancing do (traces), folded for Prometheus, rendered and split
+    /// by service (metrics), or viewed record by record (logs), as the real components do.
     public static func gatewayRequest(_ input: [UInt8]) {
         guard let selector = input.first, let lease = RequestPath.budget.reserve(input.count) else { return }
         let body = Array(input.dropFirst())
@@ -96,11 +97,20 @@ private enum RequestPath {
     static let sampler = TraceSamplingProcessor(sampler: .traceIDRatio(0.5), name: "fuzz", metrics: metrics)
     static let intake = RequestIntake(
         maxBodyBytes: 1 << 20, decodeLimits: DecodeLimits(maxDecodedBytes: 64 << 20),
-        pipelines: [.traces: sampler.consumer(signal: .traces, next: Discard()), .metrics: FoldAndRender(), .logs: ViewLogs()],
+        pipelines: [.traces: sampler.consumer(signal: .traces, next: SplitTraces()), .metrics: FoldAndRender(), .logs: ViewLogs()],
         budget: budget, receiver: "fuzz", decodedSignals: [.traces], metrics: metrics)
 
-    struct Discard: PayloadConsumer {
-        func consume(_ item: PipelineItem) throws(Refusal) {}
+    /// Splits by trace and by service; every part must decode again and hold exactly its spans.
+    struct SplitTraces: PayloadConsumer {
+        func consume(_ item: PipelineItem) throws(Refusal) {
+            guard let view = try? TracesView(item.payload) else { return }
+            let parts = view.splitByTrace().map(\.payload) + view.splitByService().map(\.payload)
+            for part in parts {
+                guard let decoded = try? TracesView(part) else { preconditionFailure("a split part does not decode") }
+                let spans = decoded.resourceSpans.reduce(0) { total, resource in total + resource.scopeSpans.reduce(0) { $0 + $1.spans.count } }
+                precondition(spans == part.itemCount, "a split part holds \(spans) spans but counts \(part.itemCount)")
+            }
+        }
     }
 
     struct FoldAndRender: PayloadConsumer {
@@ -109,6 +119,9 @@ private enum RequestPath {
             guard let view = try? MetricsView(item.payload) else { return }
             _ = store.fold(view)
             _ = PrometheusTextRenderer().render(store.collectAll().families, format: .openMetrics)
+            let parts = view.splitByService()
+            precondition(parts.reduce(0) { $0 + $1.payload.itemCount } <= item.itemCount, "service parts hold more points than the request")
+            for part in parts where (try? MetricsView(part.payload)) == nil { preconditionFailure("a service part does not decode") }
         }
     }
 
