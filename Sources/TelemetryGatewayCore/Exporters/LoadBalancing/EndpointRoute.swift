@@ -30,9 +30,11 @@ final class EndpointRoute: Sendable {
     /// Whether the endpoint left the set.
     var isRemoved: Bool { removed.withLock { $0 } }
 
-    /// The queue of `signal`, made on first use; `reroute` takes what a send could not deliver after removal.
-    func queue(_ signal: OTLPSignal, batch: BatchSettings, reroute: @escaping @Sendable ([OTLPPayload]) -> Void) -> SendingQueue {
+    /// The queue of `signal`, made on first use; `reroute` takes what a send could not deliver after
+    /// removal. Nil once the endpoint was removed.
+    func queue(_ signal: OTLPSignal, batch: BatchSettings, reroute: @escaping @Sendable ([OTLPPayload]) -> Void) -> SendingQueue? {
         queues.withLock { queues in
+            guard !removed.withLock({ $0 }) else { return nil }
             if let queue = queues[signal] { return queue }
             let queue = SendingQueue(
                 exporter: name, signal: signal, capacityBytes: settings.queueBytes, batch: batch, selfMetrics: selfMetrics, logger: logger
@@ -52,8 +54,10 @@ final class EndpointRoute: Sendable {
     /// Marks the endpoint removed, interrupts its retries (the batch in flight is handed to `reroute`
     /// by its send) and returns everything still queued, by signal.
     func remove() -> [OTLPSignal: [PipelineItem]] {
-        removed.withLock { $0 = true }
-        let drained = queues.withLock { queues in queues.mapValues { $0.drain() } }
+        let drained = queues.withLock { queues in
+            removed.withLock { $0 = true }
+            return queues.mapValues { $0.drain() }
+        }
         exporter.shutdown()
         return drained
     }

@@ -121,7 +121,12 @@ public final class LoadBalancingExporter: GatewayExporter {
         }
         var refusal: Refusal?
         for (route, payloads) in byRoute.values {
-            let queue = route.queue(signal, batch: batch) { [weak self] payloads in self?.reroute(signal, payloads) }
+            guard let queue = route.queue(signal, batch: batch, reroute: { [weak self] payloads in self?.reroute(signal, payloads) }) else {
+                // Removed since the ring was read: the client sends again, to the new owner.
+                let moved = Refusal.retryLater(reason: "endpoint_removed", "an endpoint of exporter \(name) was just removed; retry")
+                refusal = refusal.map { $0.merging(moved) } ?? moved
+                continue
+            }
             do throws(Refusal) {
                 try queue.consume(PipelineItem(payload: OTLPPayload.joined(payloads), lease: item.lease))
             } catch {
@@ -140,7 +145,7 @@ public final class LoadBalancingExporter: GatewayExporter {
                 return try TracesView(payload).splitByTrace().map { (ConsistentHashRing.key($0.traceID), $0.payload) }
             case (.traces, .service):
                 return try TracesView(payload).splitByService().map { (ConsistentHashRing.key($0.service), $0.payload) }
-            case (.metrics, _), (.logs, _):
+            default:
                 return try MetricsView(payload).splitByService().map { (ConsistentHashRing.key($0.service), $0.payload) }
             }
         } catch {
