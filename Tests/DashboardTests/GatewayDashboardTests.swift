@@ -114,11 +114,13 @@ struct GatewayDashboardTests {
             ruleFiles: [DashboardTests.folder.appendingPathComponent(Self.rules).path])
         defer { prometheus.stop() }
         try await prometheus.waitUntilReady()
-        // Keep traffic flowing so that rates have two samples.
-        let scraped = try await waitUntil(timeout: 60) {
+        // Keep traffic flowing until every rate has two samples (series appear as events first happen).
+        let panels = try DashboardTests.panelQueries(file: Self.dashboard).filter { !Self.failureOnlyPanels.contains($0.title) }
+        let scraped = try await waitUntil(timeout: 90) {
             try await Self.post(gateway, spans: 5)
             _ = try await Self.post(to: gateway.url, spans: 3, traces: Self.repeatedTraces)
-            return (try await prometheus.query("rate(telemetry_gateway_received_items_total[30s]) > 0")).count >= 1
+            for panel in panels where (try await prometheus.query(DashboardTests.resolved(panel.expr))).isEmpty { return false }
+            return true
         }
         #expect(scraped, "Prometheus log: \(prometheus.logText())")
 

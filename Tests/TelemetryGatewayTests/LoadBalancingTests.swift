@@ -8,9 +8,9 @@ import TelemetryOTLPData
 import TelemetryTestSupport
 import Testing
 
-/// The `loadbalancing` exporter: the ring's key movement, and an endpoint removed while it holds
-/// queued spans (real OTLP decoders as endpoints).
-@Suite("Load balancing by trace id", .serialized)
+/// The `loadbalancing` exporter: the ring's key movement, an endpoint removed while it holds queued
+/// spans, routing by service, endpoints from DNS (real OTLP decoders as endpoints).
+@Suite("Load balancing: ring, removal, service routing, DNS", .serialized)
 struct LoadBalancingTests {
     @Test("Each of N endpoints owns about 1/N of the trace ids; adding a fourth moves about 1/4, removing one of three moves only its own third")
     func ringMovement() {
@@ -80,5 +80,74 @@ struct LoadBalancingTests {
         if case .counter(let value)? = rerouted?.value { #expect(Int(value) == heldByRemoved.count * 2) } else { Issue.record("no rerouted counter") }
         #expect(balancer.endpoints == [intakes[0].endpoint, intakes[1].endpoint].sorted())
         #expect(balancer.shutdown(deadlineNanos: WallClock.monotonicNanos() + 5_000_000_000))
+    }
+
+    @Test("routing_key service: every service's metrics (and spans) land at the one endpoint owning the service, requests of several services split")
+    func routingByService() async throws {
+        let intakes = [try await IntakeServer(), try await IntakeServer(), try await IntakeServer()]
+        for signal in [OTLPSignal.metrics, .traces] {
+            let balancer = LoadBalancingExporter.start(
+                name: "loadbalancing", routingKey: .service, template: OTLPForwardingExporter.Settings(endpoint: ""),
+                resolver: .fixed(intakes.map(\.endpoint)), selfMetrics: MetricsCollector(), logger: Logger(label: "test"))
+            var batch = BatchSettings()
+            batch.timeout = .milliseconds(20)
+            let consumer = try balancer.consumer(for: signal, batch: batch)
+            let services = (0..<12).map { "service-\($0)" }
+            for pair in stride(from: 0, to: services.count, by: 2) {
+                let parts = try services[pair...(pair + 1)].map { service in try Self.request(signal, service: service) }
+                try consumer.consume(PipelineItem(payload: OTLPPayload.joined(parts)))
+            }
+            #expect(balancer.shutdown(deadlineNanos: WallClock.monotonicNanos() + 10_000_000_000))
+        }
+        let ring = ConsistentHashRing(endpoints: intakes.map(\.endpoint))
+        var seen = Set<String>()
+        for intake in intakes {
+            let metricServices = try await intake.acceptedMetrics().compactMap { Self.service($0.resource) }
+            let spanServices = try await intake.acceptedSpans().compactMap { Self.service($0.resource) }
+            for service in metricServices + spanServices {
+                #expect(ring.owner(of: ConsistentHashRing.key(service)) == intake.endpoint, "\(service) at \(intake.endpoint)")
+                seen.insert(service)
+            }
+        }
+        #expect(seen.count == 12, "every service arrived: \(seen.sorted())")
+    }
+
+    @Test("resolver dns: the addresses a name resolves to become the endpoints (numeric and localhost)")
+    func dnsResolution() async throws {
+        #expect(EndpointResolver.resolve("127.0.0.1", port: 4318) == ["http://127.0.0.1:4318"])
+        #expect(EndpointResolver.resolve("localhost", port: 9)?.contains("http://127.0.0.1:9") == true)
+        #expect(EndpointResolver.resolve("no-such-host.invalid", port: 9) == nil)
+        let intake = try await IntakeServer()
+        let balancer = LoadBalancingExporter.start(
+            name: "loadbalancing", routingKey: .traceID, template: OTLPForwardingExporter.Settings(endpoint: ""),
+            resolver: .dns(hostname: "127.0.0.1", port: intake.port, interval: .milliseconds(100)), selfMetrics: MetricsCollector(),
+            logger: Logger(label: "test"))
+        #expect(balancer.endpoints == [intake.endpoint])
+        let consumer = try balancer.consumer(for: .traces, batch: BatchSettings())
+        try consumer.consume(PipelineItem(payload: try Self.request(.traces, service: "dns")))
+        #expect(balancer.shutdown(deadlineNanos: WallClock.monotonicNanos() + 10_000_000_000))
+        #expect(try await intake.acceptedSpans().count == 1)
+    }
+
+    /// A request of `signal` from `service`: one counter, or one span.
+    static func request(_ signal: OTLPSignal, service: String) throws -> OTLPPayload {
+        let resource = Resource(serviceName: service)
+        let bytes: [UInt8]
+        if signal == .metrics {
+            let collector = MetricsCollector()
+            try collector.counter("orders_total", help: "Orders").inc()
+            bytes = OTLPMetricsEncoder(resource: resource).encode(collector.collectAll())
+        } else {
+            let span = SpanData(
+                name: "work", context: SpanContext(traceID: .random(), spanID: .random()), parent: nil, kind: .server, startTimeNanos: 1,
+                endTimeNanos: 2)
+            bytes = OTLPTraceEncoder(resource: resource).encode([span])
+        }
+        return try OTLPPayload(validating: bytes, signal: signal, limits: DecodeLimits())
+    }
+
+    /// The `service.name` of a decoded resource.
+    static func service(_ resource: [String: Any]) -> String? {
+        DecodedSpan.attributes(resource)["service.name"]?["string_value"] as? String
     }
 }
