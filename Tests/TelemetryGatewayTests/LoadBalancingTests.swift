@@ -32,7 +32,7 @@ struct LoadBalancingTests {
         #expect(ConsistentHashRing(endpoints: three.endpoints.reversed()).owner(of: keys[0]) == owners[0], "order of the list does not matter")
     }
 
-    @Test("An endpoint removed while its upstream is down: every span it held is routed to the new owners, none lost, traces whole")
+    @Test("An endpoint removed while its upstream refuses: every span it held (queued or in flight) is routed to the new owners, none lost, traces whole")
     func removalReroutesQueuedSpans() async throws {
         let intakes = [try await IntakeServer(), try await IntakeServer(), try await IntakeServer()]
         let collector = MetricsCollector()
@@ -45,7 +45,9 @@ struct LoadBalancingTests {
         var batch = BatchSettings()
         batch.timeout = .milliseconds(20)
         let consumer = try balancer.consumer(for: .traces, batch: batch)
-        intakes[2].stop()
+        // The third endpoint refuses everything (retryably), so its queue holds and retries; its port
+        // stays taken, so no other server can answer in its place.
+        try await intakes[2].script(Array(repeating: ["status": 503], count: 1000))
 
         var traces: [TraceID] = []
         for _ in 0..<20 {
@@ -74,6 +76,7 @@ struct LoadBalancingTests {
         for (index, intake) in intakes.prefix(2).enumerated() {
             for span in try await intake.acceptedSpans() { byTrace[span.string("trace_id") ?? "", default: []].append(index) }
         }
+        #expect(try await intakes[2].acceptedSpans().isEmpty, "the removed endpoint took nothing")
         #expect(byTrace.count == traces.count, "every trace arrived")
         #expect(byTrace.values.allSatisfy { $0.count == 2 && Set($0).count == 1 }, "whole, at one endpoint, once")
         let rerouted = collector.collectAll().families.first { $0.name == "telemetry_loadbalancer_rerouted_items_total" }?.points.first
