@@ -55,13 +55,21 @@ enum FragmentRoute: Sendable, Equatable {
 /// The traces waiting for their decision, bounded in bytes and count, with the decision caches and the
 /// policies. Not thread-safe: `TailSamplingProcessor` calls it under its lock.
 struct TailSamplingBuffer: Sendable {
-    /// Bytes counted per trace beyond its encoded spans: the map entry (key and `Trace`, ~150 bytes, at
-    /// the map's load factor ~230), its arrival and deadline entries (~90 with stale ones), the
-    /// fragment list and array headers (~64).
-    static let traceOverheadBytes = 384
+    /// Bytes counted per trace beyond its encoded spans, from the layout of what the buffer keeps for
+    /// it: the map entry (a hash map is 38–75% full: × 1.8), its arrival and deadline entries (each list
+    /// holds up to as many entries of decided traces as live ones: × 2), and the fragment's array header
+    /// and allocation rounding (48). About 430 bytes on 64-bit Linux.
+    static let traceOverheadBytes: Int = {
+        let entry = MemoryLayout<TraceID>.stride + MemoryLayout<Trace>.stride
+        let arrival = MemoryLayout<(traceID: TraceID, sequence: UInt64)>.stride
+        return entry * 9 / 5 + arrival * 2 + MemoryLayout<Deadline>.stride * 2 + 48
+    }()
 
     private struct Trace: Sendable {
-        var fragments: [OTLPPayload]
+        /// The first spans received, and any later ones (most traces arrive in one request, and an
+        /// empty array allocates nothing).
+        let first: OTLPPayload
+        var more: [OTLPPayload] = []
         var bytes: Int
         var facts: TraceFacts
         let arrivedNanos: UInt64
@@ -113,7 +121,7 @@ struct TailSamplingBuffer: Sendable {
         let bytes = fragment.payload.bytes.count
         let newTrace = traces[traceID] == nil
         if var trace = traces[traceID] {
-            trace.fragments.append(fragment.payload)
+            trace.more.append(fragment.payload)
             trace.bytes += bytes
             trace.facts.merge(facts)
             if facts.rootDuration != nil, let afterRoot = limits.afterRootNanos {
@@ -136,7 +144,7 @@ struct TailSamplingBuffer: Sendable {
             let sequence = nextSequence
             nextSequence += 1
             traces[traceID] = Trace(
-                fragments: [fragment.payload], bytes: bytes + Self.traceOverheadBytes, facts: facts, arrivedNanos: nowNanos,
+                first: fragment.payload, bytes: bytes + Self.traceOverheadBytes, facts: facts, arrivedNanos: nowNanos,
                 deadline: deadline, sequence: sequence)
             arrivals.append((traceID, sequence))
             deadlines.insert(Deadline(nanos: deadline, sequence: sequence, traceID: traceID))
@@ -180,7 +188,7 @@ struct TailSamplingBuffer: Sendable {
             &policies, traceID: traceID, facts: trace.facts, nowNanos: nowNanos, firstMatch: limits.sampleOnFirstMatch)
         caches.remember(decision, for: traceID)
         return DecidedTrace(
-            traceID: traceID, decision: decision, fragments: trace.fragments, spanCount: trace.facts.spanCount,
+            traceID: traceID, decision: decision, fragments: [trace.first] + trace.more, spanCount: trace.facts.spanCount,
             waitedNanos: nowNanos.subtractingSaturated(trace.arrivedNanos), early: early)
     }
 
