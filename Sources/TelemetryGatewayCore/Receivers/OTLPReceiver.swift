@@ -2,63 +2,100 @@ import Logging
 import TelemetryConfig
 import TelemetryOTLPData
 
-/// `otlp`: receives OTLP over HTTP (`protocols.http`) for every signal with a pipeline.
+/// `otlp`: receives OTLP over HTTP (`protocols.http`) and gRPC (`protocols.grpc`) for every signal with
+/// a pipeline; both feed the same pipelines through the same intake rules.
 public final class OTLPReceiver: GatewayReceiver {
     /// The HTTP port (after binding, so 0 in the configuration becomes the port chosen).
     public let httpPort: Int?
+    /// The gRPC port (after binding).
+    public let grpcPort: Int?
     private let http: OTLPHTTPServer?
-    private let host: String
+    private let grpc: OTLPGRPCServer?
+    private let httpHost: String
+    private let grpcHost: String
 
     init(
-        name: String, http settings: OTLPHTTPSettings?, context: BuildContext, pipelines: [OTLPSignal: any PayloadConsumer],
-        decoded: Set<OTLPSignal>
+        name: String, http settings: OTLPHTTPSettings?, grpc grpcSettings: OTLPGRPCSettings?, context: BuildContext,
+        pipelines: [OTLPSignal: any PayloadConsumer], decoded: Set<OTLPSignal>
     ) throws(GatewayError) {
-        guard let settings else {
-            http = nil
-            httpPort = nil
-            host = ""
-            return
+        var httpServer: OTLPHTTPServer?
+        if let settings {
+            let intake = RequestIntake(
+                maxBodyBytes: settings.maxBodyBytes, decodeLimits: settings.decodeLimits, pipelines: pipelines,
+                budget: context.budget, receiver: name, decodedSignals: decoded, metrics: context.metrics)
+            do {
+                httpServer = try OTLPHTTPServer(policy: OTLPHTTPPolicy(settings: settings, intake: intake, name: name), logger: context.logger)
+            } catch {
+                throw GatewayError("receiver \(name) cannot listen on \(settings.host):\(settings.port): \(error)")
+            }
         }
-        let intake = RequestIntake(
-            maxBodyBytes: settings.maxBodyBytes, decodeLimits: settings.decodeLimits, pipelines: pipelines,
-            budget: context.budget, receiver: name, decodedSignals: decoded, metrics: context.metrics)
-        do {
-            let server = try OTLPHTTPServer(policy: OTLPHTTPPolicy(settings: settings, intake: intake, name: name), logger: context.logger)
-            http = server
-            httpPort = server.port
-        } catch {
-            throw GatewayError("receiver \(name) cannot listen on \(settings.host):\(settings.port): \(error)")
+        var grpcServer: OTLPGRPCServer?
+        if let grpcSettings {
+            let intake = RequestIntake(
+                maxBodyBytes: grpcSettings.maxMessageBytes, decodeLimits: grpcSettings.decodeLimits, pipelines: pipelines,
+                budget: context.budget, receiver: name, decodedSignals: decoded, metrics: context.metrics)
+            let service = OTLPGRPCService(intake: intake, bearerToken: grpcSettings.bearerToken, metrics: context.metrics)
+            do {
+                grpcServer = try OTLPGRPCServer(settings: grpcSettings, service: service, logger: context.logger)
+            } catch {
+                httpServer?.close()
+                throw GatewayError("receiver \(name) cannot listen for gRPC on \(grpcSettings.host):\(grpcSettings.port): \(error)")
+            }
         }
-        host = settings.host
+        http = httpServer
+        httpPort = httpServer?.port
+        httpHost = settings?.host ?? ""
+        grpc = grpcServer
+        grpcPort = grpcServer?.port
+        grpcHost = grpcSettings?.host ?? ""
     }
 
-    public var endpoints: [String] { httpPort.map { ["http://\(host):\($0)"] } ?? [] }
+    public var endpoints: [String] {
+        (httpPort.map { ["http://\(httpHost):\($0)"] } ?? []) + (grpcPort.map { ["grpc://\(grpcHost):\($0)"] } ?? [])
+    }
 
     public func shutdown() {
         http?.close()
+        grpc?.close()
     }
 
     /// Parses `receivers.otlp[/name]`.
     static func definition(_ node: ConfigNode?) throws(ConfigError) -> ReceiverDefinition {
         var http: OTLPHTTPSettings?
+        var grpc: OTLPGRPCSettings?
         if let node {
             let fields = try node.mapping(allowed: ["protocols"])
             let protocols = try fields.required("protocols").mapping(allowed: ["http", "grpc"])
-            if let grpc = protocols["grpc"] {
-                throw grpc.error("the OTLP/gRPC protocol is not available in this version; use protocols.http")
-            }
+            if let section = protocols["grpc"] { grpc = try OTLPGRPCSettings.parse(section) }
             if let section = protocols["http"] { http = try OTLPHTTPSettings.parse(section) }
         } else {
             http = OTLPHTTPSettings()
         }
-        guard http != nil else {
+        guard http != nil || grpc != nil else {
             throw ConfigError(file: node?.file ?? "", path: node?.path ?? "", line: node?.line ?? 0, column: node?.column ?? 0,
-                              message: "give at least one protocol (http)")
+                              message: "give at least one protocol (http, grpc)")
         }
-        let settings = http
+        let (httpSettings, grpcSettings) = (http, grpc)
         return ReceiverDefinition(signals: Set(OTLPSignal.allCases)) { context, pipelines, decoded throws(GatewayError) in
-            try OTLPReceiver(name: context.id.description, http: settings, context: context, pipelines: pipelines, decoded: decoded)
+            try OTLPReceiver(
+                name: context.id.description, http: httpSettings, grpc: grpcSettings, context: context, pipelines: pipelines, decoded: decoded)
         }
+    }
+}
+
+extension OTLPGRPCSettings {
+    /// Parses `protocols.grpc`: `endpoint`, `max_recv_msg_size_mib`, `bearer_token`, `max_decoded_bytes`,
+    /// `max_nesting_depth` (an empty section means the defaults).
+    static func parse(_ node: ConfigNode) throws(ConfigError) -> OTLPGRPCSettings {
+        var settings = OTLPGRPCSettings()
+        if case .scalar(let scalar) = node.node, scalar.string.isEmpty || scalar.string == "null" { return settings }
+        let fields = try node.mapping(allowed: ["endpoint", "max_recv_msg_size_mib", "bearer_token", "max_decoded_bytes", "max_nesting_depth"])
+        if let endpoint = fields["endpoint"] { (settings.host, settings.port) = try endpoint.hostAndPort() }
+        if let size = fields["max_recv_msg_size_mib"] { settings.maxMessageBytes = try size.int(in: 1...1024) << 20 }
+        if let token = fields["bearer_token"] { settings.bearerToken = try token.secret() }
+        if let limit = fields["max_decoded_bytes"] { settings.decodeLimits.maxDecodedBytes = try limit.int(in: (1 << 20)...(1 << 40)) }
+        if let depth = fields["max_nesting_depth"] { settings.decodeLimits.maxDepth = try depth.int(in: 8...1000) }
+        return settings
     }
 }
 
