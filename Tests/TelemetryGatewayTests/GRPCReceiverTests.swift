@@ -7,7 +7,7 @@ import Testing
 /// the official `opentelemetry-proto`.
 @Suite("OTLP/gRPC receiver with the official Python SDK", .serialized)
 struct GRPCReceiverTests {
-    static func config(upstream: String, grpcPort: Int, token: String? = nil) -> String {
+    static func config(upstream: String, grpcPort: Int, token: String? = nil, maxMessageMiB: Int = 20) -> String {
         """
         receivers:
           otlp:
@@ -16,6 +16,7 @@ struct GRPCReceiverTests {
                 endpoint: 127.0.0.1:RECEIVER_PORT
               grpc:
                 endpoint: 127.0.0.1:\(grpcPort)
+                max_recv_msg_size_mib: \(maxMessageMiB)
                 \(token.map { "bearer_token: \($0)" } ?? "")
         processors:
           batch: {timeout: 50ms}
@@ -67,5 +68,79 @@ struct GRPCReceiverTests {
         #expect(arrived)
         #expect(!gateway.logText().contains("s3cret"), "the token is never logged")
         #expect(gateway.terminate() == 0)
+    }
+
+    /// Raw calls made by grpcio: each call's status code, details and RetryInfo delay.
+    static func rawCalls(_ port: Int, _ calls: [(method: String, body: [UInt8])]) throws -> [[String: Any]] {
+        let input = try calls.map { call in
+            String(decoding: try JSONSerialization.data(withJSONObject: [
+                "method": call.method, "body_hex": call.body.map { String(format: "%02x", $0) }.joined(),
+            ]), as: UTF8.self)
+        }.joined(separator: "\n") + "\n"
+        let output = try TestPeers.runPython("grpc_raw_call.py", ["127.0.0.1:\(port)"], input: input, timeout: 120)
+        try #require(output.status == 0, "grpc_raw_call failed: \(output.stderr)")
+        return try output.stdout.split(separator: "\n").map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        }
+    }
+
+    static let traceExport = "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
+
+    @Test("Random bytes, a nesting bomb, an oversize message and an unknown method get their codes; the gateway keeps serving")
+    func hostileCalls() async throws {
+        let upstream = try await IntakeServer()
+        let grpcPort = try freeLoopbackPort()
+        let gateway = try await GatewayProcess(yaml: Self.config(upstream: upstream.endpoint, grpcPort: grpcPort, maxMessageMiB: 1))
+        var generator = SystemRandomNumberGenerator()
+        let valid = OTLPRequests.spans([(trace: TraceID.random(), name: "ok", root: true, traceState: "")])
+        let results = try Self.rawCalls(grpcPort, [
+            (Self.traceExport, (0..<512).map { _ in UInt8.random(in: 0...255, using: &generator) }),
+            (Self.traceExport, HostileInputTests.nested(depth: 200)),
+            (Self.traceExport, [UInt8](repeating: 0x0A, count: 2 << 20)),
+            ("/opentelemetry.proto.collector.trace.v1.TraceService/Nope", valid),
+            ("/opentelemetry.proto.collector.logs.v1.LogsService/Export", []),
+            (Self.traceExport, valid),
+        ])
+        let codes = results.map { $0["code"] as? String ?? "" }
+        #expect(codes[0..<2] == ["INVALID_ARGUMENT", "INVALID_ARGUMENT"] && codes[3...] == ["UNIMPLEMENTED", "OK", "OK"], "\(results)")
+        // grpc-swift answers RESOURCE_EXHAUSTED and resets the stream the client is still sending on;
+        // grpcio then reports the reset (CANCELLED). Either way the message is refused unread.
+        #expect(["RESOURCE_EXHAUSTED", "CANCELLED"].contains(codes[2]), "\(results[2])")
+        #expect((results[1]["details"] as? String ?? "").contains("nest"), "\(results[1])")
+        let arrived = await waitUntil(timeout: 10) { ((try? await upstream.acceptedSpans()) ?? []).count == 1 }
+        #expect(arrived, "only the valid span arrives")
+        #expect(gateway.terminate() == 0)
+    }
+
+    @Test("Refused for overload: UNAVAILABLE with google.rpc.RetryInfo in grpc-status-details-bin (1 to 5 s)")
+    func overloadCarriesRetryInfo() async throws {
+        let upstream = try await IntakeServer()
+        try await upstream.hold(true)
+        let grpcPort = try freeLoopbackPort()
+        let gateway = try await GatewayProcess(yaml: """
+            receivers:
+              otlp:
+                protocols:
+                  http: {endpoint: 127.0.0.1:RECEIVER_PORT}
+                  grpc: {endpoint: 127.0.0.1:\(grpcPort)}
+            exporters:
+              otlphttp:
+                endpoint: \(upstream.endpoint)
+                sending_queue: {max_bytes: 8192}
+            service:
+              pipelines:
+                traces: {receivers: [otlp], exporters: [otlphttp]}
+              telemetry: {metrics: {address: "127.0.0.1:TELEMETRY_PORT"}}
+            """, shutdownTimeout: 1)
+        let spans = (0..<20).map { _ in (trace: TraceID.random(), name: String(repeating: "x", count: 100), root: true, traceState: "") }
+        let results = try Self.rawCalls(grpcPort, Array(repeating: (Self.traceExport, OTLPRequests.spans(spans)), count: 12))
+        let unavailable = results.filter { $0["code"] as? String == "UNAVAILABLE" }
+        #expect(!unavailable.isEmpty, "\(results)")
+        for result in unavailable {
+            let delay = result["retry_seconds"] as? Double ?? 0
+            #expect((1...5).contains(delay), "\(result)")
+        }
+        try await upstream.hold(false)
+        _ = gateway.terminate()
     }
 }

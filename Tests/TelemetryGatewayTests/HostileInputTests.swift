@@ -26,7 +26,7 @@ struct HostileInputTests {
           telemetry: {metrics: {level: none}}
         """
 
-    private static func nested(depth: Int) -> [UInt8] {
+    static func nested(depth: Int) -> [UInt8] {
         var value = Wire.string(1, "leaf")
         for _ in 0..<depth { value = Wire.field(5, Wire.field(1, value)) }
         let attribute = Wire.string(1, "k") + Wire.field(2, value)
