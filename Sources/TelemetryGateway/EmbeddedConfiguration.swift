@@ -10,6 +10,9 @@ enum EmbeddedConfiguration {
           http:
             endpoint: 127.0.0.1:4318          # POST /v1/traces, /v1/metrics, /v1/logs; GET /healthz
             max_request_body_size: 20971520   # 20 MiB, also enforced after decompression
+          grpc:
+            endpoint: 127.0.0.1:4317          # OTLP/gRPC: the three Export services
+            max_recv_msg_size_mib: 20         # the same 20 MiB
 
     processors:
       memory_limiter:

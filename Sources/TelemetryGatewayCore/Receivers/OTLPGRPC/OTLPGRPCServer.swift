@@ -58,6 +58,7 @@ final class OTLPGRPCServer: Sendable {
             }
         }
         port = try bound.wait()
+        logger.info("OTLP/gRPC receiver listening", metadata: ["address": "\(settings.host):\(port)"])
     }
 
     /// Stops accepting, lets RPCs in progress finish, and waits for the server to end.
