@@ -143,4 +143,28 @@ struct GRPCReceiverTests {
         try await upstream.hold(false)
         _ = gateway.terminate()
     }
+
+    @Test("A gRPC client and an HTTP client at once: every span of every accepted request arrives, once")
+    func grpcAndHTTPTogether() async throws {
+        let upstream = try await IntakeServer()
+        let grpcPort = try freeLoopbackPort()
+        let gateway = try await GatewayProcess(yaml: Self.config(upstream: upstream.endpoint, grpcPort: grpcPort))
+        func request(_ prefix: String, _ number: Int) -> [UInt8] {
+            OTLPRequests.spans((0..<50).map { index in (trace: TraceID.random(), name: "\(prefix)-\(number)-\(index)", root: true, traceState: "") })
+        }
+        let grpcCalls = (0..<100).map { (Self.traceExport, request("grpc", $0)) }
+        let httpRequests = (0..<100).map { request("http", $0) }
+        let url = "\(gateway.url)/v1/traces"
+        async let grpcOutcome = Task.detached { try Self.rawCalls(grpcPort, grpcCalls).map { $0["code"] as? String ?? "" } }.value
+        let httpStatuses = try await Task.detached { try httpRequests.map { try OTLPRequests.post($0, to: url).status } }.value
+        let grpcCodes = try await grpcOutcome
+        let accepted = 50 * (grpcCodes.filter { $0 == "OK" }.count + httpStatuses.filter { $0 == 200 }.count)
+        #expect(accepted == 10_000, "grpc \(Set(grpcCodes)), http \(Set(httpStatuses))")
+        let arrived = await waitUntil(timeout: 30) { ((try? await upstream.acceptedSpans()) ?? []).count >= accepted }
+        #expect(arrived)
+        let names = try await upstream.acceptedSpans().compactMap { $0.string("name") }
+        #expect(names.count == accepted && Set(names).count == accepted, "each span once")
+        #expect(names.filter { $0.hasPrefix("grpc-") }.count == 5_000 && names.filter { $0.hasPrefix("http-") }.count == 5_000)
+        #expect(gateway.terminate() == 0)
+    }
 }
