@@ -1,13 +1,17 @@
 """Sends traces, metrics and logs with the official OpenTelemetry Python SDK over OTLP/gRPC.
 
 Usage: otel_sdk_grpc.py ENDPOINT COMPRESSION [TOKEN]
-ENDPOINT is host:port (plaintext); COMPRESSION is none or gzip; TOKEN, when given, is sent as a bearer
-token. Prints JSON: the span ids sent, the counter value and the log body, and whether each export
+ENDPOINT is host:port; COMPRESSION is none or gzip; TOKEN, when given, is sent as a bearer token. With
+OTLP_CA_FILE set the channel uses TLS trusting that CA, and with OTLP_CLIENT_CERT and OTLP_CLIENT_KEY it
+presents that client certificate (mutual TLS); plaintext otherwise. Prints JSON: the span ids sent, the counter value and the log body, and whether each export
 succeeded.
 """
 import json
 import logging
+import os
 import sys
+
+import grpc
 
 from opentelemetry.exporter.otlp.proto.grpc._log_exporter import OTLPLogExporter
 from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter
@@ -27,6 +31,14 @@ def main():
     compression = Compression.Gzip if sys.argv[2] == "gzip" else Compression.NoCompression
     headers = (("authorization", f"Bearer {sys.argv[3]}"),) if len(sys.argv) > 3 else None
     options = dict(endpoint=endpoint, insecure=True, compression=compression, headers=headers, timeout=10)
+    if os.environ.get("OTLP_CA_FILE"):
+        def read(name):
+            path = os.environ.get(name)
+            return open(path, "rb").read() if path else None
+        options["insecure"] = False
+        options["credentials"] = grpc.ssl_channel_credentials(
+            root_certificates=read("OTLP_CA_FILE"), private_key=read("OTLP_CLIENT_KEY"),
+            certificate_chain=read("OTLP_CLIENT_CERT"))
     resource = Resource.create({"service.name": "python-grpc-service"})
     sent = {}
 

@@ -167,4 +167,51 @@ struct GRPCReceiverTests {
         #expect(names.filter { $0.hasPrefix("grpc-") }.count == 5_000 && names.filter { $0.hasPrefix("http-") }.count == 5_000)
         #expect(gateway.terminate() == 0)
     }
+
+    /// A CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl in `folder`.
+    static func makeCertificates(in folder: URL) throws {
+        let commands = [
+            "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=test-ca -keyout ca.key -out ca.pem",
+            "openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server.key -out server.csr",
+            "printf 'subjectAltName=IP:127.0.0.1\\n' > server.ext",
+            "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile server.ext -out server.pem",
+            "openssl req -newkey rsa:2048 -nodes -subj /CN=client -keyout client.key -out client.csr",
+            "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -out client.pem",
+        ]
+        let script = "set -e; cd '\(folder.path)'; " + commands.joined(separator: "; ")
+        let output = try runProcess("/bin/sh", ["-c", script])
+        try #require(output.status == 0, "openssl: \(output.stderr)")
+    }
+
+    @Test("TLS and mutual TLS on the gRPC receiver: the SDK trusting the test CA gets through; without the client certificate mTLS refuses")
+    func tls() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("grpc-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.makeCertificates(in: folder)
+        let path = { (name: String) in folder.appendingPathComponent(name).path }
+        for mutual in [false, true] {
+            let upstream = try await IntakeServer()
+            let grpcPort = try freeLoopbackPort()
+            let tls = "tls: {cert_file: \(path("server.pem")), key_file: \(path("server.key"))\(mutual ? ", client_ca_file: \(path("ca.pem"))" : "")}"
+            let yaml = Self.config(upstream: upstream.endpoint, grpcPort: grpcPort)
+                .replacingOccurrences(of: "max_recv_msg_size_mib: 20", with: "max_recv_msg_size_mib: 20\n        \(tls)")
+            let gateway = try await GatewayProcess(yaml: yaml)
+            func send(_ environment: [String]) throws -> ProcessOutput {
+                try runProcess(
+                    "/usr/bin/env", environment + [try TestPeers.python(), TestPeers.script("otel_sdk_grpc.py"), "127.0.0.1:\(grpcPort)", "gzip"],
+                    timeout: 60)
+            }
+            let client = ["OTLP_CLIENT_CERT=\(path("client.pem"))", "OTLP_CLIENT_KEY=\(path("client.key"))"]
+            if mutual {
+                _ = try send(["OTLP_CA_FILE=\(path("ca.pem"))"])
+                #expect(try await upstream.acceptedSpans().isEmpty, "no client certificate, nothing accepted")
+            }
+            let output = try send(["OTLP_CA_FILE=\(path("ca.pem"))"] + (mutual ? client : []))
+            try #require(output.status == 0, "the SDK failed: \(output.stderr)")
+            let arrived = await waitUntil(timeout: 15) { ((try? await upstream.acceptedSpans()) ?? []).count == 2 }
+            #expect(arrived, "mutual \(mutual): \(gateway.logText())")
+            #expect(gateway.terminate() == 0)
+        }
+    }
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import TelemetryConfig
 import TelemetryOTLPData
@@ -83,13 +86,29 @@ public final class OTLPReceiver: GatewayReceiver {
     }
 }
 
+/// The path in `node`, which must name a readable file.
+private func readableFile(_ node: ConfigNode) throws(ConfigError) -> String {
+    let path = try node.string()
+    guard access(path, R_OK) == 0 else { throw node.error("cannot read \"\(path)\"") }
+    return path
+}
+
 extension OTLPGRPCSettings {
     /// Parses `protocols.grpc`: `endpoint`, `max_recv_msg_size_mib`, `bearer_token`, `max_decoded_bytes`,
-    /// `max_nesting_depth` (an empty section means the defaults).
+    /// `max_nesting_depth`, `tls: {cert_file, key_file, client_ca_file}` (an empty section means the defaults).
     static func parse(_ node: ConfigNode) throws(ConfigError) -> OTLPGRPCSettings {
         var settings = OTLPGRPCSettings()
         if case .scalar(let scalar) = node.node, scalar.string.isEmpty || scalar.string == "null" { return settings }
-        let fields = try node.mapping(allowed: ["endpoint", "max_recv_msg_size_mib", "bearer_token", "max_decoded_bytes", "max_nesting_depth"])
+        let fields = try node.mapping(allowed: [
+            "endpoint", "max_recv_msg_size_mib", "bearer_token", "max_decoded_bytes", "max_nesting_depth", "tls",
+        ])
+        if let tls = fields["tls"] {
+            let files = try tls.mapping(allowed: ["cert_file", "key_file", "client_ca_file"])
+            settings.tls = (
+                try readableFile(try files.required("cert_file")), try readableFile(try files.required("key_file")),
+                try files["client_ca_file"].map { node throws(ConfigError) in try readableFile(node) }
+            )
+        }
         if let endpoint = fields["endpoint"] { (settings.host, settings.port) = try endpoint.hostAndPort() }
         if let size = fields["max_recv_msg_size_mib"] { settings.maxMessageBytes = try size.int(in: 1...1024) << 20 }
         if let token = fields["bearer_token"] { settings.bearerToken = try token.secret() }

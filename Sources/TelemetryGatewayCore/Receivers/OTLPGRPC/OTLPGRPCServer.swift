@@ -17,9 +17,18 @@ public struct OTLPGRPCSettings: Sendable, Equatable {
     public var bearerToken: String?
     /// Nesting and decoded-size limits.
     public var decodeLimits = DecodeLimits()
+    /// TLS: the server's certificate chain and key (PEM files), and for mutual TLS the CA that client
+    /// certificates must chain to; plaintext when nil.
+    public var tls: (certificateFile: String, keyFile: String, clientCAFile: String?)?
 
     /// The defaults.
     public init() {}
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.host == rhs.host && lhs.port == rhs.port && lhs.maxMessageBytes == rhs.maxMessageBytes && lhs.bearerToken == rhs.bearerToken
+            && lhs.decodeLimits == rhs.decodeLimits && lhs.tls?.certificateFile == rhs.tls?.certificateFile
+            && lhs.tls?.keyFile == rhs.tls?.keyFile && lhs.tls?.clientCAFile == rhs.tls?.clientCAFile
+    }
 }
 
 /// A gRPC server (grpc-swift-2 on the NIO HTTP/2 transport) serving `OTLPGRPCService`, started and
@@ -32,7 +41,7 @@ final class OTLPGRPCServer: Sendable {
 
     init(settings: OTLPGRPCSettings, service: OTLPGRPCService, logger: Logger) throws {
         let transport = HTTP2ServerTransport.Posix(
-            address: .ipv4(host: settings.host, port: settings.port), transportSecurity: .plaintext,
+            address: .ipv4(host: settings.host, port: settings.port), transportSecurity: Self.security(settings),
             config: .defaults { config in
                 config.rpc.maxRequestPayloadSize = settings.maxMessageBytes
                 config.compression.enabledAlgorithms = [.gzip, .deflate]
@@ -59,6 +68,18 @@ final class OTLPGRPCServer: Sendable {
         }
         port = try bound.wait()
         logger.info("OTLP/gRPC receiver listening", metadata: ["address": "\(settings.host):\(port)"])
+    }
+
+    /// Plaintext, TLS, or mutual TLS (client certificates checked against the client CA, not host names).
+    private static func security(_ settings: OTLPGRPCSettings) -> HTTP2ServerTransport.Posix.TransportSecurity {
+        guard let tls = settings.tls else { return .plaintext }
+        let chain: [TLSConfig.CertificateSource] = [.file(path: tls.certificateFile, format: .pem)]
+        let key = TLSConfig.PrivateKeySource.file(path: tls.keyFile, format: .pem)
+        guard let clientCA = tls.clientCAFile else { return .tls(certificateChain: chain, privateKey: key) }
+        return .mTLS(certificateChain: chain, privateKey: key) { config in
+            config.trustRoots = .certificates([.file(path: clientCA, format: .pem)])
+            config.clientCertificateVerification = .noHostnameVerification
+        }
     }
 
     /// Stops accepting, lets RPCs in progress finish, and waits for the server to end.
