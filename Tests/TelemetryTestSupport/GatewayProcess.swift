@@ -45,7 +45,8 @@ public final class GatewayProcess: @unchecked Sendable {
     }
 
     /// (Re)starts the process on the same ports and configuration, its log appended to the same file.
-    /// With `waitUntilReady`, returns once `/healthz` answers 200; otherwise right after the spawn.
+    /// With `waitUntilReady`, returns once `/healthz` answers 200 (or a TLS receiver logged that it
+    /// listens); otherwise right after the spawn.
     public func start(waitUntilReady: Bool = true) async throws {
         let handle = try FileHandle(forWritingTo: folder.appendingPathComponent("gateway.log"))
         handle.seekToEndOfFile()
@@ -63,6 +64,8 @@ public final class GatewayProcess: @unchecked Sendable {
         let url = self.url
         let ready = await waitUntil(timeout: 20) {
             guard process.isRunning else { return true }
+            // A TLS receiver answers no plaintext health check: its listening line says it is up.
+            if self.logText().contains("https://127.0.0.1:\(self.port)") { return true }
             return (try? await httpRequest("\(url)/healthz", timeout: 1))?.status == 200
         }
         guard ready, process.isRunning else { throw TestPeerError("the gateway did not start: \(logText())") }

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import TelemetryConfig
 import TelemetryOTLPData
@@ -15,6 +12,7 @@ public final class OTLPReceiver: GatewayReceiver {
     private let http: OTLPHTTPServer?
     private let grpc: OTLPGRPCServer?
     private let httpHost: String
+    private let httpScheme: String
     private let grpcHost: String
 
     init(
@@ -48,13 +46,14 @@ public final class OTLPReceiver: GatewayReceiver {
         http = httpServer
         httpPort = httpServer?.port
         httpHost = settings?.host ?? ""
+        httpScheme = settings?.tls == nil ? "http" : "https"
         grpc = grpcServer
         grpcPort = grpcServer?.port
         grpcHost = grpcSettings?.host ?? ""
     }
 
     public var endpoints: [String] {
-        (httpPort.map { ["http://\(httpHost):\($0)"] } ?? []) + (grpcPort.map { ["grpc://\(grpcHost):\($0)"] } ?? [])
+        (httpPort.map { ["\(httpScheme)://\(httpHost):\($0)"] } ?? []) + (grpcPort.map { ["grpc://\(grpcHost):\($0)"] } ?? [])
     }
 
     public func shutdown() {
@@ -86,13 +85,6 @@ public final class OTLPReceiver: GatewayReceiver {
     }
 }
 
-/// The path in `node`, which must name a readable file.
-private func readableFile(_ node: ConfigNode) throws(ConfigError) -> String {
-    let path = try node.string()
-    guard access(path, R_OK) == 0 else { throw node.error("cannot read \"\(path)\"") }
-    return path
-}
-
 extension OTLPGRPCSettings {
     /// Parses `protocols.grpc`: `endpoint`, `max_recv_msg_size_mib`, `bearer_token`, `max_decoded_bytes`,
     /// `max_nesting_depth`, `tls: {cert_file, key_file, client_ca_file}` (an empty section means the defaults).
@@ -102,13 +94,7 @@ extension OTLPGRPCSettings {
         let fields = try node.mapping(allowed: [
             "endpoint", "max_recv_msg_size_mib", "bearer_token", "max_decoded_bytes", "max_nesting_depth", "tls",
         ])
-        if let tls = fields["tls"] {
-            let files = try tls.mapping(allowed: ["cert_file", "key_file", "client_ca_file"])
-            settings.tls = (
-                try readableFile(try files.required("cert_file")), try readableFile(try files.required("key_file")),
-                try files["client_ca_file"].map { node throws(ConfigError) in try readableFile(node) }
-            )
-        }
+        if let tls = fields["tls"] { settings.tls = try ReceiverTLSFiles.parse(tls) }
         if let endpoint = fields["endpoint"] { (settings.host, settings.port) = try endpoint.hostAndPort() }
         if let size = fields["max_recv_msg_size_mib"] { settings.maxMessageBytes = try size.int(in: 1...1024) << 20 }
         if let token = fields["bearer_token"] { settings.bearerToken = try token.secret() }
@@ -125,8 +111,9 @@ extension OTLPHTTPSettings {
         if case .scalar(let scalar) = node.node, scalar.string.isEmpty || scalar.string == "null" { return settings }
         let fields = try node.mapping(allowed: [
             "endpoint", "max_request_body_size", "bearer_token", "read_header_timeout", "read_timeout", "idle_timeout",
-            "max_connections", "max_decoded_bytes", "max_nesting_depth",
+            "max_connections", "max_decoded_bytes", "max_nesting_depth", "tls",
         ])
+        if let tls = fields["tls"] { settings.tls = try ReceiverTLSFiles.parse(tls) }
         if let endpoint = fields["endpoint"] { (settings.host, settings.port) = try endpoint.hostAndPort() }
         if let limit = fields["max_request_body_size"] { settings.maxBodyBytes = try limit.int(in: 1024...(1 << 30)) }
         if let token = fields["bearer_token"] { settings.bearerToken = try token.secret() }

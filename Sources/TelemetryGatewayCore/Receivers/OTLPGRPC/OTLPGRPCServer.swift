@@ -17,18 +17,11 @@ public struct OTLPGRPCSettings: Sendable, Equatable {
     public var bearerToken: String?
     /// Nesting and decoded-size limits.
     public var decodeLimits = DecodeLimits()
-    /// TLS: the server's certificate chain and key (PEM files), and for mutual TLS the CA that client
-    /// certificates must chain to; plaintext when nil.
-    public var tls: (certificateFile: String, keyFile: String, clientCAFile: String?)?
+    /// TLS files; plaintext when nil.
+    public var tls: ReceiverTLSFiles?
 
     /// The defaults.
     public init() {}
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.host == rhs.host && lhs.port == rhs.port && lhs.maxMessageBytes == rhs.maxMessageBytes && lhs.bearerToken == rhs.bearerToken
-            && lhs.decodeLimits == rhs.decodeLimits && lhs.tls?.certificateFile == rhs.tls?.certificateFile
-            && lhs.tls?.keyFile == rhs.tls?.keyFile && lhs.tls?.clientCAFile == rhs.tls?.clientCAFile
-    }
 }
 
 /// A gRPC server (grpc-swift-2 on the NIO HTTP/2 transport) serving `OTLPGRPCService`, started and

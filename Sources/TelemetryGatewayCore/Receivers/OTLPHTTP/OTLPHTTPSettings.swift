@@ -20,6 +20,8 @@ public struct OTLPHTTPSettings: Sendable, Equatable {
     public var maxConnections = 1024
     /// Nesting and decoded-size limits (`max_nesting_depth`, `max_decoded_bytes`).
     public var decodeLimits = DecodeLimits()
+    /// TLS files (`tls`); plaintext when nil.
+    public var tls: ReceiverTLSFiles?
 
     /// The defaults.
     public init() {}

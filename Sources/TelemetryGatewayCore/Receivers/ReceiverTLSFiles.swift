@@ -1,0 +1,36 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import TelemetryConfig
+
+/// A receiver's TLS files (`tls: {cert_file, key_file, client_ca_file}`, the Collector's keys): the
+/// server's PEM certificate chain and key, and for mutual TLS the CA client certificates must chain to.
+public struct ReceiverTLSFiles: Sendable, Equatable {
+    /// The PEM certificate chain.
+    public var certificateFile: String
+    /// The PEM private key.
+    public var keyFile: String
+    /// Mutual TLS: the CA that client certificates must chain to (host names are not checked).
+    public var clientCAFile: String?
+
+    /// Files for TLS, or mutual TLS with `clientCAFile`.
+    public init(certificateFile: String, keyFile: String, clientCAFile: String? = nil) {
+        self.certificateFile = certificateFile
+        self.keyFile = keyFile
+        self.clientCAFile = clientCAFile
+    }
+
+    /// Parses a `tls` section; every file must be readable.
+    static func parse(_ node: ConfigNode) throws(ConfigError) -> ReceiverTLSFiles {
+        let files = try node.mapping(allowed: ["cert_file", "key_file", "client_ca_file"])
+        return ReceiverTLSFiles(
+            certificateFile: try readable(try files.required("cert_file")), keyFile: try readable(try files.required("key_file")),
+            clientCAFile: try files["client_ca_file"].map { node throws(ConfigError) in try readable(node) })
+    }
+
+    private static func readable(_ node: ConfigNode) throws(ConfigError) -> String {
+        let path = try node.string()
+        guard access(path, R_OK) == 0 else { throw node.error("cannot read \"\(path)\"") }
+        return path
+    }
+}
