@@ -3,9 +3,10 @@ import Telemetry
 import TelemetryTestSupport
 import Testing
 
-/// The OTLP/gRPC receiver with the official Python SDK's gRPC exporters (grpcio); upstream decoded by
+/// The OTLP/gRPC receiver with the official Python SDK's gRPC exporters and raw grpcio calls, and TLS on both
+/// receivers (an openssl-made CA, curl for HTTPS); upstream decoded by
 /// the official `opentelemetry-proto`.
-@Suite("OTLP/gRPC receiver with the official Python SDK", .serialized)
+@Suite("OTLP/gRPC receiver, and TLS on both receivers", .serialized)
 struct GRPCReceiverTests {
     static func config(upstream: String, grpcPort: Int, token: String? = nil, maxMessageMiB: Int = 20) -> String {
         """
