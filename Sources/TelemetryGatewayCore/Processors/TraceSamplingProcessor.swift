@@ -91,28 +91,22 @@ public struct TraceSamplingProcessor: GatewayProcessor {
 
 /// The most recent decisions of a non-deterministic sampler, by trace id, in a fixed-size ring.
 final class TraceDecisionCache: Sendable {
-    private struct State: Sendable {
-        var decisions: [TraceID: (keep: Bool, threshold: String?)] = [:]
-        var order: [TraceID?]
-        var next = 0
+    private let decisions: LockedValue<RingMap<TraceID, TraceDecisionCache.Decision>>
+
+    struct Decision: Sendable {
+        let keep: Bool
+        let threshold: String?
     }
 
-    private let state: LockedValue<State>
-
     init(capacity: Int) {
-        state = LockedValue(State(order: Array(repeating: nil, count: max(1, capacity))))
+        decisions = LockedValue(RingMap(capacity: max(1, capacity)))
     }
 
     func decision(for traceID: TraceID) -> (keep: Bool, threshold: String?)? {
-        state.withLock { $0.decisions[traceID] }
+        decisions.withLock { $0[traceID] }.map { ($0.keep, $0.threshold) }
     }
 
     func remember(_ decision: (keep: Bool, threshold: String?), for traceID: TraceID) {
-        state.withLock { state in
-            if let evicted = state.order[state.next] { state.decisions[evicted] = nil }
-            state.order[state.next] = traceID
-            state.next = (state.next + 1) % state.order.count
-            state.decisions[traceID] = decision
-        }
+        decisions.withLock { $0.insert(Decision(keep: decision.keep, threshold: decision.threshold), for: traceID) }
     }
 }
