@@ -85,6 +85,16 @@ public final class OTLPReceiver: GatewayReceiver {
     }
 }
 
+extension ConfigMapping {
+    /// `max_decoded_bytes` and `max_nesting_depth` of a receiver protocol, over the defaults.
+    func decodeLimits() throws(ConfigError) -> DecodeLimits {
+        var limits = DecodeLimits()
+        if let limit = self["max_decoded_bytes"] { limits.maxDecodedBytes = try limit.int(in: (1 << 20)...(1 << 40)) }
+        if let depth = self["max_nesting_depth"] { limits.maxDepth = try depth.int(in: 8...1000) }
+        return limits
+    }
+}
+
 extension OTLPGRPCSettings {
     /// Parses `protocols.grpc`: `endpoint`, `max_recv_msg_size_mib`, `bearer_token`, `max_decoded_bytes`,
     /// `max_nesting_depth`, `tls: {cert_file, key_file, client_ca_file}` (an empty section means the defaults).
@@ -98,8 +108,7 @@ extension OTLPGRPCSettings {
         if let endpoint = fields["endpoint"] { (settings.host, settings.port) = try endpoint.hostAndPort() }
         if let size = fields["max_recv_msg_size_mib"] { settings.maxMessageBytes = try size.int(in: 1...1024) << 20 }
         if let token = fields["bearer_token"] { settings.bearerToken = try token.secret() }
-        if let limit = fields["max_decoded_bytes"] { settings.decodeLimits.maxDecodedBytes = try limit.int(in: (1 << 20)...(1 << 40)) }
-        if let depth = fields["max_nesting_depth"] { settings.decodeLimits.maxDepth = try depth.int(in: 8...1000) }
+        settings.decodeLimits = try fields.decodeLimits()
         return settings
     }
 }
@@ -121,8 +130,7 @@ extension OTLPHTTPSettings {
         if let timeout = fields["read_timeout"] { settings.readTimeout = try timeout.duration() }
         if let timeout = fields["idle_timeout"] { settings.idleTimeout = try timeout.duration() }
         if let limit = fields["max_connections"] { settings.maxConnections = try limit.int(in: 1...1_000_000) }
-        if let limit = fields["max_decoded_bytes"] { settings.decodeLimits.maxDecodedBytes = try limit.int(in: (1 << 20)...(1 << 40)) }
-        if let depth = fields["max_nesting_depth"] { settings.decodeLimits.maxDepth = try depth.int(in: 8...1000) }
+        settings.decodeLimits = try fields.decodeLimits()
         return settings
     }
 }
