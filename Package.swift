@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "TelemetryConfig", targets: ["TelemetryConfig"]),
         .library(name: "TelemetryIntegration", targets: ["TelemetryIntegration"]),
         .library(name: "TelemetryGatewayCore", targets: ["TelemetryGatewayCore"]),
+        .library(name: "TelemetryGatewayTransports", targets: ["TelemetryGatewayTransports"]),
         .library(name: "TelemetryGatewayTesting", targets: ["TelemetryGatewayTesting"]),
         .executable(name: "telemetry-gateway", targets: ["TelemetryGateway"]),
         .executable(name: "telemetry-demo", targets: ["TelemetryDemo"]),
@@ -112,13 +113,23 @@ let package = Package(
             dependencies: [
                 "Telemetry", "TelemetryHTTP", "TelemetryOTLP", "TelemetryOTLPData", "TelemetryExporters", "TelemetryConfig",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        // gRPC and TLS (grpc-swift-2, NIO HTTP/2, BoringSSL) kept out of the core, so the core and its fuzz
+        // targets build without them; the gateway command links them.
+        .target(
+            name: "TelemetryGatewayTransports",
+            dependencies: [
+                "Telemetry", "TelemetryHTTP", "TelemetryOTLPData", "TelemetryGatewayCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .target(
@@ -131,7 +142,7 @@ let package = Package(
         .executableTarget(
             name: "TelemetryGateway",
             dependencies: [
-                "TelemetryGatewayCore", "TelemetryConfig",
+                "TelemetryGatewayCore", "TelemetryGatewayTransports", "TelemetryConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

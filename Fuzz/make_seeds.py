@@ -9,6 +9,8 @@ import hashlib
 import logging
 import pathlib
 
+from google.protobuf import duration_pb2
+from google.rpc import error_details_pb2, status_pb2
 from opentelemetry._logs import SeverityNumber
 from opentelemetry.exporter.otlp.proto.common._log_encoder import encode_logs
 from opentelemetry.exporter.otlp.proto.common.metrics_encoder import encode_metrics
@@ -81,6 +83,10 @@ def main():
         write("propagation", line.encode())
     for value in ["120", "0", "Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"]:
         write("retry-after", value.encode())
+    for seconds, nanos in [(1, 500_000_000), (0, 0), (-5, 0), (2**62, 999_999_999)]:
+        status = status_pb2.Status(code=14, message="overloaded")
+        status.details.add().Pack(error_details_pb2.RetryInfo(retry_delay=duration_pb2.Duration(seconds=seconds, nanos=nanos)))
+        write("retry-after", status.SerializeToString())
     for words in ["http_requests_total|code|method|1.5", "a.b|le|quantile|NaN", "x_total|__name__|service_name|-Inf"]:
         write("exposition", words.encode())
 

@@ -5,6 +5,7 @@ import ServiceLifecycle
 import Synchronization
 import TelemetryConfig
 import TelemetryGatewayCore
+import TelemetryGatewayTransports
 
 /// `telemetry-gateway`: receives OTLP from any SDK and runs it through the configured pipelines.
 @main
@@ -51,7 +52,7 @@ struct Run: AsyncParsableCommand {
         for warning in configuration.warnings { logger.warning("\(warning)") }
         let service: GatewayService
         do {
-            service = try GatewayService(configuration: configuration, logger: logger)
+            service = try GatewayService(configuration: configuration, transports: .standard, logger: logger)
         } catch {
             throw fail("cannot start: \(error)", code: 1)
         }

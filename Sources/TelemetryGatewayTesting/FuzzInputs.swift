@@ -58,7 +58,12 @@ public enum FuzzInputs {
     }
 
     /// `Retry-After` values: a delay within `RetryAfter.maxDelay`, or nothing.
+    /// The server-requested retry delays: the input as a `Retry-After` value and as a
+    /// `grpc-status-details-bin` (`google.rpc.Status` with RetryInfo); both must stay within 0…their maximum.
     public static func retryAfter(_ input: [UInt8]) {
+        if let delay = GRPCStatusDetails.retryDelay(in: input), delay > GRPCStatusDetails.maxRetryDelay || delay < .zero {
+            preconditionFailure("RetryInfo delay \(delay) outside 0…maxRetryDelay")
+        }
         let text = String(decoding: input, as: UTF8.self)
         for now: Int64 in [0, 1_764_547_200, Int64.max / 4] {
             if let delay = RetryAfter.delay(text, nowSeconds: now), delay > RetryAfter.maxDelay || delay < .zero {

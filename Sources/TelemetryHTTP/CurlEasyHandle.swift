@@ -37,14 +37,17 @@ final class CurlEasyHandle: @unchecked Sendable {
         setLong(CURLOPT_NOSIGNAL, 1)
         setLong(CURLOPT_TCP_KEEPALIVE, 1)
         setLong(CURLOPT_FOLLOWLOCATION, 0)
-        setLong(CURLOPT_SSL_VERIFYPEER, 1)
-        setLong(CURLOPT_SSL_VERIFYHOST, 2)
+        let tls = configuration.tls
+        setLong(CURLOPT_SSL_VERIFYPEER, tls.insecureSkipVerify ? 0 : 1)
+        setLong(CURLOPT_SSL_VERIFYHOST, tls.insecureSkipVerify ? 0 : 2)
+        if let caFile = tls.caFile { setString(CURLOPT_CAINFO, caFile) }
+        if let certificateFile = tls.certificateFile { setString(CURLOPT_SSLCERT, certificateFile) }
+        if let keyFile = tls.keyFile { setString(CURLOPT_SSLKEY, keyFile) }
         setLong(CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout))
         setLong(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(min(configuration.connectTimeout, request.timeout)))
         setString(CURLOPT_URL, request.url)
         setString(CURLOPT_PROTOCOLS_STR, "http,https")
         setString(CURLOPT_USERAGENT, configuration.userAgent)
-        if let caBundlePath = configuration.caBundlePath { setString(CURLOPT_CAINFO, caBundlePath) }
         if let signing = configuration.awsSigV4 {
             setString(CURLOPT_AWS_SIGV4, signing.scope)
             setString(CURLOPT_USERNAME, signing.accessKeyID)

@@ -4,7 +4,7 @@ import Telemetry
 /// A blocking HTTP/1.1 (and HTTP/2 over TLS) client on libcurl, one request at a time, keeping the
 /// connection alive between requests.
 ///
-/// TLS certificates are verified; every request has a timeout; response bodies are bounded. Each
+/// TLS certificates are verified (unless `ClientTLS.insecureSkipVerify` says not to); every request has a timeout; response bodies are bounded. Each
 /// exporter owns its own client, so a slow backend never holds another's connection.
 package final class HTTPClient: Sendable {
     /// Settings shared by every request of a client.
@@ -15,8 +15,8 @@ package final class HTTPClient: Sendable {
         package var maxResponseBytes: Int
         /// The deadline for establishing a connection (capped by each request's timeout).
         package var connectTimeout: Duration
-        /// A PEM bundle of trusted CAs; the system's store when `nil`.
-        package var caBundlePath: String?
+        /// The CAs trusted, the client certificate, and whether to verify at all.
+        package var tls: ClientTLS
         /// AWS SigV4 signing (`provider:region:service`, e.g. `aws:amz:us-east-1:monitoring`) and its
         /// credentials; `nil` for no signing.
         package var awsSigV4: AWSSigV4?
@@ -24,12 +24,12 @@ package final class HTTPClient: Sendable {
         /// Creates a configuration.
         package init(
             userAgent: String = "swift-telemetry/\(TelemetryVersion.current)", maxResponseBytes: Int = 4 << 20,
-            connectTimeout: Duration = .seconds(5), caBundlePath: String? = nil, awsSigV4: AWSSigV4? = nil
+            connectTimeout: Duration = .seconds(5), tls: ClientTLS = ClientTLS(), awsSigV4: AWSSigV4? = nil
         ) {
             self.userAgent = userAgent
             self.maxResponseBytes = maxResponseBytes
             self.connectTimeout = connectTimeout
-            self.caBundlePath = caBundlePath
+            self.tls = tls
             self.awsSigV4 = awsSigV4
         }
     }

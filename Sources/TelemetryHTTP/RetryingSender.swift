@@ -25,16 +25,7 @@ package struct RetryingSender: Sendable {
     }
 
     /// Why a retryable failure was not retried again.
-    package enum GiveUpReason: String, Sendable, Equatable, CaseIterable {
-        /// The policy's `maxAttempts` were used.
-        case maxAttempts = "max_attempts"
-        /// The next backoff would start after the policy's `maxElapsed`.
-        case maxElapsed = "max_elapsed"
-        /// The server's `Retry-After` asked for a wait longer than what is left of `maxElapsed`.
-        case retryAfterBeyondBudget = "retry_after_beyond_budget"
-        /// The sender was cancelled (shutdown).
-        case cancelled = "shutdown"
-    }
+    package typealias GiveUpReason = RetryGiveUpReason
 
     /// The HTTP statuses worth retrying (OTLP/HTTP specification).
     package static let retryableStatuses: Set<Int> = [429, 502, 503, 504]
@@ -74,45 +65,16 @@ package struct RetryingSender: Sendable {
         _ request: HTTPRequest, onRetry: (_ retry: Int, _ reason: RetryReason, _ wait: Duration) -> Void = { _, _, _ in },
         onGiveUp: (GiveUpReason) -> Void = { _ in }
     ) throws(HTTPClientError) -> HTTPResponse {
-        let start = WallClock.monotonicNanos()
-        let budget = policy.maxElapsed.nanoseconds
-        var generator = SystemRandomNumberGenerator()
-        var attempt = 1
-        while true {
-            let outcome: Result<HTTPResponse, HTTPClientError>
+        try RetryLoop(policy: policy, cancellation: cancellation).run({ () -> RetryAttempt<HTTPResponse, HTTPClientError, RetryReason> in
             do throws(HTTPClientError) {
-                outcome = .success(try client.send(request))
+                let response = try client.send(request)
+                guard isRetryable(response) else { return .final(.success(response)) }
+                return .retryable(
+                    .success(response), reason: .status(response.status),
+                    requestedDelay: response.header("Retry-After").flatMap { RetryAfter.delay($0) })
             } catch {
-                outcome = .failure(error)
+                return error.isRetryable ? .retryable(.failure(error), reason: .transport(error.kind), requestedDelay: nil) : .final(.failure(error))
             }
-            let reason: RetryReason
-            var requested: Duration?
-            switch outcome {
-            case .success(let response) where isRetryable(response):
-                reason = .status(response.status)
-                requested = response.header("Retry-After").flatMap { RetryAfter.delay($0) }
-            case .failure(let error) where error.isRetryable:
-                reason = .transport(error.kind)
-            default:
-                return try outcome.get()
-            }
-            let wait = requested ?? policy.backoff(forRetry: attempt, using: &generator)
-            let remaining = budget.subtractingSaturated(WallClock.monotonicNanos().subtractingSaturated(start))
-            let giveUp: GiveUpReason? =
-                if cancellation.isCancelled { .cancelled }
-                else if attempt >= policy.maxAttempts { .maxAttempts }
-                else if wait.nanoseconds > remaining { requested == nil ? .maxElapsed : .retryAfterBeyondBudget }
-                else { nil }
-            if let giveUp {
-                onGiveUp(giveUp)
-                return try outcome.get()
-            }
-            onRetry(attempt, reason, wait)
-            guard cancellation.sleep(for: wait) else {
-                onGiveUp(.cancelled)
-                return try outcome.get()
-            }
-            attempt += 1
-        }
+        }, onRetry: onRetry, onGiveUp: onGiveUp)
     }
 }

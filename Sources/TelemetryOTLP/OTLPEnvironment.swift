@@ -1,4 +1,5 @@
 import Logging
+import TelemetryHTTP
 import Telemetry
 import TelemetryOTLPData
 
@@ -112,6 +113,15 @@ struct OTLPEnvironment: Sendable {
             }
         }
         return nil
+    }
+
+    /// `OTEL_EXPORTER_OTLP_[<SIGNAL>_]CERTIFICATE`, `…CLIENT_CERTIFICATE` and `…CLIENT_KEY`: the trusted CA
+    /// bundle and the client certificate and key (PEM files), the signal's own value first.
+    func tls(_ signal: OTLPSignal) -> ClientTLS {
+        func file(_ suffix: String) -> String? {
+            value("OTEL_EXPORTER_OTLP_\(signal.environmentName)_\(suffix)") ?? value("OTEL_EXPORTER_OTLP_\(suffix)")
+        }
+        return ClientTLS(caFile: file("CERTIFICATE"), certificateFile: file("CLIENT_CERTIFICATE"), keyFile: file("CLIENT_KEY"))
     }
 
     /// `OTEL_EXPORTER_OTLP_[<SIGNAL>_]TIMEOUT` in milliseconds.

@@ -32,6 +32,8 @@ public final class OTLPExporter: SpanExporter, MetricsExporter, LogRecordExporte
         public let compression: Compression
         /// The timeout of each request.
         public let timeout: Duration
+        /// The CAs trusted and the client certificate.
+        public let tls: ClientTLS
         /// Extra headers (names only are ever logged).
         let headers: [(name: String, value: String)]
     }
@@ -62,6 +64,8 @@ public final class OTLPExporter: SpanExporter, MetricsExporter, LogRecordExporte
     ///   - headers: extra request headers (e.g. authentication); never logged.
     ///   - compression: `.gzip` or `.none`.
     ///   - timeout: the deadline of each request.
+    ///   - tls: the CAs trusted and the client certificate for `https` endpoints (default: from
+    ///     `OTEL_EXPORTER_OTLP_CERTIFICATE`, `…_CLIENT_CERTIFICATE`, `…_CLIENT_KEY`, else the system's CAs).
     ///   - retry: the retry policy for retryable failures.
     ///   - temporality: cumulative (default) or delta sums and histograms.
     ///   - resource: the resource metrics are reported under (default: from `OTEL_SERVICE_NAME` and
@@ -70,19 +74,19 @@ public final class OTLPExporter: SpanExporter, MetricsExporter, LogRecordExporte
     ///   - selfMetrics: where retries and partial-success rejections are counted.
     public convenience init(
         endpoint: String? = nil, headers: [String: String]? = nil, compression: Compression? = nil,
-        timeout: Duration? = nil, retry: RetryPolicy = RetryPolicy(), temporality: AggregationTemporality = .cumulative,
-        resource: Resource? = nil, name: String = "otlp",
+        timeout: Duration? = nil, tls: ClientTLS? = nil, retry: RetryPolicy = RetryPolicy(),
+        temporality: AggregationTemporality = .cumulative, resource: Resource? = nil, name: String = "otlp",
         selfMetrics: MetricsCollector = ExporterSelfMetrics.defaultCollector,
         logger: Logger = Logger(label: "swift-telemetry.otlp")
     ) {
         self.init(
-            endpoint: endpoint, headers: headers, compression: compression, timeout: timeout, retry: retry,
+            endpoint: endpoint, headers: headers, compression: compression, timeout: timeout, tls: tls, retry: retry,
             temporality: temporality, resource: resource, name: name, selfMetrics: selfMetrics, logger: logger,
             environment: .process(logger: logger))
     }
 
     init(
-        endpoint: String?, headers: [String: String]?, compression: Compression?, timeout: Duration?,
+        endpoint: String?, headers: [String: String]?, compression: Compression?, timeout: Duration?, tls: ClientTLS?,
         retry: RetryPolicy, temporality: AggregationTemporality, resource: Resource?, name: String,
         selfMetrics: MetricsCollector, logger: Logger, environment: OTLPEnvironment
     ) {
@@ -92,7 +96,7 @@ public final class OTLPExporter: SpanExporter, MetricsExporter, LogRecordExporte
             let headerList = (headers ?? environment.headers(signal)).sorted { $0.key < $1.key }
             return Target(
                 url: url, compression: compression ?? environment.compression(signal) ?? .gzip,
-                timeout: timeout ?? environment.timeout(signal) ?? .seconds(10),
+                timeout: timeout ?? environment.timeout(signal) ?? .seconds(10), tls: tls ?? environment.tls(signal),
                 headers: headerList.map { (name: $0.key, value: $0.value) })
         }
         traces = target(.traces)
@@ -107,7 +111,8 @@ public final class OTLPExporter: SpanExporter, MetricsExporter, LogRecordExporte
         var senders: [OTLPSignal: RetryingSender] = [:]
         do {
             for signal in OTLPSignal.allCases {
-                senders[signal] = RetryingSender(client: try HTTPClient(), policy: retry, cancellation: cancellation)
+                let client = try HTTPClient(configuration: HTTPClient.Configuration(tls: target(signal).tls))
+                senders[signal] = RetryingSender(client: client, policy: retry, cancellation: cancellation)
             }
         } catch {
             logger.error("cannot create the HTTP client: \(error); every export will fail")

@@ -73,7 +73,7 @@ public final class OpenTelemetryLogs: Sendable {
         }
         let named = exporters.isEmpty
             ? [(name: "otlp", exporter: OTLPExporter(
-                endpoint: nil, headers: nil, compression: nil, timeout: nil, retry: RetryPolicy(), temporality: .cumulative,
+                endpoint: nil, headers: nil, compression: nil, timeout: nil, tls: nil, retry: RetryPolicy(), temporality: .cumulative,
                 resource: nil, name: "otlp", selfMetrics: selfMetrics, logger: logger, environment: environment) as any LogRecordExporter)]
             : exporters
         let configuration = environment.logBatch(over: batch ?? .logDefaults)

@@ -67,7 +67,7 @@ public final class OpenTelemetryTracer: TelemetryTracer {
             return
         }
         let spanExporter = exporter ?? OTLPExporter(
-            endpoint: nil, headers: nil, compression: nil, timeout: nil, retry: RetryPolicy(), temporality: .cumulative,
+            endpoint: nil, headers: nil, compression: nil, timeout: nil, tls: nil, retry: RetryPolicy(), temporality: .cumulative,
             resource: nil, name: "otlp", selfMetrics: selfMetrics, logger: logger, environment: environment)
         let processor = BatchSpanProcessor(
             exporter: spanExporter, resource: resource,

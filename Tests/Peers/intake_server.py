@@ -2,7 +2,16 @@
 official opentelemetry-proto package, and a Datadog metrics intake that deserialises every payload with
 the official datadog-api-client models.
 
-Usage: intake_server.py PORT
+Usage: intake_server.py PORT [--grpc-port N] [--tls CERT KEY] [--client-ca CA]
+
+--grpc-port N  also an OTLP/gRPC server on N (grpcio with the official service stubs): each Export is
+               decoded, stored under the path of the same signal over HTTP ("/v1/traces"…, with
+               "transport": "grpc" and the call's metadata as "headers"), and answered per the same
+               script: a step's "grpc_code" ("UNAVAILABLE", "RESOURCE_EXHAUSTED"…) fails the call, with
+               google.rpc.RetryInfo of "retry_delay" seconds in grpc-status-details-bin when given;
+               "partial" and "delay" as for HTTP
+--tls CERT KEY the gRPC server uses TLS (PEM files); --client-ca CA also requires client certificates
+--https-port N with --tls: the same HTTP intake over TLS on N too (Python's ssl, the same client CA rule)
 
 POST /v1/traces, /v1/metrics, /v1/logs   decoded and stored; answered per the response script
 POST /api/v2/series                      Datadog: gunzipped, parsed as MetricPayload, stored with
@@ -20,6 +29,7 @@ POST /hold                               {"on": true} makes every request wait (
 POST /reset                              forget everything
 """
 import base64
+import collections
 import gzip
 import json
 import os
@@ -209,6 +219,88 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(status, json.dumps({"errors": [] if status == 202 else ["scripted"]}).encode())
 
 
+def record_grpc(path, message, context, status):
+    with lock:
+        received.append({
+            "path": path, "transport": "grpc", "status": status, "time": time.time(), "client_port": 0,
+            "headers": {key: value for key, value in context.invocation_metadata() if not key.endswith("-bin")},
+            "body_bytes": message.ByteSize(), "decode_error": None,
+            "request": hexify(json_format.MessageToDict(message, preserving_proto_field_name=True)),
+        })
+
+
+def grpc_export(path, response_type):
+    """An Export handler: the request was decoded by the official stubs; answered per the script."""
+    import grpc
+    from google.protobuf import duration_pb2
+    from google.rpc import code_pb2, error_details_pb2, status_pb2
+
+    class Status(collections.namedtuple("Status", ("code", "details", "trailing_metadata")), grpc.Status):
+        """What grpcio-status's rpc_status.to_status makes: the code, and the google.rpc.Status as details."""
+
+    def export(request, context):
+        with lock:
+            step = script.pop(0) if script else {}
+        if "delay" in step:
+            time.sleep(step["delay"])
+        code = step.get("grpc_code")
+        record_grpc(path, request, context, 200 if code is None else code)
+        if code is not None:
+            status = status_pb2.Status(code=getattr(code_pb2, code), message="scripted " + code)
+            if "retry_delay" in step:
+                seconds = float(step["retry_delay"])
+                info = error_details_pb2.RetryInfo(
+                    retry_delay=duration_pb2.Duration(seconds=int(seconds), nanos=int((seconds % 1) * 1e9)))
+                status.details.add().Pack(info)
+            context.abort_with_status(Status(
+                grpc.StatusCode[code], status.message, (("grpc-status-details-bin", status.SerializeToString()),)))
+        response = response_type()
+        if "partial" in step:
+            partial = response.partial_success
+            rejected = step["partial"].get("rejected", 0)
+            if path == "/v1/traces":
+                partial.rejected_spans = rejected
+            elif path == "/v1/metrics":
+                partial.rejected_data_points = rejected
+            else:
+                partial.rejected_log_records = rejected
+            partial.error_message = step["partial"].get("message", "")
+        return response
+    return export
+
+
+def serve_grpc(port, tls, client_ca):
+    import grpc
+    from concurrent import futures
+    from opentelemetry.proto.collector.logs.v1 import logs_service_pb2_grpc
+    from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2_grpc
+    from opentelemetry.proto.collector.trace.v1 import trace_service_pb2_grpc
+
+    class Traces(trace_service_pb2_grpc.TraceServiceServicer):
+        Export = staticmethod(grpc_export("/v1/traces", trace_service_pb2.ExportTraceServiceResponse))
+
+    class Metrics(metrics_service_pb2_grpc.MetricsServiceServicer):
+        Export = staticmethod(grpc_export("/v1/metrics", metrics_service_pb2.ExportMetricsServiceResponse))
+
+    class Logs(logs_service_pb2_grpc.LogsServiceServicer):
+        Export = staticmethod(grpc_export("/v1/logs", logs_service_pb2.ExportLogsServiceResponse))
+
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8), options=[("grpc.max_receive_message_length", 64 << 20)])
+    trace_service_pb2_grpc.add_TraceServiceServicer_to_server(Traces(), server)
+    metrics_service_pb2_grpc.add_MetricsServiceServicer_to_server(Metrics(), server)
+    logs_service_pb2_grpc.add_LogsServiceServicer_to_server(Logs(), server)
+    address = "127.0.0.1:%d" % port
+    if tls:
+        cert, key = (open(path, "rb").read() for path in tls)
+        ca = open(client_ca, "rb").read() if client_ca else None
+        credentials = grpc.ssl_server_credentials([(key, cert)], root_certificates=ca, require_client_auth=ca is not None)
+        server.add_secure_port(address, credentials)
+    else:
+        server.add_insecure_port(address)
+    server.start()
+    return server
+
+
 def exit_with_parent():
     """Stops the receiver when the test process that started it goes away."""
     parent = os.getppid()
@@ -219,6 +311,22 @@ def exit_with_parent():
 
 def main():
     threading.Thread(target=exit_with_parent, daemon=True).start()
+    args = sys.argv[2:]
+    grpc_port = int(args[args.index("--grpc-port") + 1]) if "--grpc-port" in args else None
+    tls = args[args.index("--tls") + 1:args.index("--tls") + 3] if "--tls" in args else None
+    client_ca = args[args.index("--client-ca") + 1] if "--client-ca" in args else None
+    grpc_server = serve_grpc(grpc_port, tls, client_ca) if grpc_port else None
+    if tls and "--https-port" in args:
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(tls[0], tls[1])
+        if client_ca:
+            context.load_verify_locations(client_ca)
+            context.verify_mode = ssl.CERT_REQUIRED
+        secure = ThreadingHTTPServer(("127.0.0.1", int(args[args.index("--https-port") + 1])), Handler)
+        secure.daemon_threads = True
+        secure.socket = context.wrap_socket(secure.socket, server_side=True)
+        threading.Thread(target=secure.serve_forever, daemon=True).start()
     server = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler)
     server.daemon_threads = True
     print("ready", flush=True)

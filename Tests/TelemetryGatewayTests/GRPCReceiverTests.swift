@@ -169,28 +169,10 @@ struct GRPCReceiverTests {
         #expect(gateway.terminate() == 0)
     }
 
-    /// A CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl in `folder`.
-    static func makeCertificates(in folder: URL) throws {
-        let commands = [
-            "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=test-ca -keyout ca.key -out ca.pem",
-            "openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server.key -out server.csr",
-            "printf 'subjectAltName=IP:127.0.0.1\\n' > server.ext",
-            "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile server.ext -out server.pem",
-            "openssl req -newkey rsa:2048 -nodes -subj /CN=client -keyout client.key -out client.csr",
-            "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -out client.pem",
-        ]
-        let script = "set -e; cd '\(folder.path)'; " + commands.joined(separator: "; ")
-        let output = try runProcess("/bin/sh", ["-c", script])
-        try #require(output.status == 0, "openssl: \(output.stderr)")
-    }
-
     @Test("TLS and mutual TLS on the gRPC receiver: the SDK trusting the test CA gets through; without the client certificate mTLS refuses")
     func tls() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("grpc-tls-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try Self.makeCertificates(in: folder)
-        let path = { (name: String) in folder.appendingPathComponent(name).path }
+        let certificates = try TestCertificates()
+        let path = certificates.path
         for mutual in [false, true] {
             let upstream = try await IntakeServer()
             let grpcPort = try freeLoopbackPort()
@@ -218,12 +200,9 @@ struct GRPCReceiverTests {
 
     @Test("TLS and mutual TLS on the HTTP receiver: curl trusting the test CA posts spans; mTLS refuses it without its certificate")
     func httpTLS() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("http-tls-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try Self.makeCertificates(in: folder)
-        let path = { (name: String) in folder.appendingPathComponent(name).path }
-        let body = folder.appendingPathComponent("spans.bin")
+        let certificates = try TestCertificates()
+        let path = certificates.path
+        let body = certificates.folder.appendingPathComponent("spans.bin")
         try Data(OTLPRequests.spans([(trace: TraceID.random(), name: "over-tls", root: true, traceState: "")])).write(to: body)
         for mutual in [false, true] {
             let upstream = try await IntakeServer()

@@ -78,6 +78,28 @@ struct GatewayConfigurationTests {
         #expect(batch.path == "processors.batch.send_batch_max_size")
     }
 
+    @Test("otlp protocol: grpc takes host:port or a URL and tls keys; misuse is a located error")
+    func grpcExporterKeys() throws {
+        let exporter = { (body: String) in
+            "exporters:\n  otlp:\n\(body)receivers: {otlp: {protocols: {http: {}}}}\nservice: {pipelines: {traces: {receivers: [otlp], exporters: [otlp]}}}\n"
+        }
+        for endpoint in ["collector:4317", "http://10.0.0.1:4317", "https://collector.example:443/", "[::1]:4317"] {
+            #expect(failure(exporter("    protocol: grpc\n    endpoint: \"\(endpoint)\"\n    tls: {insecure: true}\n")) == nil, "\(endpoint)")
+        }
+        for endpoint in ["collector", "collector:0", "collector:99999", ":4317", "http://a/b:4317"] {
+            let bad = try #require(failure(exporter("    protocol: grpc\n    endpoint: \"\(endpoint)\"\n")), "\(endpoint)")
+            #expect(bad.path == "exporters.otlp.endpoint" && bad.line == 4 && bad.message.contains("host:port"), "\(bad)")
+        }
+        let proto = try #require(failure(exporter("    protocol: thrift\n    endpoint: http://x:4318\n")))
+        #expect(proto.path == "exporters.otlp.protocol" && proto.message.contains("grpc"))
+        let insecureHTTP = try #require(failure(exporter("    endpoint: http://x:4318\n    tls: {insecure: true}\n")))
+        #expect(insecureHTTP.path == "exporters.otlp.tls.insecure" && insecureHTTP.message.contains("scheme"), "\(insecureHTTP)")
+        let unreadable = try #require(failure(exporter("    endpoint: https://x:4318\n    tls: {ca_file: /nonexistent/ca.pem}\n")))
+        #expect(unreadable.path == "exporters.otlp.tls.ca_file" && unreadable.message.contains("cannot read"))
+        let halfPair = try #require(failure(exporter("    endpoint: https://x:4318\n    tls: {cert_file: /dev/null}\n")))
+        #expect(halfPair.path == "exporters.otlp.tls" && halfPair.message.contains("both cert_file and key_file"), "\(halfPair)")
+    }
+
     @Test("sending_queue storage: disk parses with every key; a missing directory, a bad choice or a disk key on a memory queue is a located error")
     func diskQueueKeys() throws {
         let exporter = { (queue: String) in "exporters:\n  otlp:\n    endpoint: http://127.0.0.1:4318\n    sending_queue:\n\(queue)" }

@@ -16,7 +16,7 @@ struct OTLPEnvironmentTests {
 
     private func exporter(_ variables: [String: String], endpoint: String? = nil) -> OTLPExporter {
         OTLPExporter(
-            endpoint: endpoint, headers: nil, compression: nil, timeout: nil, retry: .none, temporality: .cumulative,
+            endpoint: endpoint, headers: nil, compression: nil, timeout: nil, tls: nil, retry: .none, temporality: .cumulative,
             resource: nil, name: "otlp", selfMetrics: MetricsCollector(), logger: logs.logger(),
             environment: environment(variables))
     }

@@ -6,11 +6,21 @@ public final class IntakeServer: @unchecked Sendable {
     // @unchecked: `process` is only replaced by start()/stop(), which tests call from one task.
     /// The port it listens on (kept across stop and start).
     public private(set) var port: Int
+    /// The OTLP/gRPC port, when started with one.
+    public private(set) var grpcPort: Int?
+    /// The OTLP/HTTP-over-TLS port, when started with TLS files.
+    public private(set) var httpsPort: Int?
+    private let tlsArguments: [String]
     private var process: Process?
 
-    /// Starts a receiver on a free port (another one if that port is taken in the meantime).
-    public init() async throws {
+    /// Starts a receiver on a free port (another one if that port is taken in the meantime); with `grpc`,
+    /// also an OTLP/gRPC server. With `tls` (certificate and key files; a third file, a client CA, requires
+    /// client certificates) the gRPC server uses TLS and the HTTP intake is served over TLS on `httpsPort` too.
+    public init(grpc: Bool = false, tls: [String] = []) async throws {
         port = try freeLoopbackPort()
+        grpcPort = grpc ? try freeLoopbackPort() : nil
+        httpsPort = tls.count >= 2 ? try freeLoopbackPort() : nil
+        tlsArguments = (tls.count >= 2 ? ["--tls", tls[0], tls[1]] : []) + (tls.count >= 3 ? ["--client-ca", tls[2]] : [])
         for _ in 0..<2 {
             do {
                 try await start()
@@ -18,10 +28,15 @@ public final class IntakeServer: @unchecked Sendable {
             } catch {
                 stop()
                 port = try freeLoopbackPort()
+                grpcPort = grpc ? try freeLoopbackPort() : nil
+                httpsPort = tls.count >= 2 ? try freeLoopbackPort() : nil
             }
         }
         try await start()
     }
+
+    /// The gRPC endpoint (`127.0.0.1:port`).
+    public var grpcEndpoint: String { "127.0.0.1:\(grpcPort ?? 0)" }
 
     deinit {
         process?.terminate()
@@ -35,6 +50,7 @@ public final class IntakeServer: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try TestPeers.python())
         process.arguments = [TestPeers.script("intake_server.py"), String(port)]
+            + (grpcPort.map { ["--grpc-port", String($0)] } ?? []) + (httpsPort.map { ["--https-port", String($0)] } ?? []) + tlsArguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -14,7 +14,9 @@ struct GatewayLoad {
         let rss: Double
     }
 
-    let port = Int.random(in: 40_001...50_000)
+    let port = Int.random(in: 40_001...45_000)
+    /// The gRPC receiver's port, for configurations that serve it (`GRPC_PORT`).
+    let grpcPort = Int.random(in: 45_001...50_000)
     let telemetryPort = Int.random(in: 50_001...60_000)
     let folder: URL
 
@@ -23,17 +25,18 @@ struct GatewayLoad {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
 
-    /// Runs the gateway on `yaml` (with `RECEIVER_PORT` and `TELEMETRY_PORT` filled in), posts `requests`
-    /// in turn (each `spansPerRequest` spans, wrapping around) from 4 connections for `seconds`; `during`
-    /// runs once, halfway.
+    /// Runs the gateway on `yaml` (with `RECEIVER_PORT`, `GRPC_PORT` and `TELEMETRY_PORT` filled in),
+    /// sends `requests` in turn (each `spansPerRequest` spans, wrapping around) from 4 connections for
+    /// `seconds`, over OTLP/HTTP or, with `grpc`, OTLP/gRPC; `during` runs once, halfway.
     func run(
         gatewayBinary: String, yaml: String, receiver: DiscardServerProcess, requests: [[UInt8]], spansPerRequest: Int, seconds: Double,
-        during: (() -> Void)? = nil
+        grpc: Bool = false, during: (() -> Void)? = nil
     ) throws -> Result {
         defer { try? FileManager.default.removeItem(at: folder) }
         let config = folder.appendingPathComponent("gateway.yaml")
         try yaml.replacingOccurrences(of: "RECEIVER_PORT", with: String(port))
             .replacingOccurrences(of: "TELEMETRY_PORT", with: String(telemetryPort))
+            .replacingOccurrences(of: "GRPC_PORT", with: String(grpcPort))
             .write(to: config, atomically: true, encoding: .utf8)
         let gateway = Process()
         gateway.executableURL = URL(fileURLWithPath: gatewayBinary)
@@ -60,6 +63,14 @@ struct GatewayLoad {
             group.enter()
             Thread {
                 defer { group.leave() }
+                if grpc {
+                    guard let client = try? GRPCLoadClient(port: grpcPort) else { return }
+                    defer { client.close() }
+                    while Date() < deadline {
+                        if client.export(requests[taken.next() % requests.count]) { accepted.add(spansPerRequest) }
+                    }
+                    return
+                }
                 let client = LoopbackHTTPClient()
                 while Date() < deadline {
                     let request = requests[taken.next() % requests.count]

@@ -3,12 +3,13 @@ import Telemetry
 import TelemetryOTLP
 import TelemetryOTLPData
 
-/// Scenario 6: telemetry-gateway receiving pre-encoded OTLP/HTTP requests over several connections,
-/// sampling at ratio 1.0 (or `ratio`) and forwarding to a discarding upstream, through a memory sending
-/// queue or a disk queue with an fsync policy (`always`, `interval`, `never`).
+/// Scenario 6: telemetry-gateway receiving pre-encoded OTLP/HTTP (or, with `grpc`, OTLP/gRPC) requests
+/// over several connections, sampling at ratio 1.0 (or `ratio`) and forwarding to a discarding upstream,
+/// through a memory sending queue or a disk queue with an fsync policy (`always`, `interval`, `never`).
 enum GatewayScenario {
     static func run(
-        gatewayBinary: String, receiver: DiscardServerProcess, ratio: Double = 1, diskFsync: String? = nil, seconds: Double = 10
+        gatewayBinary: String, receiver: DiscardServerProcess, ratio: Double = 1, diskFsync: String? = nil, grpc: Bool = false,
+        seconds: Double = 10
     ) throws -> ResultRow {
         let load = try GatewayLoad()
         let yaml = """
@@ -17,6 +18,7 @@ enum GatewayScenario {
                 protocols:
                   http:
                     endpoint: 127.0.0.1:RECEIVER_PORT
+            \(grpc ? "      grpc: {endpoint: 127.0.0.1:GRPC_PORT}" : "")
             processors:
               probabilistic_sampler: {sampling_percentage: \(ratio * 100)}
               batch: {timeout: 200ms}
@@ -34,9 +36,18 @@ enum GatewayScenario {
             """
         let result = try load.run(
             gatewayBinary: gatewayBinary, yaml: yaml, receiver: receiver, requests: [try encodedRequest(spans: 512)], spansPerRequest: 512,
-            seconds: seconds)
+            seconds: seconds, grpc: grpc)
         // Throughput counts the spans the gateway took in (at ratio 0.25 only a quarter is delivered).
         let perCore = Double(ratio < 1 ? result.accepted : result.delivered) / max(result.gatewayCPU, 0.001)
+        if grpc {
+            return ResultRow(
+                scenario: "6e gateway OTLP/gRPC in → sample 1.0 → OTLP/HTTP out (spans per gateway CPU-second)",
+                ours: Measurement(value: perCore, unit: "spans/s", allocationsPerOperation: nil), peers: [],
+                goal: "compare with row 6 (the same over OTLP/HTTP)", higherIsBetter: true,
+                note: String(
+                    format: "accepted %d, delivered %d spans in %.0f s (4 gRPC clients, one HTTP/2 connection each, 512 spans a call); gateway RSS peak %.0f MiB",
+                    result.accepted, result.delivered, seconds, result.rss / 1_048_576))
+        }
         if let diskFsync {
             return ResultRow(
                 scenario: "6c gateway OTLP/HTTP in → disk queue, fsync: \(diskFsync) → OTLP/HTTP out (spans per gateway CPU-second)",

@@ -12,6 +12,8 @@ public struct BuildContext: Sendable {
     public let budget: MemoryBudget
     /// The service's logger.
     public let logger: Logger
+    /// gRPC and TLS, when the service was given them.
+    package let transports: GatewayTransports?
 
     /// The collector all self-metrics go to.
     public var selfMetrics: MetricsCollector { metrics.collector }

@@ -7,25 +7,39 @@ import TelemetryOTLPData
 
 /// How each exporter type reads its section.
 enum ExporterDefinitions {
-    /// `otlp` / `otlphttp`: `endpoint` (required), `headers`, `compression` (`gzip`, `none`), `timeout`,
-    /// `retry_on_failure` (`enabled`, `initial_interval`, `max_interval`, `max_elapsed_time`,
-    /// `multiplier`), `sending_queue.max_bytes` (per signal; 64 MiB by default).
+    /// `otlp` / `otlphttp`: `endpoint` (required), `protocol` (`http`, the default, or `grpc`), `tls`,
+    /// `headers`, `compression` (`gzip`, `none`), `timeout`, `retry_on_failure` (`enabled`,
+    /// `initial_interval`, `max_interval`, `max_elapsed_time`, `multiplier`), `sending_queue`.
     static func otlp(_ node: ConfigNode?) throws(ConfigError) -> ExporterDefinition {
         guard let node else { throw ConfigError(file: "", path: "otlp", line: 0, column: 0, message: "give an endpoint") }
         let configured = try forwardingSettings(node, endpointKey: true)
         return ExporterDefinition(signals: Set(OTLPSignal.allCases)) { context throws(GatewayError) in
             OTLPForwardingExporter(
-                name: context.id.description, settings: configured, selfMetrics: context.selfMetrics, logger: context.logger)
+                name: context.id.description, settings: configured, selfMetrics: context.selfMetrics, transports: context.transports,
+                logger: context.logger)
         }
     }
 
-    /// The OTLP/HTTP settings of an `otlp` section: `endpoint` (when `endpointKey`; the load balancer's
-    /// `protocol: otlp` gets its endpoints from its resolver), `headers`, `compression`, `timeout`,
-    /// `retry_on_failure`, `sending_queue`.
+    /// The settings of an `otlp` section: `endpoint` and `protocol` (when `endpointKey`; the load
+    /// balancer's `protocol: otlp` gets its endpoints from its resolver and speaks HTTP), `tls`,
+    /// `headers`, `compression`, `timeout`, `retry_on_failure`, `sending_queue`.
     static func forwardingSettings(_ node: ConfigNode, endpointKey: Bool) throws(ConfigError) -> OTLPForwardingExporter.Settings {
-        let keys = ["headers", "compression", "timeout", "retry_on_failure", "sending_queue"]
-        let fields = try node.mapping(allowed: endpointKey ? ["endpoint"] + keys : keys)
-        var settings = OTLPForwardingExporter.Settings(endpoint: endpointKey ? try fields.required("endpoint").url() : "")
+        let keys = ["headers", "compression", "timeout", "retry_on_failure", "sending_queue", "tls"]
+        let fields = try node.mapping(allowed: endpointKey ? ["endpoint", "protocol"] + keys : keys)
+        let grpc = try fields["protocol"]?.choice(["http", "grpc"]) == "grpc"
+        let tls = try fields["tls"].map { node throws(ConfigError) in try clientTLS(node, grpc: grpc) }
+        var settings: OTLPForwardingExporter.Settings
+        if grpc, let endpoint = fields["endpoint"] {
+            let text = try endpoint.string()
+            guard let target = OTLPGRPCClientSettings.target(text, insecure: tls?.insecure ?? false) else {
+                throw endpoint.error("give host:port, http://host:port (plaintext) or https://host:port")
+            }
+            settings = OTLPForwardingExporter.Settings(endpoint: text)
+            settings.transport = .grpc(host: target.host, port: target.port, plaintext: target.plaintext)
+        } else {
+            settings = OTLPForwardingExporter.Settings(endpoint: endpointKey ? try fields.required("endpoint").url() : "")
+        }
+        settings.tls = tls?.client ?? ClientTLS()
         settings.headers = try fields["headers"]?.stringMap() ?? [:]
         if let compression = fields["compression"] {
             settings.compression = try compression.choice(["gzip", "none"]) == "gzip" ? .gzip : .none
@@ -64,6 +78,25 @@ enum ExporterDefinitions {
         }
         if let segment = fields["segment_bytes"] { disk.segmentBytes = try segment.int(in: 4096...(1 << 30)) }
         settings.diskQueue = disk
+    }
+
+    /// An exporter's `tls`: `ca_file`, `cert_file` and `key_file` (both or neither; every file must be
+    /// readable), `insecure_skip_verify`, and for gRPC `insecure` (plaintext).
+    private static func clientTLS(_ node: ConfigNode, grpc: Bool) throws(ConfigError) -> (client: ClientTLS, insecure: Bool) {
+        let fields = try node.mapping(allowed: ["ca_file", "cert_file", "key_file", "insecure", "insecure_skip_verify"])
+        let insecure = try fields["insecure"]?.bool() ?? false
+        if insecure, !grpc, let key = fields["insecure"] {
+            throw key.error("insecure applies to protocol: grpc; for HTTP the endpoint's scheme (http:// or https://) decides")
+        }
+        let certificate = try fields["cert_file"].map { node throws(ConfigError) in try ReceiverTLSFiles.readable(node) }
+        let key = try fields["key_file"].map { node throws(ConfigError) in try ReceiverTLSFiles.readable(node) }
+        if (certificate == nil) != (key == nil) {
+            throw node.error("give both cert_file and key_file for a client certificate, or neither")
+        }
+        let client = ClientTLS(
+            caFile: try fields["ca_file"].map { node throws(ConfigError) in try ReceiverTLSFiles.readable(node) },
+            certificateFile: certificate, keyFile: key, insecureSkipVerify: try fields["insecure_skip_verify"]?.bool() ?? false)
+        return (client, insecure)
     }
 
     private static func retryPolicy(_ node: ConfigNode) throws(ConfigError) -> RetryPolicy {

@@ -1,4 +1,5 @@
 import Logging
+import NIOCore
 import TelemetryConfig
 import TelemetryOTLPData
 
@@ -10,7 +11,7 @@ public final class OTLPReceiver: GatewayReceiver {
     /// The gRPC port (after binding).
     public let grpcPort: Int?
     private let http: OTLPHTTPServer?
-    private let grpc: OTLPGRPCServer?
+    private let grpc: (any GatewayListener)?
     private let httpHost: String
     private let httpScheme: String
     private let grpcHost: String
@@ -24,20 +25,33 @@ public final class OTLPReceiver: GatewayReceiver {
             let intake = RequestIntake(
                 maxBodyBytes: settings.maxBodyBytes, decodeLimits: settings.decodeLimits, pipelines: pipelines,
                 budget: context.budget, receiver: name, decodedSignals: decoded, metrics: context.metrics)
+            var tls: (@Sendable () -> any ChannelHandler)?
+            if let files = settings.tls {
+                guard let transports = context.transports else { throw GatewayTransports.missing("TLS", component: "receiver \(name)") }
+                do {
+                    tls = try transports.httpServerTLS(files)
+                } catch {
+                    throw GatewayError("receiver \(name) cannot load its TLS files: \(error)")
+                }
+            }
             do {
-                httpServer = try OTLPHTTPServer(policy: OTLPHTTPPolicy(settings: settings, intake: intake, name: name), logger: context.logger)
+                httpServer = try OTLPHTTPServer(
+                    policy: OTLPHTTPPolicy(settings: settings, intake: intake, name: name), tls: tls, logger: context.logger)
             } catch {
                 throw GatewayError("receiver \(name) cannot listen on \(settings.host):\(settings.port): \(error)")
             }
         }
-        var grpcServer: OTLPGRPCServer?
+        var grpcServer: (any GatewayListener)?
         if let grpcSettings {
+            guard let transports = context.transports else {
+                httpServer?.close()
+                throw GatewayTransports.missing("gRPC", component: "receiver \(name)")
+            }
             let intake = RequestIntake(
                 maxBodyBytes: grpcSettings.maxMessageBytes, decodeLimits: grpcSettings.decodeLimits, pipelines: pipelines,
                 budget: context.budget, receiver: name, decodedSignals: decoded, metrics: context.metrics)
-            let service = OTLPGRPCService(intake: intake, bearerToken: grpcSettings.bearerToken, metrics: context.metrics)
             do {
-                grpcServer = try OTLPGRPCServer(settings: grpcSettings, service: service, logger: context.logger)
+                grpcServer = try transports.grpcServer(grpcSettings, intake, context.logger)
             } catch {
                 httpServer?.close()
                 throw GatewayError("receiver \(name) cannot listen for gRPC on \(grpcSettings.host):\(grpcSettings.port): \(error)")

@@ -28,7 +28,8 @@ public struct ReceiverTLSFiles: Sendable, Equatable {
             clientCAFile: try files["client_ca_file"].map { node throws(ConfigError) in try readable(node) })
     }
 
-    private static func readable(_ node: ConfigNode) throws(ConfigError) -> String {
+    /// The path in `node`, which must name a readable file.
+    static func readable(_ node: ConfigNode) throws(ConfigError) -> String {
         let path = try node.string()
         guard access(path, R_OK) == 0 else { throw node.error("cannot read \"\(path)\"") }
         return path

@@ -26,11 +26,14 @@ public final class GatewayService: Sendable {
     public let telemetryEndpoint: PrometheusExporter?
     private let logger: Logger
 
-    /// Builds and starts everything.
+    /// Builds and starts everything; `transports` (from `TelemetryGatewayTransports`) serve and send
+    /// OTLP/gRPC and TLS, which a configuration without them cannot use.
     ///
     /// - Throws: `GatewayError` when a component cannot start (a port in use…); whatever was started
     ///   is stopped again.
-    public init(configuration: GatewayConfiguration, selfMetrics: MetricsCollector? = nil, logger: Logger) throws(GatewayError) {
+    public init(
+        configuration: GatewayConfiguration, selfMetrics: MetricsCollector? = nil, transports: GatewayTransports? = nil, logger: Logger
+    ) throws(GatewayError) {
         self.configuration = configuration
         self.logger = logger
         let collector = selfMetrics ?? MetricsCollector(logger: logger)
@@ -80,7 +83,7 @@ public final class GatewayService: Sendable {
         telemetryEndpoint = endpoint
 
         func context(_ id: ComponentID) -> BuildContext {
-            BuildContext(id: id, metrics: metrics, budget: budget, logger: logger)
+            BuildContext(id: id, metrics: metrics, budget: budget, logger: logger, transports: transports)
         }
     }
 

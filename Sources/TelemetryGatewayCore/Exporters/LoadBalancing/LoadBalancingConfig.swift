@@ -2,7 +2,7 @@ import TelemetryConfig
 import TelemetryOTLPData
 
 /// Reads a `loadbalancing` section in the Collector's shape: `routing_key` (`traceID`, the default, or
-/// `service`), `protocol: {otlp: {...}}` (the OTLP/HTTP settings of `otlp` without `endpoint`: timeout,
+/// `service`), `protocol: {otlp: {...}}` (the OTLP/HTTP settings of `otlp` without `endpoint`: tls, timeout,
 /// compression, headers, retry_on_failure, sending_queue with a memory queue) and `resolver` with
 /// exactly one of `static: {hostnames: [host:port | URL, ...]}` or `dns: {hostname, port (4318),
 /// interval (5s), timeout (accepted; the system resolver's own timeouts apply)}`.

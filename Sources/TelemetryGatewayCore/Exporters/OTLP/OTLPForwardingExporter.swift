@@ -4,14 +4,27 @@ import TelemetryHTTP
 import TelemetryOTLP
 import TelemetryOTLPData
 
-/// `otlp` (alias `otlphttp`): forwards what was received, as received, to an OTLP/HTTP endpoint.
-/// Each signal gets its own sending queue and its own `OTLPExporter` (libcurl connection), so a metrics
-/// request retrying for its whole budget never holds up spans.
+/// `otlp` (alias `otlphttp`): forwards what was received, as received, to an OTLP endpoint over HTTP
+/// (libcurl, the default) or gRPC (`protocol: grpc`). Each signal gets its own sending queue and its own
+/// connection, so a metrics request retrying for its whole budget never holds up spans.
 public final class OTLPForwardingExporter: GatewayExporter {
+    /// The OTLP transport.
+    public enum Transport: Sendable, Equatable {
+        /// OTLP/HTTP to `endpoint` (a URL; `/v1/<signal>` is appended).
+        case http
+        /// OTLP/gRPC to `host:port`, over TLS unless `plaintext`.
+        case grpc(host: String, port: Int, plaintext: Bool)
+    }
+
     /// The endpoint and transport settings.
     public struct Settings: Sendable {
-        /// The base URL (`/v1/<signal>` is appended).
+        /// The endpoint as configured: the base URL for HTTP (`/v1/<signal>` is appended), `host:port` or a
+        /// URL for gRPC.
         public var endpoint: String
+        /// HTTP or gRPC.
+        public var transport = Transport.http
+        /// The CAs trusted, the client certificate, and whether to verify.
+        public var tls = ClientTLS()
         /// Extra request headers (values never logged).
         public var headers: [String: String] = [:]
         /// Request compression.
@@ -37,14 +50,32 @@ public final class OTLPForwardingExporter: GatewayExporter {
     public let settings: Settings
     private let selfMetrics: MetricsCollector
     private let logger: Logger
-    private let instances = LockedValue([OTLPSignal: (queue: any ExporterQueue, exporter: OTLPExporter)]())
+    private let transports: GatewayTransports?
+    private let instances = LockedValue([OTLPSignal: (queue: any ExporterQueue, exporter: any EncodedRequestSender)]())
 
-    /// Creates the exporter; queues and connections are made per signal when first used.
-    public init(name: String, settings: Settings, selfMetrics: MetricsCollector, logger: Logger) {
+    /// Creates the exporter; queues and connections are made per signal when first used. gRPC needs
+    /// `transports`.
+    package init(name: String, settings: Settings, selfMetrics: MetricsCollector, transports: GatewayTransports?, logger: Logger) {
         self.name = name
         self.settings = settings
         self.selfMetrics = selfMetrics
+        self.transports = transports
         self.logger = logger
+    }
+
+    private func makeSender() throws(GatewayError) -> any EncodedRequestSender {
+        switch settings.transport {
+        case .http:
+            return OTLPExporter(
+                endpoint: settings.endpoint, headers: settings.headers, compression: settings.compression,
+                timeout: settings.timeout, tls: settings.tls, retry: settings.retry, name: name, selfMetrics: selfMetrics, logger: logger)
+        case .grpc(let host, let port, let plaintext):
+            guard let transports else { throw GatewayTransports.missing("gRPC", component: "exporter \(name)") }
+            let client = OTLPGRPCClientSettings(
+                host: host, port: port, plaintext: plaintext, tls: settings.tls, headers: settings.headers,
+                gzip: settings.compression == .gzip, timeout: settings.timeout, retry: settings.retry)
+            return try transports.grpcSender(client, name, selfMetrics, logger)
+        }
     }
 
     public var signals: Set<OTLPSignal> { Set(OTLPSignal.allCases) }
@@ -52,9 +83,12 @@ public final class OTLPForwardingExporter: GatewayExporter {
     public func consumer(for signal: OTLPSignal, batch: BatchSettings) throws(GatewayError) -> any PayloadConsumer {
         try instances.withLock { instances -> Result<any PayloadConsumer, GatewayError> in
             if let existing = instances[signal] { return .success(existing.queue) }
-            let exporter = OTLPExporter(
-                endpoint: settings.endpoint, headers: settings.headers, compression: settings.compression,
-                timeout: settings.timeout, retry: settings.retry, name: name, selfMetrics: selfMetrics, logger: logger)
+            let exporter: any EncodedRequestSender
+            do throws(GatewayError) {
+                exporter = try makeSender()
+            } catch {
+                return .failure(error)
+            }
             let send: @Sendable ([[UInt8]]) throws -> Void = { try exporter.exportEncoded(signal, requests: $0) }
             let queue: any ExporterQueue
             if let disk = settings.diskQueue {
@@ -62,7 +96,7 @@ public final class OTLPForwardingExporter: GatewayExporter {
                     queue = try DiskSendingQueue(
                         exporter: name, signal: signal, settings: disk, batch: batch, selfMetrics: selfMetrics, logger: logger,
                         backoff: (settings.retry.initialBackoff, max(settings.retry.initialBackoff, settings.retry.maxBackoff)),
-                        isRetryable: { ($0 as? OTLPExportError)?.isRetryable ?? true }, interrupt: { exporter.shutdown() },
+                        isRetryable: { ($0 as? any RetryClassifiedError)?.isRetryable ?? true }, interrupt: { exporter.shutdown() },
                         send: send)
                 } catch {
                     return .failure(error)
@@ -91,3 +125,7 @@ public final class OTLPForwardingExporter: GatewayExporter {
         instances.withLock { Array($0.values) }.forEach { $0.exporter.shutdown() }
     }
 }
+
+extension OTLPExporter: EncodedRequestSender {}
+
+extension OTLPExportError: RetryClassifiedError {}

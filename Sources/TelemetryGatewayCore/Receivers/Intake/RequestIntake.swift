@@ -19,7 +19,7 @@ public struct RequestIntake: Sendable {
     /// The signals whose requests are decoded on the way (metrics always, to check their points; traces
     /// when a pipeline samples): their decoded size is reserved too while they are processed.
     public let decodedSignals: Set<OTLPSignal>
-    let metrics: GatewaySelfMetrics
+    package let metrics: GatewaySelfMetrics
 
     /// Creates an intake.
     public init(

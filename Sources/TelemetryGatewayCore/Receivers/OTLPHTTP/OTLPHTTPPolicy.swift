@@ -43,7 +43,7 @@ struct OTLPHTTPPolicy: Sendable {
         }
         let refusal: HTTPAnswer? = {
             guard head.method == "POST" else { return .failure(405, "use POST", json: json, headers: [("Allow", "POST")]) }
-            if let token = settings.bearerToken, !Self.constantTimeEquals(head.authorization ?? "", "Bearer \(token)") {
+            if let token = settings.bearerToken, !BearerToken.matches(head.authorization ?? "", token) {
                 return .failure(401, "missing or wrong bearer token", json: json, headers: [("WWW-Authenticate", "Bearer")])
             }
             guard intake.pipelines[signal] != nil else {
@@ -94,16 +94,5 @@ struct OTLPHTTPPolicy: Sendable {
             }
         intake.metrics.request(receiver: name, signal: signal.rawValue, status: String(answer.status))
         return answer
-    }
-
-    /// Compares without an early exit, so the time taken does not reveal how much of a token matched.
-    static func constantTimeEquals(_ given: String, _ expected: String) -> Bool {
-        let a = Array(given.utf8)
-        let b = Array(expected.utf8)
-        var difference = UInt8(a.count == b.count ? 0 : 1)
-        for index in 0..<max(a.count, b.count) {
-            difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
-        }
-        return difference == 0
     }
 }

@@ -2,7 +2,6 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import NIOSSL
 import Synchronization
 import Telemetry
 
@@ -17,7 +16,8 @@ final class OTLPHTTPServer: Sendable {
     private let threadPool: NIOThreadPool
     private let closed = Atomic(false)
 
-    init(policy: OTLPHTTPPolicy, logger: Logger) throws {
+    /// Listens; `tls` makes the TLS handler put first on each connection (plaintext when nil).
+    init(policy: OTLPHTTPPolicy, tls: (@Sendable () -> any ChannelHandler)?, logger: Logger) throws {
         let settings = policy.settings
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let threadPool = NIOThreadPool(numberOfThreads: 2)
@@ -25,7 +25,6 @@ final class OTLPHTTPServer: Sendable {
         let open = Atomic(0)
         let metrics = policy.intake.metrics
         let name = policy.name
-        let tls = try settings.tls.map(Self.sslContext)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 512)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -41,7 +40,7 @@ final class OTLPHTTPServer: Sendable {
                     return channel.close()
                 }
                 return channel.eventLoop.makeCompletedFuture {
-                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+                    if let tls { try channel.pipeline.syncOperations.addHandler(tls()) }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(
                         OTLPHTTPConnectionHandler(policy: policy, threadPool: threadPool))
@@ -59,18 +58,6 @@ final class OTLPHTTPServer: Sendable {
         port = channel.localAddress?.port ?? settings.port
         let scheme = tls == nil ? "http" : "https"
         logger.info("OTLP/HTTP receiver listening", metadata: ["receiver": "\(name)", "address": "\(scheme)://\(settings.host):\(port)"])
-    }
-
-    /// TLS from PEM files; with a client CA, client certificates are required and checked against it.
-    private static func sslContext(_ files: ReceiverTLSFiles) throws -> NIOSSLContext {
-        var configuration = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMFile(files.certificateFile).map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: files.keyFile, format: .pem)))
-        if let clientCA = files.clientCAFile {
-            configuration.trustRoots = .file(clientCA)
-            configuration.certificateVerification = .noHostnameVerification
-        }
-        return try NIOSSLContext(configuration: configuration)
     }
 
     /// Stops accepting connections, closes the open ones, and waits for requests being processed.

@@ -2,37 +2,19 @@ import Dispatch
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
+import TelemetryGatewayCore
 import TelemetryOTLPData
-
-/// The OTLP/gRPC receiver's settings (`receivers.otlp.protocols.grpc`).
-public struct OTLPGRPCSettings: Sendable, Equatable {
-    /// The address to listen on.
-    public var host = "127.0.0.1"
-    /// The port (0 picks a free one).
-    public var port = 4317
-    /// The largest message, before and after gzip (`max_recv_msg_size_mib`; by default the HTTP body
-    /// limit, not gRPC's 4 MiB).
-    public var maxMessageBytes = 20 << 20
-    /// A bearer token every request must present in its `authorization` metadata, or `nil`.
-    public var bearerToken: String?
-    /// Nesting and decoded-size limits.
-    public var decodeLimits = DecodeLimits()
-    /// TLS files; plaintext when nil.
-    public var tls: ReceiverTLSFiles?
-
-    /// The defaults.
-    public init() {}
-}
 
 /// A gRPC server (grpc-swift-2 on the NIO HTTP/2 transport) serving `OTLPGRPCService`, started and
 /// stopped from the gateway's threads.
-final class OTLPGRPCServer: Sendable {
+final class OTLPGRPCServer: GatewayListener {
     /// The port it listens on.
     let port: Int
     private let server: GRPCServer<HTTP2ServerTransport.Posix>
     private let finished = DispatchSemaphore(value: 0)
 
-    init(settings: OTLPGRPCSettings, service: OTLPGRPCService, logger: Logger) throws {
+    init(settings: OTLPGRPCSettings, intake: RequestIntake, logger: Logger) throws {
+        let service = OTLPGRPCService(intake: intake, bearerToken: settings.bearerToken)
         let transport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: settings.host, port: settings.port), transportSecurity: Self.security(settings),
             config: .defaults { config in
@@ -79,23 +61,5 @@ final class OTLPGRPCServer: Sendable {
     func close() {
         server.beginGracefulShutdown()
         finished.wait()
-    }
-}
-
-/// A value produced by a task and waited for by a thread.
-private final class BlockingResult<Value: Sendable>: @unchecked Sendable {
-    // @unchecked: `result` is written once before the semaphore is signalled and read after waiting.
-    private var result: Result<Value, any Error>?
-    private let ready = DispatchSemaphore(value: 0)
-
-    func set(_ result: Result<Value, any Error>) {
-        self.result = result
-        ready.signal()
-    }
-
-    func wait() throws -> Value {
-        ready.wait()
-        guard let result else { throw GatewayError("no result") }
-        return try result.get()
     }
 }

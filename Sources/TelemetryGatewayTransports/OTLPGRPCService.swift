@@ -1,5 +1,6 @@
 import GRPCCore
 import Telemetry
+import TelemetryGatewayCore
 import TelemetryOTLPData
 
 /// Passes message bytes through untouched, so a request goes straight into the gateway's own OTLP
@@ -22,7 +23,7 @@ struct RawBytesCoder: MessageSerializer, MessageDeserializer {
 struct OTLPGRPCService: RegistrableRPCService {
     let intake: RequestIntake
     let bearerToken: String?
-    let metrics: GatewaySelfMetrics
+    private var metrics: GatewaySelfMetrics { intake.metrics }
 
     static func serviceName(_ signal: OTLPSignal) -> String {
         switch signal {
@@ -52,7 +53,7 @@ struct OTLPGRPCService: RegistrableRPCService {
         defer { metrics.request(receiver: intake.receiver, signal: signal.rawValue, status: status) }
         if let bearerToken {
             let given = metadata[stringValues: "authorization"].first { _ in true } ?? ""
-            guard OTLPHTTPPolicy.constantTimeEquals(given, "Bearer \(bearerToken)") else {
+            guard BearerToken.matches(given, bearerToken) else {
                 status = "UNAUTHENTICATED"
                 throw RPCError(code: .unauthenticated, message: "missing or wrong bearer token")
             }
@@ -82,27 +83,7 @@ struct OTLPGRPCService: RegistrableRPCService {
             return RPCError(code: .invalidArgument, message: refusal.message)
         }
         var metadata = Metadata()
-        metadata.addBinary(GRPCStatusDetails.unavailable(message: refusal.message, retryAfter: delay), forKey: "grpc-status-details-bin")
+        metadata.addBinary(GRPCStatusDetails.encode(code: 14, message: refusal.message, retryAfter: delay), forKey: "grpc-status-details-bin")
         return RPCError(code: .unavailable, message: refusal.message, metadata: metadata)
-    }
-}
-
-/// `google.rpc.Status` with a `google.rpc.RetryInfo` detail, encoded by hand (three small messages).
-enum GRPCStatusDetails {
-    /// Code 14 (UNAVAILABLE), `message`, and RetryInfo `retry_delay` = `retryAfter`.
-    static func unavailable(message: String, retryAfter: Duration) -> [UInt8] {
-        let (seconds, attoseconds) = retryAfter.components
-        let duration = field(1, varint: UInt64(max(0, seconds))) + field(2, varint: UInt64(max(0, attoseconds / 1_000_000_000)))
-        let retryInfo = field(1, bytes: duration)
-        let any = field(1, bytes: Array("type.googleapis.com/google.rpc.RetryInfo".utf8)) + field(2, bytes: retryInfo)
-        return field(1, varint: 14) + field(2, bytes: Array(message.utf8)) + field(3, bytes: any)
-    }
-
-    private static func field(_ number: UInt64, varint value: UInt64) -> [UInt8] {
-        ProtobufWire.varint(number << 3) + ProtobufWire.varint(value)
-    }
-
-    private static func field(_ number: UInt64, bytes: [UInt8]) -> [UInt8] {
-        ProtobufWire.varint(number << 3 | 2) + ProtobufWire.varint(UInt64(bytes.count)) + bytes
     }
 }

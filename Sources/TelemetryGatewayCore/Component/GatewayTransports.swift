@@ -1,0 +1,60 @@
+import Logging
+import NIOCore
+import Telemetry
+import TelemetryOTLPData
+
+/// The transports that need gRPC or TLS libraries (grpc-swift-2, NIO HTTP/2, BoringSSL). The module
+/// `TelemetryGatewayTransports` supplies them and the gateway command passes them to `GatewayService`;
+/// the core builds without them (so do its fuzz targets), and a configuration asking for gRPC or TLS
+/// on a service made without them fails to start with a clear error.
+public struct GatewayTransports: Sendable {
+    /// Makes the maker of the TLS handler put first on each accepted OTLP/HTTP connection.
+    package typealias HTTPServerTLS = @Sendable (ReceiverTLSFiles) throws -> @Sendable () -> any ChannelHandler
+    /// Starts an OTLP/gRPC server that hands every request to the intake.
+    package typealias GRPCServer = @Sendable (OTLPGRPCSettings, RequestIntake, Logger) throws -> any GatewayListener
+    /// Makes the OTLP/gRPC sender of one exporter (all signals).
+    package typealias GRPCSender =
+        @Sendable (OTLPGRPCClientSettings, _ exporter: String, MetricsCollector, Logger) throws(GatewayError) -> any EncodedRequestSender
+
+    /// TLS for the OTLP/HTTP receiver.
+    package let httpServerTLS: HTTPServerTLS
+    /// The OTLP/gRPC receiver.
+    package let grpcServer: GRPCServer
+    /// The OTLP/gRPC exporter's sender.
+    package let grpcSender: GRPCSender
+
+    /// Transports from these makers.
+    package init(httpServerTLS: @escaping HTTPServerTLS, grpcServer: @escaping GRPCServer, grpcSender: @escaping GRPCSender) {
+        self.httpServerTLS = httpServerTLS
+        self.grpcServer = grpcServer
+        self.grpcSender = grpcSender
+    }
+
+    /// The error for a configuration that needs what a service made without transports lacks.
+    static func missing(_ what: String, component: String) -> GatewayError {
+        GatewayError("\(component) needs \(what), which this build of the gateway lacks (link TelemetryGatewayTransports)")
+    }
+}
+
+/// A listening server a receiver owns.
+package protocol GatewayListener: Sendable {
+    /// The bound port.
+    var port: Int { get }
+    /// Stops accepting, lets requests in progress finish, and waits.
+    func close()
+}
+
+/// Sends encoded OTLP requests of one signal upstream, retrying per its policy (OTLP/HTTP on libcurl,
+/// or OTLP/gRPC).
+package protocol EncodedRequestSender: Sendable {
+    /// Sends the requests (concatenated into one) and returns once delivered, or throws.
+    func exportEncoded(_ signal: OTLPSignal, requests: [[UInt8]]) throws
+    /// Stops waits between retries; later sends are attempted once.
+    func shutdown()
+}
+
+/// An export failure that says whether trying the same data later can succeed.
+package protocol RetryClassifiedError: Error {
+    /// Whether the upstream's answer (or the lack of one) is worth another attempt later.
+    var isRetryable: Bool { get }
+}
