@@ -52,7 +52,17 @@ struct Run: AsyncParsableCommand {
         for warning in configuration.warnings { logger.warning("\(warning)") }
         let service: GatewayService
         do {
-            service = try GatewayService(configuration: configuration, transports: .standard, logger: logger)
+            // Built on a thread of its own: starting the gRPC receiver waits for a task, which must not
+            // hold a thread of the concurrency pool (a one-core machine's pool has only one).
+            let startup = configuration
+            let logs = logger
+            service = try await withCheckedContinuation { continuation in
+                Thread.detachNewThread {
+                    continuation.resume(returning: Result { () throws(GatewayError) in
+                        try GatewayService(configuration: startup, transports: .standard, logger: logs)
+                    })
+                }
+            }.get()
         } catch {
             throw fail("cannot start: \(error)", code: 1)
         }

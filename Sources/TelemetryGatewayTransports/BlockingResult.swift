@@ -7,7 +7,9 @@ final class BlockingResult<Value: Sendable>: @unchecked Sendable {
     private var result: Result<Value, any Error>?
     private let ready = DispatchSemaphore(value: 0)
 
-    /// Runs `operation` in a task and waits for it on the calling thread (never call from a task).
+    /// Runs `operation` in a task and blocks the calling thread until it ends. Call it from a thread of
+    /// its own, never from a task: on a one-core machine the concurrency pool has one thread, and a task
+    /// blocked here would leave none to run `operation`.
     static func run(_ operation: @escaping @Sendable () async throws -> Value) -> Result<Value, any Error> {
         let result = BlockingResult<Value>()
         Task {
@@ -20,12 +22,12 @@ final class BlockingResult<Value: Sendable>: @unchecked Sendable {
         return Result { try result.wait() }
     }
 
-    func set(_ result: Result<Value, any Error>) {
+    private func set(_ result: Result<Value, any Error>) {
         self.result = result
         ready.signal()
     }
 
-    func wait() throws -> Value {
+    private func wait() throws -> Value {
         ready.wait()
         guard let result else { throw GatewayError("no result") }
         return try result.get()

@@ -16,7 +16,8 @@ final class OTLPGRPCServer: GatewayListener {
     init(settings: OTLPGRPCSettings, intake: RequestIntake, logger: Logger) throws {
         let service = OTLPGRPCService(intake: intake, bearerToken: settings.bearerToken)
         let transport = HTTP2ServerTransport.Posix(
-            address: .ipv4(host: settings.host, port: settings.port), transportSecurity: Self.security(settings),
+            address: settings.host.contains(":") ? .ipv6(host: settings.host, port: settings.port) : .ipv4(host: settings.host, port: settings.port),
+            transportSecurity: Self.security(settings),
             config: .defaults { config in
                 config.rpc.maxRequestPayloadSize = settings.maxMessageBytes
                 config.compression.enabledAlgorithms = [.gzip, .deflate]
@@ -32,16 +33,10 @@ final class OTLPGRPCServer: GatewayListener {
             }
             finished.signal()
         }
-        let bound = BlockingResult<Int>()
-        Task {
-            do {
-                let address = try await transport.listeningAddress
-                bound.set(.success(address.ipv4?.port ?? address.ipv6?.port ?? 0))
-            } catch {
-                bound.set(.failure(error))
-            }
-        }
-        port = try bound.wait()
+        port = try BlockingResult<Int>.run {
+            let address = try await transport.listeningAddress
+            return address.ipv4?.port ?? address.ipv6?.port ?? 0
+        }.get()
         logger.info("OTLP/gRPC receiver listening", metadata: ["address": "\(settings.host):\(port)"])
     }
 
