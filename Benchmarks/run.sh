@@ -18,7 +18,8 @@ fi
 (cd "$bench" && swift build -c release --product TelemetryBench)
 bin="$(cd "$bench" && swift build -c release --show-bin-path)"
 interposer="$(find "$bin" -name 'libMallocInterposerSwift.so' | head -1)"
-machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(swift --version 2>&1 | head -1)"
+cpu="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
+machine="${cpu:-unknown CPU}, $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(swift --version 2>&1 | head -1)"
 
 cd "$bench"
 LD_PRELOAD="$interposer" "$bin/TelemetryBench" run \

@@ -6,8 +6,8 @@ import TelemetryGatewayCore
 import TelemetryHTTP
 import TelemetryOTLPData
 
-/// The OTLP/gRPC exporter's sender: one HTTP/2 connection (grpc-swift-2 on NIO) for every signal of an
-/// exporter, the `Export` call of each signal's service with the request bytes as they are, and the
+/// The OTLP/gRPC exporter's sender: its own HTTP/2 connection (grpc-swift-2 on NIO; the exporter makes
+/// one sender per signal), the `Export` call of each signal's service with the request bytes as they are, and the
 /// specification's retries: CANCELLED, DEADLINE_EXCEEDED, ABORTED, OUT_OF_RANGE, UNAVAILABLE and
 /// DATA_LOSS are retried, RESOURCE_EXHAUSTED only when the server sent `google.rpc.RetryInfo`; a
 /// RetryInfo delay is honoured like `Retry-After` (beyond the retry budget, the retries end at once).

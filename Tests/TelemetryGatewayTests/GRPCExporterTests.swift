@@ -56,18 +56,7 @@ struct GRPCExporterTests {
         let yaml = Self.config(endpoint: "http://\(upstream.grpcEndpoint)", receiverGRPCPort: grpcPort)
             .replacingOccurrences(of: "protocol: grpc", with: "protocol: grpc\n    compression: \(compression)\n    headers: {X-Tenant: acme}")
         let gateway = try await GatewayProcess(yaml: yaml)
-        let output = try TestPeers.runPython("otel_sdk_grpc.py", ["127.0.0.1:\(grpcPort)", compression], timeout: 60)
-        try #require(output.status == 0, "the SDK failed: \(output.stderr)")
-        let sent = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
-        let arrived = await waitUntil(timeout: 15) {
-            let spans = (try? await upstream.acceptedSpans())?.count ?? 0
-            let metrics = (try? await upstream.acceptedMetrics())?.contains { $0.name == "grpc.orders" } ?? false
-            let logs = (try? await upstream.acceptedLogRecords())?.isEmpty == false
-            return spans == 2 && metrics && logs
-        }
-        #expect(arrived, "gateway log: \(gateway.logText())")
-        let spans = try await upstream.acceptedSpans()
-        #expect(Set(spans.compactMap { $0.string("span_id") }) == Set(sent["span_ids"] as? [String] ?? []))
+        try await GRPCReceiverTests.sendSDKSignals(to: grpcPort, compression: compression, arrivingAt: upstream, gateway: gateway)
         let entries = try await upstream.received()
         #expect(!entries.isEmpty && entries.allSatisfy { $0["transport"] as? String == "grpc" })
         #expect(entries.allSatisfy { ($0["headers"] as? [String: Any])?["x-tenant"] as? String == "acme" }, "headers go as metadata")

@@ -33,11 +33,9 @@ struct GRPCReceiverTests {
         """
     }
 
-    @Test("Traces, metrics and logs over gRPC, plain and gzip, arrive upstream intact", arguments: ["none", "gzip"])
-    func allSignals(compression: String) async throws {
-        let upstream = try await IntakeServer()
-        let grpcPort = try freeLoopbackPort()
-        let gateway = try await GatewayProcess(yaml: Self.config(upstream: upstream.endpoint, grpcPort: grpcPort))
+    /// Has the Python SDK send its spans, metrics and logs to the gateway's gRPC port, and checks they all
+    /// reach `upstream` (the two span ids the SDK reported, its counter, its log records).
+    static func sendSDKSignals(to grpcPort: Int, compression: String, arrivingAt upstream: IntakeServer, gateway: GatewayProcess) async throws {
         let output = try TestPeers.runPython("otel_sdk_grpc.py", ["127.0.0.1:\(grpcPort)", compression], timeout: 60)
         try #require(output.status == 0, "the SDK failed: \(output.stderr)")
         let sent = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
@@ -51,6 +49,15 @@ struct GRPCReceiverTests {
         #expect(arrived, "gateway log: \(gateway.logText())")
         let spans = try await upstream.acceptedSpans()
         #expect(Set(spans.compactMap { $0.string("span_id") }) == Set(sent["span_ids"] as? [String] ?? []))
+    }
+
+    @Test("Traces, metrics and logs over gRPC, plain and gzip, arrive upstream intact", arguments: ["none", "gzip"])
+    func allSignals(compression: String) async throws {
+        let upstream = try await IntakeServer()
+        let grpcPort = try freeLoopbackPort()
+        let gateway = try await GatewayProcess(yaml: Self.config(upstream: upstream.endpoint, grpcPort: grpcPort))
+        try await Self.sendSDKSignals(to: grpcPort, compression: compression, arrivingAt: upstream, gateway: gateway)
+        let spans = try await upstream.acceptedSpans()
         #expect(spans.allSatisfy { DecodedSpan.attributes($0.resource)["service.name"]?["string_value"] as? String == "python-grpc-service" })
         #expect(try await gateway.selfMetric("telemetry_gateway_requests_total", labels: "signal=\"traces\",status=\"OK\"") ?? 0 >= 1)
         #expect(gateway.terminate() == 0)

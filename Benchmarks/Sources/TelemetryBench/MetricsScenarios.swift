@@ -29,9 +29,12 @@ enum MetricsScenarios {
             ours.inc(["pipeline_name": "data_processor", "status": "success"])
         }
         let registry = PrometheusCollectorRegistry()
-        let descriptor = MetricNameDescriptor(metricName: "executions", unitName: "total", helpText: "")
+        // swift-prometheus's cheapest per-call form: `makeCounter(descriptor:labels:)` builds the name
+        // string on every call, `makeCounter(name:labels:)` (deprecated there, so reached through
+        // `NamedCounterFactory`) does not.
+        let cheapest: some NamedCounterFactory = registry
         let prometheus = Harness.nanosecondsPerOperation(iterations: iterations / 4) {
-            registry.makeCounter(descriptor: descriptor, labels: [("pipeline_name", "data_processor"), ("status", "success")])
+            cheapest.makeCounter(name: "executions_total", labels: [("pipeline_name", "data_processor"), ("status", "success")])
                 .increment()
         }
         let otel = Harness.nanosecondsPerOperation(iterations: iterations / 10) {
@@ -42,7 +45,9 @@ enum MetricsScenarios {
         }
         return ResultRow(
             scenario: "1 counter inc, 2 labels per call", ours: oursResult,
-            peers: [("swift-prometheus", prometheus), ("swift-otel", otel)], goal: "≤ 50 ns, 0 allocs", higherIsBetter: false)
+            peers: [("swift-prometheus", prometheus), ("swift-otel", otel)], goal: "≤ 40 ns, ≥ 5× the peer's cheapest form, 0 allocs",
+            higherIsBetter: false,
+            note: "swift-prometheus through makeCounter(name:labels:) (its cheapest per-call form), swift-otel through a CoreMetrics.Counter made per call")
     }
 
     static func boundCounter() throws -> [ResultRow] {
@@ -115,3 +120,11 @@ enum MetricsScenarios {
             peers: [("swift-prometheus", microseconds(prometheus))], goal: "≤ 300 µs", higherIsBetter: false)
     }
 }
+
+/// swift-prometheus's `makeCounter(name:labels:)`, which it deprecated in favour of the slower
+/// descriptor form; the benchmark times the peer's cheapest form.
+protocol NamedCounterFactory {
+    func makeCounter(name: String, labels: [(String, String)]) -> Prometheus.Counter
+}
+
+extension PrometheusCollectorRegistry: NamedCounterFactory {}

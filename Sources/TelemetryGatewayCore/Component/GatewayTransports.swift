@@ -12,7 +12,7 @@ public struct GatewayTransports: Sendable {
     package typealias HTTPServerTLS = @Sendable (ReceiverTLSFiles) throws -> @Sendable () -> any ChannelHandler
     /// Starts an OTLP/gRPC server that hands every request to the intake.
     package typealias GRPCServer = @Sendable (OTLPGRPCSettings, RequestIntake, Logger) throws -> any GatewayListener
-    /// Makes the OTLP/gRPC sender of one exporter (all signals).
+    /// Makes an OTLP/gRPC sender for an exporter (it makes one per signal).
     package typealias GRPCSender =
         @Sendable (OTLPGRPCClientSettings, _ exporter: String, MetricsCollector, Logger) throws(GatewayError) -> any EncodedRequestSender
 
