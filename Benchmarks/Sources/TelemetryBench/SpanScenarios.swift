@@ -48,6 +48,7 @@ enum SpanScenarios {
             span.attributes["retry"] = false
             span.end()
         }
+        try await waitUntilQuiet(receiver)  // drained, so none of these arrive during a later scenario
         serviceTask.cancel()
         let complete = { (delivered: Int, expected: Int, cpu: Double) in
             delivered == expected ? Measurement(value: cpu, unit: "CPU-ns", allocationsPerOperation: nil) : nil
