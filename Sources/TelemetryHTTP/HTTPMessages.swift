@@ -88,3 +88,19 @@ package struct HTTPClientError: Error, CustomStringConvertible, Sendable {
     /// The message.
     package var description: String { message }
 }
+
+/// What a configured header may hold, so none can inject another header or break every request.
+package enum HeaderField {
+    /// RFC 9110 `tchar`.
+    private static let tokenCharacters = Set("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
+
+    /// Whether `name` is an HTTP token.
+    package static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy(tokenCharacters.contains)
+    }
+
+    /// Whether `value` holds no control character (tab allowed): no line break can end it early.
+    package static func isValidValue(_ value: String) -> Bool {
+        !value.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F }
+    }
+}

@@ -81,7 +81,15 @@ struct OTLPEnvironment: Sendable {
                 // The value may be a secret: name the variable, never print the pair.
                 logger.warning("ignoring a malformed entry in \(name): expected key=value pairs separated by commas")
             }
-            for (key, value) in pairs { headers[key] = value }
+            // A name that is not an HTTP token, or a value decoding to a control character (`%0D%0A`), would
+            // inject a header or break every request.
+            for (key, value) in pairs {
+                guard HeaderField.isValidName(key), HeaderField.isValidValue(value) else {
+                    logger.warning("ignoring an entry of \(name): not a valid HTTP header name and value")
+                    continue
+                }
+                headers[key] = value
+            }
         }
         return headers
     }

@@ -96,6 +96,12 @@ struct GatewayConfigurationTests {
         #expect(insecureHTTP.path == "exporters.otlp.tls.insecure" && insecureHTTP.message.contains("scheme"), "\(insecureHTTP)")
         let unreadable = try #require(failure(exporter("    endpoint: https://x:4318\n    tls: {ca_file: /nonexistent/ca.pem}\n")))
         #expect(unreadable.path == "exporters.otlp.tls.ca_file" && unreadable.message.contains("cannot read"))
+        let injected = try #require(failure(exporter("    endpoint: http://x:4318\n    headers: {X-Tenant: \"a\\r\\nX-Admin: 1\"}\n")))
+        #expect(injected.path == "exporters.otlp.headers" && injected.message.contains("control character"), "\(injected)")
+        let badName = try #require(failure(exporter("    endpoint: http://x:4318\n    headers: {\"X Tenant\": a}\n")))
+        #expect(badName.message.contains("not an HTTP token"), "\(badName)")
+        let reserved = try #require(failure(exporter("    protocol: grpc\n    endpoint: x:4317\n    headers: {grpc-timeout: 1S}\n")))
+        #expect(reserved.message.contains("reserved"), "\(reserved)")
         let halfPair = try #require(failure(exporter("    endpoint: https://x:4318\n    tls: {cert_file: /dev/null}\n")))
         #expect(halfPair.path == "exporters.otlp.tls" && halfPair.message.contains("both cert_file and key_file"), "\(halfPair)")
     }

@@ -52,6 +52,13 @@ struct OTLPEnvironmentTests {
         #expect(!logs.all.contains { $0.message.contains("s%3Dcret") || $0.message.contains("s=cret") })
     }
 
+    @Test("A header value decoding to a line break, or a name that is not a token, is logged and ignored, not sent")
+    func headerInjection() {
+        let configured = exporter(["OTEL_EXPORTER_OTLP_HEADERS": "x-team=data%0D%0AX-Admin: 1,bad%20name=v,x-ok=fine"])
+        #expect(configured.traces.headers.map(\.name) == ["x-ok"])
+        #expect(logs.all.filter { $0.message.contains("not a valid HTTP header") }.count >= 2, "both bad entries logged")
+    }
+
     @Test("Compression and timeout per signal, with the general value as fallback")
     func compressionAndTimeout() {
         let configured = exporter([

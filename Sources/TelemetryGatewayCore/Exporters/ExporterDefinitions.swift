@@ -40,7 +40,7 @@ enum ExporterDefinitions {
             settings = OTLPForwardingExporter.Settings(endpoint: endpointKey ? try fields.required("endpoint").url() : "")
         }
         settings.tls = tls?.client ?? ClientTLS()
-        settings.headers = try fields["headers"]?.stringMap() ?? [:]
+        settings.headers = try fields["headers"].map { node throws(ConfigError) in try headers(node, grpc: grpc) } ?? [:]
         if let compression = fields["compression"] {
             settings.compression = try compression.choice(["gzip", "none"]) == "gzip" ? .gzip : .none
         }
@@ -78,6 +78,20 @@ enum ExporterDefinitions {
         }
         if let segment = fields["segment_bytes"] { disk.segmentBytes = try segment.int(in: 4096...(1 << 30)) }
         settings.diskQueue = disk
+    }
+
+    /// `headers`: names must be HTTP tokens (for gRPC metadata, not the reserved `grpc-…` names), values
+    /// printable with no line breaks, so no header can be injected or make the transport fail every call.
+    private static func headers(_ node: ConfigNode, grpc: Bool) throws(ConfigError) -> [String: String] {
+        let headers = try node.stringMap()
+        for (name, value) in headers {
+            guard HeaderField.isValidName(name) else { throw node.error("header name \"\(name)\" is not an HTTP token") }
+            if grpc, name.lowercased().hasPrefix("grpc-") { throw node.error("header \"\(name)\": grpc- names are reserved by gRPC") }
+            guard HeaderField.isValidValue(value) else {
+                throw node.error("header \"\(name)\": the value holds a control character")
+            }
+        }
+        return headers
     }
 
     /// An exporter's `tls`: `ca_file`, `cert_file` and `key_file` (both or neither; every file must be
