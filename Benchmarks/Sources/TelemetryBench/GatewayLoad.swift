@@ -27,10 +27,10 @@ struct GatewayLoad {
 
     /// Runs the gateway on `yaml` (with `RECEIVER_PORT`, `GRPC_PORT` and `TELEMETRY_PORT` filled in),
     /// sends `requests` in turn (each `spansPerRequest` spans, wrapping around) from 4 connections for
-    /// `seconds`, over OTLP/HTTP or, with `grpc`, OTLP/gRPC; `during` runs once, halfway.
+    /// `seconds`, over OTLP/HTTP to `path` or, with `grpc`, OTLP/gRPC (traces); `during` runs once, halfway.
     func run(
         gatewayBinary: String, yaml: String, receiver: DiscardServerProcess, requests: [[UInt8]], spansPerRequest: Int, seconds: Double,
-        grpc: Bool = false, during: (() -> Void)? = nil
+        path: String = "/v1/traces", grpc: Bool = false, during: (() -> Void)? = nil
     ) throws -> Result {
         defer { try? FileManager.default.removeItem(at: folder) }
         let config = folder.appendingPathComponent("gateway.yaml")
@@ -47,7 +47,7 @@ struct GatewayLoad {
             gateway.terminate()
             gateway.waitUntilExit()
         }
-        let url = "http://127.0.0.1:\(port)/v1/traces"
+        let url = "http://127.0.0.1:\(port)\(path)"
         let probe = LoopbackHTTPClient()
         for _ in 0..<100 {
             if (try? probe.send("GET", "http://127.0.0.1:\(port)/healthz"))?.status == 200 { break }

@@ -69,6 +69,46 @@ enum GatewayScenario {
                 result.accepted, result.delivered, seconds, result.rss / 1_048_576))
     }
 
+    /// Row 6f: the same load as row 6 with log records (512 a request, a body and three attributes each)
+    /// through a logs pipeline with a batch processor.
+    static func logs(gatewayBinary: String, receiver: DiscardServerProcess, seconds: Double = 10) throws -> ResultRow {
+        let load = try GatewayLoad()
+        let yaml = """
+            receivers:
+              otlp:
+                protocols:
+                  http:
+                    endpoint: 127.0.0.1:RECEIVER_PORT
+            processors:
+              batch: {timeout: 200ms}
+            exporters:
+              otlphttp:
+                endpoint: \(receiver.endpoint)
+            service:
+              pipelines:
+                logs: {receivers: [otlp], processors: [batch], exporters: [otlphttp]}
+              telemetry: {metrics: {level: none}}
+            """
+        let records = (0..<512).map { index in
+            LogRecordData(
+                timeNanos: 1_000, severity: LogSeverity(.info), body: .string("order \(index) processed"),
+                attributes: [LogAttribute("http.method", .string("GET")), LogAttribute("user.id", .int(Int64(index))),
+                             LogAttribute("region", .string("eu-west-1"))],
+                scope: "bench")
+        }
+        let request = OTLPLogsEncoder(resource: Resource(serviceName: "load")).encode(records)
+        let result = try load.run(
+            gatewayBinary: gatewayBinary, yaml: yaml, receiver: receiver, requests: [request], spansPerRequest: 512, seconds: seconds,
+            path: "/v1/logs")
+        return ResultRow(
+            scenario: "6f gateway OTLP/HTTP logs in → batch → OTLP/HTTP out (log records per gateway CPU-second)",
+            ours: Measurement(value: Double(result.delivered) / max(result.gatewayCPU, 0.001), unit: "records/s", allocationsPerOperation: nil),
+            peers: [], goal: "compare with row 6 (spans)", higherIsBetter: true,
+            note: String(
+                format: "accepted %d, delivered %d records in %.0f s (4 clients, 512 records a request); gateway RSS peak %.0f MiB",
+                result.accepted, result.delivered, seconds, result.rss / 1_048_576))
+    }
+
     /// 512 spans of 512 traces, each a root with three attributes.
     static func encodedRequest(spans: Int) throws -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
