@@ -17,7 +17,9 @@ enum BenchmarkRun {
         rows.append(try SpanScenarios.unsampled(receiver: receiver))
         log("burst")
         rows.append(try burstRow(receiver: receiver))
-        rows.append(try MetricsScenarios.render())
+        let render = try MetricsScenarios.render()
+        rows.append(render)
+        rows.append(contentsOf: try MetricsScenarios.renderHistogramsAndSummaries(counterRender: render.ours))
         log("log scenarios")
         rows.append(contentsOf: try await LogScenarios.rows(receiver: receiver))
         if let gatewayBinary {

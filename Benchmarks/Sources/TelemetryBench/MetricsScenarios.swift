@@ -121,6 +121,55 @@ enum MetricsScenarios {
     }
 }
 
+extension MetricsScenarios {
+    /// Rows 5b and 5c: the scrape of 10,000 histogram series (10 buckets: 13 lines each) and of 10,000
+    /// summary series (3 quantiles: 5 lines each), set against our 10,000-counter render of row 5 (the
+    /// goal: within 1.5× of it per exposed line).
+    static func renderHistogramsAndSummaries(counterRender: Measurement?) throws -> [ResultRow] {
+        let buckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
+        let histograms = MetricsCollector(cardinalityLimit: 20_000)
+        let histogram = try histograms.histogram("latency_seconds", help: "Latency", labels: ["path", "code"], buckets: buckets)
+        let summaries = MetricsCollector(cardinalityLimit: 20_000)
+        let summary = try summaries.summary("size_bytes", help: "Size", labels: ["path", "code"], quantiles: [0.5, 0.9, 0.99])
+        let registry = PrometheusCollectorRegistry()
+        let descriptor = MetricNameDescriptor(metricName: "latency", unitName: "seconds", helpText: "Latency")
+        for index in 0..<10_000 {
+            let labels = ["path": "/api/v1/resource/\(index / 10)", "code": String(200 + index % 10)]
+            histogram.observe(Double(index % 100) / 50, labels)
+            summary.observe(Double(index % 100), labels)
+            registry.makeValueHistogram(
+                descriptor: descriptor, labels: [("path", labels["path"] ?? ""), ("code", labels["code"] ?? "")], buckets: buckets
+            ).record(Double(index % 100) / 50)
+        }
+        let histogramExporter = PrometheusExporter()
+        histogramExporter.register(histograms)
+        let summaryExporter = PrometheusExporter()
+        summaryExporter.register(summaries)
+        var sink = 0
+        let ours = Harness.nanosecondsPerOperation(iterations: 20) { sink &+= histogramExporter.metricsText().utf8.count }
+        let prometheus = Harness.nanosecondsPerOperation(iterations: 20) { sink &+= registry.emitToString().utf8.count }
+        let oursSummary = Harness.nanosecondsPerOperation(iterations: 20) { sink &+= summaryExporter.metricsText().utf8.count }
+        precondition(sink > 0)
+        func microseconds(_ measurement: Measurement) -> Measurement {
+            Measurement(value: measurement.value / 1000, unit: "µs", allocationsPerOperation: measurement.allocationsPerOperation)
+        }
+        func perLine(_ measurement: Measurement, lines: Double) -> String {
+            guard let counter = counterRender?.value, counter > 0 else { return "" }
+            return String(format: "%.2f× our counter render per exposed line (%.0f lines a series vs 1)", measurement.value / 1000 / lines / counter, lines)
+        }
+        return [
+            ResultRow(
+                scenario: "5b Prometheus text render, 10,000 histogram series, 10 buckets (collect + render)", ours: microseconds(ours),
+                peers: [("swift-prometheus", microseconds(prometheus))], goal: "within 1.5× of the counter render", higherIsBetter: false,
+                note: perLine(ours, lines: 13)),
+            ResultRow(
+                scenario: "5c Prometheus text render, 10,000 summary series, 3 quantiles (collect + render)", ours: microseconds(oursSummary),
+                peers: [], goal: "within 1.5× of the counter render", higherIsBetter: false,
+                note: perLine(oursSummary, lines: 5) + "; swift-prometheus has no summary"),
+        ]
+    }
+}
+
 /// swift-prometheus's `makeCounter(name:labels:)`, which it deprecated in favour of the slower
 /// descriptor form; the benchmark times the peer's cheapest form.
 protocol NamedCounterFactory {
