@@ -116,6 +116,29 @@ struct PrometheusRenderingTests {
         #expect(lines.contains("# HELP myapp_temperature_celsius Help with \\\\ and\\nnewline"))
     }
 
+    @Test("Bucket bounds are written right when there are more distinct ones than the render remembers (40 bounds, two families)")
+    func manyDistinctBounds() throws {
+        let collector = MetricsCollector()
+        let fine = (1...40).map { Double($0) / 8 }
+        let coarse = (1...40).map { Double($0) * 0.3 }
+        for (name, buckets) in [("fine_seconds", fine), ("coarse_seconds", coarse)] {
+            let histogram = try collector.histogram(name, labels: ["path"], buckets: buckets)
+            for path in ["/a", "/b"] { histogram.observe(1, ["path": path]) }
+        }
+        let exporter = PrometheusExporter()
+        try exporter.export(collector.collectAll())
+        let lines = Set(exporter.metricsText().split(separator: "\n").map(String.init))
+        for (name, buckets) in [("fine_seconds", fine), ("coarse_seconds", coarse)] {
+            for path in ["/a", "/b"] {
+                for bound in buckets {
+                    let count = bound >= 1 ? 1 : 0
+                    let text = bound == bound.rounded() ? String(Int(bound)) : bound.description  // 2 → "2", 0.125 → "0.125"
+                    #expect(lines.contains("\(name)_bucket{path=\"\(path)\",le=\"\(text)\"} \(count)"), "\(name) \(bound)")
+                }
+            }
+        }
+    }
+
     @Test("Invalid prefix characters are replaced")
     func prefixSanitised() throws {
         let exporter = PrometheusExporter(prefix: "my-app.v2")

@@ -34,11 +34,20 @@ enum Micro {
                 series.observe(value)
             }
             print((ContinuousClock.now - start) / iterations, series.get().count)
-        case "render":
+        case "render", "render-histograms", "render-summaries":
+            // 10,000 series of counters (rows 5), histograms with 10 buckets (5b) or summaries (5c).
             let collector = MetricsCollector(cardinalityLimit: 20_000)
             let counter = try collector.counter("requests_total", help: "Requests", labels: ["path", "code"])
+            let histogram = try collector.histogram(
+                "latency_seconds", labels: ["path", "code"], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5])
+            let summary = try collector.summary("size_bytes", labels: ["path", "code"], quantiles: [0.5, 0.9, 0.99])
             for index in 0..<10_000 {
-                counter.inc(["path": "/api/v1/resource/\(index / 10)", "code": String(200 + index % 10)])
+                let labels = ["path": "/api/v1/resource/\(index / 10)", "code": String(200 + index % 10)]
+                switch scenario {
+                case "render-histograms": histogram.observe(Double(index % 100) / 50, labels)
+                case "render-summaries": summary.observe(Double(index % 100), labels)
+                default: counter.inc(labels)
+                }
             }
             let exporter = PrometheusExporter()
             exporter.register(collector)

@@ -10,6 +10,10 @@ struct PrometheusTextOutput: ~Copyable {
     private static let maxNumberLength = 32
     let format: PrometheusFormat
     private var writer: ByteWriter
+    /// The text of the last few `le`/`quantile` values: every series of a family repeats the same bounds,
+    /// and formatting a fraction (`0.005`) costs more than writing the rest of its line.
+    private var extraTexts: [(bits: UInt64, text: [UInt8])] = []
+    private static let extraTextLimit = 32
 
     init(format: PrometheusFormat, capacity: Int) {
         self.format = format
@@ -123,7 +127,15 @@ struct PrometheusTextOutput: ~Copyable {
         extra.name.withUTF8Buffer { writer.put(UnsafeRawBufferPointer($0)) }
         writer.put(UInt8(ascii: "="))
         writer.put(UInt8(ascii: "\""))
-        putNumber(extra.value)
+        let bits = extra.value.bitPattern
+        if let cached = extraTexts.first(where: { $0.bits == bits }) {
+            cached.text.withUnsafeBytes { writer.put($0) }
+        } else {
+            let text = Array(Self.formatNumber(extra.value).utf8)
+            text.withUnsafeBytes { writer.put($0) }
+            if extraTexts.count == Self.extraTextLimit { extraTexts.removeFirst() }
+            extraTexts.append((bits, text))
+        }
         writer.put(UInt8(ascii: "\""))
     }
 
