@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import TelemetryHTTP
 import Yams
 
 /// A YAML node with the path that leads to it, read with strict, located errors.
@@ -43,6 +47,24 @@ package struct ConfigNode {
             result[key] = try ConfigNode(node: valueNode, path: join(key), file: file, environment: environment).string()
         }
         return result
+    }
+
+    /// The node as HTTP headers: names must be HTTP tokens and values free of control characters, so no
+    /// header can be injected or make the transport fail every request.
+    package func headerMap() throws(ConfigError) -> [String: String] {
+        let headers = try stringMap()
+        for (name, value) in headers {
+            guard HeaderField.isValidName(name) else { throw error("header name \"\(name)\" is not an HTTP token") }
+            guard HeaderField.isValidValue(value) else { throw error("header \"\(name)\": the value holds a control character") }
+        }
+        return headers
+    }
+
+    /// The path in the node, which must name a readable file.
+    package func readableFile() throws(ConfigError) -> String {
+        let path = try string()
+        guard access(path, R_OK) == 0 else { throw error("cannot read \"\(path)\"") }
+        return path
     }
 
     /// The node as a sequence.

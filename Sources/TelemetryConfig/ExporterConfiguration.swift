@@ -106,7 +106,7 @@ enum ExporterParser {
             for item in try list.sequence() { signals.insert(try item.choice(["traces", "metrics", "logs"])) }
         }
         return .otlp(
-            endpoint: try fields.required("endpoint").url(), headers: try fields["headers"]?.stringMap() ?? [:],
+            endpoint: try fields.required("endpoint").url(), headers: try fields["headers"]?.headerMap() ?? [:],
             compression: compression == "gzip" ? .gzip : OTLPExporter.Compression.none,
             timeout: try fields["timeout"]?.duration() ?? .seconds(10),
             temporality: temporality == "delta" ? .delta : .cumulative, retry: try retry(fields["retry"]),

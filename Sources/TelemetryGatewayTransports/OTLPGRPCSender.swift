@@ -89,7 +89,7 @@ final class OTLPGRPCSender: EncodedRequestSender {
             })
         if let partial = OTLPPartialSuccess.decode(response, signal: signal) {
             selfMetrics.reject(partial.rejected)
-            log.log(.warning, key: "partial \(signal)", "OTLP/gRPC collector \(target) rejected \(partial.rejected) \(Self.itemName(signal)): \(partial.message)")
+            log.log(.warning, key: "partial \(signal)", "OTLP/gRPC collector \(target) rejected \(partial.rejected) \(signal.itemName): \(partial.message)")
         }
     }
 
@@ -116,14 +116,6 @@ final class OTLPGRPCSender: EncodedRequestSender {
             let failure = OTLPGRPCExportError(target: target, code: rpcError.code, message: rpcError.message, retryDelay: delay)
             guard failure.isRetryable else { return .final(.failure(failure)) }
             return .retryable(.failure(failure), reason: "\(rpcError.code)", requestedDelay: delay)
-        }
-    }
-
-    private static func itemName(_ signal: OTLPSignal) -> String {
-        switch signal {
-        case .traces: "spans"
-        case .metrics: "data points"
-        case .logs: "log records"
         }
     }
 

@@ -125,7 +125,7 @@ public final class OTLPExporter: SpanExporter, MetricsExporter, LogRecordExporte
         guard !spans.isEmpty else { return }
         let body = OTLPTraceEncoder(resource: resource).encode(spans)
         let response = try post(body, .traces)
-        report(partialSuccess(response, .traces), signal: "spans", counting: traceMetrics)
+        report(partialSuccess(response, .traces), signal: .traces, counting: traceMetrics)
     }
 
     /// Sends log records produced by `resource`; throws when they could not be delivered.
@@ -133,7 +133,7 @@ public final class OTLPExporter: SpanExporter, MetricsExporter, LogRecordExporte
         guard !records.isEmpty else { return }
         let body = OTLPLogsEncoder(resource: resource).encode(records)
         let response = try post(body, .logs)
-        report(partialSuccess(response, .logs), signal: "log records", counting: logMetrics)
+        report(partialSuccess(response, .logs), signal: .logs, counting: logMetrics)
     }
 
     /// Sends one metrics snapshot; throws when it could not be delivered.
@@ -145,7 +145,7 @@ public final class OTLPExporter: SpanExporter, MetricsExporter, LogRecordExporte
         let response = try post(body, .metrics)
         // Delta baselines move only once the collector took the data, so a failed export loses nothing.
         if let conversion { deltas.commit(conversion) }
-        report(partialSuccess(response, .metrics), signal: "data points", counting: metricMetrics)
+        report(partialSuccess(response, .metrics), signal: .metrics, counting: metricMetrics)
     }
 
     /// Sends already encoded OTLP requests of one signal as a single request.
@@ -157,9 +157,9 @@ public final class OTLPExporter: SpanExporter, MetricsExporter, LogRecordExporte
         guard !body.isEmpty else { return }
         let response = try post(body, signal)
         switch signal {
-        case .traces: report(partialSuccess(response, .traces), signal: "spans", counting: traceMetrics)
-        case .metrics: report(partialSuccess(response, .metrics), signal: "data points", counting: metricMetrics)
-        case .logs: report(partialSuccess(response, .logs), signal: "log records", counting: logMetrics)
+        case .traces: report(partialSuccess(response, .traces), signal: .traces, counting: traceMetrics)
+        case .metrics: report(partialSuccess(response, .metrics), signal: .metrics, counting: metricMetrics)
+        case .logs: report(partialSuccess(response, .logs), signal: .logs, counting: logMetrics)
         }
     }
 
@@ -207,12 +207,12 @@ public final class OTLPExporter: SpanExporter, MetricsExporter, LogRecordExporte
         return response
     }
 
-    private func report(_ rejection: OTLPPartialSuccess?, signal: String, counting selfMetrics: ExporterSelfMetrics) {
+    private func report(_ rejection: OTLPPartialSuccess?, signal: OTLPSignal, counting selfMetrics: ExporterSelfMetrics) {
         guard let rejection else { return }
         selfMetrics.reject(rejection.rejected)
         log.log(
-            .warning, key: "partial \(signal)",
-            "OTLP collector rejected \(rejection.rejected) \(signal): \(rejection.message)")
+            .warning, key: "partial \(signal.itemName)",
+            "OTLP collector rejected \(rejection.rejected) \(signal.itemName): \(rejection.message)")
     }
 
     /// The partial success in a protobuf response (JSON answers to protobuf requests are not expected).

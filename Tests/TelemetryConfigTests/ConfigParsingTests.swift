@@ -147,6 +147,8 @@ struct ConfigParsingTests {
         #expect(level.path == "logs.level" && level.line == 2 && level.message.contains("trace, debug, info, notice, warning, error, critical"))
         let logBatch = try #require(failure("logs:\n  batch: {max_queue_size: 0}\n"))
         #expect(logBatch.path == "logs.batch.max_queue_size")
+        let injected = try #require(failure("exporters:\n  - type: otlp\n    endpoint: http://a:4318\n    headers: {x-team: \"a\\r\\nX-Admin: 1\"}\n"))
+        #expect(injected.path == "exporters[0].headers" && injected.line == 4 && injected.message.contains("control character"), "\(injected)")
         let wrongShape = try #require(failure("service: just-a-string\n"))
         #expect(wrongShape.path == "service" && wrongShape.message.contains("mapping"))
     }

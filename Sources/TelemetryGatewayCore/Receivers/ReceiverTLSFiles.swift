@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import TelemetryConfig
 
 /// A receiver's TLS files (`tls: {cert_file, key_file, client_ca_file}`, the Collector's keys): the
@@ -24,14 +21,7 @@ public struct ReceiverTLSFiles: Sendable, Equatable {
     static func parse(_ node: ConfigNode) throws(ConfigError) -> ReceiverTLSFiles {
         let files = try node.mapping(allowed: ["cert_file", "key_file", "client_ca_file"])
         return ReceiverTLSFiles(
-            certificateFile: try readable(try files.required("cert_file")), keyFile: try readable(try files.required("key_file")),
-            clientCAFile: try files["client_ca_file"].map { node throws(ConfigError) in try readable(node) })
-    }
-
-    /// The path in `node`, which must name a readable file.
-    static func readable(_ node: ConfigNode) throws(ConfigError) -> String {
-        let path = try node.string()
-        guard access(path, R_OK) == 0 else { throw node.error("cannot read \"\(path)\"") }
-        return path
+            certificateFile: try files.required("cert_file").readableFile(), keyFile: try files.required("key_file").readableFile(),
+            clientCAFile: try files["client_ca_file"]?.readableFile())
     }
 }

@@ -40,7 +40,7 @@ public final class DebugForwardingExporter: GatewayExporter {
                 exporter: name, signal: signal, capacityBytes: 16 << 20, batch: batch, selfMetrics: selfMetrics, logger: logger
             ) { payloads in
                 logger.info(
-                    "\(name): \(payloads.reduce(0) { $0 + $1.itemCount }) \(Self.unit(signal))",
+                    "\(name): \(payloads.reduce(0) { $0 + $1.itemCount }) \(signal.itemName)",
                     metadata: ["bytes": "\(payloads.reduce(0) { $0 + $1.bytes.count })", "requests": "\(payloads.count)"])
                 if verbosity == .detailed {
                     for payload in payloads { DebugLines.lines(payload).forEach { logger.info("\(name): \($0)") } }
@@ -56,14 +56,6 @@ public final class DebugForwardingExporter: GatewayExporter {
     }
 
     public func abort() {}
-
-    private static func unit(_ signal: OTLPSignal) -> String {
-        switch signal {
-        case .traces: "spans"
-        case .metrics: "data points"
-        case .logs: "log records"
-        }
-    }
 }
 
 /// One line per item of a payload, for the debug exporter's detailed verbosity.
