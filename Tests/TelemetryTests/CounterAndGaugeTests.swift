@@ -172,6 +172,35 @@ struct CounterAndGaugeTests {
         #expect(backwardsReads.get() == 0)
     }
 
+    @Test("Lock-free lookups while the table grows and series are removed: stable series lose nothing")
+    func lookupsDuringGrowthAndRemoval() throws {
+        let counter = try collector.counter("churn_total", labels: ["kind", "item"])
+        runOnThreads(5) { index in
+            guard index < 4 else {
+                // The remover: every removal replaces the directory the recording threads read.
+                for round in 0..<300 {
+                    for item in 0..<20 { counter.remove(["kind": "churn", "item": String((round + item) % 50)]) }
+                }
+                return
+            }
+            // Each recorder adds series as it goes (the directory grows from 8 to 512 records) and
+            // records into them and into churned ones.
+            for round in 0..<40 {
+                for item in 0..<100 {
+                    counter.inc(["kind": "stable", "item": "\(index)-\(item)"])
+                    counter.inc(["kind": "churn", "item": String((round + item) % 50)])
+                }
+            }
+        }
+        let stable = (0..<4).flatMap { index in (0..<100).map { counter.get(["kind": "stable", "item": "\(index)-\($0)"]) } }
+        #expect(stable.count == 400)
+        #expect(stable.allSatisfy { $0 == 40 }, "\(stable.filter { $0 != 40 }.prefix(5))")
+        let family = try #require(collector.collectAll().families.first { $0.name == "churn_total" })
+        let churned = family.points.filter { $0.labels.first?.value == "churn" }
+        #expect(churned.count <= 50)
+        #expect(family.points.count == 400 + churned.count)
+    }
+
     @Test("Collecting while other threads add series: every snapshot is consistent, nothing is lost")
     func collectWhileAddingSeries() throws {
         let counter = try collector.counter("created_total", labels: ["writer", "item"])

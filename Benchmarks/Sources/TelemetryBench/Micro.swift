@@ -10,7 +10,9 @@ enum Micro {
         switch scenario {
         case "labels":
             let counter = try MetricsCollector().counter("executions_total", labels: ["pipeline_name", "status"])
+            let start = ContinuousClock.now
             for _ in 0..<iterations { counter.inc(["pipeline_name": "data_processor", "status": "success"]) }
+            print((ContinuousClock.now - start) / iterations, counter.get(["pipeline_name": "data_processor", "status": "success"]))
         case "labels-dictionary":
             let counter = try MetricsCollector().counter("executions_total", labels: ["pipeline_name", "status"])
             for index in 0..<iterations {

@@ -10,10 +10,12 @@ extension TelemetryHistogram {
     /// One series of a histogram: a handle that records without looking up labels.
     ///
     /// Reads are consistent without a lock on the write path (the scheme of Prometheus' Go client):
-    /// observations go to the "hot" of two shards, each counting the observations it finished last. A
-    /// reader flips which shard is hot, waits the few nanoseconds until every observation that started
-    /// on the now "cold" shard has finished, reads it (count, buckets, sum, minimum and maximum of exactly
-    /// the same observations), then folds it into the hot shard and empties it.
+    /// observations go to the "hot" of two shards, and an observation's bucket count, added last with
+    /// release order, marks it finished. A reader flips which shard is hot, waits the few nanoseconds
+    /// until the cold shard's bucket counts add up to every observation that started on it, reads it
+    /// (count, buckets, sum, minimum and maximum of exactly the same observations), then folds it into
+    /// the hot shard and empties it. An observation costs three atomic read-modify-writes (start, sum,
+    /// bucket); the minimum and maximum are only written when they change.
     public final class Series: TableSeries {
         // Internal but usable from inlinable code: `observe` is inlined into the caller.
         @usableFromInline let bounds: [Double]
@@ -31,7 +33,7 @@ extension TelemetryHistogram {
         }
 
         /// Records one observation; NaN and infinite values record nothing and are counted as rejected.
-        /// Inlined into the caller: a bucket search and five atomic updates.
+        /// Inlined into the caller: a bucket search and three atomic updates.
         @inlinable
         public func observe(_ value: Double) {
             guard value.isFinite else {
@@ -96,15 +98,14 @@ extension TelemetryHistogram {
     }
 }
 
-/// One of a histogram series' two shards: bucket counts, sum, minimum, maximum, and how many
-/// observations it holds completely.
+/// One of a histogram series' two shards: bucket counts, sum, minimum and maximum. The bucket counts
+/// add up to the observations it holds completely.
 @usableFromInline
 final class HistogramShard: Sendable {
     @usableFromInline let counts: AtomicCounterArray
     @usableFromInline let sum = AtomicDouble(0)
     @usableFromInline let minimum = AtomicDouble(.infinity)
     @usableFromInline let maximum = AtomicDouble(-.infinity)
-    @usableFromInline let completed = Atomic<UInt64>(0)
 
     init(buckets: Int) {
         counts = AtomicCounterArray(count: buckets)
@@ -112,22 +113,21 @@ final class HistogramShard: Sendable {
 
     @inlinable
     func record(_ value: Double, bucket: Int) {
-        counts.increment(bucket)
         sum.add(value)
         minimum.update(value, if: <)
         maximum.update(value, if: >)
-        completed.wrappingAdd(1, ordering: .releasing)
+        counts.incrementReleasing(bucket)  // last: marks the observation complete
     }
 
     /// Waits until the shard holds `count` complete observations (writers finish in nanoseconds; a
     /// writer descheduled mid-observation is waited for by yielding).
     func waitUntilCompleted(_ count: UInt64) {
-        while completed.load(ordering: .acquiring) != count { sched_yield() }
+        while counts.totalAcquiring() != count { sched_yield() }
     }
 
     func value(bounds: [Double]) -> HistogramValue {
         let bucketCounts = counts.loadAll()
-        let isEmpty = completed.load(ordering: .acquiring) == 0
+        let isEmpty = bucketCounts.allSatisfy { $0 == 0 }
         return HistogramValue(
             bounds: bounds, bucketCounts: bucketCounts, sum: sum.loadAcquiring(), min: isEmpty ? nil : minimum.load(),
             max: isEmpty ? nil : maximum.load())
@@ -141,7 +141,6 @@ final class HistogramShard: Sendable {
         sum.add(other.sum.load())
         minimum.update(other.minimum.load(), if: <)
         maximum.update(other.maximum.load(), if: >)
-        completed.wrappingAdd(other.completed.load(ordering: .relaxed), ordering: .releasing)
         other.reset()
     }
 
@@ -150,6 +149,5 @@ final class HistogramShard: Sendable {
         sum.store(0)
         minimum.store(.infinity)
         maximum.store(-.infinity)
-        completed.store(0, ordering: .releasing)
     }
 }

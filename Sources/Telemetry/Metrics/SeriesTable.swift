@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Why a set of labels passed to a recording call was refused.
 enum LabelProblem: Error, Equatable {
     /// A declared label was not given.
@@ -36,16 +38,20 @@ enum SeriesLookup<Series: AnyObject & Sendable> {
 
 /// The series of one metric, keyed by label values, with a cardinality limit.
 ///
-/// Lookups hash the label values in declared order straight from the caller's dictionary, so finding
-/// an existing series allocates nothing. Series are kept sorted by label values for deterministic
-/// output; beyond `cardinalityLimit` label sets, measurements go to one overflow series labelled
-/// `otel_metric_overflow="true"`.
+/// Lookups hash the label values in declared order straight from the caller's labels and find the
+/// series in a `SeriesDirectory` without taking a lock (`ReaderGate` keeps a replaced directory alive
+/// until no reader can see it), so recording into an existing series allocates nothing and waits for
+/// nothing. Creating, removing and listing series take the table's lock. Series are kept sorted by
+/// label values for deterministic output; beyond `cardinalityLimit` label sets, measurements go to one
+/// overflow series labelled `otel_metric_overflow="true"`.
 ///
 /// A removed series starts over (empty, new start time) and leaves the output, but a handle may still
 /// hold it: the table remembers it weakly, and brings it back (rather than creating a twin) when its
 /// labels are recorded again, or at the next collection once a handle has recorded into it. Nothing
 /// recorded through a stale handle is lost, and a series nobody holds is forgotten.
-final class SeriesTable<Series: TableSeries>: Sendable {
+final class SeriesTable<Series: TableSeries>: @unchecked Sendable {
+    // @unchecked: `directory` is replaced only under `state`'s lock, and freed only after the gate's wait.
+
     /// One series with the labels it was created for.
     struct Entry: Sendable {
         /// The labels, with their exposition syntax rendered once when the series is created.
@@ -73,48 +79,11 @@ final class SeriesTable<Series: TableSeries>: Sendable {
         weak var series: Series?
     }
 
-    // A class: readers reach the arrays through one reference, where a struct read through the lock's
-    // pointer would be copied whole on every lookup. Exclusivity is the lock's job, so the runtime's
-    // per-access checks are turned off.
-    private final class State: @unchecked Sendable {  // @unchecked: only used under `state`'s lock
-        /// The series in creation order, and the index of their label hashes.
-        @exclusivity(unchecked) var created: [Entry] = []
-        @exclusivity(unchecked) var index = SeriesHashIndex()
-        @exclusivity(unchecked) var sorted: [Entry] = []
-        @exclusivity(unchecked) var overflow: Entry?
-        @exclusivity(unchecked) var removed: [Removed] = []
-
-        /// The position in `created` of the series with these values. A plain loop, no closures:
-        /// a closure would capture (copy) the state, and the lookup runs on every recording call.
-        func position(of hash: Int, _ values: DeclaredValues) -> Int? {
-            var probe = index.probe(hash)
-            while let position = index.next(&probe) {
-                if State.matches(created[position].labels, values) { return position }
-            }
-            return nil
-        }
-
-        /// Runs `body` on the series with these values, if it exists; returns whether it did.
-        func recordExisting(_ hash: Int, _ values: DeclaredValues, _ body: (Series) -> Void) -> Bool {
-            guard let position = position(of: hash, values) else { return false }
-            created.withUnsafeBufferPointer { entries in
-                Unmanaged.passUnretained(entries[position].series)._withUnsafeGuaranteedRef(body)
-            }
-            return true
-        }
-
-        /// The series with these values, if it exists.
-        func series(of hash: Int, _ values: DeclaredValues) -> Series? {
-            guard let position = position(of: hash, values) else { return nil }
-            return created[position].series
-        }
-
-        private static func matches(_ labels: [Label], _ values: DeclaredValues) -> Bool {
-            for position in labels.indices where labels[position].value != values[position] {
-                return false
-            }
-            return true
-        }
+    /// What the lock guards: the series in output order, the overflow series, the removed ones.
+    private struct State: @unchecked Sendable {  // @unchecked: only used under `state`'s lock
+        var sorted: [Entry] = []
+        var overflow: Entry?
+        var removed: [Removed] = []
     }
 
     /// The label name of the overflow series.
@@ -127,7 +96,12 @@ final class SeriesTable<Series: TableSeries>: Sendable {
     private let hashSeed = UInt64.random(in: .min ... .max)
     private let makeSeries: @Sendable () -> Series
     private let unlabeled: Entry?
-    private let state = ReadWriteLockedValue(State())
+    private let state = LockedValue(State())
+    private let gate = ReaderGate.shared
+    /// `labelNames` where the recording path reads them without retaining an array.
+    private let declaredNames: UnsafeMutableBufferPointer<String>
+    /// The current directory, retained once by the table.
+    private let directory: Atomic<Unmanaged<SeriesDirectory<Series>>>
 
     init(
         context: MetricContext, labelNames: [String], cardinalityLimit: Int,
@@ -139,6 +113,15 @@ final class SeriesTable<Series: TableSeries>: Sendable {
         self.makeSeries = makeSeries
         // A metric without labels has exactly one series, which exists (at zero) from registration on.
         unlabeled = labelNames.isEmpty ? Entry(labels: [], series: makeSeries()) : nil
+        directory = Atomic(.passRetained(SeriesDirectory(labelCount: labelNames.count, capacity: 8)))
+        declaredNames = .allocate(capacity: labelNames.count)
+        _ = declaredNames.initialize(from: labelNames)
+    }
+
+    deinit {
+        directory.load(ordering: .acquiring).release()
+        declaredNames.deinitialize()
+        declaredNames.deallocate()
     }
 
     /// Finds or creates the series for `labels`.
@@ -148,20 +131,22 @@ final class SeriesTable<Series: TableSeries>: Sendable {
             return .series(unlabeled.series)
         }
         let found = withDeclaredOrder(labels) { values, hash -> SeriesLookup<Series> in
-            if let series = state.read({ $0.series(of: hash, values) }) {
+            if let series = readExisting(hash, values, { $0.takeUnretainedValue() }) {
                 return .series(series)
             }
-            return state.write { state in
-                if let position = state.position(of: hash, values) {
-                    return .series(state.created[position].series)
+            return state.withLock { state in
+                // The directory changes only under this lock: no gate is needed to read it here.
+                if let series = directory.load(ordering: .acquiring).takeUnretainedValue().find(hash, values) {
+                    return .series(series.takeUnretainedValue())
                 }
                 if state.sorted.count >= cardinalityLimit {
-                    return .overflow(overflowSeries(state))
+                    return .overflow(overflowSeries(&state))
                 }
                 let labels = labelNames.indices.map { Label(name: labelNames[$0], value: values[$0] ?? "") }
-                if let revived = revive(hash: hash, labels: labels, in: state) { return .series(revived) }
-                insert(Entry(labels: labels, series: makeSeries()), hash: hash, into: state)
-                return .series(state.created[state.created.count - 1].series)
+                if let revived = revive(hash: hash, labels: labels, in: &state) { return .series(revived) }
+                let entry = Entry(labels: labels, series: makeSeries())
+                insert(entry, hash: hash, into: &state)
+                return .series(entry.series)
             }
         }
         switch found {
@@ -173,12 +158,20 @@ final class SeriesTable<Series: TableSeries>: Sendable {
     /// Runs `body` on the series for `labels`; reports refused labels and overflow instead of trapping.
     @inline(__always)
     func record(_ labels: some LabelValues, _ body: (Series) -> Void) {
-        // An existing series (the common case) is recorded while the read lock is held, through an
-        // unretained reference (the table keeps it alive meanwhile), which saves an atomic retain and
-        // release per call. New series and refused labels take the full lookup.
+        recordAnyOrder(labels, body)
+    }
+
+    @inline(__always)
+    private func recordAnyOrder(_ labels: some LabelValues, _ body: (Series) -> Void) {
+        // An existing series (the common case) is recorded inside the reader gate, through an
+        // unretained reference (the directory keeps it alive meanwhile): no lock, no retain, no release.
+        // New series and refused labels take the full lookup.
         if unlabeled == nil {
             let recorded = withDeclaredOrder(labels) { values, hash in
-                state.read { $0.recordExisting(hash, values, body) }
+                readExisting(hash, values) { series in
+                    series._withUnsafeGuaranteedRef(body)
+                    return true
+                } ?? false
             }
             if case .success(true) = recorded { return }
         }
@@ -193,13 +186,41 @@ final class SeriesTable<Series: TableSeries>: Sendable {
         }
     }
 
+    /// Runs `body` on the series for a literal's labels: straight from the literal when its names are in
+    /// declared order and the series exists, else as any other labels.
+    @inline(__always)
+    func record(_ labels: KeyValuePairs<String, String>, _ body: (Series) -> Void) {
+        if unlabeled == nil, labels.hasNames(inOrder: UnsafeBufferPointer(declaredNames)) {
+            var hasher = LabelHash(seed: hashSeed)
+            for index in 0..<labels.count { hasher.combine(labels[index].value) }
+            let recorded = readExisting(hasher.finalize(), labels) { series in
+                series._withUnsafeGuaranteedRef(body)
+                return true
+            }
+            if recorded == true { return }
+        }
+        recordAnyOrder(labels, body)
+    }
+
     /// Finds the series for `labels` without creating it.
     func existing(_ labels: [String: String]) -> Series? {
         if let unlabeled { return labels.isEmpty ? unlabeled.series : nil }
         let found = withDeclaredOrder(labels) { values, hash in
-            state.read { $0.series(of: hash, values) }
+            readExisting(hash, values) { $0.takeUnretainedValue() }
         }
         return try? found.get()
+    }
+
+    /// Calls `use` on the existing series for `values` inside the reader gate, without taking the lock.
+    @inline(__always)
+    private func readExisting<Found>(
+        _ hash: Int, _ values: some DeclaredValueSource, _ use: (Unmanaged<Series>) -> Found
+    ) -> Found? {
+        gate.read {
+            directory.load(ordering: .sequentiallyConsistent)._withUnsafeGuaranteedRef { current in
+                current.find(hash, values).map(use)
+            }
+        }
     }
 
     /// Removes the series for `labels`; returns whether one existed. The series starts over, and comes
@@ -208,11 +229,13 @@ final class SeriesTable<Series: TableSeries>: Sendable {
     func remove(_ labels: [String: String]) -> Bool {
         guard unlabeled == nil else { return false }
         let removed = withDeclaredOrder(labels) { values, hash in
-            state.write { state in
-                guard let position = state.position(of: hash, values) else { return false }
-                let removed = state.created.remove(at: position)
-                state.index.remove(at: position)
-                state.sorted.removeAll { $0.series === removed.series }
+            state.withLock { state in
+                let current = directory.load(ordering: .acquiring).takeUnretainedValue()
+                guard let found = current.find(hash, values)?.takeUnretainedValue(),
+                    let position = state.sorted.firstIndex(where: { $0.series === found })
+                else { return false }
+                replaceDirectory(with: current.copy(capacity: current.capacity, removing: found))
+                let removed = state.sorted.remove(at: position)
                 removed.series.restart()
                 state.removed.removeAll { $0.series == nil }
                 state.removed.append(Removed(hash: hash, seriesLabels: removed.seriesLabels, series: removed.series))
@@ -225,35 +248,47 @@ final class SeriesTable<Series: TableSeries>: Sendable {
     /// Brings back removed series that a handle recorded into, and forgets those nobody holds; called
     /// at each collection.
     func reviveRecordedSeries() {
-        guard state.read({ !$0.removed.isEmpty }) else { return }
-        state.write { state in
+        state.withLock { state in
+            guard !state.removed.isEmpty else { return }
             for removed in state.removed {
                 guard let series = removed.series, series.hasData, state.sorted.count < cardinalityLimit,
-                    !state.created.contains(where: { $0.labels == removed.seriesLabels.labels })
+                    !state.sorted.contains(where: { $0.labels == removed.seriesLabels.labels })
                 else { continue }
-                insert(Entry(seriesLabels: removed.seriesLabels, series: series), hash: removed.hash, into: state)
+                insert(Entry(seriesLabels: removed.seriesLabels, series: series), hash: removed.hash, into: &state)
             }
             state.removed.removeAll { removed in
                 guard let series = removed.series else { return true }
-                return state.created.contains { $0.series === series }
+                return state.sorted.contains { $0.series === series }
             }
         }
     }
 
-    private func insert(_ entry: Entry, hash: Int, into state: State) {
-        state.created.append(entry)
-        state.index.append(hash)
+    private func insert(_ entry: Entry, hash: Int, into state: inout State) {
+        var current = directory.load(ordering: .acquiring).takeUnretainedValue()
+        if current.isFull {
+            current = current.copy(capacity: current.capacity * 2)
+            replaceDirectory(with: current)
+        }
+        current.append(hash: hash, values: entry.labels.lazy.map(\.value), series: entry.series)
         state.sorted.insert(entry, at: insertionIndex(for: entry, in: state.sorted))
     }
 
+    /// Publishes `replacement`, then frees the directory it replaces once no reader can still see it
+    /// (called under the lock).
+    private func replaceDirectory(with replacement: SeriesDirectory<Series>) {
+        let old = directory.exchange(.passRetained(replacement), ordering: .sequentiallyConsistent)
+        gate.waitForReaders()
+        old.release()
+    }
+
     /// The removed series with these labels, put back in the table, if a handle still holds it.
-    private func revive(hash: Int, labels: [Label], in state: State) -> Series? {
+    private func revive(hash: Int, labels: [Label], in state: inout State) -> Series? {
         guard let position = state.removed.firstIndex(where: { $0.hash == hash && $0.seriesLabels.labels == labels }) else {
             return nil
         }
         let removed = state.removed.remove(at: position)
         guard let series = removed.series else { return nil }
-        insert(Entry(seriesLabels: removed.seriesLabels, series: series), hash: hash, into: state)
+        insert(Entry(seriesLabels: removed.seriesLabels, series: series), hash: hash, into: &state)
         return series
     }
 
@@ -274,7 +309,7 @@ final class SeriesTable<Series: TableSeries>: Sendable {
     /// it once if a snapshot still holds it.
     func orderedEntries() -> [Entry] {
         if let unlabeled { return [unlabeled] }
-        return state.read { state in
+        return state.withLock { state in
             guard let overflow = state.overflow else { return state.sorted }
             return state.sorted + [overflow]
         }
@@ -304,7 +339,7 @@ final class SeriesTable<Series: TableSeries>: Sendable {
         return .duplicate(given.enumerated().first { given[..<$0.offset].contains($0.element) }?.element ?? "")
     }
 
-    private func overflowSeries(_ state: State) -> Series {
+    private func overflowSeries(_ state: inout State) -> Series {
         if let overflow = state.overflow { return overflow.series }
         let entry = Entry(labels: [Label(name: Self.overflowLabelName, value: "true")], series: makeSeries())
         state.overflow = entry

@@ -21,9 +21,11 @@ final class AtomicCounterArray: @unchecked Sendable {
         base.deallocate()
     }
 
+    /// Adds one to counter `index`, ordered after every write before it (a reader that sees the new
+    /// count with `totalAcquiring()` sees those writes too).
     @inlinable
-    func increment(_ index: Int) {
-        base[index].wrappingAdd(1, ordering: .relaxed)
+    func incrementReleasing(_ index: Int) {
+        base[index].wrappingAdd(1, ordering: .releasing)
     }
 
     /// Adds `amount` to counter `index`.
@@ -38,6 +40,13 @@ final class AtomicCounterArray: @unchecked Sendable {
     /// Sets every counter to zero.
     func resetAll() {
         for index in 0..<count { base[index].store(0, ordering: .relaxed) }
+    }
+
+    /// The sum of every counter, each read with acquiring order.
+    func totalAcquiring() -> UInt64 {
+        var total: UInt64 = 0
+        for index in 0..<count { total &+= base[index].load(ordering: .acquiring) }
+        return total
     }
 
     func loadAll() -> [UInt64] {
