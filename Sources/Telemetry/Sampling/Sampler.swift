@@ -63,7 +63,7 @@ public struct Sampler: Sendable, CustomStringConvertible {
 
     /// Decides for one new span.
     public func shouldSample(_ parameters: SamplingParameters) -> SamplingResult {
-        Self.decide(strategy, parent: parameters.parent, inherited: parameters.parent?.traceState ?? "", traceID: parameters.traceID) {
+        Self.decide(strategy, parent: parameters.parent, inherited: parameters.parent?.traceState ?? "", traceID: parameters.traceID) { _ in
             parameters
         }
     }
@@ -72,7 +72,7 @@ public struct Sampler: Sendable, CustomStringConvertible {
     /// parent-based samplers use their root sampler, and `traceState` (the trace's own, possibly with
     /// `ot=rv:`) is what ratio sampling reads and edits.
     package func shouldSampleTrace(traceID: TraceID, traceState: String, details: () -> SamplingParameters) -> SamplingResult {
-        Self.decide(strategy, parent: nil, inherited: traceState, traceID: traceID, details: details)
+        Self.decide(strategy, parent: nil, inherited: traceState, traceID: traceID) { _ in details() }
     }
 
     /// Whether decisions depend on nothing but the trace id and its trace state (no rate limit, no rules),
@@ -87,10 +87,11 @@ public struct Sampler: Sendable, CustomStringConvertible {
         }
     }
 
-    /// Decides for one new span; `details` (name, attributes, links) is built only if a rule needs it,
-    /// which keeps starting a span cheap with every other sampler.
+    /// Decides for one new span; `details` (name, attributes, links, given the parent) is built only if
+    /// a rule needs it, which keeps starting a span cheap with every other sampler. The parent is passed
+    /// to it rather than captured: a capture copied the parent's context twice for every span.
     func shouldSample(
-        parent: SpanContext?, traceID: TraceID, details: () -> SamplingParameters
+        parent: SpanContext?, traceID: TraceID, details: (SpanContext?) -> SamplingParameters
     ) -> SamplingResult {
         Self.decide(strategy, parent: parent, inherited: parent?.traceState ?? "", traceID: traceID, details: details)
     }
@@ -99,7 +100,8 @@ public struct Sampler: Sendable, CustomStringConvertible {
     public var description: String { Self.describe(strategy) }
 
     private static func decide(
-        _ strategy: Strategy, parent: SpanContext?, inherited: String, traceID: TraceID, details: () -> SamplingParameters
+        _ strategy: Strategy, parent: SpanContext?, inherited: String, traceID: TraceID,
+        details: (SpanContext?) -> SamplingParameters
     ) -> SamplingResult {
         switch strategy {
         case .alwaysOn:
@@ -132,10 +134,10 @@ public struct Sampler: Sendable, CustomStringConvertible {
             let traceState = TraceState.removingOpenTelemetryValue("th", in: inherited)
             return SamplingResult(decision: limiter.tryAcquire() ? .recordAndSample : .drop, traceState: traceState)
         case .rules(let rules, let fallback):
-            let parameters = details()
+            let parameters = details(parent)
             let chosen = rules.first { $0.matches(name: parameters.name, attributes: parameters.attributes) }
-            return chosen.map { decide($0.sampler.strategy, parent: parent, inherited: inherited, traceID: traceID) { parameters } }
-                ?? decide(fallback, parent: parent, inherited: inherited, traceID: traceID) { parameters }
+            return chosen.map { decide($0.sampler.strategy, parent: parent, inherited: inherited, traceID: traceID) { _ in parameters } }
+                ?? decide(fallback, parent: parent, inherited: inherited, traceID: traceID) { _ in parameters }
         }
     }
 

@@ -17,7 +17,13 @@ package enum ThreadRandom {
     /// The next random value of the calling thread's stream.
     @inline(__always)
     package static func next() -> UInt64 {
-        ThreadStream.current().next()
+        ThreadStream.withCurrent { $0.next() }
+    }
+
+    /// Three values of the calling thread's stream from one lookup of it (a trace id and a span id).
+    @inline(__always)
+    package static func nextThree() -> (UInt64, UInt64, UInt64) {
+        ThreadStream.withCurrent { ($0.next(), $0.next(), $0.next()) }
     }
 }
 
@@ -43,12 +49,13 @@ private final class ThreadStream {
     private let buffer = UnsafeMutablePointer<UInt32>.allocate(capacity: 2 * values)
     private var index = values
 
+    /// Calls `body` with the calling thread's stream, which the thread's key keeps alive (no retain).
     @inline(__always)
-    static func current() -> ThreadStream {
+    static func withCurrent<Result>(_ body: (ThreadStream) -> Result) -> Result {
         if let pointer = pthread_getspecific(key) {
-            return Unmanaged<ThreadStream>.fromOpaque(pointer).takeUnretainedValue()
+            return Unmanaged<ThreadStream>.fromOpaque(pointer)._withUnsafeGuaranteedRef(body)
         }
-        return makeCurrent()
+        return body(makeCurrent())
     }
 
     @inline(never)

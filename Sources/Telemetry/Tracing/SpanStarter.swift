@@ -14,22 +14,21 @@ package struct SpanStarter: Sendable {
         startTimeNanos: UInt64? = nil, onEnd: @escaping @Sendable (TelemetrySpan) -> Void
     ) -> TelemetrySpan {
         let parentContext = parent.resolve()
-        let traceID = parentContext?.traceID ?? ids.traceID()
-        let result = sampler.shouldSample(parent: parentContext, traceID: traceID) {
-            SamplingParameters(
-                parent: parentContext, traceID: traceID, name: name, kind: kind, attributes: attributes, links: links)
+        let (traceID, spanID) = ids.ids(inTrace: parentContext?.traceID)
+        let result = sampler.shouldSample(parent: parentContext, traceID: traceID) { parent in
+            SamplingParameters(parent: parent, traceID: traceID, name: name, kind: kind, attributes: attributes, links: links)
         }
         // Keep the parent's other flags (e.g. the level-2 random bit); a new trace has a random id.
         let inheritedFlags = (parentContext?.traceFlags ?? TraceFlags.random) & ~TraceFlags.sampled
         let context = SpanContext(
-            traceID: traceID, spanID: ids.spanID(),
+            traceID: traceID, spanID: spanID,
             traceFlags: inheritedFlags | (result.decision.isSampled ? TraceFlags.sampled : 0),
             traceState: result.traceState)
         // A span that does not record is never processed when it ends, so it does not hold (retain and
         // release) the tracer's end-of-span closure.
         let isRecording = result.decision.isRecording
         return TelemetrySpan(
-            name: name, context: context, parent: parentContext, kind: kind, attributes: attributes, links: links,
+            name: name, context: context, parent: consume parentContext, kind: kind, attributes: attributes, links: links,
             isRecording: isRecording, limits: limits, startTimeNanos: startTimeNanos, onEnd: isRecording ? onEnd : nil)
     }
 }

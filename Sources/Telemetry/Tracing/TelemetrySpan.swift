@@ -6,7 +6,8 @@ import Synchronization
 /// `startSpan` (or `traceContext`/`traced`), end them with `tracer.endSpan(_:)` or `end()`; changes after
 /// the end are ignored. A span that is not recording (not sampled) keeps only its context and name, reads
 /// no clock, and ignores every change at almost no cost.
-public final class TelemetrySpan: Sendable {
+public final class TelemetrySpan: @unchecked Sendable {
+    // @unchecked: `guarded` is only touched while `lock` is held.
     /// The ids, flags and trace state that identify this span.
     public let context: SpanContext
     /// The parent's context, or `nil` for a root span.
@@ -24,8 +25,11 @@ public final class TelemetrySpan: Sendable {
 
     private let startMonotonicNanos: UInt64
     // An inline mutex: a span is rarely touched by two threads at once, and unlike a pthread mutex it
-    // needs no allocation, which matters when spans are started by the million.
-    private let state: Mutex<SpanState>
+    // needs no allocation, which matters when spans are started by the million. It guards a plain
+    // stored property rather than holding the state itself: a `Mutex<SpanState>` was destroyed through
+    // the generic value witnesses, a sixth of an unsampled span's instructions.
+    private let lock = Mutex(())
+    @exclusivity(unchecked) private var guarded: SpanState
     private let onEnd: (@Sendable (TelemetrySpan) -> Void)?
 
     /// Creates a span; tracers call this, applications use `startSpan`.
@@ -49,7 +53,7 @@ public final class TelemetrySpan: Sendable {
             // unless given (a third of an unsampled span's cost was reading clocks).
             self.startTimeNanos = startTimeNanos ?? 0
             startMonotonicNanos = 0
-            state = Mutex(SpanState(name: name))
+            guarded = SpanState(name: name)
             return
         }
         let now = SpanClock.now()
@@ -61,7 +65,7 @@ public final class TelemetrySpan: Sendable {
         var initial = SpanState(name: name)
         for (key, value) in attributes { initial.setAttribute(key, value, limits: limits) }
         for link in links { initial.addLink(link, limits: limits) }
-        state = Mutex(consume initial)
+        guarded = consume initial
     }
     /// The trace this span belongs to (16 bytes, lowercase hex when printed).
     public var traceID: TraceID { context.traceID }
@@ -71,24 +75,24 @@ public final class TelemetrySpan: Sendable {
     public var parentSpanID: SpanID? { parent?.spanID }
 
     /// The span name.
-    public var name: String { state.withLock { $0.name } }
+    public var name: String { withState { $0.name } }
     /// The attributes set so far.
-    public var attributes: AttributeMap { state.withLock { $0.attributes } }
+    public var attributes: AttributeMap { withState { $0.attributes } }
     /// The events added so far, in order.
-    public var events: [TelemetrySpanEvent] { state.withLock { $0.events } }
+    public var events: [TelemetrySpanEvent] { withState { $0.events } }
     /// The links added so far, in order.
-    public var links: [TelemetrySpanLink] { state.withLock { $0.links } }
+    public var links: [TelemetrySpanLink] { withState { $0.links } }
     /// The current status.
-    public var status: TelemetrySpanStatus { state.withLock { $0.status } }
+    public var status: TelemetrySpanStatus { withState { $0.status } }
     /// Attributes dropped because of `limits`.
-    public var droppedAttributesCount: Int { state.withLock { $0.droppedAttributes } }
+    public var droppedAttributesCount: Int { withState { $0.droppedAttributes } }
     /// Events dropped because of `limits`.
-    public var droppedEventsCount: Int { state.withLock { $0.droppedEvents } }
+    public var droppedEventsCount: Int { withState { $0.droppedEvents } }
     /// Links dropped because of `limits`.
-    public var droppedLinksCount: Int { state.withLock { $0.droppedLinks } }
+    public var droppedLinksCount: Int { withState { $0.droppedLinks } }
 
     /// When the span ended, in nanoseconds since the Unix epoch, or `nil` while it runs.
-    public var endTimeNanos: UInt64? { state.withLock { $0.endTimeNanos } }
+    public var endTimeNanos: UInt64? { withState { $0.endTimeNanos } }
 
     /// Whether the span has ended.
     public var isEnded: Bool { endTimeNanos != nil }
@@ -168,7 +172,7 @@ public final class TelemetrySpan: Sendable {
     /// Ends the span at `timeNanos` (nanoseconds since the Unix epoch); later calls are ignored.
     public func end(atNanos timeNanos: UInt64) {
         let end = Swift.max(timeNanos, startTimeNanos)
-        let ended = state.withLock { state in
+        let ended = withState { state in
             guard state.endTimeNanos == nil else { return false }
             state.endTimeNanos = end
             return true
@@ -179,7 +183,7 @@ public final class TelemetrySpan: Sendable {
     /// An immutable record of the span for exporters; `nil` while it runs or when it does not record.
     public func data() -> SpanData? {
         guard isRecording else { return nil }
-        return state.withLock { state in
+        return withState { state in
             guard let end = state.endTimeNanos else { return nil }
             return SpanData(
                 name: state.name, context: context, parent: parent, kind: kind, startTimeNanos: startTimeNanos,
@@ -201,9 +205,13 @@ public final class TelemetrySpan: Sendable {
         return startTimeNanos.addingSaturated(WallClock.monotonicNanos() &- startMonotonicNanos)
     }
 
+    private func withState<Result>(_ body: (inout SpanState) -> Result) -> Result {
+        lock.withLock { _ in body(&guarded) }
+    }
+
     private func mutate(_ change: (inout SpanState) -> Void) {
         guard isRecording else { return }
-        state.withLock { state in
+        withState { state in
             guard state.endTimeNanos == nil else { return }
             change(&state)
         }
