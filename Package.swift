@@ -169,7 +169,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TelemetryTests",
-            dependencies: ["Telemetry", "TelemetryTestSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "Telemetry", "TelemetryTestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         .testTarget(
             name: "TelemetryHTTPTests",

@@ -25,6 +25,7 @@ enum BenchmarkRun {
         if let gatewayBinary {
             log("gateway")
             rows.append(try GatewayScenario.run(gatewayBinary: gatewayBinary, receiver: receiver))
+            rows.append(try GatewayScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, queueBytes: 8 << 20))
             rows.append(try GatewayScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, ratio: 0.25))
             rows.append(try GatewayScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, grpc: true))
             rows.append(try GatewayScenario.logs(gatewayBinary: gatewayBinary, receiver: receiver))

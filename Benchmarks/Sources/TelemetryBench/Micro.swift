@@ -89,14 +89,18 @@ enum Micro {
             let start = ContinuousClock.now
             for _ in 0..<iterations { total &+= registry.emitToString().utf8.count }
             print(total, (ContinuousClock.now - start) / iterations)
-        case "unsampled", "sampled":
+        case "unsampled", "sampled", "sampled-context":
             let tracer = OpenTelemetryTracer(
                 serviceName: "micro", exporter: OTLPExporter(endpoint: "http://127.0.0.1:9", selfMetrics: MetricsCollector()),
-                sampler: scenario == "sampled" ? .alwaysOn : .alwaysOff,
+                sampler: scenario == "unsampled" ? .alwaysOff : .alwaysOn,
                 batch: BatchConfiguration(maxQueueSize: iterations + 1, scheduleDelay: .seconds(3600)),
                 selfMetrics: MetricsCollector())
             let start = ContinuousClock.now
-            for _ in 0..<iterations { SpanScenarios.recordSpan(tracer) }
+            if scenario == "sampled-context" {
+                for _ in 0..<iterations { SpanScenarios.recordSpanInContext(tracer) }
+            } else {
+                for _ in 0..<iterations { SpanScenarios.recordSpan(tracer) }
+            }
             print((ContinuousClock.now - start) / iterations)
         case "sampled-send":
             let receiver = try DiscardServerProcess()

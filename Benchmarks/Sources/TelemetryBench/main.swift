@@ -15,7 +15,7 @@ case "micro":
     // One scenario of ours in a loop, for profiling: `valgrind --tool=callgrind telemetry-bench micro render`.
     try Micro.run(arguments[2], iterations: Int(arguments.dropFirst(3).first ?? "") ?? 100_000)
 case "gateway":
-    // Scenario 6 alone: `telemetry-bench gateway PATH-TO-telemetry-gateway [RATIO | disk-always|disk-interval|disk-never | tail | grpc | logs]`.
+    // Scenario 6 alone: `telemetry-bench gateway PATH-TO-telemetry-gateway [RATIO | disk-always|disk-interval|disk-never | tail | grpc | logs | small-queue]`.
     let receiver = try DiscardServerProcess()
     defer { receiver.stop() }
     let variant = arguments.dropFirst(3).first ?? ""
@@ -24,7 +24,8 @@ case "gateway":
         ? try TailSamplingScenario.run(gatewayBinary: arguments[2], receiver: receiver)
         : variant == "logs" ? try GatewayScenario.logs(gatewayBinary: arguments[2], receiver: receiver)
         : try GatewayScenario.run(
-            gatewayBinary: arguments[2], receiver: receiver, ratio: Double(variant) ?? 1, diskFsync: diskFsync, grpc: variant == "grpc")
+            gatewayBinary: arguments[2], receiver: receiver, ratio: Double(variant) ?? 1, diskFsync: diskFsync, grpc: variant == "grpc",
+            queueBytes: variant == "small-queue" ? 8 << 20 : nil)
     print(row.ours?.value ?? 0, row.note)
 case "burst":
     let result = try await SpanScenarios.burst(library: arguments[2], port: Int(arguments[3]) ?? 4318, spans: Int(arguments[4]) ?? 200_000)
