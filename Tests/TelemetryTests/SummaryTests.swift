@@ -92,6 +92,21 @@ struct SummaryTests {
     }
 }
 
+extension SummaryTests {
+    @Test("A read within the same slot is answered again until a value is added, which is seen at once")
+    func repeatedReads() throws {
+        let clock = TestClock()
+        let collector = MetricsCollector(cardinalityLimit: 10, logger: .init(label: "test"), summaryClock: clock.now)
+        let summary = try collector.summary("repeated", quantiles: [0.5], maxAge: .seconds(60), ageBuckets: 3)
+        for _ in 0..<3 { summary.observe(10) }
+        let first = try #require(summary.get()?.quantiles[0].value)
+        #expect(abs(first - 10) <= 0.1)
+        #expect(summary.get()?.quantiles[0].value == first)
+        for _ in 0..<10 { summary.observe(1000) }
+        #expect(abs((summary.get()?.quantiles[0].value ?? 0) - 1000) <= 10)
+    }
+}
+
 /// A settable monotonic clock for window tests.
 final class TestClock: Sendable {
     private let nanos = Atomic<UInt64>(1_000_000_000_000)

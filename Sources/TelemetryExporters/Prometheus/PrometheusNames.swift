@@ -52,15 +52,37 @@ struct ExpositionCheck {
         // A collector's families were checked when their metrics were registered.
         guard family.scalars == nil else { return family }
         let reserved: String? = family.kind == .histogram ? "le" : family.kind == .summary ? "quantile" : nil
+        // Series of a collector carry the family's declared names: those are checked once, and a series
+        // with exactly those names (compared in place, no set built) needs no check of its own. The points
+        // are copied only when some must be left out.
+        let declaredValid = Self.areValid(family.labelNames, reserved: reserved)
+        let isExposable = { (point: MetricPoint) -> Bool in
+            (declaredValid && Self.hasNames(point.labels, family.labelNames))
+                || Self.areValid(point.labels.map(\.name), reserved: reserved)
+        }
+        guard !family.points.allSatisfy(isExposable) else { return family }
         let points = family.points.filter { point in
-            var seen = Set<String>()
-            let valid = point.labels.allSatisfy { label in
-                PrometheusNames.isValidLabelName(label.name) && label.name != reserved && seen.insert(label.name).inserted
-            }
+            let valid = isExposable(point)
             if !valid { skipped.append("\(family.name){\(point.labels.map { "\($0.name)=\($0.value)" }.joined(separator: ","))}") }
             return valid
         }
-        guard points.count != family.points.count else { return family }
         return MetricFamily(name: family.name, help: family.help, kind: family.kind, labelNames: family.labelNames, points: points)
+    }
+
+    /// Whether `names` are valid label names, none repeated and none `reserved`.
+    private static func areValid(_ names: [String], reserved: String?) -> Bool {
+        var seen = Set<String>()
+        return names.allSatisfy { name in
+            PrometheusNames.isValidLabelName(name) && name != reserved && seen.insert(name).inserted
+        }
+    }
+
+    /// Whether `labels` have exactly `names`, in that order.
+    private static func hasNames(_ labels: [Label], _ names: [String]) -> Bool {
+        guard labels.count == names.count else { return false }
+        for index in names.indices where labels[index].name != names[index] {
+            return false
+        }
+        return true
     }
 }
