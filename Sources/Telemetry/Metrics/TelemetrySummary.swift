@@ -145,10 +145,7 @@ public final class TelemetrySummary: Sendable {
         public func get() -> SummaryValue {
             let now = clock()
             return state.withLock { state in
-                let values = state.window.quantiles(quantiles, nowNanos: now)
-                return SummaryValue(
-                    quantiles: zip(quantiles, values).map { QuantileValue(quantile: $0, value: $1) },
-                    sum: state.sum, count: state.count)
+                SummaryValue(quantiles: state.window.quantiles(quantiles, nowNanos: now), sum: state.sum, count: state.count)
             }
         }
 

@@ -9,7 +9,7 @@ struct SlidingWindowSketch: Sendable {
     private struct Answer: Sendable {
         let epoch: UInt64
         let quantiles: [Double]
-        let values: [Double]
+        let values: [QuantileValue]
     }
 
     private struct Slot: Sendable {
@@ -46,14 +46,15 @@ struct SlidingWindowSketch: Sendable {
         lastAnswer = nil
     }
 
-    mutating func quantiles(_ quantiles: [Double], nowNanos: UInt64) -> [Double] {
+    /// The estimate of each of `quantiles` over the window as it stands at `nowNanos`.
+    mutating func quantiles(_ quantiles: [Double], nowNanos: UInt64) -> [QuantileValue] {
         let current = nowNanos / slotNanos
         if let lastAnswer, lastAnswer.epoch == current, lastAnswer.quantiles == quantiles { return lastAnswer.values }
         var merged = QuantileSketch()
         for slot in slots where slot.epoch != .max && slot.epoch <= current && current - slot.epoch < UInt64(slots.count) {
             merged.merge(slot.sketch)
         }
-        let values = quantiles.map { merged.quantile($0) }
+        let values = quantiles.map { QuantileValue(quantile: $0, value: merged.quantile($0)) }
         lastAnswer = Answer(epoch: current, quantiles: quantiles, values: values)
         return values
     }
