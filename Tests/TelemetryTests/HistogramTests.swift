@@ -25,6 +25,23 @@ struct HistogramTests {
         #expect(data.max == 11)
     }
 
+    @Test("Reads between observations give the same value; a new observation and a removal are seen at once")
+    func repeatedReads() throws {
+        let histogram = try collector.histogram("repeated_seconds", labels: ["a"], buckets: [1, 2])
+        let series = try histogram.labels(["a": "x"])
+        for value in [0.5, 1.5, 3] { series.observe(value) }
+        let first = series.get()
+        #expect(first.count == 3 && first.bucketCounts == [1, 1, 1])
+        #expect(series.get() == first)
+        series.observe(0.25)
+        let second = series.get()
+        #expect(second.count == 4 && second.bucketCounts == [2, 1, 1] && second.min == 0.25 && abs(second.sum - 5.25) < 1e-9)
+        #expect(histogram.remove(["a": "x"]))  // the series starts over; the handle still records into it
+        #expect(series.get().count == 0 && series.get().bucketCounts == [0, 0, 0])
+        series.observe(2)
+        #expect(series.get().bucketCounts == [0, 1, 0])
+    }
+
     @Test("Non-finite observations are refused and counted")
     func nonFinite() throws {
         let histogram = try collector.histogram("h")

@@ -22,7 +22,9 @@ extension TelemetryHistogram {
         /// The hot shard's index in the top bit; observations started, in the other 63.
         @usableFromInline let countAndHotIndex = Atomic<UInt64>(0)
         @usableFromInline let shards: [HistogramShard]
-        private let readers = LockedValue(())
+        /// Serialises readers, and holds the last read with the count of observations it covers: a series
+        /// nothing was observed in since is read without flipping shards.
+        private let readers = LockedValue<(count: UInt64, value: HistogramValue)?>(nil)
         private let context: MetricContext
         private let start = SeriesStart()
 
@@ -69,7 +71,10 @@ extension TelemetryHistogram {
 
         /// The current buckets, sum, count, minimum and maximum, all of the same observations.
         public func get() -> HistogramValue {
-            readers.withLock { _ in
+            readers.withLock { last in
+                if let last, last.count == countAndHotIndex.load(ordering: .acquiring) & Self.countMask {
+                    return last.value
+                }
                 let flipped = countAndHotIndex.wrappingAdd(1 << 63, ordering: .acquiringAndReleasing).oldValue
                 let started = flipped & Self.countMask
                 let cold = shards[Int(flipped >> 63)]
@@ -77,6 +82,7 @@ extension TelemetryHistogram {
                 cold.waitUntilCompleted(started)
                 let value = cold.value(bounds: bounds)
                 hot.absorb(cold)
+                last = (started, value)
                 return value
             }
         }
@@ -88,10 +94,11 @@ extension TelemetryHistogram {
         var hasData: Bool { countAndHotIndex.load(ordering: .relaxed) & Self.countMask != 0 }
 
         func restart() {
-            readers.withLock { _ in
+            readers.withLock { last in
                 let hotIndex = countAndHotIndex.load(ordering: .acquiring) & ~Self.countMask
                 for shard in shards { shard.reset() }
                 countAndHotIndex.store(hotIndex, ordering: .releasing)
+                last = nil
             }
             start.restart()
         }
