@@ -1,3 +1,4 @@
+import Synchronization
 import Telemetry
 import Testing
 
@@ -162,3 +163,59 @@ struct SpanTests {
 }
 
 import Foundation
+
+@Suite("An ended span as its own record")
+struct EndedSpanRecordTests {
+    /// Stands for whatever a tracer's end-of-span callback holds (its processor).
+    private final class Holder: Sendable {}
+
+    @Test("data() of an ended span has every field, equals a record built from them, and ignores later changes")
+    func recordFields() throws {
+        let parent = SpanContext(traceID: TraceID(high: 1, low: 2), spanID: SpanID(3))
+        let span = TelemetrySpan(
+            name: "op", context: SpanContext(traceID: TraceID(high: 1, low: 2), spanID: SpanID(4)), parent: parent, kind: .server,
+            startTimeNanos: 1_000)
+        #expect(span.data() == nil)
+        span.setAttribute("a", 1)
+        span.addEvent("e", ["k": .string("v")], timeNanos: 1_500)
+        span.setStatus(.error, "failed")
+        span.end(atNanos: 2_000)
+        span.setAttribute("late", true)
+        span.updateName("renamed")
+        let data = try #require(span.data())
+        #expect(data.name == "op" && data.kind == .server && data.parent == parent)
+        #expect(data.startTimeNanos == 1_000 && data.endTimeNanos == 2_000)
+        #expect(data.attributes == ["a": .int(1)] && data.events.map(\.name) == ["e"])
+        #expect(data.status == TelemetrySpanStatus(code: .error, message: "failed"))
+        let built = SpanData(
+            name: "op", context: span.context, parent: parent, kind: .server, startTimeNanos: 1_000, endTimeNanos: 2_000,
+            attributes: ["a": .int(1)], events: data.events, status: data.status)
+        #expect(data == built && data.hashValue == built.hashValue)
+    }
+
+    @Test("The end-of-span callback is released when the span ends, so a queued span holds nothing of its tracer")
+    func callbackReleased() {
+        var holder: Holder? = Holder()
+        weak let weakHolder = holder
+        let ends = Counter()
+        let span = TelemetrySpan(
+            name: "op", context: SpanContext(traceID: TraceID(high: 1, low: 2), spanID: SpanID(4)), parent: nil,
+            onEnd: { [holder] _ in
+                _ = holder
+                ends.add()
+            })
+        holder = nil
+        #expect(weakHolder != nil)
+        span.end()
+        span.end()
+        #expect(weakHolder == nil)
+        #expect(ends.value == 1)
+        #expect(span.data() != nil)
+    }
+
+    private final class Counter: Sendable {
+        private let count = Atomic(0)
+        var value: Int { count.load(ordering: .relaxed) }
+        func add() { count.wrappingAdd(1, ordering: .relaxed) }
+    }
+}

@@ -1,7 +1,21 @@
 /// An immutable record of a finished span, handed to span exporters.
 public struct SpanData: Sendable, Hashable {
-    // One reference to immutable storage: a span record is queued, batched and encoded, and as a plain
-    // struct of ~200 bytes each of those moves copied it and retained its seven references.
+    // One reference to immutable fields: a span record is queued, batched and encoded, and as a plain
+    // struct of ~200 bytes each of those moves copied it and retained its seven references. A span
+    // that ended is its own record (read in place: no allocation, no copy when it ends); a record made
+    // with `init` keeps its fields in a `Storage`.
+    private enum Source: Sendable {
+        case record(Storage)
+        case span(TelemetrySpan)
+
+        var object: AnyObject {
+            switch self {
+            case .record(let storage): storage
+            case .span(let span): span
+            }
+        }
+    }
+
     private final class Storage: Sendable {
         let name: String
         let context: SpanContext
@@ -38,34 +52,104 @@ public struct SpanData: Sendable, Hashable {
         }
     }
 
-    private let storage: Storage
+    private let source: Source
 
     /// The span name.
-    public var name: String { storage.name }
+    public var name: String {
+        switch source {
+        case .record(let storage): storage.name
+        case .span(let span): span.endedState.name
+        }
+    }
     /// The span's ids, flags and trace state.
-    public var context: SpanContext { storage.context }
+    public var context: SpanContext {
+        switch source {
+        case .record(let storage): storage.context
+        case .span(let span): span.context
+        }
+    }
     /// The parent's context, or `nil` for a root span.
-    public var parent: SpanContext? { storage.parent }
+    public var parent: SpanContext? {
+        switch source {
+        case .record(let storage): storage.parent
+        case .span(let span): span.parent
+        }
+    }
     /// The span's role.
-    public var kind: TelemetrySpanKind { storage.kind }
+    public var kind: TelemetrySpanKind {
+        switch source {
+        case .record(let storage): storage.kind
+        case .span(let span): span.kind
+        }
+    }
     /// Start time, nanoseconds since the Unix epoch.
-    public var startTimeNanos: UInt64 { storage.startTimeNanos }
+    public var startTimeNanos: UInt64 {
+        switch source {
+        case .record(let storage): storage.startTimeNanos
+        case .span(let span): span.startTimeNanos
+        }
+    }
     /// End time, nanoseconds since the Unix epoch.
-    public var endTimeNanos: UInt64 { storage.endTimeNanos }
+    public var endTimeNanos: UInt64 {
+        switch source {
+        case .record(let storage): storage.endTimeNanos
+        case .span(let span): span.endedState.endTimeNanos ?? span.startTimeNanos
+        }
+    }
     /// The attributes, in the order they were first set.
-    public var attributes: AttributeMap { storage.attributes }
+    public var attributes: AttributeMap {
+        switch source {
+        case .record(let storage): storage.attributes
+        case .span(let span): span.endedState.attributes
+        }
+    }
     /// The events, in order.
-    public var events: [TelemetrySpanEvent] { storage.events }
+    public var events: [TelemetrySpanEvent] {
+        switch source {
+        case .record(let storage): storage.events
+        case .span(let span): span.endedState.events
+        }
+    }
     /// The links, in order.
-    public var links: [TelemetrySpanLink] { storage.links }
+    public var links: [TelemetrySpanLink] {
+        switch source {
+        case .record(let storage): storage.links
+        case .span(let span): span.endedState.links
+        }
+    }
     /// The status.
-    public var status: TelemetrySpanStatus { storage.status }
+    public var status: TelemetrySpanStatus {
+        switch source {
+        case .record(let storage): storage.status
+        case .span(let span): span.endedState.status
+        }
+    }
     /// Attributes dropped because of the span limits.
-    public var droppedAttributesCount: Int { storage.droppedAttributesCount }
+    public var droppedAttributesCount: Int {
+        switch source {
+        case .record(let storage): storage.droppedAttributesCount
+        case .span(let span): span.endedState.droppedAttributes
+        }
+    }
     /// Events dropped because of the span limits.
-    public var droppedEventsCount: Int { storage.droppedEventsCount }
+    public var droppedEventsCount: Int {
+        switch source {
+        case .record(let storage): storage.droppedEventsCount
+        case .span(let span): span.endedState.droppedEvents
+        }
+    }
     /// Links dropped because of the span limits.
-    public var droppedLinksCount: Int { storage.droppedLinksCount }
+    public var droppedLinksCount: Int {
+        switch source {
+        case .record(let storage): storage.droppedLinksCount
+        case .span(let span): span.endedState.droppedLinks
+        }
+    }
+
+    /// The record of `span`, which has ended and records.
+    init(ended span: TelemetrySpan) {
+        source = .span(span)
+    }
 
     /// Creates a record; normally made by `TelemetrySpan.data()` when a span ends.
     public init(
@@ -74,16 +158,16 @@ public struct SpanData: Sendable, Hashable {
         links: [TelemetrySpanLink] = [], status: TelemetrySpanStatus = TelemetrySpanStatus(code: .unset), droppedAttributesCount: Int = 0,
         droppedEventsCount: Int = 0, droppedLinksCount: Int = 0
     ) {
-        storage = Storage(
+        source = .record(Storage(
             name: name, context: context, parent: parent, kind: kind, startTimeNanos: startTimeNanos,
             endTimeNanos: endTimeNanos, attributes: attributes, events: events, links: links, status: status,
             droppedAttributesCount: droppedAttributesCount, droppedEventsCount: droppedEventsCount,
-            droppedLinksCount: droppedLinksCount)
+            droppedLinksCount: droppedLinksCount))
     }
 
     /// Records are equal when every field is.
     public static func == (left: SpanData, right: SpanData) -> Bool {
-        left.storage === right.storage
+        left.source.object === right.source.object
             || (left.name == right.name && left.context == right.context && left.parent == right.parent
                 && left.kind == right.kind && left.startTimeNanos == right.startTimeNanos
                 && left.endTimeNanos == right.endTimeNanos && left.attributes == right.attributes

@@ -30,7 +30,8 @@ public final class TelemetrySpan: @unchecked Sendable {
     // the generic value witnesses, a sixth of an unsampled span's instructions.
     private let lock = Mutex(())
     @exclusivity(unchecked) private var guarded: SpanState
-    private let onEnd: (@Sendable (TelemetrySpan) -> Void)?
+    /// Called once when the span ends, then dropped (also guarded by `lock`).
+    @exclusivity(unchecked) private var onEnd: (@Sendable (TelemetrySpan) -> Void)?
 
     /// Creates a span; tracers call this, applications use `startSpan`.
     ///
@@ -46,8 +47,8 @@ public final class TelemetrySpan: @unchecked Sendable {
         self.parent = parent
         self.kind = kind
         self.limits = limits
-        self.onEnd = onEnd
         self.isRecording = isRecording
+        self.onEnd = onEnd
         guard isRecording else {
             // Nothing will be exported, so no clock is read: a non-recording span's times are 0
             // unless given (a third of an unsampled span's cost was reading clocks).
@@ -172,25 +173,24 @@ public final class TelemetrySpan: @unchecked Sendable {
     /// Ends the span at `timeNanos` (nanoseconds since the Unix epoch); later calls are ignored.
     public func end(atNanos timeNanos: UInt64) {
         let end = Swift.max(timeNanos, startTimeNanos)
-        let ended = withState { state in
-            guard state.endTimeNanos == nil else { return false }
-            state.endTimeNanos = end
-            return true
+        // The callback is taken out as the span ends: an ended span may be queued as its own record, and
+        // must not keep its tracer's processor alive from inside that processor's queue.
+        // Moved out through a local, not returned: a closure returned through the generic `withLock`
+        // was wrapped in an allocated reabstraction thunk.
+        var callback: (@Sendable (TelemetrySpan) -> Void)?
+        lock.withLock { _ in
+            guard guarded.endTimeNanos == nil else { return }
+            guarded.endTimeNanos = end
+            callback = onEnd
+            onEnd = nil
         }
-        if ended { onEnd?(self) }
+        callback?(self)
     }
 
     /// An immutable record of the span for exporters; `nil` while it runs or when it does not record.
     public func data() -> SpanData? {
         guard isRecording else { return nil }
-        return withState { state in
-            guard let end = state.endTimeNanos else { return nil }
-            return SpanData(
-                name: state.name, context: context, parent: parent, kind: kind, startTimeNanos: startTimeNanos,
-                endTimeNanos: end, attributes: state.attributes, events: state.events, links: state.links,
-                status: state.status, droppedAttributesCount: state.droppedAttributes,
-                droppedEventsCount: state.droppedEvents, droppedLinksCount: state.droppedLinks)
-        }
+        return isEnded ? SpanData(ended: self) : nil
     }
 
     /// Sets `.ok` unless a status was already set; used when an instrumented operation succeeds.
@@ -203,6 +203,13 @@ public final class TelemetrySpan: @unchecked Sendable {
     private func currentTimeNanos() -> UInt64 {
         guard isRecording else { return startTimeNanos }
         return startTimeNanos.addingSaturated(WallClock.monotonicNanos() &- startMonotonicNanos)
+    }
+
+    /// The state of a span that has ended, read without the lock: nothing changes it after the end, and
+    /// whoever reads a span's record got it after the end (from `data()`, through the queue the end
+    /// handed it to).
+    var endedState: SpanState {
+        _read { yield guarded }
     }
 
     private func withState<Result>(_ body: (inout SpanState) -> Result) -> Result {
