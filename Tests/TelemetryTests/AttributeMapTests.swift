@@ -39,4 +39,22 @@ import Testing
         #expect(results == [true, true, false, true])
         #expect(attributes == ["a": .int(4), "b": .int(2)])
     }
+
+    @Test("Beyond the four kept inline: order, replacement and removal on both sides of the boundary")
+    func moreThanFourAttributes() {
+        var attributes = AttributeMap()
+        for index in 0..<9 { attributes["k\(index)"] = .int(index) }
+        #expect(attributes.map(\.key) == (0..<9).map { "k\($0)" })
+        attributes["k6"] = .int(60)
+        attributes["k2"] = .int(20)
+        attributes["k3"] = nil  // inline: k4 moves into the inline part
+        attributes["k7"] = nil  // beyond it
+        #expect(attributes.map(\.key) == ["k0", "k1", "k2", "k4", "k5", "k6", "k8"])
+        #expect(attributes.map(\.value) == [.int(0), .int(1), .int(20), .int(4), .int(5), .int(60), .int(8)])
+        #expect(attributes["k4"] == .int(4) && attributes["k8"] == .int(8) && attributes["k3"] == nil)
+        let reversed = AttributeMap(Dictionary(uniqueKeysWithValues: attributes.reversed().map { ($0.key, $0.value) }))
+        #expect(reversed == attributes && reversed.hashValue == attributes.hashValue)
+        attributes["k9"] = .int(9)
+        #expect(attributes.count == 8 && attributes != reversed)
+    }
 }

@@ -1,9 +1,10 @@
 /// The attributes of a span (`TelemetrySpan.attributes`, `SpanData.attributes`): unique keys, kept in the order
 /// they were first set.
 ///
-/// Spans carry a handful of attributes, so lookups scan a small array instead of hashing: creating a
-/// `Dictionary` and hashing every key cost about a third of the instructions of a sampled span.
-/// Equality and hashing ignore the order, as they do for a dictionary; a dictionary literal creates one.
+/// Spans carry a handful of attributes, so lookups scan instead of hashing (creating a `Dictionary` and
+/// hashing every key cost about a third of the instructions of a sampled span), and the first four are
+/// stored inline: a span with up to four attributes allocates nothing for them. Equality and hashing
+/// ignore the order, as they do for a dictionary; a dictionary literal creates one.
 public struct AttributeMap: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
     /// One attribute.
     public typealias Element = (key: String, value: AttributeValue)
@@ -13,38 +14,44 @@ public struct AttributeMap: Sendable, Hashable, Sequence, ExpressibleByDictionar
         var value: AttributeValue
     }
 
-    private var entries: [Entry] = []
+    private static let inlineCapacity = 4
+    // The first four attributes, in order (`nil` past `count`): separate stored properties, so that
+    // each is read and written in place (an `InlineArray` was copied whole by `memcpy` on access).
+    private var entry0: Entry?
+    private var entry1: Entry?
+    private var entry2: Entry?
+    private var entry3: Entry?
+    /// The attributes after the first four, in order.
+    private var overflow: [Entry] = []
+    /// The number of attributes.
+    public private(set) var count = 0
 
     /// No attributes.
     public init() {}
 
     /// The attributes of `dictionary`, in its iteration order.
     public init(_ dictionary: [String: AttributeValue]) {
-        entries = dictionary.map { Entry(key: $0.key, value: $0.value) }
+        for (key, value) in dictionary { append(Entry(key: key, value: value)) }
     }
 
     /// The attributes of a literal; a key given twice keeps its last value.
     public init(dictionaryLiteral elements: (String, AttributeValue)...) {
-        entries.reserveCapacity(elements.count)
         for (key, value) in elements { self[key] = value }
     }
 
-    /// The number of attributes.
-    public var count: Int { entries.count }
-
     /// Whether there are none.
-    public var isEmpty: Bool { entries.isEmpty }
+    public var isEmpty: Bool { count == 0 }
 
     /// The value for `key`; setting `nil` removes it.
     public subscript(key: String) -> AttributeValue? {
         get {
-            position(of: key).map { entries[$0].value }
+            position(of: key).map { entry(at: $0).value }
         }
         set {
             switch (position(of: key), newValue) {
-            case (let position?, let value?): entries[position].value = value
-            case (nil, let value?): entries.append(Entry(key: key, value: value))
-            case (let position?, nil): entries.remove(at: position)
+            case (let position?, let value?): setValue(value, at: position)
+            case (nil, let value?): append(Entry(key: key, value: value))
+            case (let position?, nil): remove(at: position)
             case (nil, nil): break
             }
         }
@@ -52,46 +59,50 @@ public struct AttributeMap: Sendable, Hashable, Sequence, ExpressibleByDictionar
 
     /// The attributes as a dictionary.
     public var dictionary: [String: AttributeValue] {
-        Dictionary(entries.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+        Dictionary(map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
     }
 
     /// A text like a dictionary's, in insertion order.
     public var description: String {
-        entries.isEmpty ? "[:]" : "[" + entries.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ") + "]"
+        isEmpty ? "[:]" : "[" + map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ") + "]"
     }
 
     /// The attributes in insertion order.
     public func makeIterator() -> Iterator {
-        Iterator(entries: entries)
+        Iterator(map: self)
     }
 
     /// Iterates the attributes in insertion order.
     public struct Iterator: IteratorProtocol {
-        private let entries: [Entry]
+        private let map: AttributeMap
         private var index = 0
 
-        fileprivate init(entries: [Entry]) {
-            self.entries = entries
+        fileprivate init(map: AttributeMap) {
+            self.map = map
         }
 
         /// The next attribute.
         public mutating func next() -> Element? {
-            guard index < entries.count else { return nil }
+            guard index < map.count else { return nil }
             defer { index += 1 }
-            return (entries[index].key, entries[index].value)
+            let entry = map.entry(at: index)
+            return (entry.key, entry.value)
         }
     }
 
     /// Equal when they hold the same keys with the same values, in any order.
     public static func == (left: AttributeMap, right: AttributeMap) -> Bool {
-        left.count == right.count && left.entries.allSatisfy { right[$0.key] == $0.value }
+        left.count == right.count && (0..<left.count).allSatisfy { index in
+            let entry = left.entry(at: index)
+            return right[entry.key] == entry.value
+        }
     }
 
     /// Hashes the attributes independently of their order.
     public func hash(into hasher: inout Hasher) {
         var combined = 0
-        for entry in entries { combined &+= entry.hashValue }
-        hasher.combine(entries.count)
+        for index in 0..<count { combined &+= entry(at: index).hashValue }
+        hasher.combine(count)
         hasher.combine(combined)
     }
 
@@ -99,16 +110,60 @@ public struct AttributeMap: Sendable, Hashable, Sequence, ExpressibleByDictionar
     /// whether it was kept.
     mutating func set(_ key: String, _ value: AttributeValue, limit: Int) -> Bool {
         if let position = position(of: key) {
-            entries[position].value = value
+            setValue(value, at: position)
             return true
         }
-        guard entries.count < limit else { return false }
-        if entries.isEmpty { entries.reserveCapacity(Swift.min(limit, 8)) }
-        entries.append(Entry(key: key, value: value))
+        guard count < limit else { return false }
+        append(Entry(key: key, value: value))
         return true
     }
 
     private func position(of key: String) -> Int? {
-        entries.firstIndex { $0.key == key }
+        if count > 0, entry0?.key == key { return 0 }
+        if count > 1, entry1?.key == key { return 1 }
+        if count > 2, entry2?.key == key { return 2 }
+        if count > 3, entry3?.key == key { return 3 }
+        guard count > Self.inlineCapacity else { return nil }
+        return overflow.firstIndex { $0.key == key }.map { $0 + Self.inlineCapacity }
+    }
+
+    private func entry(at position: Int) -> Entry {
+        // Positions below `count` in the inline part always hold an entry.
+        switch position {
+        case 0: entry0.unsafelyUnwrapped
+        case 1: entry1.unsafelyUnwrapped
+        case 2: entry2.unsafelyUnwrapped
+        case 3: entry3.unsafelyUnwrapped
+        default: overflow[position - Self.inlineCapacity]
+        }
+    }
+
+    private mutating func setValue(_ value: AttributeValue, at position: Int) {
+        switch position {
+        case 0: entry0?.value = value
+        case 1: entry1?.value = value
+        case 2: entry2?.value = value
+        case 3: entry3?.value = value
+        default: overflow[position - Self.inlineCapacity].value = value
+        }
+    }
+
+    private mutating func append(_ entry: Entry) {
+        switch count {
+        case 0: entry0 = entry
+        case 1: entry1 = entry
+        case 2: entry2 = entry
+        case 3: entry3 = entry
+        default: overflow.append(entry)
+        }
+        count += 1
+    }
+
+    /// Removes the attribute at `position`; the later ones move up (removal is rare: rebuilt).
+    private mutating func remove(at position: Int) {
+        var entries = (0..<count).map { entry(at: $0) }
+        entries.remove(at: position)
+        self = AttributeMap()
+        for entry in entries { append(entry) }
     }
 }
