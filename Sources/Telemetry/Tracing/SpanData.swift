@@ -55,94 +55,38 @@ public struct SpanData: Sendable, Hashable {
     private let source: Source
 
     /// The span name.
-    public var name: String {
-        switch source {
-        case .record(let storage): storage.name
-        case .span(let span): span.endedState.name
-        }
-    }
+    public var name: String { field({ $0.name }, { $0.endedState.name }) }
     /// The span's ids, flags and trace state.
-    public var context: SpanContext {
-        switch source {
-        case .record(let storage): storage.context
-        case .span(let span): span.context
-        }
-    }
+    public var context: SpanContext { field({ $0.context }, { $0.context }) }
     /// The parent's context, or `nil` for a root span.
-    public var parent: SpanContext? {
-        switch source {
-        case .record(let storage): storage.parent
-        case .span(let span): span.parent
-        }
-    }
+    public var parent: SpanContext? { field({ $0.parent }, { $0.parent }) }
     /// The span's role.
-    public var kind: TelemetrySpanKind {
-        switch source {
-        case .record(let storage): storage.kind
-        case .span(let span): span.kind
-        }
-    }
+    public var kind: TelemetrySpanKind { field({ $0.kind }, { $0.kind }) }
     /// Start time, nanoseconds since the Unix epoch.
-    public var startTimeNanos: UInt64 {
-        switch source {
-        case .record(let storage): storage.startTimeNanos
-        case .span(let span): span.startTimeNanos
-        }
-    }
+    public var startTimeNanos: UInt64 { field({ $0.startTimeNanos }, { $0.startTimeNanos }) }
     /// End time, nanoseconds since the Unix epoch.
-    public var endTimeNanos: UInt64 {
-        switch source {
-        case .record(let storage): storage.endTimeNanos
-        case .span(let span): span.endedState.endTimeNanos ?? span.startTimeNanos
-        }
-    }
+    public var endTimeNanos: UInt64 { field({ $0.endTimeNanos }, { $0.endedState.endTimeNanos ?? $0.startTimeNanos }) }
     /// The attributes, in the order they were first set.
-    public var attributes: AttributeMap {
-        switch source {
-        case .record(let storage): storage.attributes
-        case .span(let span): span.endedState.attributes
-        }
-    }
+    public var attributes: AttributeMap { field({ $0.attributes }, { $0.endedState.attributes }) }
     /// The events, in order.
-    public var events: [TelemetrySpanEvent] {
-        switch source {
-        case .record(let storage): storage.events
-        case .span(let span): span.endedState.events
-        }
-    }
+    public var events: [TelemetrySpanEvent] { field({ $0.events }, { $0.endedState.events }) }
     /// The links, in order.
-    public var links: [TelemetrySpanLink] {
-        switch source {
-        case .record(let storage): storage.links
-        case .span(let span): span.endedState.links
-        }
-    }
+    public var links: [TelemetrySpanLink] { field({ $0.links }, { $0.endedState.links }) }
     /// The status.
-    public var status: TelemetrySpanStatus {
-        switch source {
-        case .record(let storage): storage.status
-        case .span(let span): span.endedState.status
-        }
-    }
+    public var status: TelemetrySpanStatus { field({ $0.status }, { $0.endedState.status }) }
     /// Attributes dropped because of the span limits.
-    public var droppedAttributesCount: Int {
-        switch source {
-        case .record(let storage): storage.droppedAttributesCount
-        case .span(let span): span.endedState.droppedAttributes
-        }
-    }
+    public var droppedAttributesCount: Int { field({ $0.droppedAttributesCount }, { $0.endedState.droppedAttributes }) }
     /// Events dropped because of the span limits.
-    public var droppedEventsCount: Int {
-        switch source {
-        case .record(let storage): storage.droppedEventsCount
-        case .span(let span): span.endedState.droppedEvents
-        }
-    }
+    public var droppedEventsCount: Int { field({ $0.droppedEventsCount }, { $0.endedState.droppedEvents }) }
     /// Links dropped because of the span limits.
-    public var droppedLinksCount: Int {
+    public var droppedLinksCount: Int { field({ $0.droppedLinksCount }, { $0.endedState.droppedLinks }) }
+
+    /// A field, read from the record's storage or from the ended span.
+    @inline(__always)
+    private func field<Value>(_ stored: (Storage) -> Value, _ ended: (TelemetrySpan) -> Value) -> Value {
         switch source {
-        case .record(let storage): storage.droppedLinksCount
-        case .span(let span): span.endedState.droppedLinks
+        case .record(let storage): stored(storage)
+        case .span(let span): ended(span)
         }
     }
 

@@ -7,7 +7,8 @@ import Synchronization
 /// the end are ignored. A span that is not recording (not sampled) keeps only its context and name, reads
 /// no clock, and ignores every change at almost no cost.
 public final class TelemetrySpan: @unchecked Sendable {
-    // @unchecked: `guarded` is only touched while `lock` is held.
+    // @unchecked: `guarded` and `onEnd` are only touched while `lock` is held, except that `endedState`
+    // reads `guarded` of a span that has ended, which nothing writes any more.
     /// The ids, flags and trace state that identify this span.
     public let context: SpanContext
     /// The parent's context, or `nil` for a root span.
