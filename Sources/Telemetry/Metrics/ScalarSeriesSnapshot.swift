@@ -23,7 +23,9 @@ extension SeriesTable {
     ) -> any ScalarSeriesSnapshot {
         reviveRecordedSeries()
         let entries = orderedEntries()
-        let values = entries.withUnsafeBufferPointer { buffer in
+        // No series: the empty array, not `unsafeUninitializedCapacity: 0`, which writes the count into the
+        // shared empty-array storage (a data race with every other empty array's reader; ThreadSanitizer).
+        let values = entries.isEmpty ? [] : entries.withUnsafeBufferPointer { buffer in
             [Double](unsafeUninitializedCapacity: buffer.count) { output, count in
                 guard let first = buffer.baseAddress, let target = output.baseAddress else { return }
                 for index in buffer.indices {

@@ -32,8 +32,9 @@ final class ReaderGate: @unchecked Sendable {
     private let phase = Atomic<Int>(0)
     /// Two phases × `cellCount` counters, each on its own cache line.
     private let counters: UnsafeMutablePointer<Atomic<Int>>
-    /// One writer flips at a time.
-    private let writers = LockedValue(())
+    /// One writer flips at a time (a `Mutex`, not a `LockedValue` of `Void`: ThreadSanitizer saw the
+    /// latter's empty access outside the lock).
+    private let writers = Mutex(())
 
     init() {
         let count = 2 * Self.phaseStride
