@@ -41,43 +41,40 @@ enum GatewayScenario {
             seconds: seconds, grpc: grpc)
         // Throughput counts the spans the gateway took in (at ratio 0.25 only a quarter is delivered).
         let perCore = Double(ratio < 1 ? result.accepted : result.delivered) / max(result.gatewayCPU, 0.001)
+        let ours = Measurement(value: perCore, unit: "spans/s", allocationsPerOperation: nil)
+        let delivery = String(format: "accepted %d, delivered %d spans in %.0f s", result.accepted, result.delivered, seconds)
+        let rss = String(format: "gateway RSS peak %.0f MiB", result.rss / 1_048_576)
+        /// A row of ours alone, compared with the row `goal` names.
+        func comparedRow(_ scenario: String, goal: String, note: String) -> ResultRow {
+            ResultRow(scenario: scenario, ours: ours, peers: [], goal: goal, higherIsBetter: true, note: note)
+        }
         if grpc {
-            return ResultRow(
-                scenario: "6e gateway OTLP/gRPC in → sample 1.0 → OTLP/HTTP out (spans per gateway CPU-second)",
-                ours: Measurement(value: perCore, unit: "spans/s", allocationsPerOperation: nil), peers: [],
-                goal: "compare with row 6 (the same over OTLP/HTTP)", higherIsBetter: true,
-                note: String(
-                    format: "accepted %d, delivered %d spans in %.0f s (4 gRPC clients, one HTTP/2 connection each, 512 spans a call); gateway RSS peak %.0f MiB",
-                    result.accepted, result.delivered, seconds, result.rss / 1_048_576))
+            return comparedRow(
+                "6e gateway OTLP/gRPC in → sample 1.0 → OTLP/HTTP out (spans per gateway CPU-second)",
+                goal: "compare with row 6 (the same over OTLP/HTTP)",
+                note: "\(delivery) (4 gRPC clients, one HTTP/2 connection each, 512 spans a call); \(rss)")
         }
         if let diskFsync {
-            return ResultRow(
-                scenario: "6c gateway OTLP/HTTP in → disk queue, fsync: \(diskFsync) → OTLP/HTTP out (spans per gateway CPU-second)",
-                ours: Measurement(value: perCore, unit: "spans/s", allocationsPerOperation: nil), peers: [],
-                goal: "compare with row 6 (memory queue)", higherIsBetter: true,
-                note: String(
-                    format: "accepted %d, delivered %d spans in %.0f s (%.0f spans/s wall, 4 clients, 512 spans a request); gateway RSS peak %.0f MiB; queue in the temporary folder",
-                    result.accepted, result.delivered, seconds, Double(result.delivered) / seconds, result.rss / 1_048_576))
+            let wall = String(format: "%.0f", Double(result.delivered) / seconds)
+            return comparedRow(
+                "6c gateway OTLP/HTTP in → disk queue, fsync: \(diskFsync) → OTLP/HTTP out (spans per gateway CPU-second)",
+                goal: "compare with row 6 (memory queue)",
+                note: "\(delivery) (\(wall) spans/s wall, 4 clients, 512 spans a request); \(rss); queue in the temporary folder")
         }
         if let queueBytes {
-            return ResultRow(
-                scenario: "6g gateway OTLP/HTTP in → sample 1.0 → memory queue of \(queueBytes >> 20) MiB → OTLP/HTTP out (spans per gateway CPU-second)",
-                ours: Measurement(value: perCore, unit: "spans/s", allocationsPerOperation: nil), peers: [],
-                goal: "RSS of row 6 less its queue", higherIsBetter: true,
-                note: String(
-                    format: "accepted %d, delivered %d spans in %.0f s; gateway RSS peak %.0f MiB (row 6 is the same load with the default 64 MiB queue, which the clients fill)",
-                    result.accepted, result.delivered, seconds, result.rss / 1_048_576))
+            return comparedRow(
+                "6g gateway OTLP/HTTP in → sample 1.0 → memory queue of \(queueBytes >> 20) MiB → OTLP/HTTP out (spans per gateway CPU-second)",
+                goal: "RSS of row 6 less its queue",
+                note: "\(delivery); \(rss) (row 6 is the same load with the default 64 MiB queue, which the clients fill)")
         }
         return ResultRow(
             scenario: ratio < 1
                 ? "6b gateway OTLP/HTTP in → sample \(ratio) (decode, filter, re-encode) → OTLP/HTTP out (spans in per gateway CPU-second)"
                 : "6 gateway OTLP/HTTP in → sample 1.0 → OTLP/HTTP out (spans per gateway CPU-second)",
-            ours: Measurement(value: perCore, unit: "spans/s", allocationsPerOperation: nil),
+            ours: ours,
             peers: [("OTel Collector (published)", Measurement(value: 12_000, unit: "spans/s", allocationsPerOperation: nil))],
             goal: "≥ 100,000 spans/s per core, RSS < 100 MiB", higherIsBetter: true,
-            note: String(
-                format: "accepted %d, delivered %d spans in %.0f s; gateway RSS peak %.0f MiB; the Collector figure is its published one, not measured here",
-                result.accepted, result.delivered, seconds, result.rss / 1_048_576))
+            note: "\(delivery); \(rss); the Collector figure is its published one, not measured here")
     }
 
     /// Row 6f: the same load as row 6 with log records (512 a request, a body and three attributes each)

@@ -10,8 +10,8 @@ import Musl
 /// when no reader can still be looking at a structure it replaced, so that it may be freed (the scheme
 /// of the Linux kernel's sleepable RCU).
 ///
-/// A reader adds one to a counter of the current phase, in a cell picked by its stack address (as
-/// `StripedCounter` does, so threads rarely share a cache line), reads, and takes the one away: two
+/// A reader adds one to a counter of the current phase, in a cell picked by `ThreadStripe` (so threads
+/// rarely share a cache line), reads, and takes the one away: two
 /// atomic adds and no waiting, whatever writers do. A writer first publishes the new structure, then
 /// `waitForReaders()` flips the phase and waits until the old phase's counters add up to zero, twice:
 /// a reader that loaded the old phase just before a flip is counted in one of the two. Every reader that
@@ -83,12 +83,9 @@ final class ReaderGate: @unchecked Sendable {
         return total
     }
 
-    /// The calling thread's counter for `phase`, picked by hashing the address of its stack.
+    /// The calling thread's counter for `phase` (`ThreadStripe`).
     @inline(__always)
     private func counter(phase: Int) -> UnsafeMutablePointer<Atomic<Int>> {
-        var marker: UInt8 = 0
-        let address = withUnsafeMutablePointer(to: &marker) { UInt64(UInt(bitPattern: $0)) }
-        let cell = Int(truncatingIfNeeded: ((address >> 16) &* 0x9E37_79B9_7F4A_7C15) >> 60) & (Self.cellCount - 1)
-        return counters + (phase & 1) * Self.phaseStride + cell * Self.cellStride
+        counters + (phase & 1) * Self.phaseStride + ThreadStripe.index(among: Self.cellCount) * Self.cellStride
     }
 }

@@ -63,15 +63,9 @@ struct StripedCounter: ~Copyable, @unchecked Sendable {
         }
     }
 
-    /// The calling thread's cell, chosen by hashing the address of its stack: threads' stacks lie
-    /// megabytes apart, so this spreads threads over the cells without a thread-local lookup (which,
-    /// through `pthread_getspecific` and a lazily created key, made a contended add about twice as slow).
-    /// Two threads share a cell with probability 1/`cellCount`; that costs speed, never correctness.
+    /// The calling thread's cell (`ThreadStripe`).
     private static func cell(in cells: UnsafeMutablePointer<Atomic<UInt64>>) -> UnsafeMutablePointer<Atomic<UInt64>> {
-        var marker: UInt8 = 0
-        let address = withUnsafeMutablePointer(to: &marker) { UInt64(UInt(bitPattern: $0)) }
-        let index = Int(truncatingIfNeeded: ((address >> 16) &* 0x9E37_79B9_7F4A_7C15) >> 59)
-        return cells + (index & (cellCount - 1)) * cellStride
+        cells + ThreadStripe.index(among: cellCount) * cellStride
     }
 
     /// Allocates the cells once; a thread that loses the race to publish them frees its own.

@@ -57,7 +57,7 @@ struct ExpositionCheck {
         // are copied only when some must be left out.
         let declaredValid = Self.areValid(family.labelNames, reserved: reserved)
         let isExposable = { (point: MetricPoint) -> Bool in
-            (declaredValid && Self.hasNames(point.labels, family.labelNames))
+            (declaredValid && point.labels.elementsEqual(family.labelNames) { $0.name == $1 })
                 || Self.areValid(point.labels.map(\.name), reserved: reserved)
         }
         guard !family.points.allSatisfy(isExposable) else { return family }
@@ -75,14 +75,5 @@ struct ExpositionCheck {
         return names.allSatisfy { name in
             PrometheusNames.isValidLabelName(name) && name != reserved && seen.insert(name).inserted
         }
-    }
-
-    /// Whether `labels` have exactly `names`, in that order.
-    private static func hasNames(_ labels: [Label], _ names: [String]) -> Bool {
-        guard labels.count == names.count else { return false }
-        for index in names.indices where labels[index].name != names[index] {
-            return false
-        }
-        return true
     }
 }
