@@ -152,6 +152,24 @@ struct PipelineBehaviorTests {
         #expect(gateway.selfMetric("telemetry_gateway_rejected_items_total", ["receiver": "otlp", "signal": "metrics"]) == 2)
     }
 
+    @Test("A metric with no data is reported as rejected but holds no point: the valid point beside it goes on, counted once")
+    func metricWithoutData() throws {
+        let gateway = try InProcessGateway(yaml: Self.yaml(processors: "  batch:", list: "batch"))
+        defer { gateway.shutdown() }
+        let json = """
+            {"resourceMetrics":[{"scopeMetrics":[{"metrics":[
+              {"name":"good","sum":{"aggregationTemporality":2,"isMonotonic":true,"dataPoints":[{"asInt":"3","timeUnixNano":"2"}]}},
+              {"name":"empty"}
+            ]}]}]}
+            """
+        let response = try OTLPRequests.post(Array(json.utf8), to: "\(gateway.url)/v1/metrics", contentType: "application/json")
+        #expect(response.status == 200)
+        let answer = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        let partial = answer?["partialSuccess"] as? [String: Any]
+        #expect(partial?["rejectedDataPoints"] as? String == "1")
+        #expect(gateway.memory.itemCount(.metrics) == 1)
+    }
+
     @Test("An empty bearer token, or one whose variable is set but empty, is a configuration error naming the key and line")
     func failClosed() {
         let yaml = """

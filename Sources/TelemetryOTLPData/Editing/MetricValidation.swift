@@ -30,7 +30,7 @@ extension MetricsView {
                 editor.rebuilt(resource.pointer) { $0.n_scope_metrics = keptScopes.count; $0.scope_metrics = editor.arena.pointers(keptScopes) })
         }
         guard editor.rejected > 0 else { return MetricValidation(payload: payload, rejected: 0, firstReason: nil) }
-        guard payload.itemCount > editor.rejected, !keptResources.isEmpty else {
+        guard payload.itemCount > editor.rejectedPoints, !keptResources.isEmpty else {
             return MetricValidation(payload: nil, rejected: editor.rejected, firstReason: editor.firstReason)
         }
         let request = owner.typed(Opentelemetry__Proto__Collector__Metrics__V1__ExportMetricsServiceRequest.self)
@@ -39,7 +39,7 @@ extension MetricsView {
             $0.resource_metrics = editor.arena.pointers(keptResources)
         }
         let kept = OTLPPayload(
-            signal: .metrics, bytes: packMessage(output), itemCount: payload.itemCount - editor.rejected,
+            signal: .metrics, bytes: packMessage(output), itemCount: payload.itemCount - editor.rejectedPoints,
             decodedBytesEstimate: payload.decodedBytesEstimate)
         return MetricValidation(payload: kept, rejected: editor.rejected, firstReason: editor.firstReason)
     }
@@ -48,7 +48,11 @@ extension MetricsView {
 /// Copies metrics with only their valid points, into one arena.
 private struct PointEditor {
     let arena = ProtobufArena()
+    /// Rejections reported: each invalid point, and each metric with no data.
     var rejected = 0
+    /// The points among them: a metric with no data holds none, so the kept request's count of points
+    /// is the request's less these (subtracting `rejected` undercounted it).
+    var rejectedPoints = 0
     var firstReason: String?
 
     /// A copy of `message` changed by `change`, in the arena.
@@ -104,7 +108,12 @@ private struct PointEditor {
     private mutating func keep<Point>(_ points: MessageList<Point>, _ metric: MetricView, _ problem: (Point) -> String?) -> [Int]? {
         var kept: [Int] = []
         for index in points.indices {
-            if let reason = problem(points[index]) { reject(reason, metric) } else { kept.append(index) }
+            if let reason = problem(points[index]) {
+                reject(reason, metric)
+                rejectedPoints += 1
+            } else {
+                kept.append(index)
+            }
         }
         return kept.isEmpty ? nil : kept
     }
