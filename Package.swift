@@ -45,6 +45,10 @@ let package = Package(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .systemLibrary(
+            name: "CDeflate",
+            providers: [.apt(["libdeflate-dev"])]
+        ),
         .target(
             name: "COTLP",
             dependencies: ["CProtobufC"],
@@ -62,7 +66,7 @@ let package = Package(
         ),
         .target(
             name: "TelemetryHTTP",
-            dependencies: ["Telemetry", "CCurl", "CZlib"]
+            dependencies: ["Telemetry", "CCurl", "CZlib", "CDeflate"]
         ),
         // The OTLP data layer: the only module that touches protobuf-c.
         .target(

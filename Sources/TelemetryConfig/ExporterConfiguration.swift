@@ -12,7 +12,7 @@ public struct ExporterConfiguration: Sendable {
     public enum Settings: Sendable {
         /// An OTLP/HTTP upstream; receives the listed signals (`traces`, `metrics`, `logs`).
         case otlp(
-            endpoint: String, headers: [String: String], compression: OTLPExporter.Compression, timeout: Duration,
+            endpoint: String, headers: [String: String], compression: OTLPExporter.Compression, gzipLevel: Int, timeout: Duration,
             temporality: AggregationTemporality, retry: RetryPolicy, signals: Set<String>)
         /// StatsD or DogStatsD over UDP.
         case statsd(host: String, port: Int, prefix: String, dogStatsDTags: Bool, maxDatagramBytes: Int)
@@ -27,7 +27,7 @@ public struct ExporterConfiguration: Sendable {
     /// Whether this exporter takes log records (OTLP when `logs` is among its signals, and debug).
     public var takesLogs: Bool {
         switch settings {
-        case .otlp(_, _, _, _, _, _, let signals): signals.contains("logs")
+        case .otlp(_, _, _, _, _, _, _, let signals): signals.contains("logs")
         case .debug: true
         default: false
         }
@@ -44,7 +44,7 @@ public struct ExporterConfiguration: Sendable {
     /// Whether this exporter takes spans.
     public var takesTraces: Bool {
         switch settings {
-        case .otlp(_, _, _, _, _, _, let signals): signals.contains("traces")
+        case .otlp(_, _, _, _, _, _, _, let signals): signals.contains("traces")
         case .debug: true
         case .statsd, .cloudwatch, .datadog: false
         }
@@ -52,7 +52,7 @@ public struct ExporterConfiguration: Sendable {
 
     /// Whether this exporter takes metrics.
     public var takesMetrics: Bool {
-        if case .otlp(_, _, _, _, _, _, let signals) = settings { return signals.contains("metrics") }
+        if case .otlp(_, _, _, _, _, _, _, let signals) = settings { return signals.contains("metrics") }
         return true
     }
 }
@@ -62,7 +62,7 @@ enum ExporterParser {
     static func parse(_ node: ConfigNode, index: Int) throws(ConfigError) -> ExporterConfiguration {
         let common = ["type", "name", "queue_size"]
         let specific: [String: [String]] = [
-            "otlp": ["endpoint", "headers", "compression", "timeout", "temporality", "retry", "signals"],
+            "otlp": ["endpoint", "headers", "compression", "compression_level", "timeout", "temporality", "retry", "signals"],
             "statsd": ["host", "port", "prefix", "dogstatsd_tags", "max_datagram_bytes"],
             "cloudwatch": ["namespace", "region", "endpoint"],
             "datadog": ["api_key", "app_key", "prefix", "site", "endpoint"],
@@ -108,6 +108,7 @@ enum ExporterParser {
         return .otlp(
             endpoint: try fields.required("endpoint").url(), headers: try fields["headers"]?.headerMap() ?? [:],
             compression: compression == "gzip" ? .gzip : OTLPExporter.Compression.none,
+            gzipLevel: try fields["compression_level"]?.int(in: Gzip.levels) ?? 1,
             timeout: try fields["timeout"]?.duration() ?? .seconds(10),
             temporality: temporality == "delta" ? .delta : .cumulative, retry: try retry(fields["retry"]),
             signals: signals)

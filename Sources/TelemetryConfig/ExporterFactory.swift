@@ -18,9 +18,9 @@ package struct BuiltExporters {
         for configuration in configurations {
             let name = configuration.name
             switch configuration.settings {
-            case .otlp(let endpoint, let headers, let compression, let timeout, let temporality, let retry, _):
+            case .otlp(let endpoint, let headers, let compression, let gzipLevel, let timeout, let temporality, let retry, _):
                 let exporter = OTLPExporter(
-                    endpoint: endpoint, headers: headers, compression: compression, timeout: timeout, retry: retry,
+                    endpoint: endpoint, headers: headers, compression: compression, gzipLevel: gzipLevel, timeout: timeout, retry: retry,
                     temporality: temporality, resource: resource, name: name, selfMetrics: selfMetrics, logger: logger)
                 add(configuration, spanExporter: exporter, metricsExporter: exporter, logExporter: exporter)
             case .statsd(let host, let port, let prefix, let tags, let maxDatagramBytes):

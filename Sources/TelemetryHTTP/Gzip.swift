@@ -1,6 +1,8 @@
+import CDeflate
 import CZlib
+import Synchronization
 
-/// gzip compression and bounded decompression with zlib.
+/// gzip compression with libdeflate and bounded decompression with zlib.
 package enum Gzip {
     /// Why a gzip operation failed.
     package enum Failure: Error, Equatable, Sendable {
@@ -10,26 +12,24 @@ package enum Gzip {
         case tooLarge(limit: Int)
     }
 
-    /// Compresses `bytes` into a gzip stream (RFC 1952).
-    package static func compress(_ bytes: [UInt8], level: Int32 = 6) -> [UInt8] {
-        var stream = z_stream()
-        guard telemetry_deflate_init_gzip(&stream, level) == Z_OK else { return [] }
-        defer { deflateEnd(&stream) }
-        let bound = Int(deflateBound(&stream, uLong(bytes.count))) + 32
-        var output = [UInt8](repeating: 0, count: bound)
-        let produced: Int = bytes.withUnsafeBufferPointer { input in
-            output.withUnsafeMutableBufferPointer { out in
-                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
-                stream.avail_in = uInt(input.count)
-                stream.next_out = out.baseAddress
-                stream.avail_out = uInt(out.count)
-                let status = deflate(&stream, Z_FINISH)
-                return status == Z_STREAM_END ? out.count - Int(stream.avail_out) : -1
+    /// The compression levels accepted: 1 (fastest) to 12 (smallest); 1–9 compress about as zlib's do.
+    package static let levels: ClosedRange<Int> = 1...12
+
+    /// Compresses `bytes` into one gzip member (RFC 1952) at `level` (clamped to `levels`).
+    ///
+    /// libdeflate compresses a whole buffer at once: on a 512-span OTLP batch (59 KB) its level 1 is about
+    /// 3× as fast as zlib's and its output slightly smaller. Returns an empty array only if no compressor
+    /// could be allocated.
+    package static func compress(_ bytes: [UInt8], level: Int = 6) -> [UInt8] {
+        let level = Swift.min(Swift.max(level, levels.lowerBound), levels.upperBound)
+        guard let compressor = compressors.take(level: level) else { return [] }
+        defer { compressors.give(compressor, level: level) }
+        let bound = libdeflate_gzip_compress_bound(compressor.pointer, bytes.count)
+        return [UInt8](unsafeUninitializedCapacity: bound) { output, count in
+            count = bytes.withUnsafeBytes { input in
+                libdeflate_gzip_compress(compressor.pointer, input.baseAddress, input.count, output.baseAddress, bound)
             }
         }
-        guard produced >= 0 else { return [] }
-        output.removeSubrange(produced...)
-        return output
     }
 
     /// Decompresses a gzip (or zlib) stream, refusing to produce more than `limit` bytes.
@@ -70,5 +70,34 @@ package enum Gzip {
         }
         if let outcome { throw outcome }
         return output
+    }
+
+    private static let compressors = CompressorPool()
+}
+
+/// libdeflate compressors kept for reuse, a few per level: allocating one costs ~9 µs (its hash tables
+/// are hundreds of KB), a quarter of compressing a small batch.
+private struct CompressorPool: ~Copyable, Sendable {
+    /// A compressor, used by one thread at a time (between `take` and `give`).
+    struct Compressor: @unchecked Sendable {
+        let pointer: OpaquePointer
+    }
+
+    /// Idle compressors kept per level; more are freed when given back (export workers are few).
+    private static let keptPerLevel = 4
+    private let idle = Mutex<[Int: [Compressor]]>([:])
+
+    func take(level: Int) -> Compressor? {
+        if let kept = idle.withLock({ $0[level]?.popLast() }) { return kept }
+        return libdeflate_alloc_compressor(Int32(level)).map(Compressor.init)
+    }
+
+    func give(_ compressor: Compressor, level: Int) {
+        let kept = idle.withLock { idle in
+            guard idle[level, default: []].count < Self.keptPerLevel else { return false }
+            idle[level, default: []].append(compressor)
+            return true
+        }
+        if !kept { libdeflate_free_compressor(compressor.pointer) }
     }
 }

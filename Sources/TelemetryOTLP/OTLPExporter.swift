@@ -30,6 +30,8 @@ public final class OTLPExporter: SpanExporter, MetricsExporter, LogRecordExporte
         public let url: String
         /// The compression of request bodies.
         public let compression: Compression
+        /// The gzip level (1 fastest … 12 smallest) when `compression` is `.gzip`.
+        public let gzipLevel: Int
         /// The timeout of each request.
         public let timeout: Duration
         /// The CAs trusted and the client certificate.
@@ -63,6 +65,8 @@ public final class OTLPExporter: SpanExporter, MetricsExporter, LogRecordExporte
     ///   - endpoint: the collector's base URL (`/v1/traces` and `/v1/metrics` are appended).
     ///   - headers: extra request headers (e.g. authentication); never logged.
     ///   - compression: `.gzip` or `.none`.
+    ///   - gzipLevel: the gzip level, 1 (fastest, the default) to 12 (smallest); clamped to that range.
+    ///     Spans barely compress beyond level 1: random ids dominate them.
     ///   - timeout: the deadline of each request.
     ///   - tls: the CAs trusted and the client certificate for `https` endpoints (default: from
     ///     `OTEL_EXPORTER_OTLP_CERTIFICATE`, `…_CLIENT_CERTIFICATE`, `…_CLIENT_KEY`, else the system's CAs).
@@ -73,21 +77,21 @@ public final class OTLPExporter: SpanExporter, MetricsExporter, LogRecordExporte
     ///   - name: the `exporter` label of its self-metrics.
     ///   - selfMetrics: where retries and partial-success rejections are counted.
     public convenience init(
-        endpoint: String? = nil, headers: [String: String]? = nil, compression: Compression? = nil,
+        endpoint: String? = nil, headers: [String: String]? = nil, compression: Compression? = nil, gzipLevel: Int = 1,
         timeout: Duration? = nil, tls: ClientTLS? = nil, retry: RetryPolicy = RetryPolicy(),
         temporality: AggregationTemporality = .cumulative, resource: Resource? = nil, name: String = "otlp",
         selfMetrics: MetricsCollector = ExporterSelfMetrics.defaultCollector,
         logger: Logger = Logger(label: "swift-telemetry.otlp")
     ) {
         self.init(
-            endpoint: endpoint, headers: headers, compression: compression, timeout: timeout, tls: tls, retry: retry,
-            temporality: temporality, resource: resource, name: name, selfMetrics: selfMetrics, logger: logger,
+            endpoint: endpoint, headers: headers, compression: compression, gzipLevel: gzipLevel, timeout: timeout, tls: tls,
+            retry: retry, temporality: temporality, resource: resource, name: name, selfMetrics: selfMetrics, logger: logger,
             environment: .process(logger: logger))
     }
 
     init(
-        endpoint: String?, headers: [String: String]?, compression: Compression?, timeout: Duration?, tls: ClientTLS?,
-        retry: RetryPolicy, temporality: AggregationTemporality, resource: Resource?, name: String,
+        endpoint: String?, headers: [String: String]?, compression: Compression?, gzipLevel: Int = 1, timeout: Duration?,
+        tls: ClientTLS?, retry: RetryPolicy, temporality: AggregationTemporality, resource: Resource?, name: String,
         selfMetrics: MetricsCollector, logger: Logger, environment: OTLPEnvironment
     ) {
         func target(_ signal: OTLPSignal) -> Target {
@@ -96,6 +100,7 @@ public final class OTLPExporter: SpanExporter, MetricsExporter, LogRecordExporte
             let headerList = (headers ?? environment.headers(signal)).sorted { $0.key < $1.key }
             return Target(
                 url: url, compression: compression ?? environment.compression(signal) ?? .gzip,
+                gzipLevel: min(max(gzipLevel, Gzip.levels.lowerBound), Gzip.levels.upperBound),
                 timeout: timeout ?? environment.timeout(signal) ?? .seconds(10), tls: tls ?? environment.tls(signal),
                 headers: headerList.map { (name: $0.key, value: $0.value) })
         }
@@ -182,9 +187,7 @@ public final class OTLPExporter: SpanExporter, MetricsExporter, LogRecordExporte
         var requestHeaders = [(name: "Content-Type", value: "application/x-protobuf")]
         var payload = body
         if target.compression == .gzip {
-            // Level 1: on a 512-span batch (62 KB) it compresses 3.38:1 against 3.41:1 at the default
-            // level 6, in 275 µs instead of 718 µs; random ids dominate spans and barely compress anyway.
-            payload = Gzip.compress(body, level: 1)
+            payload = Gzip.compress(body, level: target.gzipLevel)
             requestHeaders.append((name: "Content-Encoding", value: "gzip"))
         }
         requestHeaders.append(contentsOf: target.headers)

@@ -79,6 +79,7 @@ struct ConfigParsingTests {
               - type: otlp
                 name: backup
                 endpoint: https://b:4318
+                compression_level: 9
                 signals: [traces]
               - {type: statsd, port: 9125, prefix: app, dogstatsd_tags: false}
               - {type: cloudwatch, namespace: App, region: eu-west-1}
@@ -87,14 +88,19 @@ struct ConfigParsingTests {
             """
         let exporters = try parse(yaml, ["TOKEN": "t0k"]).exporters
         #expect(exporters.map(\.name) == ["primary", "backup", "statsd", "cloudwatch", "datadog", "debug"])
-        guard case .otlp(let endpoint, let headers, let compression, let timeout, let temporality, let retry, let signals) =
+        guard case .otlp(let endpoint, let headers, let compression, let level, let timeout, let temporality, let retry, let signals) =
             exporters[0].settings
         else {
             Issue.record("not otlp")
             return
         }
         #expect(endpoint == "http://a:4318" && headers == ["authorization": "Bearer t0k"])
-        #expect(compression == .none && timeout == .seconds(2) && temporality == .delta)
+        #expect(compression == .none && level == 1 && timeout == .seconds(2) && temporality == .delta)
+        if case .otlp(_, _, let compression, let level, _, _, _, _) = exporters[1].settings {
+            #expect(compression == .gzip && level == 9)
+        } else {
+            Issue.record("backup is not otlp")
+        }
         #expect(retry.maxAttempts == 3 && retry.initialBackoff == .milliseconds(250))
         #expect(signals == ["traces", "metrics", "logs"])
         #expect(exporters.map(\.takesLogs) == [true, false, false, false, false, true])

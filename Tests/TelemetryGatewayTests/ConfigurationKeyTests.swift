@@ -76,6 +76,18 @@ struct ConfigurationKeyTests {
         #expect(headers["x-tenant"] == "acme" && headers["content-encoding"] == nil)
     }
 
+    @Test("otlphttp compression_level: the body is gzip at that level, which the Python intake decodes")
+    func compressionLevel() async throws {
+        let intake = try await IntakeServer()
+        let gateway = try Self.gateway(exporter: "  otlphttp/out:\n    endpoint: \(intake.endpoint)\n    compression_level: 12")
+        defer { gateway.shutdown() }
+        try post(gateway, traces: 40)
+        let arrived = await waitUntil(timeout: 10) { ((try? await intake.acceptedSpans()) ?? []).count == 40 }
+        #expect(arrived)
+        let headers = try await intake.received(path: "/v1/traces").first?["headers"] as? [String: String] ?? [:]
+        #expect(headers["content-encoding"] == "gzip")
+    }
+
     @Test("max_nesting_depth refuses shallower nesting than the default; debug verbosity detailed logs each span")
     func depthAndVerbosity() throws {
         let recorder = LogRecorder()

@@ -104,6 +104,11 @@ struct GatewayConfigurationTests {
         #expect(reserved.message.contains("reserved"), "\(reserved)")
         let halfPair = try #require(failure(exporter("    endpoint: https://x:4318\n    tls: {cert_file: /dev/null}\n")))
         #expect(halfPair.path == "exporters.otlp.tls" && halfPair.message.contains("both cert_file and key_file"), "\(halfPair)")
+        #expect(failure(exporter("    endpoint: http://x:4318\n    compression_level: 12\n")) == nil)
+        let level = try #require(failure(exporter("    endpoint: http://x:4318\n    compression_level: 13\n")))
+        #expect(level.path == "exporters.otlp.compression_level" && level.line == 4, "\(level)")
+        let grpcLevel = try #require(failure(exporter("    protocol: grpc\n    endpoint: x:4317\n    compression_level: 9\n")))
+        #expect(grpcLevel.path == "exporters.otlp.compression_level" && grpcLevel.message.contains("OTLP/HTTP"), "\(grpcLevel)")
     }
 
     @Test("sending_queue storage: disk parses with every key; a missing directory, a bad choice or a disk key on a memory queue is a located error")

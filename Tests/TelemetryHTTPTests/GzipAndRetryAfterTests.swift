@@ -13,6 +13,36 @@ struct GzipAndRetryAfterTests {
         #expect(try Gzip.decompress(compressed, limit: 1 << 20) == original)
     }
 
+    @Test("Every level writes a gzip stream zlib reads back; higher levels compress repetitive data at least as well")
+    func levels() throws {
+        let original = (0..<20_000).flatMap { Array("span-\($0 % 97) attribute=\($0 % 13);".utf8) }
+        var sizes: [Int] = []
+        for level in Gzip.levels {
+            let compressed = Gzip.compress(original, level: level)
+            #expect(compressed.prefix(3) == [0x1F, 0x8B, 0x08], "level \(level)")
+            #expect(try Gzip.decompress(compressed, limit: original.count) == original, "level \(level)")
+            sizes.append(compressed.count)
+        }
+        #expect(sizes.last! < sizes.first!, "\(sizes)")
+        #expect(!Gzip.compress([], level: 1).isEmpty)
+        #expect(try Gzip.decompress(Gzip.compress([]), limit: 0).isEmpty)
+    }
+
+    @Test("Compressors are reused safely from several threads at once")
+    func concurrentCompression() async throws {
+        let inputs = (0..<8).map { seed in (0..<50_000).map { UInt8(truncatingIfNeeded: $0 &* (seed + 3) >> 4) } }
+        let results = await withTaskGroup(of: (Int, [UInt8]).self) { group in
+            for round in 0..<64 {
+                group.addTask { (round % inputs.count, Gzip.compress(inputs[round % inputs.count], level: 1 + round % 3)) }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.count == 64)
+        for (index, compressed) in results {
+            #expect(try Gzip.decompress(compressed, limit: 1 << 20) == inputs[index])
+        }
+    }
+
     @Test("Decompression stops at the limit: a gzip bomb costs at most the limit")
     func bomb() {
         let bomb = Gzip.compress([UInt8](repeating: 0, count: 50 << 20))

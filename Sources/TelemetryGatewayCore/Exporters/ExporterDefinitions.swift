@@ -22,9 +22,10 @@ enum ExporterDefinitions {
 
     /// The settings of an `otlp` section: `endpoint` and `protocol` (when `endpointKey`; the load
     /// balancer's `protocol: otlp` gets its endpoints from its resolver and speaks HTTP), `tls`,
-    /// `headers`, `compression`, `timeout`, `retry_on_failure`, `sending_queue`.
+    /// `headers`, `compression`, `compression_level` (gzip 1–12, OTLP/HTTP only), `timeout`,
+    /// `retry_on_failure`, `sending_queue`.
     static func forwardingSettings(_ node: ConfigNode, endpointKey: Bool) throws(ConfigError) -> OTLPForwardingExporter.Settings {
-        let keys = ["headers", "compression", "timeout", "retry_on_failure", "sending_queue", "tls"]
+        let keys = ["headers", "compression", "compression_level", "timeout", "retry_on_failure", "sending_queue", "tls"]
         let fields = try node.mapping(allowed: endpointKey ? ["endpoint", "protocol"] + keys : keys)
         let grpc = try fields["protocol"]?.choice(["http", "grpc"]) == "grpc"
         let tls = try fields["tls"].map { node throws(ConfigError) in try clientTLS(node, grpc: grpc) }
@@ -43,6 +44,10 @@ enum ExporterDefinitions {
         settings.headers = try fields["headers"].map { node throws(ConfigError) in try headers(node, grpc: grpc) } ?? [:]
         if let compression = fields["compression"] {
             settings.compression = try compression.choice(["gzip", "none"]) == "gzip" ? .gzip : .none
+        }
+        if let level = fields["compression_level"] {
+            guard !grpc else { throw level.error("compression_level applies to OTLP/HTTP; gRPC uses its transport's gzip level") }
+            settings.gzipLevel = try level.int(in: Gzip.levels)
         }
         if let timeout = fields["timeout"] { settings.timeout = try timeout.duration() }
         if let retry = fields["retry_on_failure"] { settings.retry = try retryPolicy(retry) }

@@ -29,6 +29,8 @@ public final class OTLPForwardingExporter: GatewayExporter {
         public var headers: [String: String] = [:]
         /// Request compression.
         public var compression: OTLPExporter.Compression = .gzip
+        /// The gzip level of OTLP/HTTP requests, 1 (fastest) to 12 (smallest).
+        public var gzipLevel = 1
         /// The timeout of each request.
         public var timeout: Duration = .seconds(10)
         /// How failed requests are retried.
@@ -68,7 +70,7 @@ public final class OTLPForwardingExporter: GatewayExporter {
         case .http:
             return OTLPExporter(
                 endpoint: settings.endpoint, headers: settings.headers, compression: settings.compression,
-                timeout: settings.timeout, tls: settings.tls, retry: settings.retry, name: name, selfMetrics: selfMetrics, logger: logger)
+                gzipLevel: settings.gzipLevel, timeout: settings.timeout, tls: settings.tls, retry: settings.retry, name: name, selfMetrics: selfMetrics, logger: logger)
         case .grpc(let host, let port, let plaintext):
             guard let transports else { throw GatewayTransports.missing("gRPC", component: "exporter \(name)") }
             let client = OTLPGRPCClientSettings(
