@@ -47,6 +47,34 @@ struct PrometheusRenderingTests {
         #expect(lines.count == 201)
     }
 
+    @Test("Fractions of every magnitude are written in shortest round-trip form, read back to the same double")
+    func fractionText() throws {
+        var generator = SystemRandomNumberGenerator()
+        let special: [Double] = [
+            0.1, -0.1, 1e-300, .leastNonzeroMagnitude, .ulpOfOne, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 1e15, -1e15 - 0.5,
+            123_456_789.123_456_78, 0.000_012_345, 2.2250738585072014e-308, -0.000_1,
+        ]
+        let values = special + (0..<300).map { _ in Double(bitPattern: generator.next()) }.filter(\.isFinite)
+        let collector = MetricsCollector(cardinalityLimit: 1_000)
+        let gauge = try collector.gauge("g", labels: ["i"])
+        for (index, value) in values.enumerated() { gauge.set(value, ["i": String(index)]) }
+        let exporter = PrometheusExporter()
+        exporter.register(collector)
+        var rendered: [Int: Substring] = [:]
+        for line in exporter.metricsText().split(separator: "\n") where line.hasPrefix("g{") {
+            let parts = line.split(separator: " ")
+            let index = Int(parts[0].dropFirst("g{i=\"".count).dropLast(2))
+            rendered[try #require(index)] = parts[1]
+        }
+        #expect(rendered.count == values.count)
+        for (index, value) in values.enumerated() {
+            let text = try #require(rendered[index])
+            let integral = value.rounded(.towardZero) == value && abs(value) < 1e15
+            #expect(String(text) == (integral ? String(Int64(value)) : value.description), "\(value)")
+            #expect(Double(text) == value, "\(text)")
+        }
+    }
+
     @Test("Text 0.0.4: HELP/TYPE, _total, cumulative buckets with +Inf, escaping, prefix, order")
     func textFormat() throws {
         let exporter = PrometheusExporter(prefix: "myapp")

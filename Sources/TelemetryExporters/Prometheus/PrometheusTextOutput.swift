@@ -178,8 +178,16 @@ struct PrometheusTextOutput: ~Copyable {
             }
             return
         }
-        var text = Self.formatNumber(value)
-        text.withUTF8 { writer.put(UnsafeRawBufferPointer($0)) }
+        guard value.isFinite else {
+            var text = Self.formatNumber(value)
+            text.withUTF8 { writer.put(UnsafeRawBufferPointer($0)) }
+            return
+        }
+        // The standard library's shortest round-trip digits (what `description` gives), written straight
+        // into the line: a fraction's `String` would take an allocation beyond 15 characters.
+        var digits = NumberDigits()
+        value.write(to: &digits)
+        digits.withBytes { writer.put($0) }
     }
 
     /// The text of a sample value: integers without a fraction, `+Inf`/`-Inf`/`NaN`, others shortest round-trip.
@@ -191,5 +199,30 @@ struct PrometheusTextOutput: ~Copyable {
             return String(Int64(value))
         }
         return value.description
+    }
+}
+
+/// The characters of one number from `Double.write(to:)`, kept inline (a number is at most 24 of them).
+private struct NumberDigits: TextOutputStream {
+    private var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    private var count = 0
+
+    mutating func write(_ string: String) {
+        for byte in string.utf8 { append(byte) }
+    }
+
+    /// What `Double.write(to:)` calls with its digits; a `String` is made only for streams without it.
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
+        for byte in buffer { append(byte) }
+    }
+
+    func withBytes(_ body: (UnsafeRawBufferPointer) -> Void) {
+        withUnsafeBytes(of: storage) { body(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+    }
+
+    private mutating func append(_ byte: UInt8) {
+        guard count < MemoryLayout.size(ofValue: storage) else { return }
+        withUnsafeMutableBytes(of: &storage) { $0[count] = byte }
+        count += 1
     }
 }
