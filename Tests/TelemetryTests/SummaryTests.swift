@@ -45,6 +45,27 @@ struct SummaryTests {
         #expect(QuantileSketch().quantile(0.5).isNaN)
     }
 
+    @Test("The extreme ranks are the exact smallest and largest values; no estimate lies outside them")
+    func exactExtremes() {
+        var single = QuantileSketch()
+        single.add(42.125)
+        #expect([0, 0.5, 0.99, 1].map { single.quantile($0) } == [42.125, 42.125, 42.125, 42.125])
+        var sketch = QuantileSketch()
+        let values = [3.7, 3.71, 1e-12, 1000.001, 999.5]
+        values.forEach { sketch.add($0) }
+        var other = QuantileSketch()
+        other.add(-2.5)
+        sketch.merge(other)
+        #expect(sketch.quantile(0) == -2.5 && sketch.quantile(1) == 1000.001)
+        for q in stride(from: 0.0, through: 1.0, by: 0.05) {
+            #expect((-2.5...1000.001).contains(sketch.quantile(q)), "q=\(q)")
+        }
+        // Close values share a bin whose estimate (99.84) lies below all of them.
+        var close = QuantileSketch()
+        [100, 100.2, 100.5].forEach { close.add($0) }
+        #expect((100...100.5).contains(close.quantile(0.5)), "\(close.quantile(0.5))")
+    }
+
     @Test("Memory stays bounded for values spanning 40 orders of magnitude")
     func boundedBins() {
         var store = LogarithmicBinStore(maxBins: 100)

@@ -47,7 +47,8 @@ enum Micro {
                 let labels = ["path": "/api/v1/resource/\(index / 10)", "code": String(200 + index % 10)]
                 switch scenario {
                 case "render-histograms": histogram.observe(Double(index % 100) / 50, labels)
-                case "render-summaries": summary.observe(Double(index % 100), labels)
+                case "render-summaries":
+                    for step in 0..<5 { summary.observe(Double(index % 100) + Double(step) * 0.37, labels) }
                 default: counter.inc(labels)
                 }
             }

@@ -58,6 +58,14 @@ struct ByteWriter: ~Copyable {
         target.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset, as: UInt64.self)
     }
 
+    /// Lets `body` write at most `limit` bytes in place, returning how many it wrote; room for `limit`
+    /// must have been reserved.
+    @inline(__always)
+    mutating func putInPlace(limit: Int, _ body: (UnsafeMutableRawBufferPointer) -> Int) {
+        let written = body(UnsafeMutableRawBufferPointer(start: base + count, count: limit))
+        count += Swift.min(Swift.max(written, 0), limit)
+    }
+
     /// Reserves room for `bytes` and writes them.
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
         reserve(bytes.count)

@@ -185,9 +185,11 @@ struct PrometheusTextOutput: ~Copyable {
         }
         // The standard library's shortest round-trip digits (what `description` gives), written straight
         // into the line: a fraction's `String` would take an allocation beyond 15 characters.
-        var digits = NumberDigits()
-        value.write(to: &digits)
-        digits.withBytes { writer.put($0) }
+        writer.putInPlace(limit: Self.maxNumberLength) { room in
+            var digits = NumberDigits(room: room)
+            value.write(to: &digits)
+            return digits.count
+        }
     }
 
     /// The text of a sample value: integers without a fraction, `+Inf`/`-Inf`/`NaN`, others shortest round-trip.
@@ -202,27 +204,26 @@ struct PrometheusTextOutput: ~Copyable {
     }
 }
 
-/// The characters of one number from `Double.write(to:)`, kept inline (a number is at most 24 of them).
+/// Takes one number's characters from `Double.write(to:)` into the room reserved for it in the line
+/// (at most 24 characters; more than the room holds are cut, which `maxNumberLength` rules out).
 private struct NumberDigits: TextOutputStream {
-    private var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-    private var count = 0
+    let room: UnsafeMutableRawBufferPointer
+    private(set) var count = 0
+
+    init(room: UnsafeMutableRawBufferPointer) {
+        self.room = room
+    }
 
     mutating func write(_ string: String) {
-        for byte in string.utf8 { append(byte) }
+        var string = string
+        string.withUTF8 { _writeASCII($0) }
     }
 
     /// What `Double.write(to:)` calls with its digits; a `String` is made only for streams without it.
     mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
-        for byte in buffer { append(byte) }
-    }
-
-    func withBytes(_ body: (UnsafeRawBufferPointer) -> Void) {
-        withUnsafeBytes(of: storage) { body(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
-    }
-
-    private mutating func append(_ byte: UInt8) {
-        guard count < MemoryLayout.size(ofValue: storage) else { return }
-        withUnsafeMutableBytes(of: &storage) { $0[count] = byte }
-        count += 1
+        let length = Swift.min(buffer.count, room.count - count)
+        guard length > 0, let source = buffer.baseAddress, let target = room.baseAddress else { return }
+        (target + count).copyMemory(from: source, byteCount: length)
+        count += length
     }
 }
