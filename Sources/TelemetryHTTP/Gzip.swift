@@ -17,8 +17,9 @@ package enum Gzip {
 
     /// Compresses `bytes` into one gzip member (RFC 1952) at `level` (clamped to `levels`).
     ///
-    /// libdeflate compresses a whole buffer at once: on a 512-span OTLP batch (59 KB) its level 1 is about
-    /// 3× as fast as zlib's and its output slightly smaller. Returns an empty array only if no compressor
+    /// libdeflate compresses a whole buffer at once: on a 512-span OTLP batch (59 KB) its level 1 takes
+    /// 1.55 M instructions against zlib level 1's 2.68 M (2.6–3× faster in wall time), and its output is
+    /// slightly smaller. Returns an empty array only if no compressor
     /// could be allocated.
     package static func compress(_ bytes: [UInt8], level: Int = 6) -> [UInt8] {
         let level = Swift.min(Swift.max(level, levels.lowerBound), levels.upperBound)
@@ -75,8 +76,8 @@ package enum Gzip {
     private static let compressors = CompressorPool()
 }
 
-/// libdeflate compressors kept for reuse, a few per level: allocating one costs ~9 µs (its hash tables
-/// are hundreds of KB), a quarter of compressing a small batch.
+/// libdeflate compressors kept for reuse, a few per level: allocating one costs 5–9 µs here, about as
+/// much as compressing a batch of a dozen spans.
 private struct CompressorPool: ~Copyable, Sendable {
     /// A compressor, used by one thread at a time (between `take` and `give`).
     struct Compressor: @unchecked Sendable {
