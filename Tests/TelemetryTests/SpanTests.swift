@@ -126,6 +126,19 @@ struct SpanTests {
         #expect(Double(end - span.startTimeNanos) / 1e9 == span.duration)
     }
 
+    @Test("Attributes and links given at the start are kept, within the limits, and reach the export record")
+    func initialAttributesAndLinks() throws {
+        let limited = SimpleTracer(limits: SpanLimits(attributeCountLimit: 2))
+        let other = limited.startSpan("other")
+        let span = limited.startSpan(
+            "a", attributes: ["user": "u1", "retry": .bool(true)], links: [TelemetrySpanLink(context: other.context)])
+        span.setAttribute("count", 3)
+        limited.endSpan(span)
+        let data = try #require(span.data())
+        #expect(data.attributes == ["user": "u1", "retry": .bool(true)] && data.droppedAttributesCount == 1)
+        #expect(data.links.map(\.context) == [other.context])
+    }
+
     @Test("Attribute, event and link limits drop the excess and count it")
     func limits() {
         let limited = SimpleTracer(limits: SpanLimits(attributeCountLimit: 2, eventCountLimit: 1, linkCountLimit: 1))

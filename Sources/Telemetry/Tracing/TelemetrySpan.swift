@@ -65,8 +65,13 @@ public final class TelemetrySpan: @unchecked Sendable {
         self.startTimeNanos = startTimeNanos ?? now.wall
         startMonotonicNanos = now.monotonic &- (now.wall &- Swift.min(now.wall, startTimeNanos ?? now.wall))
         var initial = SpanState(name: name)
-        for (key, value) in attributes { initial.setAttribute(key, value, limits: limits) }
-        for link in links { initial.addLink(link, limits: limits) }
+        // Most spans start with neither: skipping the loops skips making a dictionary iterator.
+        if !attributes.isEmpty {
+            for (key, value) in attributes { initial.setAttribute(key, value, limits: limits) }
+        }
+        if !links.isEmpty {
+            for link in links { initial.addLink(link, limits: limits) }
+        }
         guarded = consume initial
     }
     /// The trace this span belongs to (16 bytes, lowercase hex when printed).
