@@ -118,6 +118,8 @@ public struct AttributeMap: Sendable, Hashable, Sequence, ExpressibleByDictionar
         return true
     }
 
+    // Inlined: called out of line from `set` on a span's state, it was handed a 176-byte copy of the map.
+    @inline(__always)
     private func position(of key: String) -> Int? {
         if count > 0, entry0?.key == key { return 0 }
         if count > 1, entry1?.key == key { return 1 }

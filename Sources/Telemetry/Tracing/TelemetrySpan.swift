@@ -64,15 +64,15 @@ public final class TelemetrySpan: @unchecked Sendable {
         // difference with a later monotonic reading, which gives the true elapsed time.
         self.startTimeNanos = startTimeNanos ?? now.wall
         startMonotonicNanos = now.monotonic &- (now.wall &- Swift.min(now.wall, startTimeNanos ?? now.wall))
-        var initial = SpanState(name: name)
+        // Built in place, not in a local moved in at the end (a copy of the whole state).
+        guarded = SpanState(name: name)
         // Most spans start with neither: skipping the loops skips making a dictionary iterator.
         if !attributes.isEmpty {
-            for (key, value) in attributes { initial.setAttribute(key, value, limits: limits) }
+            for (key, value) in attributes { guarded.setAttribute(key, value, limits: limits) }
         }
         if !links.isEmpty {
-            for link in links { initial.addLink(link, limits: limits) }
+            for link in links { guarded.addLink(link, limits: limits) }
         }
-        guarded = consume initial
     }
     /// The trace this span belongs to (16 bytes, lowercase hex when printed).
     public var traceID: TraceID { context.traceID }
