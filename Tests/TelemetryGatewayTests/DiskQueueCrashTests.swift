@@ -45,8 +45,15 @@ struct DiskQueueCrashTests {
 
     /// A self-metric of the exporter's traces queue, from the gateway's telemetry endpoint.
     static func selfMetric(_ name: String, _ gateway: GatewayProcess, extra: String? = nil) async throws -> Double? {
-        let response = try await httpRequest("http://127.0.0.1:\(gateway.telemetryPort)/metrics", timeout: 5)
-        let text = String(decoding: response.body, as: UTF8.self)
+        let body: Data
+        do {
+            body = try await httpRequest("http://127.0.0.1:\(gateway.telemetryPort)/metrics", timeout: 5).body
+        } catch {
+            // Once seen refused right after a restart although the listener binds before the receivers:
+            // keep the gateway's log with the failure.
+            throw TestPeerError("self-metrics unreachable (\(error)); running: \(gateway.isRunning); log:\n\(gateway.logText())")
+        }
+        let text = String(decoding: body, as: UTF8.self)
         let line = text.split(separator: "\n").first { line in
             line.hasPrefix(name + "{") && line.contains("exporter=\"otlphttp\"") && line.contains("signal=\"traces\"")
                 && (extra.map { line.contains($0) } ?? true)
