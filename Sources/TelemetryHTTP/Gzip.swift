@@ -15,13 +15,18 @@ package enum Gzip {
     /// The compression levels accepted: 1 (fastest) to 12 (smallest); 1–9 compress about as zlib's do.
     package static let levels: ClosedRange<Int> = 1...12
 
+    /// The accepted level nearest to `requested`.
+    package static func level(_ requested: Int) -> Int {
+        Swift.min(Swift.max(requested, levels.lowerBound), levels.upperBound)
+    }
+
     /// Compresses `bytes` into one gzip member (RFC 1952) at `level` (clamped to `levels`).
     ///
     /// libdeflate compresses a whole buffer at once: on a 512-span OTLP batch (59 KB) its level 1 takes
     /// 1.55 M instructions against zlib level 1's 2.68 M (2.6–3× faster in wall time), and its output is
     /// slightly smaller. Returns an empty array only if no compressor could be allocated.
     package static func compress(_ bytes: [UInt8], level: Int = 6) -> [UInt8] {
-        let level = Swift.min(Swift.max(level, levels.lowerBound), levels.upperBound)
+        let level = Self.level(level)
         guard let compressor = compressors.take(level: level) else { return [] }
         defer { compressors.give(compressor, level: level) }
         let bound = libdeflate_gzip_compress_bound(compressor.pointer, bytes.count)

@@ -100,7 +100,7 @@ public final class OTLPExporter: SpanExporter, MetricsExporter, LogRecordExporte
             let headerList = (headers ?? environment.headers(signal)).sorted { $0.key < $1.key }
             return Target(
                 url: url, compression: compression ?? environment.compression(signal) ?? .gzip,
-                gzipLevel: min(max(gzipLevel, Gzip.levels.lowerBound), Gzip.levels.upperBound),
+                gzipLevel: Gzip.level(gzipLevel),
                 timeout: timeout ?? environment.timeout(signal) ?? .seconds(10), tls: tls ?? environment.tls(signal),
                 headers: headerList.map { (name: $0.key, value: $0.value) })
         }
