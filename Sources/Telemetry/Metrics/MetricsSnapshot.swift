@@ -184,6 +184,9 @@ public struct MetricFamily: Sendable, Equatable {
     /// A counter's or gauge's series as collected from a collector, read in place by renderers;
     /// `nil` for families made from points.
     package let scalars: (any ScalarSeriesSnapshot)?
+    /// Whether the series' label names are known valid: a collector's series carry the names checked when
+    /// the metric was registered (or the overflow series' one name), so a renderer need not check them.
+    package let labelNamesChecked: Bool
     private let storedPoints: [MetricPoint]
 
     /// Creates a family.
@@ -194,6 +197,19 @@ public struct MetricFamily: Sendable, Equatable {
         self.labelNames = labelNames
         storedPoints = points
         scalars = nil
+        labelNamesChecked = false
+    }
+
+    /// Creates a histogram or summary family from a collector's series, whose label names were checked
+    /// when the metric was registered.
+    package init(name: String, help: String, kind: MetricKind, labelNames: [String], collectedPoints: [MetricPoint]) {
+        self.name = name
+        self.help = help
+        self.kind = kind
+        self.labelNames = labelNames
+        storedPoints = collectedPoints
+        scalars = nil
+        labelNamesChecked = true
     }
 
     /// Creates a counter or gauge family from collected series.
@@ -204,6 +220,7 @@ public struct MetricFamily: Sendable, Equatable {
         self.labelNames = labelNames
         storedPoints = []
         self.scalars = scalars
+        labelNamesChecked = true
     }
 
     /// Families are equal when their names, help, kinds, label names and points are.

@@ -105,7 +105,7 @@ public final class TelemetrySummary: Sendable {
 
     func collect() -> MetricFamily {
         let points = table.points { .summary($0.get()) }
-        return MetricFamily(name: name, help: help, kind: .summary, labelNames: labelNames, points: points)
+        return MetricFamily(name: name, help: help, kind: .summary, labelNames: labelNames, collectedPoints: points)
     }
 
     /// One series of a summary: a handle that records without looking up labels.

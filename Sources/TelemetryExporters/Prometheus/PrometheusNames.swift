@@ -50,7 +50,7 @@ struct ExpositionCheck {
         }
         claimed.formUnion(names)
         // A collector's families were checked when their metrics were registered.
-        guard family.scalars == nil else { return family }
+        guard !family.labelNamesChecked else { return family }
         let reserved: String? = family.kind == .histogram ? "le" : family.kind == .summary ? "quantile" : nil
         // Series of a collector carry the family's declared names: those are checked once, and a series
         // with exactly those names (compared in place, no set built) needs no check of its own. The points

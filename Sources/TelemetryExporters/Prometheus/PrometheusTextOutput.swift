@@ -10,10 +10,8 @@ struct PrometheusTextOutput: ~Copyable {
     private static let maxNumberLength = 32
     let format: PrometheusFormat
     private var writer: ByteWriter
-    /// The text of the last few `le`/`quantile` values: every series of a family repeats the same bounds,
-    /// and formatting a fraction (`0.005`) costs more than writing the rest of its line.
-    private var extraTexts: [(bits: UInt64, text: [UInt8])] = []
-    private static let extraTextLimit = 32
+    /// The text of the last few `le`/`quantile` values: every series of a family repeats the same bounds.
+    private var extraTexts = ExtraLabelTexts()
 
     init(format: PrometheusFormat, capacity: Int) {
         self.format = format
@@ -51,25 +49,17 @@ struct PrometheusTextOutput: ~Copyable {
         append("\n")
     }
 
-    /// One sample line: `name{labels} value`, with an optional extra label (`le`, `quantile`) last.
+    /// One sample line of the point at `point`, read where it is (copying a point out of its array
+    /// retains and releases its labels, which costs as much as writing the line): `name{labels} value`,
+    /// with an optional extra label (`le`, `quantile`) last.
     mutating func sample(
-        _ name: [UInt8], _ point: MetricPoint, _ value: Double, extra: (name: StaticString, value: Double)? = nil
+        _ name: [UInt8], _ point: UnsafePointer<MetricPoint>, _ value: Double, extra: (name: StaticString, value: Double)? = nil
     ) {
-        guard let exposed = point.seriesLabels.exposedBytes else {
-            sampleEscapingLabels(name, point, value, extra: extra)
+        guard let exposed = point.pointee.seriesLabels.exposedBytes else {
+            sampleEscapingLabels(name, point.pointee, value, extra: extra)
             return
         }
         sample(name, exposedLabels: exposed, value, extra: extra)
-    }
-
-    /// One sample line of the point at `point`, read where it is: copying a point out of its array
-    /// retains and releases its labels, which costs as much as writing the line.
-    mutating func sample(_ name: [UInt8], _ point: UnsafePointer<MetricPoint>, _ value: Double) {
-        guard let exposed = point.pointee.seriesLabels.exposedBytes else {
-            sampleEscapingLabels(name, point.pointee, value, extra: nil)
-            return
-        }
-        sample(name, exposedLabels: exposed, value, extra: nil)
     }
 
     /// One sample line from labels already in exposition syntax (`nil`: no labels).
@@ -127,15 +117,7 @@ struct PrometheusTextOutput: ~Copyable {
         extra.name.withUTF8Buffer { writer.put(UnsafeRawBufferPointer($0)) }
         writer.put(UInt8(ascii: "="))
         writer.put(UInt8(ascii: "\""))
-        let bits = extra.value.bitPattern
-        if let cached = extraTexts.first(where: { $0.bits == bits }) {
-            cached.text.withUnsafeBytes { writer.put($0) }
-        } else {
-            let text = Array(Self.formatNumber(extra.value).utf8)
-            text.withUnsafeBytes { writer.put($0) }
-            if extraTexts.count == Self.extraTextLimit { extraTexts.removeFirst() }
-            extraTexts.append((bits, text))
-        }
+        extraTexts.withText(of: extra.value, format: Self.formatNumber) { writer.put($0) }
         writer.put(UInt8(ascii: "\""))
     }
 

@@ -64,20 +64,16 @@ public struct PrometheusTextRenderer: Sendable {
         return prefix.hasSuffix("_") ? prefix + name : prefix + "_" + name
     }
 
-    /// Counter and gauge samples, read in place from a collector's snapshot, else from the points
-    /// (in place too: copying each point out retained and released its labels).
+    /// Counter and gauge samples, read in place from a collector's snapshot, else from the points.
     private func renderScalars(_ family: MetricFamily, sample: [UInt8], into output: inout PrometheusTextOutput) {
         if let scalars = family.scalars {
             scalars.forEachSample { exposed, value in output.sample(sample, exposedLabels: exposed, value) }
             return
         }
-        family.points.withUnsafeBufferPointer { points in
-            guard let first = points.baseAddress else { return }
-            for index in points.indices {
-                switch points[index].value {
-                case .counter(let value), .gauge(let value): output.sample(sample, first + index, value)
-                case .histogram, .summary: break
-                }
+        forEachPoint(of: family) { point in
+            switch point.pointee.value {
+            case .counter(let value), .gauge(let value): output.sample(sample, point, value)
+            case .histogram, .summary: break
             }
         }
     }
@@ -96,16 +92,16 @@ public struct PrometheusTextRenderer: Sendable {
         case .histogram:
             output.header(name: name, kind: "histogram", help: family.help)
             let names = HistogramSampleNames(name)
-            for point in family.points {
-                if case .histogram(let histogram) = point.value {
+            forEachPoint(of: family) { point in
+                if case .histogram(let histogram) = point.pointee.value {
                     renderHistogram(names, point, histogram, into: &output)
                 }
             }
         case .summary:
             output.header(name: name, kind: "summary", help: family.help)
             let (sample, sum, count) = (Array(name.utf8), Array((name + "_sum").utf8), Array((name + "_count").utf8))
-            for point in family.points {
-                if case .summary(let summary) = point.value {
+            forEachPoint(of: family) { point in
+                if case .summary(let summary) = point.pointee.value {
                     for quantile in summary.quantiles {
                         output.sample(sample, point, quantile.value, extra: ("quantile", quantile.quantile))
                     }
@@ -116,13 +112,27 @@ public struct PrometheusTextRenderer: Sendable {
         }
     }
 
+    /// Calls `body` with each point of `family` where it is: copying a point out retains and releases
+    /// its labels and value, which costs about as much as writing one of its lines.
+    private func forEachPoint(of family: MetricFamily, _ body: (UnsafePointer<MetricPoint>) -> Void) {
+        family.points.withUnsafeBufferPointer { points in
+            guard let first = points.baseAddress else { return }
+            for index in points.indices { body(first + index) }
+        }
+    }
+
     private func renderHistogram(
-        _ names: HistogramSampleNames, _ point: MetricPoint, _ histogram: HistogramValue, into output: inout PrometheusTextOutput
+        _ names: HistogramSampleNames, _ point: UnsafePointer<MetricPoint>, _ histogram: HistogramValue,
+        into output: inout PrometheusTextOutput
     ) {
         var running: UInt64 = 0
-        for (bound, count) in zip(histogram.bounds, histogram.bucketCounts) {
-            running &+= count
-            output.sample(names.bucket, point, Double(running), extra: ("le", bound))
+        histogram.bounds.withUnsafeBufferPointer { bounds in
+            histogram.bucketCounts.withUnsafeBufferPointer { counts in
+                for index in 0..<Swift.min(bounds.count, counts.count) {
+                    running &+= counts[index]
+                    output.sample(names.bucket, point, Double(running), extra: ("le", bounds[index]))
+                }
+            }
         }
         output.sample(names.bucket, point, Double(histogram.count), extra: ("le", .infinity))
         output.sample(names.sum, point, histogram.sum)
