@@ -71,4 +71,65 @@ struct HistogramTests {
         #expect(data.min == 0)
         #expect(data.max == 3)
     }
+
+    @Test("A collection holds what each series reads (counts, sum, min, max, start), in label order with the overflow series last")
+    func collectedPoints() throws {
+        let collector = MetricsCollector(cardinalityLimit: 3)
+        let histogram = try collector.histogram("collected_seconds", labels: ["route"], buckets: [0.1, 1])
+        histogram.observe(0.05, ["route": "/b"])
+        histogram.observe(2.5, ["route": "/b"])
+        histogram.observe(0.5, ["route": "/a"])
+        _ = try histogram.labels(["route": "/c"])  // bound, never observed: no minimum or maximum
+        histogram.observe(7, ["route": "/d"])  // beyond the limit: the overflow series
+        let family = try #require(collector.collectAll().family(named: "collected_seconds"))
+        #expect(family.pointCount == 4 && family.points.count == 4)
+        #expect(family.points.map(\.labels) == [
+            [Label(name: "route", value: "/a")], [Label(name: "route", value: "/b")], [Label(name: "route", value: "/c")],
+            [Label(name: "otel_metric_overflow", value: "true")],
+        ])
+        for (point, route) in zip(family.points, ["/a", "/b", "/c"]) {
+            guard case .histogram(let value) = point.value else {
+                Issue.record("not a histogram point")
+                continue
+            }
+            #expect(value == histogram.get(["route": route]))
+            #expect(point.startTimeNanos > 0)
+        }
+        guard case .histogram(let overflow) = family.points[3].value else {
+            Issue.record("not a histogram point")
+            return
+        }
+        #expect(overflow.bucketCounts == [0, 0, 1] && overflow.sum == 7 && overflow.min == 7 && overflow.max == 7)
+        guard case .histogram(let unobserved) = family.points[2].value else {
+            Issue.record("not a histogram point")
+            return
+        }
+        #expect(unobserved.count == 0 && unobserved.min == nil && unobserved.max == nil)
+    }
+
+    @Test("Collections taken while threads observe each describe whole observations (count, buckets and sum agree)")
+    func collectionsDuringObservations() throws {
+        let collector = MetricsCollector()
+        let histogram = try collector.histogram("busy_seconds", labels: ["worker"], buckets: [1, 2])
+        let workers = ["a", "b"]
+        runOnThreads(3) { index in
+            guard index < workers.count else {
+                // The third thread collects: every observation is 1, so each series' sum is its count.
+                for _ in 0..<300 {
+                    for point in collector.collectAll().family(named: "busy_seconds")?.points ?? [] {
+                        guard case .histogram(let value) = point.value else { continue }
+                        #expect(value.sum == Double(value.count) && value.bucketCounts[0] == value.count)
+                    }
+                }
+                return
+            }
+            for _ in 0..<20_000 { histogram.observe(1, ["worker": workers[index]]) }
+        }
+        let points = try #require(collector.collectAll().family(named: "busy_seconds")?.points)
+        #expect(points.count == 2)
+        for point in points {
+            guard case .histogram(let value) = point.value else { continue }
+            #expect(value.count == 20_000 && value.sum == 20_000)
+        }
+    }
 }

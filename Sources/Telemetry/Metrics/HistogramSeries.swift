@@ -71,9 +71,27 @@ extension TelemetryHistogram {
 
         /// The current buckets, sum, count, minimum and maximum, all of the same observations.
         public func get() -> HistogramValue {
+            withCurrentValue { $0 }
+        }
+
+        /// Copies the current bucket counts (one per bucket, not cumulative; as many as `counts` holds) to
+        /// `counts` and returns the sum, minimum and maximum of the same observations, without copying the
+        /// value's arrays.
+        func read(into counts: UnsafeMutableBufferPointer<UInt64>) -> (sum: Double, min: Double?, max: Double?) {
+            withCurrentValue { value in
+                value.bucketCounts.withUnsafeBufferPointer { source in
+                    guard let first = source.baseAddress, let target = counts.baseAddress else { return }
+                    target.update(from: first, count: Swift.min(source.count, counts.count))
+                }
+                return (value.sum, value.min, value.max)
+            }
+        }
+
+        /// Calls `body` with the current value, under the readers' lock.
+        private func withCurrentValue<Result>(_ body: (HistogramValue) -> Result) -> Result {
             readers.withLock { last in
                 if let last, last.count == countAndHotIndex.load(ordering: .acquiring) & Self.countMask {
-                    return last.value
+                    return body(last.value)
                 }
                 let flipped = countAndHotIndex.wrappingAdd(1 << 63, ordering: .acquiringAndReleasing).oldValue
                 let started = flipped & Self.countMask
@@ -83,7 +101,7 @@ extension TelemetryHistogram {
                 let value = cold.value(bounds: bounds)
                 hot.absorb(cold)
                 last = (started, value)
-                return value
+                return body(value)
             }
         }
 

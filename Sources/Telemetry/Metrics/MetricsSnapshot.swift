@@ -177,13 +177,15 @@ public struct MetricFamily: Sendable, Equatable {
     /// The declared label names, in order.
     public let labelNames: [String]
     /// The series, ordered by label values; the overflow series, if any, comes last.
-    public var points: [MetricPoint] { scalars?.points ?? storedPoints }
+    public var points: [MetricPoint] { scalars?.points ?? histograms?.points ?? storedPoints }
     /// The number of series.
-    public var pointCount: Int { scalars?.count ?? storedPoints.count }
+    public var pointCount: Int { scalars?.count ?? histograms?.count ?? storedPoints.count }
 
     /// A counter's or gauge's series as collected from a collector, read in place by renderers;
     /// `nil` for families made from points.
     package let scalars: (any ScalarSeriesSnapshot)?
+    /// A histogram's series as collected from a collector, read in place by renderers; `nil` otherwise.
+    package let histograms: (any HistogramSeriesSnapshot)?
     /// Whether the series' label names are known valid: a collector's series carry the names checked when
     /// the metric was registered (or the overflow series' one name), so a renderer need not check them.
     package let labelNamesChecked: Bool
@@ -197,11 +199,12 @@ public struct MetricFamily: Sendable, Equatable {
         self.labelNames = labelNames
         storedPoints = points
         scalars = nil
+        histograms = nil
         labelNamesChecked = false
     }
 
-    /// Creates a histogram or summary family from a collector's series, whose label names were checked
-    /// when the metric was registered.
+    /// Creates a summary family from a collector's series, whose label names were checked when the
+    /// metric was registered.
     package init(name: String, help: String, kind: MetricKind, labelNames: [String], collectedPoints: [MetricPoint]) {
         self.name = name
         self.help = help
@@ -209,6 +212,19 @@ public struct MetricFamily: Sendable, Equatable {
         self.labelNames = labelNames
         storedPoints = collectedPoints
         scalars = nil
+        histograms = nil
+        labelNamesChecked = true
+    }
+
+    /// Creates a histogram family from collected series.
+    package init(name: String, help: String, labelNames: [String], histograms: any HistogramSeriesSnapshot) {
+        self.name = name
+        self.help = help
+        kind = .histogram
+        self.labelNames = labelNames
+        storedPoints = []
+        scalars = nil
+        self.histograms = histograms
         labelNamesChecked = true
     }
 
@@ -220,6 +236,7 @@ public struct MetricFamily: Sendable, Equatable {
         self.labelNames = labelNames
         storedPoints = []
         self.scalars = scalars
+        histograms = nil
         labelNamesChecked = true
     }
 

@@ -92,7 +92,6 @@ public final class TelemetryHistogram: Sendable {
     }
 
     func collect() -> MetricFamily {
-        let points = table.points { .histogram($0.get()) }
-        return MetricFamily(name: name, help: help, kind: .histogram, labelNames: labelNames, collectedPoints: points)
+        MetricFamily(name: name, help: help, labelNames: labelNames, histograms: table.histogramSnapshot(bounds: buckets))
     }
 }

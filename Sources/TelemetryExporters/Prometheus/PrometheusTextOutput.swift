@@ -1,5 +1,14 @@
 import Telemetry
 
+/// Where a sample line's labels come from.
+enum SampleLabels {
+    /// Labels already in exposition syntax (`nil`: no labels).
+    case exposed(UnsafeRawBufferPointer?)
+    /// A point's labels, read where the point is (copying a point out of its array retains and releases
+    /// its labels, which costs as much as writing the line); escaped when the point has no exposition bytes.
+    case point(UnsafePointer<MetricPoint>)
+}
+
 /// A byte buffer with the escaping and number formatting rules of the Prometheus text formats.
 ///
 /// Written for speed: each sample line reserves its room once and is then written through a raw
@@ -8,6 +17,8 @@ import Telemetry
 struct PrometheusTextOutput: ~Copyable {
     /// The longest text `appendNumber` writes: a sign and 17 significant digits with exponent, or 15 digits.
     private static let maxNumberLength = 32
+    /// The longest extra label `putExtra` writes: `,quantile=""` and a number.
+    private static let maxExtraLength = 12 + maxNumberLength
     let format: PrometheusFormat
     private var writer: ByteWriter
     /// The text of the last few `le`/`quantile` values: every series of a family repeats the same bounds.
@@ -49,30 +60,27 @@ struct PrometheusTextOutput: ~Copyable {
         append("\n")
     }
 
-    /// One sample line of the point at `point`, read where it is (copying a point out of its array
-    /// retains and releases its labels, which costs as much as writing the line): `name{labels} value`,
-    /// with an optional extra label (`le`, `quantile`) last.
+    /// One sample line: `name{labels} value`, with an optional extra label (`le`, `quantile`) last.
     mutating func sample(
-        _ name: [UInt8], _ point: UnsafePointer<MetricPoint>, _ value: Double, extra: (name: StaticString, value: Double)? = nil
+        _ name: [UInt8], _ labels: SampleLabels, _ value: Double, extra: (label: ExtraLabel, value: Double)? = nil
     ) {
-        guard let exposed = point.pointee.seriesLabels.exposedBytes else {
-            sampleEscapingLabels(name, point.pointee, value, extra: extra)
-            return
+        switch labels {
+        case .exposed(let exposed):
+            sample(name, exposedLabels: exposed ?? UnsafeRawBufferPointer(start: nil, count: 0), value, extra: extra)
+        case .point(let point):
+            guard let exposed = point.pointee.seriesLabels.exposedBytes else {
+                sampleEscapingLabels(name, point.pointee, value, extra: extra)
+                return
+            }
+            sample(name, exposedLabels: exposed, value, extra: extra)
         }
-        sample(name, exposedLabels: exposed, value, extra: extra)
-    }
-
-    /// One sample line from labels already in exposition syntax (`nil`: no labels).
-    mutating func sample(_ name: [UInt8], exposedLabels: UnsafeRawBufferPointer?, _ value: Double) {
-        sample(name, exposedLabels: exposedLabels ?? UnsafeRawBufferPointer(start: nil, count: 0), value, extra: nil)
     }
 
     private mutating func sample(
         _ name: [UInt8], exposedLabels exposed: UnsafeRawBufferPointer, _ value: Double,
-        extra: (name: StaticString, value: Double)?
+        extra: (label: ExtraLabel, value: Double)?
     ) {
-        let extraLength: Int = extra?.name.utf8CodeUnitCount ?? 0
-        writer.reserve(name.count + exposed.count + extraLength + 2 * Self.maxNumberLength + 8)
+        writer.reserve(name.count + exposed.count + Self.maxNumberLength + 4 + (extra == nil ? 0 : Self.maxExtraLength))
         name.withUnsafeBytes { writer.put($0) }
         if !exposed.isEmpty || extra != nil {
             writer.put(UInt8(ascii: "{"))
@@ -87,7 +95,7 @@ struct PrometheusTextOutput: ~Copyable {
 
     /// A sample whose labels were not pre-rendered (points built outside a collector).
     private mutating func sampleEscapingLabels(
-        _ name: [UInt8], _ point: MetricPoint, _ value: Double, extra: (name: StaticString, value: Double)?
+        _ name: [UInt8], _ point: MetricPoint, _ value: Double, extra: (label: ExtraLabel, value: Double)?
     ) {
         writer.append(name)
         if !point.labels.isEmpty || extra != nil {
@@ -100,7 +108,7 @@ struct PrometheusTextOutput: ~Copyable {
                 append("\"")
             }
             if let extra {
-                writer.reserve(extra.name.utf8CodeUnitCount + Self.maxNumberLength + 4)
+                writer.reserve(Self.maxExtraLength)
                 putExtra(extra, first: point.labels.isEmpty)
             }
             append("}")
@@ -112,13 +120,18 @@ struct PrometheusTextOutput: ~Copyable {
     }
 
     /// `,le="0.5"`; room must have been reserved.
-    private mutating func putExtra(_ extra: (name: StaticString, value: Double), first: Bool) {
+    private mutating func putExtra(_ extra: (label: ExtraLabel, value: Double), first: Bool) {
         if !first { writer.put(UInt8(ascii: ",")) }
-        extra.name.withUTF8Buffer { writer.put(UnsafeRawBufferPointer($0)) }
-        writer.put(UInt8(ascii: "="))
-        writer.put(UInt8(ascii: "\""))
-        extraTexts.withText(of: extra.value, format: Self.formatNumber) { writer.put($0) }
-        writer.put(UInt8(ascii: "\""))
+        if let kept = extraTexts.text(extra.label, extra.value) {
+            writer.put(kept)
+            return
+        }
+        var text = extra.label.name + "=\"" + Self.formatNumber(extra.value) + "\""
+        text.withUTF8 { utf8 in
+            let bytes = UnsafeRawBufferPointer(utf8)
+            writer.put(bytes)
+            extraTexts.keep(extra.label, extra.value, text: bytes)
+        }
     }
 
     /// Escapes `\` and newlines (and `"` when `quotes`), as label values and help texts require.
@@ -141,23 +154,11 @@ struct PrometheusTextOutput: ~Copyable {
     /// Integers without a fraction, `+Inf`/`-Inf`/`NaN`, other values in shortest round-trip form;
     /// room (`maxNumberLength`) must have been reserved.
     private mutating func putNumber(_ value: Double) {
-        if value.rounded(.towardZero) == value, abs(value) < 1e15 {
-            var integer = Int64(value)
-            if integer < 0 {
-                writer.put(UInt8(ascii: "-"))
-                integer = -integer
-            }
-            var digits: (UInt64, UInt64) = (0, 0)
-            var count = 0
-            withUnsafeMutableBytes(of: &digits) { buffer in
-                var remaining = UInt64(integer)
-                repeat {
-                    buffer[15 - count] = UInt8(ascii: "0") + UInt8(remaining % 10)
-                    remaining /= 10
-                    count += 1
-                } while remaining > 0
-                writer.put(UnsafeRawBufferPointer(rebasing: buffer[(16 - count)...]))
-            }
+        // A truncating conversion and a compare, where `rounded(.towardZero)` is a call to `trunc`.
+        if abs(value) < 1e15, Double(Int64(value)) == value {
+            let integer = Int64(value)
+            if integer < 0 { writer.put(UInt8(ascii: "-")) }
+            putDigits(integer.magnitude)
             return
         }
         guard value.isFinite else {
@@ -171,6 +172,27 @@ struct PrometheusTextOutput: ~Copyable {
             var digits = NumberDigits(room: room)
             value.write(to: &digits)
             return digits.count
+        }
+    }
+
+    /// The decimal digits of `magnitude`, written backwards straight into the reserved room.
+    @inline(__always)
+    private mutating func putDigits(_ magnitude: UInt64) {
+        var length = 1
+        var probe = magnitude
+        while probe >= 10 {
+            probe /= 10
+            length += 1
+        }
+        writer.putInPlace(limit: length) { room in
+            var remaining = magnitude
+            var index = length
+            repeat {
+                index -= 1
+                room[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: remaining % 10)
+                remaining /= 10
+            } while remaining > 0 && index > 0
+            return length
         }
     }
 

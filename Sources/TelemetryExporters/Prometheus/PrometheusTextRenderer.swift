@@ -29,7 +29,7 @@ public struct PrometheusTextRenderer: Sendable {
 
     private func write(_ families: [MetricFamily], format: PrometheusFormat, skipped: ([String]) -> Void) -> PrometheusTextOutput {
         let estimate = families.reduce(0) { total, family in
-            let labelsLength = family.scalars?.firstExposedLabelsCount
+            let labelsLength = family.scalars?.firstExposedLabelsCount ?? family.histograms?.firstExposedLabelsCount
                 ?? family.points.first?.seriesLabels.exposedBytes?.count ?? 48
             let perPoint = family.name.utf8.count + prefix.utf8.count + 40 + labelsLength
             let lines = family.kind == .histogram ? 16 : family.kind == .summary ? 6 : 1
@@ -67,12 +67,12 @@ public struct PrometheusTextRenderer: Sendable {
     /// Counter and gauge samples, read in place from a collector's snapshot, else from the points.
     private func renderScalars(_ family: MetricFamily, sample: [UInt8], into output: inout PrometheusTextOutput) {
         if let scalars = family.scalars {
-            scalars.forEachSample { exposed, value in output.sample(sample, exposedLabels: exposed, value) }
+            scalars.forEachSample { exposed, value in output.sample(sample, .exposed(exposed), value) }
             return
         }
         forEachPoint(of: family) { point in
             switch point.pointee.value {
-            case .counter(let value), .gauge(let value): output.sample(sample, point, value)
+            case .counter(let value), .gauge(let value): output.sample(sample, .point(point), value)
             case .histogram, .summary: break
             }
         }
@@ -92,9 +92,20 @@ public struct PrometheusTextRenderer: Sendable {
         case .histogram:
             output.header(name: name, kind: "histogram", help: family.help)
             let names = HistogramSampleNames(name)
+            if let histograms = family.histograms {
+                histograms.bounds.withUnsafeBufferPointer { bounds in
+                    histograms.forEachSeries { exposed, counts, sum in
+                        renderHistogram(names, .exposed(exposed), bounds, counts, sum, into: &output)
+                    }
+                }
+                return
+            }
             forEachPoint(of: family) { point in
-                if case .histogram(let histogram) = point.pointee.value {
-                    renderHistogram(names, point, histogram, into: &output)
+                guard case .histogram(let histogram) = point.pointee.value else { return }
+                histogram.bounds.withUnsafeBufferPointer { bounds in
+                    histogram.bucketCounts.withUnsafeBufferPointer { counts in
+                        renderHistogram(names, .point(point), bounds, counts, histogram.sum, into: &output)
+                    }
                 }
             }
         case .summary:
@@ -103,10 +114,10 @@ public struct PrometheusTextRenderer: Sendable {
             forEachPoint(of: family) { point in
                 if case .summary(let summary) = point.pointee.value {
                     for quantile in summary.quantiles {
-                        output.sample(sample, point, quantile.value, extra: ("quantile", quantile.quantile))
+                        output.sample(sample, .point(point), quantile.value, extra: (.quantile, quantile.quantile))
                     }
-                    output.sample(sum, point, summary.sum)
-                    output.sample(count, point, Double(summary.count))
+                    output.sample(sum, .point(point), summary.sum)
+                    output.sample(count, .point(point), Double(summary.count))
                 }
             }
         }
@@ -121,22 +132,21 @@ public struct PrometheusTextRenderer: Sendable {
         }
     }
 
+    /// The `_bucket` lines (cumulative, `+Inf` last), `_sum` and `_count` of one series; `counts` holds
+    /// one count per bucket including `+Inf`, not cumulative.
     private func renderHistogram(
-        _ names: HistogramSampleNames, _ point: UnsafePointer<MetricPoint>, _ histogram: HistogramValue,
-        into output: inout PrometheusTextOutput
+        _ names: HistogramSampleNames, _ labels: SampleLabels, _ bounds: UnsafeBufferPointer<Double>,
+        _ counts: UnsafeBufferPointer<UInt64>, _ sum: Double, into output: inout PrometheusTextOutput
     ) {
         var running: UInt64 = 0
-        histogram.bounds.withUnsafeBufferPointer { bounds in
-            histogram.bucketCounts.withUnsafeBufferPointer { counts in
-                for index in 0..<Swift.min(bounds.count, counts.count) {
-                    running &+= counts[index]
-                    output.sample(names.bucket, point, Double(running), extra: ("le", bounds[index]))
-                }
-            }
+        for index in 0..<Swift.min(bounds.count, counts.count) {
+            running &+= counts[index]
+            output.sample(names.bucket, labels, Double(running), extra: (.le, bounds[index]))
         }
-        output.sample(names.bucket, point, Double(histogram.count), extra: ("le", .infinity))
-        output.sample(names.sum, point, histogram.sum)
-        output.sample(names.count, point, Double(histogram.count))
+        if counts.count > bounds.count { running &+= counts[bounds.count] }
+        output.sample(names.bucket, labels, Double(running), extra: (.le, .infinity))
+        output.sample(names.sum, labels, sum)
+        output.sample(names.count, labels, Double(running))
     }
 
     /// The sample names of one histogram family, as bytes.

@@ -1,0 +1,105 @@
+/// The series of a histogram family at collection time, in flat arrays, without a point per series.
+///
+/// As `ScalarSeriesSnapshot` does for counters and gauges: a scrape of 10,000 histogram series spent a
+/// third of its time collecting (a point per series, each a boxed value with its own bucket array and a
+/// retained labels object, in scattered memory) only for the renderer to read each once. This keeps
+/// the table's list of series as one array and every series' bucket counts in one more; renderers read
+/// them in place, and `points` builds the points only for exporters that ask, once.
+package protocol HistogramSeriesSnapshot: AnyObject, Sendable {
+    /// The number of series.
+    var count: Int { get }
+    /// The upper bounds of the finite buckets, shared by every series.
+    var bounds: [Double] { get }
+    /// The exposition bytes of the first series' labels, for sizing output.
+    var firstExposedLabelsCount: Int? { get }
+    /// Calls `body` with each series' labels in exposition syntax, its bucket counts (one per bucket
+    /// including `+Inf`, not cumulative) and its sum, in output order.
+    func forEachSeries(_ body: (UnsafeRawBufferPointer?, UnsafeBufferPointer<UInt64>, Double) -> Void)
+    /// The series as points (built on first use, then kept).
+    var points: [MetricPoint] { get }
+}
+
+extension SeriesTable where Series == TelemetryHistogram.Series {
+    /// Every series in output order (sorted by label values, the overflow series last), each read once.
+    func histogramSnapshot(bounds: [Double]) -> any HistogramSeriesSnapshot {
+        reviveRecordedSeries()
+        return CollectedHistograms(entries: orderedEntries(), bounds: bounds)
+    }
+}
+
+private final class CollectedHistograms: HistogramSeriesSnapshot {
+    typealias Entry = SeriesTable<TelemetryHistogram.Series>.Entry
+
+    let bounds: [Double]
+    private let entries: [Entry]
+    /// `bounds.count + 1` counts per series, series after series.
+    private let bucketCounts: [UInt64]
+    private let sums: [Double]
+    private let starts: [UInt64]
+    /// The smallest and largest observation per series; `nil` for a series without observations.
+    private let extremes: [(min: Double, max: Double)?]
+    private let cachedPoints = LockedValue<[MetricPoint]?>(nil)
+
+    init(entries: [Entry], bounds: [Double]) {
+        self.entries = entries
+        self.bounds = bounds
+        let width = bounds.count + 1
+        var sums = [Double](repeating: 0, count: entries.count)
+        var extremes = [(min: Double, max: Double)?](repeating: nil, count: entries.count)
+        bucketCounts = [UInt64](unsafeUninitializedCapacity: entries.count * width) { counts, initialized in
+            // Each series fills its own `width` counts (its bounds are the family's).
+            counts.initialize(repeating: 0)
+            guard let base = counts.baseAddress else { return }
+            entries.withUnsafeBufferPointer { entries in
+                for index in entries.indices {
+                    // The array keeps every series alive: reading through an unretained reference saves
+                    // a retain and a release per series.
+                    let read = Unmanaged.passUnretained(entries[index].series)._withUnsafeGuaranteedRef {
+                        $0.read(into: UnsafeMutableBufferPointer(start: base + index * width, count: width))
+                    }
+                    sums[index] = read.sum
+                    if let min = read.min, let max = read.max { extremes[index] = (min, max) }
+                }
+            }
+            initialized = counts.count
+        }
+        self.sums = sums
+        self.extremes = extremes
+        starts = entries.map(\.startTimeNanos)
+    }
+
+    var count: Int { entries.count }
+
+    var firstExposedLabelsCount: Int? { entries.first?.seriesLabels.exposedBytes?.count }
+
+    func forEachSeries(_ body: (UnsafeRawBufferPointer?, UnsafeBufferPointer<UInt64>, Double) -> Void) {
+        let width = bounds.count + 1
+        entries.withUnsafeBufferPointer { entries in
+            bucketCounts.withUnsafeBufferPointer { counts in
+                guard let base = counts.baseAddress else { return }
+                for index in entries.indices {
+                    body(
+                        entries[index].seriesLabels.exposedBytes, UnsafeBufferPointer(start: base + index * width, count: width),
+                        sums[index])
+                }
+            }
+        }
+    }
+
+    var points: [MetricPoint] {
+        cachedPoints.withLock { cached in
+            if let cached { return cached }
+            let width = bounds.count + 1
+            let made = entries.indices.map { index in
+                let value = HistogramValue(
+                    bounds: bounds, bucketCounts: Array(bucketCounts[(index * width)..<((index + 1) * width)]),
+                    sum: sums[index], min: extremes[index]?.min, max: extremes[index]?.max)
+                return MetricPoint(
+                    seriesLabels: entries[index].seriesLabels, startTimeNanos: starts[index],
+                    value: .histogram(value))
+            }
+            cached = made
+            return made
+        }
+    }
+}
