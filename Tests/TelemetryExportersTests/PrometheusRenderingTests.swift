@@ -47,14 +47,47 @@ struct PrometheusRenderingTests {
         #expect(lines.count == 201)
     }
 
-    @Test("Fractions of every magnitude are written in shortest round-trip form, read back to the same double")
-    func fractionText() throws {
-        var generator = SystemRandomNumberGenerator()
-        let special: [Double] = [
-            0.1, -0.1, 1e-300, .leastNonzeroMagnitude, .ulpOfOne, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 1e15, -1e15 - 0.5,
-            123_456_789.123_456_78, 0.000_012_345, 2.2250738585072014e-308, -0.000_1,
-        ]
-        let values = special + (0..<300).map { _ in Double(bitPattern: generator.next()) }.filter(\.isFinite)
+    /// Value classes for `fractionText`: each a few hundred doubles.
+    enum FractionClass: String, CaseIterable, CustomTestStringConvertible {
+        case randomBits = "random bit patterns", shortDecimals = "short decimals (n / 10^k)"
+        case plainRange = "full-precision values from 1e-4 to 1e15", boundaries = "edges of the forms"
+
+        var testDescription: String { rawValue }
+
+        func values() -> [Double] {
+            var generator = SystemRandomNumberGenerator()
+            switch self {
+            case .randomBits:
+                return (0..<400).map { _ in Double(bitPattern: generator.next()) }.filter(\.isFinite)
+            case .shortDecimals:
+                return (0..<400).map { _ in
+                    let decimals = Int.random(in: 1...12, using: &generator)
+                    let length = Int.random(in: 1...15, using: &generator)
+                    let digits = Int64.random(in: 1...Int64(pow(10, Double(length))), using: &generator)
+                    let value = Double(digits) / pow(10, Double(decimals))
+                    return Bool.random(using: &generator) ? value : -value
+                }
+            case .plainRange:
+                return (0..<400).map { _ in
+                    let value = pow(10, Double.random(in: -4...15, using: &generator))
+                    return Bool.random(using: &generator) ? value : -value
+                }
+            case .boundaries:
+                let twoTo52 = 4_503_599_627_370_496.0
+                return [
+                    0.1, -0.1, 1e-300, .leastNonzeroMagnitude, .ulpOfOne, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 1e15,
+                    -1e15 - 0.5, 123_456_789.123_456_78, 0.000_012_345, 2.2250738585072014e-308, -0.000_1, 0.000_1.nextDown,
+                    0.000_1.nextUp, 1e15.nextDown, 0.3, 0.1 + 0.2, 1.005, 2.675, 0.000_123_456_789_012_345_6, twoTo52 / 10 + 0.5,
+                    (twoTo52 / 10).nextDown, 999_999_999_999_999.9, 0.999_999_999_999_999_9, 9.5, 0.05, 1.0.nextUp, 1.0.nextDown,
+                ]
+            }
+        }
+    }
+
+    @Test("Fractions are written as description writes them (shortest round-trip form), read back to the same double",
+          arguments: FractionClass.allCases)
+    func fractionText(_ kind: FractionClass) throws {
+        let values = kind.values()
         let collector = MetricsCollector(cardinalityLimit: 1_000)
         let gauge = try collector.gauge("g", labels: ["i"])
         for (index, value) in values.enumerated() { gauge.set(value, ["i": String(index)]) }
