@@ -128,6 +128,49 @@ extension SummaryTests {
     }
 }
 
+extension SummaryTests {
+    @Test("A collection holds what each series reads at the collection's time (estimates, sum, count, start), in label order")
+    func collectedPoints() throws {
+        let clock = TestClock()
+        let collector = MetricsCollector(cardinalityLimit: 2, logger: .init(label: "test"), summaryClock: clock.now)
+        let summary = try collector.summary(
+            "collected_bytes", labels: ["route"], quantiles: [0.5, 0.99], maxAge: .seconds(60), ageBuckets: 3)
+        for value in [1.0, 2, 3, 4, 100] { summary.observe(value, ["route": "/b"]) }
+        summary.observe(7.25, ["route": "/a"])
+        summary.observe(9, ["route": "/c"])  // beyond the limit: the overflow series
+        clock.advance(seconds: 30)
+        summary.observe(5, ["route": "/a"])
+        let family = try #require(collector.collectAll().family(named: "collected_bytes"))
+        #expect(family.pointCount == 3 && family.points.count == 3)
+        #expect(family.points.map(\.labels) == [
+            [Label(name: "route", value: "/a")], [Label(name: "route", value: "/b")],
+            [Label(name: "otel_metric_overflow", value: "true")],
+        ])
+        for (point, route) in zip(family.points, ["/a", "/b"]) {
+            guard case .summary(let value) = point.value else {
+                Issue.record("not a summary point")
+                continue
+            }
+            #expect(value == summary.get(["route": route]))
+            #expect(value.quantiles.map(\.quantile) == [0.5, 0.99])
+            #expect(point.startTimeNanos > 0)
+        }
+        guard case .summary(let overflow) = family.points[2].value else {
+            Issue.record("not a summary point")
+            return
+        }
+        #expect(overflow.count == 1 && overflow.sum == 9 && overflow.quantiles.map(\.value) == [9, 9])
+        // The window moves on: a later collection forgets what the earlier one held, as `get` does.
+        clock.advance(seconds: 75)
+        let later = try #require(collector.collectAll().family(named: "collected_bytes")?.points.first)
+        guard case .summary(let emptied) = later.value else {
+            Issue.record("not a summary point")
+            return
+        }
+        #expect(emptied.quantiles.allSatisfy(\.value.isNaN) && emptied.count == 2 && emptied.sum == 12.25)
+    }
+}
+
 /// A settable monotonic clock for window tests.
 final class TestClock: Sendable {
     private let nanos = Atomic<UInt64>(1_000_000_000_000)

@@ -46,9 +46,9 @@ enum Micro {
             for index in 0..<10_000 {
                 let labels = ["path": "/api/v1/resource/\(index / 10)", "code": String(200 + index % 10)]
                 switch scenario {
-                case "render-histograms": histogram.observe(Double(index % 100) / 50, labels)
+                case "render-histograms": histogram.observe(MetricsScenarios.histogramObservation(index), labels)
                 case "render-summaries":
-                    for step in 0..<5 { summary.observe(Double(index % 100) + Double(step) * 0.37, labels) }
+                    for step in 0..<5 { summary.observe(MetricsScenarios.summaryObservation(index, step), labels) }
                 default: counter.inc(labels)
                 }
             }

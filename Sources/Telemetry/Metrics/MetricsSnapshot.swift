@@ -177,67 +177,55 @@ public struct MetricFamily: Sendable, Equatable {
     /// The declared label names, in order.
     public let labelNames: [String]
     /// The series, ordered by label values; the overflow series, if any, comes last.
-    public var points: [MetricPoint] { scalars?.points ?? histograms?.points ?? storedPoints }
+    public var points: [MetricPoint] { scalars?.points ?? histograms?.points ?? summaries?.points ?? storedPoints }
     /// The number of series.
-    public var pointCount: Int { scalars?.count ?? histograms?.count ?? storedPoints.count }
+    public var pointCount: Int { scalars?.count ?? histograms?.count ?? summaries?.count ?? storedPoints.count }
 
     /// A counter's or gauge's series as collected from a collector, read in place by renderers;
     /// `nil` for families made from points.
     package let scalars: (any ScalarSeriesSnapshot)?
     /// A histogram's series as collected from a collector, read in place by renderers; `nil` otherwise.
     package let histograms: (any HistogramSeriesSnapshot)?
+    /// A summary's series as collected from a collector, read in place by renderers; `nil` otherwise.
+    package let summaries: (any SummarySeriesSnapshot)?
     /// Whether the series' label names are known valid: a collector's series carry the names checked when
     /// the metric was registered (or the overflow series' one name), so a renderer need not check them.
-    package let labelNamesChecked: Bool
+    package var labelNamesChecked: Bool { scalars != nil || histograms != nil || summaries != nil }
     private let storedPoints: [MetricPoint]
 
     /// Creates a family.
     public init(name: String, help: String, kind: MetricKind, labelNames: [String], points: [MetricPoint]) {
-        self.name = name
-        self.help = help
-        self.kind = kind
-        self.labelNames = labelNames
-        storedPoints = points
-        scalars = nil
-        histograms = nil
-        labelNamesChecked = false
-    }
-
-    /// Creates a summary family from a collector's series, whose label names were checked when the
-    /// metric was registered.
-    package init(name: String, help: String, kind: MetricKind, labelNames: [String], collectedPoints: [MetricPoint]) {
-        self.name = name
-        self.help = help
-        self.kind = kind
-        self.labelNames = labelNames
-        storedPoints = collectedPoints
-        scalars = nil
-        histograms = nil
-        labelNamesChecked = true
-    }
-
-    /// Creates a histogram family from collected series.
-    package init(name: String, help: String, labelNames: [String], histograms: any HistogramSeriesSnapshot) {
-        self.name = name
-        self.help = help
-        kind = .histogram
-        self.labelNames = labelNames
-        storedPoints = []
-        scalars = nil
-        self.histograms = histograms
-        labelNamesChecked = true
+        self.init(named: name, help: help, kind: kind, labelNames: labelNames, storedPoints: points)
     }
 
     /// Creates a counter or gauge family from collected series.
     package init(name: String, help: String, kind: MetricKind, labelNames: [String], scalars: any ScalarSeriesSnapshot) {
+        self.init(named: name, help: help, kind: kind, labelNames: labelNames, scalars: scalars)
+    }
+
+    /// Creates a histogram family from collected series.
+    package init(name: String, help: String, labelNames: [String], histograms: any HistogramSeriesSnapshot) {
+        self.init(named: name, help: help, kind: .histogram, labelNames: labelNames, histograms: histograms)
+    }
+
+    /// Creates a summary family from collected series.
+    package init(name: String, help: String, labelNames: [String], summaries: any SummarySeriesSnapshot) {
+        self.init(named: name, help: help, kind: .summary, labelNames: labelNames, summaries: summaries)
+    }
+
+    private init(
+        named name: String, help: String, kind: MetricKind, labelNames: [String], storedPoints: [MetricPoint] = [],
+        scalars: (any ScalarSeriesSnapshot)? = nil, histograms: (any HistogramSeriesSnapshot)? = nil,
+        summaries: (any SummarySeriesSnapshot)? = nil
+    ) {
         self.name = name
         self.help = help
         self.kind = kind
         self.labelNames = labelNames
-        storedPoints = []
+        self.storedPoints = storedPoints
         self.scalars = scalars
-        histograms = nil
-        labelNamesChecked = true
+        self.histograms = histograms
+        self.summaries = summaries
     }
 
     /// Families are equal when their names, help, kinds, label names and points are.

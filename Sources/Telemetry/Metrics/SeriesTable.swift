@@ -292,19 +292,6 @@ final class SeriesTable<Series: TableSeries>: @unchecked Sendable {
         return series
     }
 
-    /// One point per series in output order, with the value `read` takes from its series. Entries are
-    /// read in place: copying each one out retained and released its labels and series.
-    func points(_ read: (Series) -> MetricValue) -> [MetricPoint] {
-        reviveRecordedSeries()
-        return orderedEntries().withUnsafeBufferPointer { entries in
-            entries.indices.map { index in
-                MetricPoint(
-                    seriesLabels: entries[index].seriesLabels, startTimeNanos: entries[index].startTimeNanos,
-                    value: read(entries[index].series))
-            }
-        }
-    }
-
     /// Every series in output order. The sorted list is shared, not copied: a later insertion copies
     /// it once if a snapshot still holds it.
     func orderedEntries() -> [Entry] {

@@ -29,6 +29,8 @@ public final class TelemetrySummary: Sendable {
     /// The number of steps the window slides in.
     public let ageBuckets: Int
     private let table: SeriesTable<Series>
+    /// The series' clock (nanoseconds), read once per collection.
+    private let clock: @Sendable () -> UInt64
 
     init(
         name: String, help: String, labelNames: [String], quantiles: [Double], maxAge: Duration, ageBuckets: Int,
@@ -38,6 +40,7 @@ public final class TelemetrySummary: Sendable {
         self.help = help
         self.labelNames = labelNames
         self.quantiles = quantiles
+        self.clock = clock
         self.maxAge = maxAge
         self.ageBuckets = ageBuckets
         let context = MetricContext(name: name, issues: issues)
@@ -104,8 +107,9 @@ public final class TelemetrySummary: Sendable {
     }
 
     func collect() -> MetricFamily {
-        let points = table.points { .summary($0.get()) }
-        return MetricFamily(name: name, help: help, kind: .summary, labelNames: labelNames, collectedPoints: points)
+        MetricFamily(
+            name: name, help: help, labelNames: labelNames,
+            summaries: table.summarySnapshot(quantiles: quantiles, nowNanos: clock()))
     }
 
     /// One series of a summary: a handle that records without looking up labels.
@@ -139,6 +143,17 @@ public final class TelemetrySummary: Sendable {
                 return
             }
             record(value)
+        }
+
+        /// Copies the estimates of the quantiles over the window as it stands at `nowNanos` to `estimates`
+        /// (as many as it holds), and returns the total sum and count.
+        func read(into estimates: UnsafeMutableBufferPointer<Double>, nowNanos: UInt64) -> (sum: Double, count: UInt64) {
+            state.withLock { state in
+                for (position, value) in state.window.quantiles(quantiles, nowNanos: nowNanos).prefix(estimates.count).enumerated() {
+                    estimates[position] = value.value
+                }
+                return (state.sum, state.count)
+            }
         }
 
         /// The current quantiles over the window, and the total sum and count.

@@ -66,6 +66,12 @@ struct ByteWriter: ~Copyable {
         count += Swift.min(Swift.max(written, 0), limit)
     }
 
+    /// The bytes written from offset `start` on, valid until the next write.
+    func written(from start: Int) -> UnsafeRawBufferPointer {
+        let from = Swift.min(Swift.max(start, 0), count)
+        return UnsafeRawBufferPointer(start: base + from, count: count - from)
+    }
+
     /// Reserves room for `bytes` and writes them.
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
         reserve(bytes.count)

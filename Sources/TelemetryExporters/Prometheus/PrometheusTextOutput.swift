@@ -23,6 +23,8 @@ struct PrometheusTextOutput: ~Copyable {
     private var writer: ByteWriter
     /// The text of the last few `le`/`quantile` values: every series of a family repeats the same bounds.
     private var extraTexts = ExtraLabelTexts()
+    /// The text of fractions written so far that took the standard library's general algorithm.
+    private var fractionTexts = FractionTexts()
 
     init(format: PrometheusFormat, capacity: Int) {
         self.format = format
@@ -167,13 +169,19 @@ struct PrometheusTextOutput: ~Copyable {
             return
         }
         if putShortDecimal(value) { return }
+        if let kept = fractionTexts.text(of: value) {
+            writer.put(kept)
+            return
+        }
         // The standard library's shortest round-trip digits (what `description` gives), written straight
         // into the line: a fraction's `String` would take an allocation beyond 15 characters.
+        let start = writer.count
         writer.putInPlace(limit: Self.maxNumberLength) { room in
             var digits = NumberDigits(room: room)
             value.write(to: &digits)
             return digits.count
         }
+        fractionTexts.keep(value, text: writer.written(from: start))
     }
 
     /// Writes a fraction of at most nine decimals the way `description` writes it (shortest round-trip

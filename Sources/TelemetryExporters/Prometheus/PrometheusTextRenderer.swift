@@ -30,7 +30,7 @@ public struct PrometheusTextRenderer: Sendable {
     private func write(_ families: [MetricFamily], format: PrometheusFormat, skipped: ([String]) -> Void) -> PrometheusTextOutput {
         let estimate = families.reduce(0) { total, family in
             let labelsLength = family.scalars?.firstExposedLabelsCount ?? family.histograms?.firstExposedLabelsCount
-                ?? family.points.first?.seriesLabels.exposedBytes?.count ?? 48
+                ?? family.summaries?.firstExposedLabelsCount ?? family.points.first?.seriesLabels.exposedBytes?.count ?? 48
             let perPoint = family.name.utf8.count + prefix.utf8.count + 40 + labelsLength
             let lines = family.kind == .histogram ? 16 : family.kind == .summary ? 6 : 1
             return total + 128 + family.help.utf8.count + family.pointCount * perPoint * lines
@@ -91,7 +91,7 @@ public struct PrometheusTextRenderer: Sendable {
             renderScalars(family, sample: Array(name.utf8), into: &output)
         case .histogram:
             output.header(name: name, kind: "histogram", help: family.help)
-            let names = HistogramSampleNames(name)
+            let names = SampleNames(name, valuesSuffix: "_bucket")
             if let histograms = family.histograms {
                 histograms.bounds.withUnsafeBufferPointer { bounds in
                     histograms.forEachSeries { exposed, counts, sum in
@@ -110,17 +110,38 @@ public struct PrometheusTextRenderer: Sendable {
             }
         case .summary:
             output.header(name: name, kind: "summary", help: family.help)
-            let (sample, sum, count) = (Array(name.utf8), Array((name + "_sum").utf8), Array((name + "_count").utf8))
-            forEachPoint(of: family) { point in
-                if case .summary(let summary) = point.pointee.value {
-                    for quantile in summary.quantiles {
-                        output.sample(sample, .point(point), quantile.value, extra: (.quantile, quantile.quantile))
+            let names = SampleNames(name, valuesSuffix: "")
+            if let summaries = family.summaries {
+                summaries.quantiles.withUnsafeBufferPointer { quantiles in
+                    summaries.forEachSeries { exposed, estimates, sum, count in
+                        renderSummary(names, .exposed(exposed), quantiles, estimates, sum, count, into: &output)
                     }
-                    output.sample(sum, .point(point), summary.sum)
-                    output.sample(count, .point(point), Double(summary.count))
+                }
+                return
+            }
+            forEachPoint(of: family) { point in
+                guard case .summary(let summary) = point.pointee.value else { return }
+                let quantiles = summary.quantiles.map(\.quantile)
+                let estimates = summary.quantiles.map(\.value)
+                quantiles.withUnsafeBufferPointer { quantiles in
+                    estimates.withUnsafeBufferPointer { estimates in
+                        renderSummary(names, .point(point), quantiles, estimates, summary.sum, summary.count, into: &output)
+                    }
                 }
             }
         }
+    }
+
+    /// The quantile lines, `_sum` and `_count` of one series.
+    private func renderSummary(
+        _ names: SampleNames, _ labels: SampleLabels, _ quantiles: UnsafeBufferPointer<Double>,
+        _ estimates: UnsafeBufferPointer<Double>, _ sum: Double, _ count: UInt64, into output: inout PrometheusTextOutput
+    ) {
+        for index in 0..<Swift.min(quantiles.count, estimates.count) {
+            output.sample(names.values, labels, estimates[index], extra: (.quantile, quantiles[index]))
+        }
+        output.sample(names.sum, labels, sum)
+        output.sample(names.count, labels, Double(count))
     }
 
     /// Calls `body` with each point of `family` where it is: copying a point out retains and releases
@@ -135,28 +156,29 @@ public struct PrometheusTextRenderer: Sendable {
     /// The `_bucket` lines (cumulative, `+Inf` last), `_sum` and `_count` of one series; `counts` holds
     /// one count per bucket including `+Inf`, not cumulative.
     private func renderHistogram(
-        _ names: HistogramSampleNames, _ labels: SampleLabels, _ bounds: UnsafeBufferPointer<Double>,
+        _ names: SampleNames, _ labels: SampleLabels, _ bounds: UnsafeBufferPointer<Double>,
         _ counts: UnsafeBufferPointer<UInt64>, _ sum: Double, into output: inout PrometheusTextOutput
     ) {
         var running: UInt64 = 0
         for index in 0..<Swift.min(bounds.count, counts.count) {
             running &+= counts[index]
-            output.sample(names.bucket, labels, Double(running), extra: (.le, bounds[index]))
+            output.sample(names.values, labels, Double(running), extra: (.le, bounds[index]))
         }
         if counts.count > bounds.count { running &+= counts[bounds.count] }
-        output.sample(names.bucket, labels, Double(running), extra: (.le, .infinity))
+        output.sample(names.values, labels, Double(running), extra: (.le, .infinity))
         output.sample(names.sum, labels, sum)
         output.sample(names.count, labels, Double(running))
     }
 
-    /// The sample names of one histogram family, as bytes.
-    private struct HistogramSampleNames {
-        let bucket: [UInt8]
+    /// The sample names of one histogram or summary family, as bytes: the bucket or quantile lines',
+    /// `_sum` and `_count`.
+    private struct SampleNames {
+        let values: [UInt8]
         let sum: [UInt8]
         let count: [UInt8]
 
-        init(_ name: String) {
-            bucket = Array((name + "_bucket").utf8)
+        init(_ name: String, valuesSuffix: String) {
+            values = Array((name + valuesSuffix).utf8)
             sum = Array((name + "_sum").utf8)
             count = Array((name + "_count").utf8)
         }

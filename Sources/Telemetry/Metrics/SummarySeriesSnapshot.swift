@@ -1,0 +1,102 @@
+/// The series of a summary family at collection time, in flat arrays, without a point per series.
+///
+/// As `HistogramSeriesSnapshot` does for histograms: the quantile estimates of every series in one
+/// array, sums and counts in two more, read in place by renderers; `points` builds the points only for
+/// exporters that ask, once.
+package protocol SummarySeriesSnapshot: AnyObject, Sendable {
+    /// The number of series.
+    var count: Int { get }
+    /// The reported quantiles, in declared order, shared by every series.
+    var quantiles: [Double] { get }
+    /// The exposition bytes of the first series' labels, for sizing output.
+    var firstExposedLabelsCount: Int? { get }
+    /// Calls `body` with each series' labels in exposition syntax, its estimates (one per quantile, NaN
+    /// for an empty window), its sum and its count, in output order.
+    func forEachSeries(_ body: (UnsafeRawBufferPointer?, UnsafeBufferPointer<Double>, Double, UInt64) -> Void)
+    /// The series as points (built on first use, then kept).
+    var points: [MetricPoint] { get }
+}
+
+extension SeriesTable where Series == TelemetrySummary.Series {
+    /// Every series in output order (sorted by label values, the overflow series last), each read once
+    /// as the window stands at `nowNanos`.
+    func summarySnapshot(quantiles: [Double], nowNanos: UInt64) -> any SummarySeriesSnapshot {
+        reviveRecordedSeries()
+        return CollectedSummaries(entries: orderedEntries(), quantiles: quantiles, nowNanos: nowNanos)
+    }
+}
+
+private final class CollectedSummaries: SummarySeriesSnapshot {
+    typealias Entry = SeriesTable<TelemetrySummary.Series>.Entry
+
+    let quantiles: [Double]
+    private let entries: [Entry]
+    /// `quantiles.count` estimates per series, series after series.
+    private let estimates: [Double]
+    private let sums: [Double]
+    private let counts: [UInt64]
+    private let starts: [UInt64]
+    private let cachedPoints = LockedValue<[MetricPoint]?>(nil)
+
+    init(entries: [Entry], quantiles: [Double], nowNanos: UInt64) {
+        self.entries = entries
+        self.quantiles = quantiles
+        let width = quantiles.count
+        var sums = [Double](repeating: 0, count: entries.count)
+        var counts = [UInt64](repeating: 0, count: entries.count)
+        estimates = [Double](unsafeUninitializedCapacity: entries.count * width) { estimates, initialized in
+            estimates.initialize(repeating: .nan)
+            guard let base = estimates.baseAddress else { return }
+            entries.withUnsafeBufferPointer { entries in
+                for index in entries.indices {
+                    // The array keeps every series alive: reading through an unretained reference saves
+                    // a retain and a release per series.
+                    let read = Unmanaged.passUnretained(entries[index].series)._withUnsafeGuaranteedRef {
+                        $0.read(into: UnsafeMutableBufferPointer(start: base + index * width, count: width), nowNanos: nowNanos)
+                    }
+                    sums[index] = read.sum
+                    counts[index] = read.count
+                }
+            }
+            initialized = estimates.count
+        }
+        self.sums = sums
+        self.counts = counts
+        starts = entries.map(\.startTimeNanos)
+    }
+
+    var count: Int { entries.count }
+
+    var firstExposedLabelsCount: Int? { entries.first?.seriesLabels.exposedBytes?.count }
+
+    func forEachSeries(_ body: (UnsafeRawBufferPointer?, UnsafeBufferPointer<Double>, Double, UInt64) -> Void) {
+        let width = quantiles.count
+        entries.withUnsafeBufferPointer { entries in
+            estimates.withUnsafeBufferPointer { estimates in
+                guard let base = estimates.baseAddress else { return }
+                for index in entries.indices {
+                    body(
+                        entries[index].seriesLabels.exposedBytes, UnsafeBufferPointer(start: base + index * width, count: width),
+                        sums[index], counts[index])
+                }
+            }
+        }
+    }
+
+    var points: [MetricPoint] {
+        cachedPoints.withLock { cached in
+            if let cached { return cached }
+            let width = quantiles.count
+            let made = entries.indices.map { index in
+                let values = quantiles.indices.map { position in
+                    QuantileValue(quantile: quantiles[position], value: estimates[index * width + position])
+                }
+                return MetricPoint(
+                    seriesLabels: entries[index].seriesLabels, startTimeNanos: starts[index],
+                    value: .summary(SummaryValue(quantiles: values, sum: sums[index], count: counts[index])))
+            }
+            cached = made
+            return made
+        }
+    }
+}
