@@ -108,6 +108,36 @@ struct PrometheusRenderingTests {
         }
     }
 
+    @Test("20,000 fractions from 1e-4 to 2^53 (the digits found with 128-bit integers) are written as description writes them")
+    func manyPlainFractions() throws {
+        var generator = SystemRandomNumberGenerator()
+        let values = (0..<20_000).map { index -> Double in
+            let value: Double
+            switch index % 4 {
+            case 0: value = pow(10, Double.random(in: -4...15.9, using: &generator))
+            case 1: value = Double(sign: .plus, exponent: Int.random(in: -13...52, using: &generator), significand: 1).nextDown
+            case 2: value = Double.random(in: 0.000_1...1, using: &generator)
+            default: value = Double(Int64.random(in: 1...1 << 53, using: &generator)) / pow(10, Double(Int.random(in: 1...20, using: &generator)))
+            }
+            return index % 2 == 0 ? value : -value
+        }
+        let points = values.enumerated().map { index, value in
+            MetricPoint(labels: [Label(name: "i", value: String(index))], startTimeNanos: 0, value: .gauge(value))
+        }
+        let family = MetricFamily(name: "g", help: "", kind: .gauge, labelNames: ["i"], points: points)
+        let text = String(decoding: PrometheusTextRenderer().render([family], format: .text), as: UTF8.self)
+        let lines = text.split(separator: "\n").filter { $0.hasPrefix("g{") }
+        #expect(lines.count == values.count)
+        var differing: [String] = []
+        for (line, value) in zip(lines, values) {
+            let written = line.split(separator: " ").last.map(String.init) ?? ""
+            let integral = value.rounded(.towardZero) == value && abs(value) < 1e15
+            let expected = integral ? String(Int64(value)) : value.description
+            if written != expected { differing.append("\(expected) written as \(written)") }
+        }
+        #expect(differing.isEmpty, "\(differing.prefix(5))")
+    }
+
     @Test("Text 0.0.4: HELP/TYPE, _total, cumulative buckets with +Inf, escaping, prefix, order")
     func textFormat() throws {
         let exporter = PrometheusExporter(prefix: "myapp")

@@ -173,9 +173,16 @@ struct PrometheusTextOutput: ~Copyable {
             writer.put(kept)
             return
         }
-        // The standard library's shortest round-trip digits (what `description` gives), written straight
-        // into the line: a fraction's `String` would take an allocation beyond 15 characters.
         let start = writer.count
+        if let decimal = ShortestDigits.decimal(of: abs(value)) {
+            if value < 0 { writer.put(UInt8(ascii: "-")) }
+            putDecimal(decimal.digits, decimals: decimal.decimals)
+            fractionTexts.keep(value, text: writer.written(from: start))
+            return
+        }
+        // The standard library's shortest round-trip digits (what `description` gives) for the rest (the
+        // forms with an exponent), written straight into the line: a fraction's `String` would take an
+        // allocation beyond 15 characters.
         writer.putInPlace(limit: Self.maxNumberLength) { room in
             var digits = NumberDigits(room: room)
             value.write(to: &digits)
@@ -225,40 +232,32 @@ struct PrometheusTextOutput: ~Copyable {
             shortest -= 1
         }
         guard shortest > 0 else { return false }  // an integer: written by the caller's integer path
-        var integerScale: UInt64 = 1
-        for _ in 0..<shortest { integerScale &*= 10 }
         if value < 0 { writer.put(UInt8(ascii: "-")) }
-        putDigits(candidate / integerScale)
-        writer.put(UInt8(ascii: "."))
-        let fraction = candidate % integerScale
-        writer.putInPlace(limit: shortest) { room in
-            var remaining = fraction
-            for index in (0..<shortest).reversed() {
-                room[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: remaining % 10)
-                remaining /= 10
-            }
-            return shortest
-        }
+        putDecimal(candidate, decimals: shortest)
         return true
     }
 
-    /// The decimal digits of `magnitude`, written backwards straight into the reserved room.
+    /// `digits / 10^decimals` in plain decimal notation (`0.00012`, `1234.5`); `decimals` at least 1.
+    @inline(__always)
+    private mutating func putDecimal(_ digits: UInt64, decimals: Int) {
+        let integerLength = Swift.max(DecimalDigits.count(digits) - decimals, 1)
+        let total = integerLength + 1 + decimals
+        writer.putInPlace(limit: total) { room in
+            guard let base = room.baseAddress else { return 0 }
+            let integerPart = DecimalDigits.write(digits, count: decimals, endingAt: base + total)
+            base.storeBytes(of: UInt8(ascii: "."), toByteOffset: integerLength, as: UInt8.self)
+            _ = DecimalDigits.write(integerPart, count: integerLength, endingAt: base + integerLength)
+            return total
+        }
+    }
+
+    /// The decimal digits of `magnitude`, written straight into the reserved room.
     @inline(__always)
     private mutating func putDigits(_ magnitude: UInt64) {
-        var length = 1
-        var probe = magnitude
-        while probe >= 10 {
-            probe /= 10
-            length += 1
-        }
+        let length = DecimalDigits.count(magnitude)
         writer.putInPlace(limit: length) { room in
-            var remaining = magnitude
-            var index = length
-            repeat {
-                index -= 1
-                room[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: remaining % 10)
-                remaining /= 10
-            } while remaining > 0 && index > 0
+            guard let base = room.baseAddress else { return 0 }
+            _ = DecimalDigits.write(magnitude, count: length, endingAt: base + length)
             return length
         }
     }
