@@ -15,6 +15,9 @@ if [[ ! -x "$venv/bin/python3" ]]; then
 fi
 
 (cd "$root" && swift build -c release --product telemetry-gateway)
+# SwiftPM keeps its plan of the package reached through the swift-telemetry link and misses source files
+# added since: dropping the plan makes it look again (the compiled modules are kept).
+rm -f "$bench/.build/release.yaml" "$bench/.build/release/description.json"
 (cd "$bench" && swift build -c release --product TelemetryBench)
 bin="$(cd "$bench" && swift build -c release --show-bin-path)"
 interposer="$(find "$bin" -name 'libMallocInterposerSwift.so' | head -1)"
