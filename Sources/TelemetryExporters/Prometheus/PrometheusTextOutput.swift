@@ -23,7 +23,7 @@ struct PrometheusTextOutput: ~Copyable {
     private var writer: ByteWriter
     /// The text of the last few `le`/`quantile` values: every series of a family repeats the same bounds.
     private var extraTexts = ExtraLabelTexts()
-    /// The text of fractions written so far that took the standard library's general algorithm.
+    /// The text of fractions written so far that took a general shortest-digits search.
     private var fractionTexts = FractionTexts()
 
     init(format: PrometheusFormat, capacity: Int) {
@@ -168,7 +168,14 @@ struct PrometheusTextOutput: ~Copyable {
             text.withUTF8 { writer.put(UnsafeRawBufferPointer($0)) }
             return
         }
-        if putShortDecimal(value) { return }
+        // Cheapest first: a short decimal (a multiply and a compare or two), a fraction written before in
+        // this scrape (a table lookup), the exact search (~270 instructions), and for the forms with an
+        // exponent the standard library's (~1,000), all giving the text `description` gives.
+        if let decimal = ShortestDigits.shortDecimal(of: abs(value)) {
+            if value < 0 { writer.put(UInt8(ascii: "-")) }
+            putDecimal(decimal.digits, decimals: decimal.decimals)
+            return
+        }
         if let kept = fractionTexts.text(of: value) {
             writer.put(kept)
             return
@@ -180,61 +187,13 @@ struct PrometheusTextOutput: ~Copyable {
             fractionTexts.keep(value, text: writer.written(from: start))
             return
         }
-        // The standard library's shortest round-trip digits (what `description` gives) for the rest (the
-        // forms with an exponent), written straight into the line: a fraction's `String` would take an
-        // allocation beyond 15 characters.
+        // Written straight into the line: a fraction's `String` would take an allocation beyond 15 characters.
         writer.putInPlace(limit: Self.maxNumberLength) { room in
             var digits = NumberDigits(room: room)
             value.write(to: &digits)
             return digits.count
         }
         fractionTexts.keep(value, text: writer.written(from: start))
-    }
-
-    /// Writes a fraction of at most nine decimals the way `description` writes it (shortest round-trip
-    /// digits, no exponent from `1e-4` on), and returns whether it did: the standard library's general
-    /// algorithm costs ~1,000 instructions a number, this a few dozen for the short decimals metrics
-    /// often hold (`0.25`, `3.7`, `1234.56`), and a handful to give up on any other value.
-    ///
-    /// With `value · 10^j` (the most decimals `j ≤ 9` for which that stays below `2^52`) near an integer
-    /// `n`, and `n / 10^j` parsing back to `value`, `n` without its trailing zeros is the shortest form:
-    /// `n < 2^52` and `10^j` are exact doubles, so `Double(n) / 10^j` rounds once, to the double nearest
-    /// `n / 10^j`, which is what parsing the text gives; below `2^52` the doubles near `value` are closer
-    /// together than `10^-j`, so no other `n` parses back, and a shorter form `m / 10^i` would be the
-    /// same `n` with trailing zeros.
-    @inline(__always)
-    private mutating func putShortDecimal(_ value: Double) -> Bool {
-        let magnitude = abs(value)
-        let (scale, decimals): (Double, Int)
-        if magnitude < 4_503_599.627_370_496 {
-            (scale, decimals) = (1e9, 9)
-        } else if magnitude < 4_503_599_627.370_496 {
-            (scale, decimals) = (1e6, 6)
-        } else {
-            return false
-        }
-        guard magnitude >= 0.0001 else { return false }
-        let scaled = magnitude * scale
-        let truncated = Int64(scaled)
-        // `value` is within an ulp of `n / 10^j`, so `scaled` is within a few of `n`; anything farther
-        // from an integer has more decimals.
-        let distance = scaled - Double(truncated)
-        let tolerance = scaled * 0x1p-49
-        guard distance <= tolerance || distance >= 1 - tolerance else { return false }
-        var candidate = UInt64(truncated)
-        if Double(candidate) / scale != magnitude {
-            candidate += 1
-            guard Double(candidate) / scale == magnitude else { return false }
-        }
-        var shortest = decimals
-        while candidate % 10 == 0, shortest > 0 {
-            candidate /= 10
-            shortest -= 1
-        }
-        guard shortest > 0 else { return false }  // an integer: written by the caller's integer path
-        if value < 0 { writer.put(UInt8(ascii: "-")) }
-        putDecimal(candidate, decimals: shortest)
-        return true
     }
 
     /// `digits / 10^decimals` in plain decimal notation (`0.00012`, `1234.5`); `decimals` at least 1.

@@ -1,8 +1,9 @@
 /// The shortest decimal digits that read back as a given double, for the values `description` writes
-/// without an exponent (`1e-4 ≤ |value| < 2^53`), found with exact integer arithmetic.
+/// without an exponent (`1e-4 ≤ |value| < 2^53`): the text `description` gives, for less.
 ///
 /// The standard library finds them for any double in ~1,000 instructions (its 128-bit arithmetic is
-/// not inlined); a scrape of summaries and histogram sums writes several per series. Here the value
+/// not inlined); a scrape of summaries and histogram sums writes several per series. `shortDecimal`
+/// answers short decimals by scaling; `decimal` any value of the range: the value
 /// `m · 2^e` and the bounds of the interval of reals that round to it (halfway to its neighbours,
 /// inclusive when `m` is even, as round-half-even reading does) are scaled by `10^k` into 128-bit
 /// integers, with `k` chosen so the value has 17 to 19 digits before the point; trailing digits are
@@ -74,6 +75,47 @@ enum ShortestDigits {
         }
         guard decimals > 0 else { return nil }
         return Decimal(digits: digits, decimals: decimals)
+    }
+
+    /// The shortest digits of `magnitude` (positive, finite, not an integer) when they have at most
+    /// nine decimals and `magnitude ≥ 1e-4`, found with a multiply and one or two divisions; `nil`
+    /// otherwise, after a handful of instructions. Metrics often hold such values (`0.25`, `3.7`).
+    ///
+    /// With `magnitude · 10^j` (the most decimals `j ≤ 9` for which that stays below `2^52`) near an
+    /// integer `n`, and `n / 10^j` reading back as `magnitude`, `n` without its trailing zeros is the
+    /// shortest form: `n < 2^52` and `10^j` are exact doubles, so `Double(n) / 10^j` rounds once, to the
+    /// double nearest `n / 10^j`, which is what reading the text gives; below `2^52` the doubles near
+    /// `magnitude` are closer together than `10^-j`, so no other `n` reads back, and a shorter form
+    /// `m / 10^i` would be the same `n` with trailing zeros.
+    @inline(__always)
+    static func shortDecimal(of magnitude: Double) -> Decimal? {
+        let (scale, decimals): (Double, Int)
+        if magnitude < 4_503_599.627_370_496 {
+            (scale, decimals) = (1e9, 9)
+        } else if magnitude < 4_503_599_627.370_496 {
+            (scale, decimals) = (1e6, 6)
+        } else {
+            return nil
+        }
+        guard magnitude >= 0.0001 else { return nil }
+        let scaled = magnitude * scale
+        let truncated = Int64(scaled)
+        // `magnitude` is within an ulp of `n / 10^j`, so `scaled` is within a few of `n`; anything
+        // farther from an integer has more decimals.
+        let distance = scaled - Double(truncated)
+        let tolerance = scaled * 0x1p-49
+        guard distance <= tolerance || distance >= 1 - tolerance else { return nil }
+        var candidate = UInt64(truncated)
+        if Double(candidate) / scale != magnitude {
+            candidate += 1
+            guard Double(candidate) / scale == magnitude else { return nil }
+        }
+        var shortest = decimals
+        while candidate % 10 == 0, shortest > 0 {
+            candidate /= 10
+            shortest -= 1
+        }
+        return shortest > 0 ? Decimal(digits: candidate, decimals: shortest) : nil
     }
 
     /// `⌊log10(value)⌋` or one less, for `1e-4 ≤ value < 2^53`, never more: `⌊x · log10(2)⌋` for the
