@@ -230,6 +230,18 @@ struct PrometheusRenderingTests {
         }
     }
 
+    @Test("A summary without quantiles exposes _sum and _count per series")
+    func summaryWithoutQuantiles() throws {
+        let collector = MetricsCollector()
+        let summary = try collector.summary("plain_bytes", labels: ["route"], quantiles: [])
+        summary.observe(2.5, ["route": "/a"])
+        summary.observe(4, ["route": "/a"])
+        let exporter = PrometheusExporter()
+        exporter.register(collector)
+        let lines = exporter.metricsText().split(separator: "\n").filter { $0.hasPrefix("plain_bytes") }
+        #expect(lines == ["plain_bytes_sum{route=\"/a\"} 6.5", "plain_bytes_count{route=\"/a\"} 2"])
+    }
+
     @Test("Invalid prefix characters are replaced")
     func prefixSanitised() throws {
         let exporter = PrometheusExporter(prefix: "my-app.v2")

@@ -171,6 +171,25 @@ extension SummaryTests {
     }
 }
 
+extension SummaryTests {
+    @Test("A summary declared without quantiles still collects each series' sum and count")
+    func noQuantiles() throws {
+        let collector = MetricsCollector()
+        let summary = try collector.summary("plain_bytes", labels: ["route"], quantiles: [])
+        summary.observe(2.5, ["route": "/a"])
+        summary.observe(4, ["route": "/a"])
+        summary.observe(1, ["route": "/b"])
+        let points = try #require(collector.collectAll().family(named: "plain_bytes")?.points)
+        let values = points.compactMap { point -> SummaryValue? in
+            if case .summary(let value) = point.value { return value }
+            return nil
+        }
+        #expect(values == [
+            SummaryValue(quantiles: [], sum: 6.5, count: 2), SummaryValue(quantiles: [], sum: 1, count: 1),
+        ])
+    }
+}
+
 /// A settable monotonic clock for window tests.
 final class TestClock: Sendable {
     private let nanos = Atomic<UInt64>(1_000_000_000_000)

@@ -43,25 +43,12 @@ private final class CollectedHistograms: HistogramSeriesSnapshot {
     init(entries: [Entry], bounds: [Double]) {
         self.entries = entries
         self.bounds = bounds
-        let width = bounds.count + 1
         var sums = [Double](repeating: 0, count: entries.count)
         var extremes = [(min: Double, max: Double)?](repeating: nil, count: entries.count)
-        bucketCounts = [UInt64](unsafeUninitializedCapacity: entries.count * width) { counts, initialized in
-            // Each series fills its own `width` counts (its bounds are the family's).
-            counts.initialize(repeating: 0)
-            guard let base = counts.baseAddress else { return }
-            entries.withUnsafeBufferPointer { entries in
-                for index in entries.indices {
-                    // The array keeps every series alive: reading through an unretained reference saves
-                    // a retain and a release per series.
-                    let read = Unmanaged.passUnretained(entries[index].series)._withUnsafeGuaranteedRef {
-                        $0.read(into: UnsafeMutableBufferPointer(start: base + index * width, count: width))
-                    }
-                    sums[index] = read.sum
-                    if let min = read.min, let max = read.max { extremes[index] = (min, max) }
-                }
-            }
-            initialized = counts.count
+        bucketCounts = SeriesTable.flatValues(of: entries, width: bounds.count + 1, filler: 0) { series, index, room in
+            let read = series.read(into: room)
+            sums[index] = read.sum
+            if let min = read.min, let max = read.max { extremes[index] = (min, max) }
         }
         self.sums = sums
         self.extremes = extremes
@@ -73,16 +60,8 @@ private final class CollectedHistograms: HistogramSeriesSnapshot {
     var firstExposedLabelsCount: Int? { entries.first?.seriesLabels.exposedBytes?.count }
 
     func forEachSeries(_ body: (UnsafeRawBufferPointer?, UnsafeBufferPointer<UInt64>, Double) -> Void) {
-        let width = bounds.count + 1
-        entries.withUnsafeBufferPointer { entries in
-            bucketCounts.withUnsafeBufferPointer { counts in
-                guard let base = counts.baseAddress else { return }
-                for index in entries.indices {
-                    body(
-                        entries[index].seriesLabels.exposedBytes, UnsafeBufferPointer(start: base + index * width, count: width),
-                        sums[index])
-                }
-            }
+        SeriesTable.forEachRow(of: entries, bucketCounts, width: bounds.count + 1) { index, exposed, counts in
+            body(exposed, counts, sums[index])
         }
     }
 

@@ -41,24 +41,12 @@ private final class CollectedSummaries: SummarySeriesSnapshot {
     init(entries: [Entry], quantiles: [Double], nowNanos: UInt64) {
         self.entries = entries
         self.quantiles = quantiles
-        let width = quantiles.count
         var sums = [Double](repeating: 0, count: entries.count)
         var counts = [UInt64](repeating: 0, count: entries.count)
-        estimates = [Double](unsafeUninitializedCapacity: entries.count * width) { estimates, initialized in
-            estimates.initialize(repeating: .nan)
-            guard let base = estimates.baseAddress else { return }
-            entries.withUnsafeBufferPointer { entries in
-                for index in entries.indices {
-                    // The array keeps every series alive: reading through an unretained reference saves
-                    // a retain and a release per series.
-                    let read = Unmanaged.passUnretained(entries[index].series)._withUnsafeGuaranteedRef {
-                        $0.read(into: UnsafeMutableBufferPointer(start: base + index * width, count: width), nowNanos: nowNanos)
-                    }
-                    sums[index] = read.sum
-                    counts[index] = read.count
-                }
-            }
-            initialized = estimates.count
+        estimates = SeriesTable.flatValues(of: entries, width: quantiles.count, filler: .nan) { series, index, room in
+            let read = series.read(into: room, nowNanos: nowNanos)
+            sums[index] = read.sum
+            counts[index] = read.count
         }
         self.sums = sums
         self.counts = counts
@@ -70,16 +58,8 @@ private final class CollectedSummaries: SummarySeriesSnapshot {
     var firstExposedLabelsCount: Int? { entries.first?.seriesLabels.exposedBytes?.count }
 
     func forEachSeries(_ body: (UnsafeRawBufferPointer?, UnsafeBufferPointer<Double>, Double, UInt64) -> Void) {
-        let width = quantiles.count
-        entries.withUnsafeBufferPointer { entries in
-            estimates.withUnsafeBufferPointer { estimates in
-                guard let base = estimates.baseAddress else { return }
-                for index in entries.indices {
-                    body(
-                        entries[index].seriesLabels.exposedBytes, UnsafeBufferPointer(start: base + index * width, count: width),
-                        sums[index], counts[index])
-                }
-            }
+        SeriesTable.forEachRow(of: entries, estimates, width: quantiles.count) { index, exposed, estimates in
+            body(exposed, estimates, sums[index], counts[index])
         }
     }
 
