@@ -15,7 +15,8 @@ enum SampleLabels {
 /// pointer; label sets come pre-rendered per series (`MetricPoint.exposedLabels`), sample names are
 /// converted to bytes once per family, and integers are formatted in place.
 struct PrometheusTextOutput: ~Copyable {
-    /// The longest text `appendNumber` writes: a sign and 17 significant digits with exponent, or 15 digits.
+    /// Room for the longest text `putNumber` writes: a sign and 17 significant digits with an exponent, or a
+    /// sign and at most 23 characters of plain decimal (`0.` and 21 decimals).
     private static let maxNumberLength = 32
     /// The longest extra label `putExtra` writes: `,quantile=""` and a number.
     private static let maxExtraLength = 12 + maxNumberLength
