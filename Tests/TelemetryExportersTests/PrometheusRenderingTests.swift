@@ -242,6 +242,17 @@ struct PrometheusRenderingTests {
         #expect(lines == ["plain_bytes_sum{route=\"/a\"} 6.5", "plain_bytes_count{route=\"/a\"} 2"])
     }
 
+    @Test("A histogram point with more counts than bounds + 1 still exposes every observation in +Inf and _count")
+    func histogramExtraCounts() throws {
+        let value = HistogramValue(bounds: [1], bucketCounts: [2, 3, 4], sum: 10, min: nil, max: nil)
+        let point = MetricPoint(labels: [], startTimeNanos: 0, value: .histogram(value))
+        let family = MetricFamily(name: "h", help: "", kind: .histogram, labelNames: [], points: [point])
+        let text = String(decoding: PrometheusTextRenderer().render([family], format: .text), as: UTF8.self)
+        let lines = text.split(separator: "\n").filter { $0.hasPrefix("h_") }
+        #expect(lines == ["h_bucket{le=\"1\"} 2", "h_bucket{le=\"+Inf\"} 9", "h_sum 10", "h_count 9"])
+        #expect(value.count == 9)
+    }
+
     @Test("Invalid prefix characters are replaced")
     func prefixSanitised() throws {
         let exporter = PrometheusExporter(prefix: "my-app.v2")

@@ -114,31 +114,26 @@ public struct PrometheusTextRenderer: Sendable {
             if let summaries = family.summaries {
                 summaries.quantiles.withUnsafeBufferPointer { quantiles in
                     summaries.forEachSeries { exposed, estimates, sum, count in
-                        renderSummary(names, .exposed(exposed), quantiles, estimates, sum, count, into: &output)
+                        renderSummary(names, .exposed(exposed), zip(quantiles, estimates), sum, count, into: &output)
                     }
                 }
                 return
             }
             forEachPoint(of: family) { point in
                 guard case .summary(let summary) = point.pointee.value else { return }
-                let quantiles = summary.quantiles.map(\.quantile)
-                let estimates = summary.quantiles.map(\.value)
-                quantiles.withUnsafeBufferPointer { quantiles in
-                    estimates.withUnsafeBufferPointer { estimates in
-                        renderSummary(names, .point(point), quantiles, estimates, summary.sum, summary.count, into: &output)
-                    }
-                }
+                let quantiles = summary.quantiles.lazy.map { ($0.quantile, $0.value) }
+                renderSummary(names, .point(point), quantiles, summary.sum, summary.count, into: &output)
             }
         }
     }
 
-    /// The quantile lines, `_sum` and `_count` of one series.
+    /// The quantile lines (`quantiles`: each quantile and its estimate), `_sum` and `_count` of one series.
     private func renderSummary(
-        _ names: SampleNames, _ labels: SampleLabels, _ quantiles: UnsafeBufferPointer<Double>,
-        _ estimates: UnsafeBufferPointer<Double>, _ sum: Double, _ count: UInt64, into output: inout PrometheusTextOutput
+        _ names: SampleNames, _ labels: SampleLabels, _ quantiles: some Sequence<(Double, Double)>, _ sum: Double,
+        _ count: UInt64, into output: inout PrometheusTextOutput
     ) {
-        for index in 0..<Swift.min(quantiles.count, estimates.count) {
-            output.sample(names.values, labels, estimates[index], extra: (.quantile, quantiles[index]))
+        for (quantile, estimate) in quantiles {
+            output.sample(names.values, labels, estimate, extra: (.quantile, quantile))
         }
         output.sample(names.sum, labels, sum)
         output.sample(names.count, labels, Double(count))
@@ -164,7 +159,8 @@ public struct PrometheusTextRenderer: Sendable {
             running &+= counts[index]
             output.sample(names.values, labels, Double(running), extra: (.le, bounds[index]))
         }
-        if counts.count > bounds.count { running &+= counts[bounds.count] }
+        // `+Inf` and `_count` are every observation, as `HistogramValue.count` counts them.
+        for index in Swift.min(bounds.count, counts.count)..<counts.count { running &+= counts[index] }
         output.sample(names.values, labels, Double(running), extra: (.le, .infinity))
         output.sample(names.sum, labels, sum)
         output.sample(names.count, labels, Double(running))
