@@ -1,22 +1,11 @@
-/// The series of a histogram family at collection time, in flat arrays, without a point per series.
-///
-/// As `ScalarSeriesSnapshot` does for counters and gauges: a scrape of 10,000 histogram series spent a
-/// third of its time collecting (a point per series, each a boxed value with its own bucket array and a
-/// retained labels object, in scattered memory) only for the renderer to read each once. This keeps
-/// the table's list of series as one array and every series' bucket counts in one more; renderers read
-/// them in place, and `points` builds the points only for exporters that ask, once.
-package protocol HistogramSeriesSnapshot: AnyObject, Sendable {
-    /// The number of series.
-    var count: Int { get }
+/// The series of a histogram family at collection time (see `CollectedSeries`): every series' bucket
+/// counts in one array, sums and extremes in two more.
+package protocol HistogramSeriesSnapshot: CollectedSeries {
     /// The upper bounds of the finite buckets, shared by every series.
     var bounds: [Double] { get }
-    /// The exposition bytes of the first series' labels, for sizing output.
-    var firstExposedLabelsCount: Int? { get }
     /// Calls `body` with each series' labels in exposition syntax, its bucket counts (one per bucket
     /// including `+Inf`, not cumulative) and its sum, in output order.
     func forEachSeries(_ body: (UnsafeRawBufferPointer?, UnsafeBufferPointer<UInt64>, Double) -> Void)
-    /// The series as points (built on first use, then kept).
-    var points: [MetricPoint] { get }
 }
 
 extension SeriesTable where Series == TelemetryHistogram.Series {

@@ -177,55 +177,42 @@ public struct MetricFamily: Sendable, Equatable {
     /// The declared label names, in order.
     public let labelNames: [String]
     /// The series, ordered by label values; the overflow series, if any, comes last.
-    public var points: [MetricPoint] { scalars?.points ?? histograms?.points ?? summaries?.points ?? storedPoints }
+    public var points: [MetricPoint] { collected?.points ?? storedPoints }
     /// The number of series.
-    public var pointCount: Int { scalars?.count ?? histograms?.count ?? summaries?.count ?? storedPoints.count }
+    public var pointCount: Int { collected?.count ?? storedPoints.count }
 
-    /// A counter's or gauge's series as collected from a collector, read in place by renderers;
-    /// `nil` for families made from points.
-    package let scalars: (any ScalarSeriesSnapshot)?
-    /// A histogram's series as collected from a collector, read in place by renderers; `nil` otherwise.
-    package let histograms: (any HistogramSeriesSnapshot)?
-    /// A summary's series as collected from a collector, read in place by renderers; `nil` otherwise.
-    package let summaries: (any SummarySeriesSnapshot)?
+    /// The series as a collector collected them, read in place by renderers; `nil` for families made
+    /// from points.
+    package let collected: (any CollectedSeries)?
+    /// A counter's or gauge's collected series.
+    package var scalars: (any ScalarSeriesSnapshot)? { collected as? any ScalarSeriesSnapshot }
+    /// A histogram's collected series.
+    package var histograms: (any HistogramSeriesSnapshot)? { collected as? any HistogramSeriesSnapshot }
+    /// A summary's collected series.
+    package var summaries: (any SummarySeriesSnapshot)? { collected as? any SummarySeriesSnapshot }
     /// Whether the series' label names are known valid: a collector's series carry the names checked when
     /// the metric was registered (or the overflow series' one name), so a renderer need not check them.
-    package var labelNamesChecked: Bool { scalars != nil || histograms != nil || summaries != nil }
+    package var labelNamesChecked: Bool { collected != nil }
     private let storedPoints: [MetricPoint]
 
     /// Creates a family.
     public init(name: String, help: String, kind: MetricKind, labelNames: [String], points: [MetricPoint]) {
-        self.init(named: name, help: help, kind: kind, labelNames: labelNames, storedPoints: points)
-    }
-
-    /// Creates a counter or gauge family from collected series.
-    package init(name: String, help: String, kind: MetricKind, labelNames: [String], scalars: any ScalarSeriesSnapshot) {
-        self.init(named: name, help: help, kind: kind, labelNames: labelNames, scalars: scalars)
-    }
-
-    /// Creates a histogram family from collected series.
-    package init(name: String, help: String, labelNames: [String], histograms: any HistogramSeriesSnapshot) {
-        self.init(named: name, help: help, kind: .histogram, labelNames: labelNames, histograms: histograms)
-    }
-
-    /// Creates a summary family from collected series.
-    package init(name: String, help: String, labelNames: [String], summaries: any SummarySeriesSnapshot) {
-        self.init(named: name, help: help, kind: .summary, labelNames: labelNames, summaries: summaries)
-    }
-
-    private init(
-        named name: String, help: String, kind: MetricKind, labelNames: [String], storedPoints: [MetricPoint] = [],
-        scalars: (any ScalarSeriesSnapshot)? = nil, histograms: (any HistogramSeriesSnapshot)? = nil,
-        summaries: (any SummarySeriesSnapshot)? = nil
-    ) {
         self.name = name
         self.help = help
         self.kind = kind
         self.labelNames = labelNames
-        self.storedPoints = storedPoints
-        self.scalars = scalars
-        self.histograms = histograms
-        self.summaries = summaries
+        storedPoints = points
+        collected = nil
+    }
+
+    /// Creates a family from a collector's series.
+    package init(name: String, help: String, kind: MetricKind, labelNames: [String], collected: any CollectedSeries) {
+        self.name = name
+        self.help = help
+        self.kind = kind
+        self.labelNames = labelNames
+        storedPoints = []
+        self.collected = collected
     }
 
     /// Families are equal when their names, help, kinds, label names and points are.

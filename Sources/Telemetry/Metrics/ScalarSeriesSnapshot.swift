@@ -1,18 +1,8 @@
-/// The series of a counter or gauge family at collection time, without a point per series.
-///
-/// A Prometheus scrape of 10,000 series spent half its time making `MetricPoint`s (one retained and
-/// released labels object each, in scattered memory) only to read their labels and values once. This
-/// keeps the table's list of series alive as one array and the values in another; renderers read them
-/// in place, and `points` builds the points only for exporters that ask, once.
-package protocol ScalarSeriesSnapshot: AnyObject, Sendable {
-    /// The number of series.
-    var count: Int { get }
-    /// The exposition bytes of the first series' labels, for sizing output.
-    var firstExposedLabelsCount: Int? { get }
+/// The series of a counter or gauge family at collection time (see `CollectedSeries`): the values in
+/// one array beside the table's list of series.
+package protocol ScalarSeriesSnapshot: CollectedSeries {
     /// Calls `body` with each series' labels in exposition syntax and its value, in output order.
     func forEachSample(_ body: (UnsafeRawBufferPointer?, Double) -> Void)
-    /// The series as points (built on first use, then kept).
-    var points: [MetricPoint] { get }
 }
 
 extension SeriesTable {

@@ -1,20 +1,11 @@
-/// The series of a summary family at collection time, in flat arrays, without a point per series.
-///
-/// As `HistogramSeriesSnapshot` does for histograms: the quantile estimates of every series in one
-/// array, sums and counts in two more, read in place by renderers; `points` builds the points only for
-/// exporters that ask, once.
-package protocol SummarySeriesSnapshot: AnyObject, Sendable {
-    /// The number of series.
-    var count: Int { get }
+/// The series of a summary family at collection time (see `CollectedSeries`): every series' quantile
+/// estimates in one array, sums and counts in two more.
+package protocol SummarySeriesSnapshot: CollectedSeries {
     /// The reported quantiles, in declared order, shared by every series.
     var quantiles: [Double] { get }
-    /// The exposition bytes of the first series' labels, for sizing output.
-    var firstExposedLabelsCount: Int? { get }
     /// Calls `body` with each series' labels in exposition syntax, its estimates (one per quantile, NaN
     /// for an empty window), its sum and its count, in output order.
     func forEachSeries(_ body: (UnsafeRawBufferPointer?, UnsafeBufferPointer<Double>, Double, UInt64) -> Void)
-    /// The series as points (built on first use, then kept).
-    var points: [MetricPoint] { get }
 }
 
 extension SeriesTable where Series == TelemetrySummary.Series {

@@ -92,6 +92,7 @@ public final class TelemetryHistogram: Sendable {
     }
 
     func collect() -> MetricFamily {
-        MetricFamily(name: name, help: help, labelNames: labelNames, histograms: table.histogramSnapshot(bounds: buckets))
+        MetricFamily(
+            name: name, help: help, kind: .histogram, labelNames: labelNames, collected: table.histogramSnapshot(bounds: buckets))
     }
 }
