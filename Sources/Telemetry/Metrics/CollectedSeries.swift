@@ -14,3 +14,22 @@ package protocol CollectedSeries: AnyObject, Sendable {
     /// The series as points (built on first use, then kept).
     var points: [MetricPoint] { get }
 }
+
+/// A family's collected series, as the kind's own snapshot.
+package enum CollectedFamily: Sendable {
+    /// A counter's or gauge's series.
+    case scalars(any ScalarSeriesSnapshot)
+    /// A histogram's series.
+    case histograms(any HistogramSeriesSnapshot)
+    /// A summary's series.
+    case summaries(any SummarySeriesSnapshot)
+
+    /// What every kind's snapshot answers: count, first labels' size, points.
+    package var series: any CollectedSeries {
+        switch self {
+        case .scalars(let scalars): scalars
+        case .histograms(let histograms): histograms
+        case .summaries(let summaries): summaries
+        }
+    }
+}

@@ -177,19 +177,25 @@ public struct MetricFamily: Sendable, Equatable {
     /// The declared label names, in order.
     public let labelNames: [String]
     /// The series, ordered by label values; the overflow series, if any, comes last.
-    public var points: [MetricPoint] { collected?.points ?? storedPoints }
+    public var points: [MetricPoint] { collected?.series.points ?? storedPoints }
     /// The number of series.
-    public var pointCount: Int { collected?.count ?? storedPoints.count }
+    public var pointCount: Int { collected?.series.count ?? storedPoints.count }
 
     /// The series as a collector collected them, read in place by renderers; `nil` for families made
     /// from points.
-    package let collected: (any CollectedSeries)?
+    package let collected: CollectedFamily?
     /// A counter's or gauge's collected series.
-    package var scalars: (any ScalarSeriesSnapshot)? { collected as? any ScalarSeriesSnapshot }
+    package var scalars: (any ScalarSeriesSnapshot)? {
+        if case .scalars(let scalars) = collected { scalars } else { nil }
+    }
     /// A histogram's collected series.
-    package var histograms: (any HistogramSeriesSnapshot)? { collected as? any HistogramSeriesSnapshot }
+    package var histograms: (any HistogramSeriesSnapshot)? {
+        if case .histograms(let histograms) = collected { histograms } else { nil }
+    }
     /// A summary's collected series.
-    package var summaries: (any SummarySeriesSnapshot)? { collected as? any SummarySeriesSnapshot }
+    package var summaries: (any SummarySeriesSnapshot)? {
+        if case .summaries(let summaries) = collected { summaries } else { nil }
+    }
     /// Whether the series' label names are known valid: a collector's series carry the names checked when
     /// the metric was registered (or the overflow series' one name), so a renderer need not check them.
     package var labelNamesChecked: Bool { collected != nil }
@@ -206,7 +212,7 @@ public struct MetricFamily: Sendable, Equatable {
     }
 
     /// Creates a family from a collector's series.
-    package init(name: String, help: String, kind: MetricKind, labelNames: [String], collected: any CollectedSeries) {
+    package init(name: String, help: String, kind: MetricKind, labelNames: [String], collected: CollectedFamily) {
         self.name = name
         self.help = help
         self.kind = kind

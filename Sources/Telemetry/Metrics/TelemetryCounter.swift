@@ -77,7 +77,7 @@ public final class TelemetryCounter: Sendable {
 
     func collect() -> MetricFamily {
         let scalars = table.scalarSnapshot({ $0.get() }, as: { .counter($0) })
-        return MetricFamily(name: name, help: help, kind: .counter, labelNames: labelNames, collected: scalars)
+        return MetricFamily(name: name, help: help, kind: .counter, labelNames: labelNames, collected: .scalars(scalars))
     }
 
     /// One series of a counter: a handle that records without looking up labels.

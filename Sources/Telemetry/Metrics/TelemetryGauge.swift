@@ -110,7 +110,7 @@ public final class TelemetryGauge: Sendable {
 
     func collect() -> MetricFamily {
         let scalars = table.scalarSnapshot({ $0.get() }, as: { .gauge($0) })
-        return MetricFamily(name: name, help: help, kind: .gauge, labelNames: labelNames, collected: scalars)
+        return MetricFamily(name: name, help: help, kind: .gauge, labelNames: labelNames, collected: .scalars(scalars))
     }
 
     /// One series of a gauge: a handle that records without looking up labels.

@@ -93,6 +93,6 @@ public final class TelemetryHistogram: Sendable {
 
     func collect() -> MetricFamily {
         MetricFamily(
-            name: name, help: help, kind: .histogram, labelNames: labelNames, collected: table.histogramSnapshot(bounds: buckets))
+            name: name, help: help, kind: .histogram, labelNames: labelNames, collected: .histograms(table.histogramSnapshot(bounds: buckets)))
     }
 }

@@ -109,7 +109,7 @@ public final class TelemetrySummary: Sendable {
     func collect() -> MetricFamily {
         MetricFamily(
             name: name, help: help, kind: .summary, labelNames: labelNames,
-            collected: table.summarySnapshot(quantiles: quantiles, nowNanos: clock()))
+            collected: .summaries(table.summarySnapshot(quantiles: quantiles, nowNanos: clock())))
     }
 
     /// One series of a summary: a handle that records without looking up labels.

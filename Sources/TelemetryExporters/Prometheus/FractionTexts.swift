@@ -1,7 +1,8 @@
-/// The text of fractions a render wrote in the standard library's shortest round-trip form, kept by
-/// value in a small direct-mapped table.
+/// The text of fractions a render found with a general shortest-digits search (`ShortestDigits.decimal`
+/// or, for the forms with an exponent, the standard library's), kept by value in a small direct-mapped
+/// table.
 ///
-/// Finding those digits costs ~1,000 instructions a number, and a scrape repeats many values: a
+/// Those searches cost ~270 and ~1,000 instructions a number, and a scrape repeats many values: a
 /// summary's quantile estimates are the midpoints of its sketch's bins, which every series of a family
 /// shares. A lookup is a multiply, a shift and a compare; a value not kept costs that and a copy.
 struct FractionTexts: ~Copyable {

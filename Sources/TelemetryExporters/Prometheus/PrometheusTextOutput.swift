@@ -24,7 +24,8 @@ struct PrometheusTextOutput: ~Copyable {
     private var writer: ByteWriter
     /// The text of the last few `le`/`quantile` values: every series of a family repeats the same bounds.
     private var extraTexts = ExtraLabelTexts()
-    /// The text of fractions written so far that took a general shortest-digits search.
+    /// The text of fractions written so far that took a general shortest-digits search (`FractionTexts`);
+    /// apart from `extraTexts`, so the many values a scrape writes once do not push out its few bounds.
     private var fractionTexts = FractionTexts()
 
     init(format: PrometheusFormat, capacity: Int) {

@@ -29,7 +29,7 @@ public struct PrometheusTextRenderer: Sendable {
 
     private func write(_ families: [MetricFamily], format: PrometheusFormat, skipped: ([String]) -> Void) -> PrometheusTextOutput {
         let estimate = families.reduce(0) { total, family in
-            let labelsLength = family.collected?.firstExposedLabelsCount
+            let labelsLength = family.collected?.series.firstExposedLabelsCount
                 ?? family.points.first?.seriesLabels.exposedBytes?.count ?? 48
             let perPoint = family.name.utf8.count + prefix.utf8.count + 40 + labelsLength
             let lines = family.kind == .histogram ? 16 : family.kind == .summary ? 6 : 1

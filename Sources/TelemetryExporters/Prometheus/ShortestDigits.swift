@@ -128,13 +128,7 @@ enum ShortestDigits {
 
     private static func powerOfTen128(_ exponent: Int) -> UInt128 {
         exponent <= 19
-            ? UInt128(powersOfTen[exponent]) : UInt128(powersOfTen[19]) * UInt128(powersOfTen[exponent - 19])
+            ? UInt128(DecimalDigits.powersOfTen[exponent])
+            : UInt128(DecimalDigits.powersOfTen[19]) * UInt128(DecimalDigits.powersOfTen[exponent - 19])
     }
-
-    /// `10^0` through `10^19`.
-    static let powersOfTen: [UInt64] = [
-        1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000,
-        100_000_000_000, 1_000_000_000_000, 10_000_000_000_000, 100_000_000_000_000, 1_000_000_000_000_000,
-        10_000_000_000_000_000, 100_000_000_000_000_000, 1_000_000_000_000_000_000, 10_000_000_000_000_000_000,
-    ]
 }
