@@ -105,11 +105,14 @@ private enum RequestPath {
         pipelines: [.traces: sampler.consumer(signal: .traces, next: SplitTraces()), .metrics: FoldAndRender(), .logs: ViewLogs()],
         budget: budget, receiver: "fuzz", decodedSignals: [.traces], metrics: metrics)
 
-    /// Splits by trace and by service; every part must decode again and hold exactly its spans.
+    /// Splits by trace and by service; every part (and all trace fragments joined again) must decode
+    /// again and hold exactly its spans.
     struct SplitTraces: PayloadConsumer {
         func consume(_ item: PipelineItem) throws(Refusal) {
             guard let view = try? TracesView(item.payload) else { return }
-            let parts = view.splitByTrace().map(\.payload) + view.splitByService().map(\.payload)
+            let fragments = view.splitByTrace()
+            let joined = fragments.isEmpty ? [] : [OTLPPayload.joined(fragments)].compactMap { $0 }
+            let parts = fragments.compactMap { OTLPPayload.joined([$0]) } + joined + view.splitByService().map(\.payload)
             for part in parts {
                 guard let decoded = try? TracesView(part) else { preconditionFailure("a split part does not decode") }
                 let spans = decoded.resourceSpans.reduce(0) { total, resource in total + resource.scopeSpans.reduce(0) { $0 + $1.spans.count } }

@@ -41,7 +41,7 @@ struct LoadBalancingTests {
         settings.timeout = .seconds(2)
         let balancer = LoadBalancingExporter.start(
             name: "loadbalancing", routingKey: .traceID, template: settings, resolver: .fixed(intakes.map(\.endpoint)),
-            selfMetrics: collector, logger: Logger(label: "test"))
+            budget: MemoryBudget(limitBytes: 256 << 20), selfMetrics: collector, logger: Logger(label: "test"))
         var batch = BatchSettings()
         batch.timeout = .milliseconds(20)
         let consumer = try balancer.consumer(for: .traces, batch: batch)
@@ -91,7 +91,7 @@ struct LoadBalancingTests {
         for signal in [OTLPSignal.metrics, .traces] {
             let balancer = LoadBalancingExporter.start(
                 name: "loadbalancing", routingKey: .service, template: OTLPForwardingExporter.Settings(endpoint: ""),
-                resolver: .fixed(intakes.map(\.endpoint)), selfMetrics: MetricsCollector(), logger: Logger(label: "test"))
+                resolver: .fixed(intakes.map(\.endpoint)), budget: MemoryBudget(limitBytes: 256 << 20), selfMetrics: MetricsCollector(), logger: Logger(label: "test"))
             var batch = BatchSettings()
             batch.timeout = .milliseconds(20)
             let consumer = try balancer.consumer(for: signal, batch: batch)
@@ -123,7 +123,8 @@ struct LoadBalancingTests {
         let intake = try await IntakeServer()
         let balancer = LoadBalancingExporter.start(
             name: "loadbalancing", routingKey: .traceID, template: OTLPForwardingExporter.Settings(endpoint: ""),
-            resolver: .dns(hostname: "127.0.0.1", port: intake.port, interval: .milliseconds(100)), selfMetrics: MetricsCollector(),
+            resolver: .dns(hostname: "127.0.0.1", port: intake.port, interval: .milliseconds(100)),
+            budget: MemoryBudget(limitBytes: 256 << 20), selfMetrics: MetricsCollector(),
             logger: Logger(label: "test"))
         #expect(balancer.endpoints == [intake.endpoint])
         let consumer = try balancer.consumer(for: .traces, batch: BatchSettings())

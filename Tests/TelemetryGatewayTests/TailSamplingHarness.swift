@@ -23,6 +23,8 @@ struct TailSamplingHarness {
     let clock = ManualGatewayClock()
     let output = InMemoryExporter()
     let collector = MetricsCollector()
+    /// The memory budget the processor reserves in.
+    let budget = MemoryBudget(limitBytes: 256 << 20)
     let processor: TailSamplingProcessor
     let consumer: TailSamplingConsumer
 
@@ -31,7 +33,7 @@ struct TailSamplingHarness {
         let node = try ConfigDocument.root(yaml: section, file: "tail_sampling.yaml", environment: [:])
         processor = TailSamplingProcessor(
             settings: try TailSamplingConfig.read(node), name: "tail_sampling", metrics: GatewaySelfMetrics(collector: collector),
-            clock: clock, runsWorker: false)
+            budget: budget, clock: clock, runsWorker: false)
         guard let consumer = processor.consumer(signal: .traces, next: output) as? TailSamplingConsumer else {
             throw GatewayError("not a tail sampling consumer")
         }

@@ -12,12 +12,29 @@ struct WireSummary: Sendable, Equatable {
 
 /// A pre-scan of untrusted protobuf against the message's descriptors, before protobuf-c sees it.
 ///
-/// protobuf-c unpacks recursively (so deep nesting exhausts the stack) and allocates a struct for every
-/// element (so a few wire bytes per empty message become hundreds in memory). This walk is iterative,
-/// allocates one small stack, and rejects what protobuf-c would refuse or choke on: bad tags, varints,
-/// lengths and wire types, groups, nesting beyond `DecodeLimits.maxDepth`, an estimated unpacked size
-/// beyond `DecodeLimits.maxDecodedBytes`, and string fields that are not UTF-8. Every byte is
-/// checked, so a message it accepts unpacks.
+/// protobuf-c unpacks recursively (so deep nesting exhausts the stack), allocates a struct for every
+/// element (so a few wire bytes per empty message become hundreds in memory), and merges a non-repeated
+/// message field that occurs again by copying what it holds so far (quadratic time). This walk is
+/// iterative, allocates one small stack, and rejects what protobuf-c would refuse or choke on: bad tags,
+/// varints, lengths and wire types, groups, nesting beyond `DecodeLimits.maxDepth`, a non-repeated
+/// message field that occurs more than once in its message, an unpacked size beyond
+/// `DecodeLimits.maxDecodedBytes`, and string fields that are not UTF-8. Every byte is checked, so a
+/// message it accepts unpacks, in time linear in its size.
+///
+/// `WireSummary.decodedBytes` is an upper bound of what protobuf-c's unpack holds at its peak, counted
+/// as glibc does (`malloc_usable_size` + 8 a chunk); `DecodeAllocator` enforces it during the unpack. The
+/// bound, allocation by allocation (every allocation of `s` bytes is charged `s + allocationOverhead`,
+/// which covers glibc's chunk of `max(32, roundUp(s + 8, 16))`):
+/// - a message struct: `sizeof_message` (+ 8 for its pointer when it is an element of a repeated field);
+/// - a string or bytes value: its length + 1, (+ its slot in a repeated field's array);
+/// - a repeated field's array: one allocation per message that has the field (charged at its first
+///   occurrence), elements charged one by one at their slot size (packed: 8 per wire byte, a bound of the
+///   element count times the widest slot);
+/// - unknown fields: one array per message (charged at the first) of 24-byte records, and a copy of each;
+/// - the scan records protobuf-c keeps while it parses a message (`ScannedMember`, 32 bytes, in slabs that
+///   double from 16: at most 2 × 32 bytes a field occurrence plus one chunk header per slab of ≥ 16
+///   records), charged `scannedMemberCost` for every field occurrence, and alive only until the message's
+///   fields are parsed.
 struct WireScanner {
     /// A bytes field that must have one of some lengths (ids), and may have to be present.
     struct LengthRule: @unchecked Sendable {
@@ -35,10 +52,19 @@ struct WireScanner {
         /// The rules of this message type, and which of their fields were seen (bit per rule).
         var rules: ArraySlice<LengthRule>
         var seen: UInt64 = 0
+        /// Fields seen in this message, bit per field number (OTLP's are all below 64; a test checks it),
+        /// and bit 0 once an unknown field was.
+        var seenFields: UInt64 = 0
     }
 
-    /// protobuf-c's allocations carry about this much malloc overhead each.
-    private static let allocationOverhead = 16
+    /// What a glibc chunk costs beyond the bytes asked for, at most (see the type's comment).
+    static let allocationOverhead = 32
+    /// protobuf-c's record of one scanned field occurrence (`ScannedMember`: tag, wire type, prefix
+    /// length, field pointer, length, data pointer), 32 bytes on 64-bit platforms.
+    static let scannedMemberSize = 32
+    /// A field occurrence's share of the scan slabs: two records (slabs double) and a slab header for
+    /// every 16 records.
+    static let scannedMemberCost = 2 * scannedMemberSize + allocationOverhead / 16
     private static let unknownFieldSize = MemoryLayout<ProtobufCMessageUnknownField>.stride
 
     let limits: DecodeLimits
@@ -65,11 +91,17 @@ struct WireScanner {
             let number = tag >> 3
             guard number >= 1, number <= 0x1FFF_FFFF else { throw Self.malformed("a field number is out of range") }
             let wireType = UInt8(tag & 7)
+            summary.decodedBytes += Self.scannedMemberCost
             guard let field = protobuf_c_message_descriptor_get_field(frame.descriptor, UInt32(number)) else {
+                if stack[stack.count - 1].seenFields & 1 == 0 {
+                    stack[stack.count - 1].seenFields |= 1
+                    summary.decodedBytes += Self.allocationOverhead
+                }
                 try skipUnknown(bytes, &offset, end: frame.end, wireType: wireType, summary: &summary)
                 try checkDecodedSize(summary)
                 continue
             }
+            try noteOccurrence(field.pointee, in: &stack[stack.count - 1], summary: &summary)
             if !frame.rules.isEmpty { try applyRules(field.pointee, bytes, offset, wireType: wireType, frame: &stack[stack.count - 1]) }
             if let child = try scanField(field.pointee, bytes, &offset, end: frame.end, wireType: wireType, summary: &summary) {
                 guard stack.count <= limits.maxDepth else {
@@ -82,6 +114,22 @@ struct WireScanner {
         }
         guard offset == bytes.count else { throw Self.malformed("a message ends past its enclosing message") }
         return summary
+    }
+
+    /// Charges a repeated field's array at its first occurrence in a message, and refuses a non-repeated
+    /// message field that occurs again (protobuf-c would merge the two by copying: quadratic time).
+    private func noteOccurrence(
+        _ field: ProtobufCFieldDescriptor, in frame: inout Frame, summary: inout WireSummary
+    ) throws(OTLPDecodeError) {
+        let bit: UInt64 = 1 << UInt64(field.id & 63)
+        let seen = frame.seenFields & bit != 0
+        frame.seenFields |= bit
+        if field.label == PROTOBUF_C_LABEL_REPEATED {
+            if !seen { summary.decodedBytes += Self.allocationOverhead }
+        } else if seen, field.type == PROTOBUF_C_TYPE_MESSAGE {
+            throw Self.malformed(
+                "field \(Self.name(field)) occurs more than once in its message (a non-repeated message field may occur once)")
+        }
     }
 
     private func checkDecodedSize(_ summary: WireSummary) throws(OTLPDecodeError) {

@@ -57,15 +57,12 @@ private enum ServiceSplitter {
             groups[resource.service, default: []].append((resource.pointer, resource.items))
         }
         if order.count <= 1 { return [ServiceFragment(service: order.first ?? "", payload: payload)] }
-        let totalBytes = Double(max(1, payload.bytes.count))
         return order.map { service in
             let group = groups[service] ?? []
             let bytes = pack(ProtobufArena(), group.map(\.pointer))
-            let estimate = Int(Double(payload.decodedBytesEstimate) * Double(bytes.count) / totalBytes) + bytes.count
             return ServiceFragment(
                 service: service,
-                payload: OTLPPayload(
-                    signal: payload.signal, bytes: bytes, itemCount: group.reduce(0) { $0 + $1.items }, decodedBytesEstimate: estimate))
+                payload: OTLPPayload(encoded: bytes, signal: payload.signal, itemCount: group.reduce(0) { $0 + $1.items }))
         }
     }
 }

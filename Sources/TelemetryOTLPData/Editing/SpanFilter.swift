@@ -60,8 +60,6 @@ extension TracesView {
         output.initialize(to: request.pointee)
         output.pointee.n_resource_spans = keptResources.count
         output.pointee.resource_spans = arena.pointers(keptResources)
-        let bytes = packMessage(output)
-        let estimate = payload.bytes.isEmpty ? 0 : payload.decodedBytesEstimate
-        return (OTLPPayload(signal: .traces, bytes: bytes, itemCount: kept, decodedBytesEstimate: estimate), kept)
+        return (OTLPPayload(encoded: packMessage(output), signal: .traces, itemCount: kept), kept)
     }
 }

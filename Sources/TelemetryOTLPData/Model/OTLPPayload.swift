@@ -33,6 +33,19 @@ public struct OTLPPayload: Sendable {
         try self.init(validating: bytes, signal: signal, limits: limits)
     }
 
+    /// A request this process encoded from checked data (a split, an edit): its items counted by the caller
+    /// and its decoded size scanned again, since a part's share of the whole's estimate can be too small
+    /// (a resource written into several parts, a trace state grown). Encoded data that does not scan (it
+    /// cannot happen) is given an estimate no budget can hold.
+    init(encoded bytes: [UInt8], signal: OTLPSignal, itemCount: Int) {
+        let scanner = WireScanner(
+            limits: DecodeLimits(maxDepth: .max, maxDecodedBytes: .max), itemDescriptors: [], lengthRules: [])
+        let estimate = bytes.withUnsafeBytes { buffer in
+            try? scanner.scan(buffer, as: OTLPSchema.request(signal)).decodedBytes
+        }
+        self.init(signal: signal, bytes: bytes, itemCount: itemCount, decodedBytesEstimate: estimate ?? .max)
+    }
+
     init(signal: OTLPSignal, bytes: [UInt8], itemCount: Int, decodedBytesEstimate: Int) {
         self.signal = signal
         self.bytes = bytes

@@ -3,24 +3,29 @@ internal import CProtobufC
 
 /// A request unpacked by protobuf-c, freed when the last view of it goes away.
 ///
-/// Only made from a validated `OTLPPayload`, so unpacking cannot recurse too deep or allocate beyond
-/// the payload's estimate. Views keep a reference to it, which is what makes them safe to hold.
+/// Only made from a validated `OTLPPayload`, so unpacking cannot recurse too deep, and it is held to the
+/// payload's `decodedBytesEstimate` by its `DecodeAllocator`. Views keep a reference to it, which is what
+/// makes them safe to hold.
 final class UnpackedMessage: @unchecked Sendable {
     // @unchecked: the message is never changed after unpacking, and freed only in deinit.
     let message: UnsafeMutablePointer<ProtobufCMessage>
+    /// What the unpack allocated, counted; it frees the message too.
+    let allocation: DecodeAllocator
 
-    /// Unpacks `payload`; `nil` only when protobuf-c runs out of memory.
+    /// Unpacks `payload`; `nil` when it would take more memory than its estimate (or none is left).
     init?(_ payload: OTLPPayload) {
         let descriptor = OTLPSchema.request(payload.signal)
+        let allocation = DecodeAllocator(capBytes: payload.decodedBytesEstimate)
         let unpacked = payload.bytes.withUnsafeBufferPointer { bytes in
-            protobuf_c_message_unpack(descriptor, nil, bytes.count, bytes.baseAddress)
+            protobuf_c_message_unpack(descriptor, allocation.allocator, bytes.count, bytes.baseAddress)
         }
         guard let unpacked else { return nil }
         message = unpacked
+        self.allocation = allocation
     }
 
     deinit {
-        protobuf_c_message_free_unpacked(message, nil)
+        protobuf_c_message_free_unpacked(message, allocation.allocator)
     }
 
     /// The message as its generated type.

@@ -1,5 +1,3 @@
-internal import COTLP
-
 /// What an OTLP collector refused while accepting a request: the `partial_success` of an
 /// `Export…ServiceResponse`.
 public struct OTLPPartialSuccess: Sendable, Equatable {
@@ -15,44 +13,52 @@ public struct OTLPPartialSuccess: Sendable, Equatable {
     }
 
     /// The partial success in a serialised response of `signal`, or `nil` when there is none (an empty
-    /// or absent `partial_success`, or bytes that are not a response). Response bodies are bounded by
-    /// the HTTP client and hold no repeated or nested messages, so decoding them cannot amplify.
-    public static func decode(_ body: [UInt8], signal: OTLPSignal) -> OTLPPartialSuccess? {
+    /// or absent `partial_success`, or bytes that are not a response).
+    ///
+    /// An upstream's answer is outside bytes: it is read in one pass over the wire format, allocating
+    /// only the message text (at most `maxMessageBytes`), whatever the answer holds — unknown fields are
+    /// skipped, not kept (protobuf-c kept ~45 bytes of memory per byte of a 4 MiB answer of unknown fields).
+    /// Repeated occurrences merge as protobuf says: the last count and the last message win.
+    public static func decode(_ body: [UInt8], signal _: OTLPSignal) -> OTLPPartialSuccess? {
         guard !body.isEmpty else { return nil }
-        return body.withUnsafeBufferPointer { bytes -> OTLPPartialSuccess? in
-            switch signal {
-            case .traces:
-                guard let decoded = opentelemetry__proto__collector__trace__v1__export_trace_service_response__unpack(
-                    nil, bytes.count, bytes.baseAddress)
-                else { return nil }
-                defer { opentelemetry__proto__collector__trace__v1__export_trace_service_response__free_unpacked(decoded, nil) }
-                guard let partial = decoded.pointee.partial_success?.pointee else { return nil }
-                return make(partial.rejected_spans, partial.error_message)
-            case .metrics:
-                guard let decoded = opentelemetry__proto__collector__metrics__v1__export_metrics_service_response__unpack(
-                    nil, bytes.count, bytes.baseAddress)
-                else { return nil }
-                defer {
-                    opentelemetry__proto__collector__metrics__v1__export_metrics_service_response__free_unpacked(decoded, nil)
+        return body.withUnsafeBytes { bytes -> OTLPPartialSuccess? in
+            var reader = ProtobufReader(bytes)
+            var count: UInt64 = 0
+            var text: Range<Int>?
+            while !reader.atEnd {
+                guard let (field, wireType) = reader.tag() else { return nil }
+                guard field == 1, wireType == 2 else {
+                    guard reader.skip(wireType) else { return nil }
+                    continue
                 }
-                guard let partial = decoded.pointee.partial_success?.pointee else { return nil }
-                return make(partial.rejected_data_points, partial.error_message)
-            case .logs:
-                guard let decoded = opentelemetry__proto__collector__logs__v1__export_logs_service_response__unpack(
-                    nil, bytes.count, bytes.baseAddress)
-                else { return nil }
-                defer { opentelemetry__proto__collector__logs__v1__export_logs_service_response__free_unpacked(decoded, nil) }
-                guard let partial = decoded.pointee.partial_success?.pointee else { return nil }
-                return make(partial.rejected_log_records, partial.error_message)
+                guard var inner = reader.embedded() else { return nil }
+                while !inner.atEnd {
+                    guard let (innerField, innerType) = inner.tag() else { return nil }
+                    switch (innerField, innerType) {
+                    case (1, 0):
+                        guard let value = inner.varint() else { return nil }
+                        count = value
+                    case (2, 2):
+                        guard let range = inner.lengthDelimited() else { return nil }
+                        text = range
+                    default:
+                        guard inner.skip(innerType) else { return nil }
+                    }
+                }
             }
+            let message = text.map { range in
+                let kept = range.prefix(maxMessageBytes)
+                return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[kept]), as: UTF8.self)
+            } ?? ""
+            // rejected_* is int64 on the wire: a negative count is two's complement.
+            let rejected = Int64(bitPattern: count)
+            guard rejected > 0 || !message.isEmpty else { return nil }
+            return OTLPPartialSuccess(rejected: Int(clamping: max(0, rejected)), message: message.isEmpty ? "no reason given" : message)
         }
     }
 
-    private static func make(_ count: Int64, _ message: UnsafeMutablePointer<CChar>?) -> OTLPPartialSuccess? {
-        let text = message.map { String(cString: $0) } ?? ""
-        guard count > 0 || !text.isEmpty else { return nil }
-        return OTLPPartialSuccess(rejected: Int(clamping: max(0, count)), message: text.isEmpty ? "no reason given" : text)
-    }
+    /// The longest error message kept from an upstream's answer (the rest is cut).
+    public static let maxMessageBytes = 4096
 }
 
 extension OTLPPartialSuccess {

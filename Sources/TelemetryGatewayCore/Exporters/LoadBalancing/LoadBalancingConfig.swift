@@ -23,7 +23,7 @@ enum LoadBalancingConfig {
         let (routing, settings) = (LoadBalancingExporter.RoutingKey(rawValue: key) ?? .traceID, template)
         return ExporterDefinition(signals: [.traces, .metrics]) { context throws(GatewayError) in
             LoadBalancingExporter.start(
-                name: context.id.description, routingKey: routing, template: settings, resolver: resolver,
+                name: context.id.description, routingKey: routing, template: settings, resolver: resolver, budget: context.budget,
                 selfMetrics: context.selfMetrics, logger: context.logger)
         }
     }

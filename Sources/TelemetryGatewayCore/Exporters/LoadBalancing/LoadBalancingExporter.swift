@@ -33,9 +33,19 @@ public final class LoadBalancingExporter: GatewayExporter {
     private let state = LockedValue(State())
     private let metrics: LoadBalancingMetrics
     private let watcher = LockedValue<DNSEndpointWatcher?>(nil)
+    private let budget: MemoryBudget
+    private let retirement = RouteRetirement()
 
-    init(name: String, routingKey: RoutingKey, template: OTLPForwardingExporter.Settings, selfMetrics: MetricsCollector, logger: Logger) {
+    /// The most endpoints in the ring: each has its own connection and a worker thread per signal, so a
+    /// name that resolves to very many addresses is cut here (in sorted order, and logged).
+    static let maxEndpoints = 256
+
+    init(
+        name: String, routingKey: RoutingKey, template: OTLPForwardingExporter.Settings, budget: MemoryBudget, selfMetrics: MetricsCollector,
+        logger: Logger
+    ) {
         self.name = name
+        self.budget = budget
         self.routingKey = routingKey
         self.template = template
         self.selfMetrics = selfMetrics
@@ -45,10 +55,11 @@ public final class LoadBalancingExporter: GatewayExporter {
 
     /// A balancer with its endpoints from `resolver` (resolved now, then kept up to date for DNS).
     static func start(
-        name: String, routingKey: RoutingKey, template: OTLPForwardingExporter.Settings, resolver: EndpointResolver,
+        name: String, routingKey: RoutingKey, template: OTLPForwardingExporter.Settings, resolver: EndpointResolver, budget: MemoryBudget,
         selfMetrics: MetricsCollector, logger: Logger
     ) -> LoadBalancingExporter {
-        let balancer = LoadBalancingExporter(name: name, routingKey: routingKey, template: template, selfMetrics: selfMetrics, logger: logger)
+        let balancer = LoadBalancingExporter(
+            name: name, routingKey: routingKey, template: template, budget: budget, selfMetrics: selfMetrics, logger: logger)
         switch resolver {
         case .fixed(let endpoints):
             balancer.update(endpoints: endpoints)
@@ -71,7 +82,11 @@ public final class LoadBalancingExporter: GatewayExporter {
 
     /// Sets the endpoints: new ones get a route, removed ones hand what they hold to the new owners.
     func update(endpoints: [String]) {
-        let ring = ConsistentHashRing(endpoints: endpoints)
+        if endpoints.count > Self.maxEndpoints {
+            logger.warning(
+                "loadbalancing: \(endpoints.count) endpoints; using the first \(Self.maxEndpoints)", metadata: ["exporter": "\(name)"])
+        }
+        let ring = ConsistentHashRing(endpoints: Array(endpoints.sorted().prefix(Self.maxEndpoints)))
         let removed = state.withLock { state -> [EndpointRoute] in
             guard state.ring.endpoints != ring.endpoints else { return [] }
             state.ring = ring
@@ -87,40 +102,85 @@ public final class LoadBalancingExporter: GatewayExporter {
             logger.info("loadbalancing endpoints changed", metadata: ["exporter": "\(name)", "endpoints": "\(ring.endpoints)"])
         }
         for route in removed {
-            for (signal, items) in route.remove() { reroute(signal, items.map(\.payload)) }
+            for (signal, items) in route.remove() { reroute(signal, items) }
             // The route's workers end once their batch in flight is done (its send re-routes it).
-            _ = WorkerThread { _ = route.shutdown(deadlineNanos: WallClock.monotonicNanos().addingSaturated(30_000_000_000)) }
+            retirement.retire(route)
         }
     }
 
-    /// Routes `payloads` again (from a removed endpoint); what the new owners refuse is counted there.
-    private func reroute(_ signal: OTLPSignal, _ payloads: [OTLPPayload]) {
-        for payload in payloads {
-            metrics.rerouted(payload.itemCount, signal: signal)
+    /// Routes `items` again (from a removed endpoint), each part reserved anew in the budget; what the new
+    /// owners refuse is counted there.
+    private func reroute(_ signal: OTLPSignal, _ items: [PipelineItem]) {
+        for item in items {
+            metrics.rerouted(item.itemCount, signal: signal)
             do throws(Refusal) {
-                try route(PipelineItem(payload: payload), signal: signal)
+                try route(item, signal: signal)
             } catch {
                 error.overruled()
             }
         }
     }
 
+    /// Routes again what a removed endpoint's send could not deliver.
+    private func reroute(_ signal: OTLPSignal, _ payloads: [OTLPPayload]) {
+        reroute(signal, payloads.map { PipelineItem(payload: $0) })
+    }
+
     /// Splits `item` by routing key and hands each part to its endpoint's queue. When a queue refuses,
     /// the whole request is refused (the client sends it again; parts other queues took arrive twice).
+    ///
+    /// Every part queued holds memory of its own in the budget, reserved before it is encoded: a trace
+    /// request split by trace id is decoded once (its decoded size reserved while it is routed) and the
+    /// traces of each endpoint encoded into one request that writes each shared resource once; parts of a
+    /// service split share the request's lease (they add up to the request), or get one when the item
+    /// came without (re-routed from a removed endpoint).
     func route(_ item: PipelineItem, signal: OTLPSignal) throws(Refusal) {
-        let parts = try split(item.payload, signal: signal)
-        let (targets, batch) = state.withLock { state in
-            (parts.map { part in state.ring.owner(of: part.key).flatMap { state.routes[$0] } }, state.batches[signal] ?? BatchSettings())
-        }
-        var byRoute: [ObjectIdentifier: (route: EndpointRoute, payloads: [OTLPPayload])] = [:]
-        for (part, target) in zip(parts, targets) {
-            guard let target else {
+        let (ring, routes, batch) = state.withLock { ($0.ring, $0.routes, $0.batches[signal] ?? BatchSettings()) }
+        func target(_ key: UInt64) throws(Refusal) -> EndpointRoute {
+            guard let target = ring.owner(of: key).flatMap({ routes[$0] }) else {
                 throw Refusal.retryLater(reason: "no_endpoints", "exporter \(name) has no endpoints yet; retry later")
             }
-            byRoute[ObjectIdentifier(target), default: (target, [])].payloads.append(part.payload)
+            return target
+        }
+        var parts: [ObjectIdentifier: (route: EndpointRoute, make: () -> PipelineItem?)] = [:]
+        if signal == .traces, routingKey == .traceID {
+            let payload = item.payload
+            let decoding = payload.decodedBytesEstimate + payload.itemCount * TracesView.splitBytesPerSpan
+            guard let held = budget.reserve(decoding) else { throw memoryRefusal }
+            var byRoute: [ObjectIdentifier: (route: EndpointRoute, fragments: [TraceFragment])] = [:]
+            let fragments = try decode { () throws(OTLPDecodeError) in try TracesView(payload).splitByTrace(holding: held) }
+            for fragment in fragments {
+                let route = try target(ConsistentHashRing.key(fragment.traceID))
+                byRoute[ObjectIdentifier(route), default: (route, [])].fragments.append(fragment)
+            }
+            for (id, entry) in byRoute {
+                parts[id] = (entry.route, { [budget] in
+                    var lease: MemoryLease?
+                    let joined = OTLPPayload.joined(
+                        entry.fragments,
+                        charging: { size in
+                            lease = budget.reserve(size + RequestIntake.itemOverhead)
+                            return lease != nil
+                        })
+                    return joined.map { PipelineItem(payload: $0, lease: lease) }
+                })
+            }
+        } else {
+            var byRoute: [ObjectIdentifier: (route: EndpointRoute, payloads: [OTLPPayload])] = [:]
+            for part in try split(item.payload, signal: signal) {
+                let route = try target(part.key)
+                byRoute[ObjectIdentifier(route), default: (route, [])].payloads.append(part.payload)
+            }
+            for (id, entry) in byRoute {
+                parts[id] = (entry.route, { [budget] in
+                    let joined = OTLPPayload.joined(entry.payloads)
+                    guard let lease = item.lease ?? budget.reserve(joined.bytes.count + RequestIntake.itemOverhead) else { return nil }
+                    return PipelineItem(payload: joined, lease: lease)
+                })
+            }
         }
         var refusal: Refusal?
-        for (route, payloads) in byRoute.values {
+        for (route, make) in parts.values {
             guard let queue = route.queue(signal, batch: batch, reroute: { [weak self] payloads in self?.reroute(signal, payloads) }) else {
                 // Removed since the ring was read: the client sends again, to the new owner.
                 let moved = Refusal.retryLater(reason: "endpoint_removed", "an endpoint of exporter \(name) was just removed; retry")
@@ -128,7 +188,8 @@ public final class LoadBalancingExporter: GatewayExporter {
                 continue
             }
             do throws(Refusal) {
-                try queue.consume(PipelineItem(payload: OTLPPayload.joined(payloads), lease: item.lease))
+                guard let part = make() else { throw memoryRefusal }
+                try queue.consume(part)
             } catch {
                 refusal = refusal.map { $0.merging(error) } ?? error
             }
@@ -136,25 +197,31 @@ public final class LoadBalancingExporter: GatewayExporter {
         if let refusal { throw refusal }
     }
 
-    /// The parts of a request and their ring keys.
-    private func split(_ payload: OTLPPayload, signal: OTLPSignal) throws(Refusal) -> [(key: UInt64, payload: OTLPPayload)] {
-        if signal == .logs { throw Refusal(.invalid, reason: "unsupported", "exporter \(name) does not route logs") }
+    private var memoryRefusal: Refusal {
+        budget.overload.refusal(reason: "memory_limit", "the gateway is at its memory limit; retry later")
+    }
+
+    private func decode<T>(_ body: () throws(OTLPDecodeError) -> T) throws(Refusal) -> T {
         do throws(OTLPDecodeError) {
-            switch (signal, routingKey) {
-            case (.traces, .traceID):
-                return try TracesView(payload).splitByTrace().map { (ConsistentHashRing.key($0.traceID), $0.payload) }
-            case (.traces, .service):
-                return try TracesView(payload).splitByService().map { (ConsistentHashRing.key($0.service), $0.payload) }
-            default:
-                return try MetricsView(payload).splitByService().map { (ConsistentHashRing.key($0.service), $0.payload) }
-            }
+            return try body()
         } catch {
             throw Refusal.retryLater(reason: "memory_limit", "the gateway cannot decode the request now; retry later")
         }
     }
 
+    /// The parts of a request and their ring keys, by service.
+    private func split(_ payload: OTLPPayload, signal: OTLPSignal) throws(Refusal) -> [(key: UInt64, payload: OTLPPayload)] {
+        if signal == .logs { throw Refusal(.invalid, reason: "unsupported", "exporter \(name) does not route logs") }
+        return try decode { () throws(OTLPDecodeError) in
+            signal == .traces
+                ? try TracesView(payload).splitByService().map { (ConsistentHashRing.key($0.service), $0.payload) }
+                : try MetricsView(payload).splitByService().map { (ConsistentHashRing.key($0.service), $0.payload) }
+        }
+    }
+
     public func shutdown(deadlineNanos: UInt64) -> Bool {
         watcher.withLock { $0 }?.stop()
+        retirement.wait()
         let routes = state.withLock { Array($0.routes.values) }
         return ParallelWork.allSucceed(routes) { $0.shutdown(deadlineNanos: deadlineNanos) }
     }

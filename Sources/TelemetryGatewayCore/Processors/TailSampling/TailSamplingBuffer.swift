@@ -35,7 +35,7 @@ enum EarlyDecision: String, Sendable {
 struct DecidedTrace: Sendable {
     let traceID: TraceID
     let decision: TraceDecision
-    let fragments: [OTLPPayload]
+    let fragments: [TraceFragment]
     let spanCount: Int
     /// From the first span's arrival to the decision.
     let waitedNanos: UInt64
@@ -55,8 +55,9 @@ enum FragmentRoute: Sendable, Equatable {
 /// The traces waiting for their decision, bounded in bytes and count, with the decision caches and the
 /// policies. Not thread-safe: `TailSamplingProcessor` calls it under its lock.
 struct TailSamplingBuffer: Sendable {
-    /// Bytes counted per trace beyond its encoded spans, from the layout of what the buffer keeps for
-    /// it: the map entry (a hash map is 38–75% full: × 1.8), its arrival and deadline entries (each list
+    /// Bytes counted per trace beyond its encoded spans (the requests its fragments point into are
+    /// charged to the gateway's memory budget by the consumer), from the layout of what the buffer keeps
+    /// for it: the map entry (a hash map is 38–75% full: × 1.8), its arrival and deadline entries (each list
     /// holds up to as many entries of decided traces as live ones: × 2), and the fragment's array header
     /// and allocation rounding (48). About 430 bytes on 64-bit Linux.
     static let traceOverheadBytes: Int = {
@@ -68,8 +69,8 @@ struct TailSamplingBuffer: Sendable {
     private struct Trace: Sendable {
         /// The first spans received, and any later ones (most traces arrive in one request, and an
         /// empty array allocates nothing).
-        let first: OTLPPayload
-        var more: [OTLPPayload] = []
+        let first: TraceFragment
+        var more: [TraceFragment] = []
         var bytes: Int
         var facts: TraceFacts
         let arrivedNanos: UInt64
@@ -118,10 +119,10 @@ struct TailSamplingBuffer: Sendable {
     /// large) are appended to `decided`.
     mutating func add(_ fragment: TraceFragment, facts: TraceFacts, nowNanos: UInt64, decided: inout [DecidedTrace]) -> FragmentRoute {
         let traceID = fragment.traceID
-        let bytes = fragment.payload.bytes.count
+        let bytes = fragment.spanBytes
         let newTrace = traces[traceID] == nil
         if var trace = traces[traceID] {
-            trace.more.append(fragment.payload)
+            trace.more.append(fragment)
             trace.bytes += bytes
             trace.facts.merge(facts)
             if facts.rootDuration != nil, let afterRoot = limits.afterRootNanos {
@@ -144,7 +145,7 @@ struct TailSamplingBuffer: Sendable {
             let sequence = nextSequence
             nextSequence += 1
             traces[traceID] = Trace(
-                first: fragment.payload, bytes: bytes + Self.traceOverheadBytes, facts: facts, arrivedNanos: nowNanos,
+                first: fragment, bytes: bytes + Self.traceOverheadBytes, facts: facts, arrivedNanos: nowNanos,
                 deadline: deadline, sequence: sequence)
             arrivals.append((traceID, sequence))
             deadlines.insert(Deadline(nanos: deadline, sequence: sequence, traceID: traceID))

@@ -20,7 +20,7 @@ enum TailSamplingConfig {
         guard let node else { throw ConfigError(file: "", path: "tail_sampling", line: 0, column: 0, message: "give policies") }
         let settings = try read(node)
         var definition = ProcessorDefinition(signals: [.traces]) { context throws(GatewayError) in
-            TailSamplingProcessor(settings: settings, name: context.id.description, metrics: context.metrics)
+            TailSamplingProcessor(settings: settings, name: context.id.description, metrics: context.metrics, budget: context.budget)
         }
         definition.decodesPayloads = true
         return definition

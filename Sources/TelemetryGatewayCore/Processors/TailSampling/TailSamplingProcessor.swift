@@ -13,14 +13,17 @@ public final class TailSamplingProcessor: GatewayProcessor {
     let name: String
     let gatewayMetrics: GatewaySelfMetrics
     let clock: any GatewayClock
+    /// The gateway's memory budget: buffered requests and the requests handed on are reserved in it.
+    let budget: MemoryBudget
     /// Whether consumers run their own decision thread (tests drive `decideDue` by hand instead).
     let runsWorker: Bool
     private let consumers = LockedValue<[TailSamplingConsumer]>([])
 
     init(
-        settings: TailSamplingConfig.Settings, name: String, metrics: GatewaySelfMetrics,
+        settings: TailSamplingConfig.Settings, name: String, metrics: GatewaySelfMetrics, budget: MemoryBudget,
         clock: any GatewayClock = SystemGatewayClock(), runsWorker: Bool = true
     ) {
+        self.budget = budget
         policies = settings.policies
         predicates = settings.predicates
         limits = settings.limits
@@ -67,31 +70,40 @@ final class TailSamplingConsumer: PayloadConsumer {
     }
 
     func consume(_ item: PipelineItem) throws(Refusal) {
+        // The fragments point into the decoded request and keep it alive while their traces wait: its
+        // bytes, its decoded size and the split's bookkeeping are reserved before it is decoded, for as
+        // long as one of its fragments lives (taken over from the request's own lease where it has one).
+        let payload = item.payload
+        let needed = payload.bytes.count.addingReportingOverflow(payload.decodedBytesEstimate).partialValue
+            + payload.itemCount * TracesView.splitBytesPerSpan
+        guard let lease = item.lease?.carve(needed) ?? processor.budget.reserve(needed) else {
+            throw processor.budget.overload.refusal(reason: "memory_limit", "the gateway is at its memory limit; retry later")
+        }
         let view: TracesView
         do throws(OTLPDecodeError) {
-            view = try TracesView(item.payload)
+            view = try TracesView(payload)
         } catch {
             throw Refusal.retryLater(reason: "memory_limit", "the gateway cannot decode the request now; retry later")
         }
         let facts = TraceFacts.gather(view, predicates: processor.predicates)
-        let fragments = view.splitByTrace()
+        let fragments = view.splitByTrace(holding: lease)
         let now = processor.clock.monotonicNanos
         var decided: [DecidedTrace] = []
-        var late: [OTLPPayload] = []
+        var late: [(fragment: TraceFragment, threshold: String?)] = []
         var lateDropped = 0
         let routes = buffer.withLock { buffer in
             defer { metrics.buffered(traces: buffer.bufferedTraces, bytes: buffer.bufferedBytes) }
             return fragments.map { buffer.add($0, facts: facts[$0.traceID] ?? TraceFacts(), nowNanos: now, decided: &decided) }
         }
         for (fragment, route) in zip(fragments, routes) {
-            metrics.route(route, spans: fragment.payload.itemCount)
+            metrics.route(route, spans: fragment.spanCount)
             switch route {
             case .buffered: break
-            case .lateKept(let threshold): late.append(Self.marking(fragment.payload, threshold: threshold))
-            case .lateDropped: lateDropped += fragment.payload.itemCount
+            case .lateKept(let threshold): late.append((fragment, threshold))
+            case .lateDropped: lateDropped += fragment.spanCount
             }
         }
-        let withoutTrace = item.itemCount - fragments.reduce(0) { $0 + $1.payload.itemCount }
+        let withoutTrace = item.itemCount - fragments.reduce(0) { $0 + $1.spanCount }
         processor.gatewayMetrics.processorDropped(withoutTrace, processor: processor.name, signal: "traces", reason: "invalid_trace_id")
         processor.gatewayMetrics.processorDropped(lateDropped, processor: processor.name, signal: "traces", reason: "sampled_out")
         handOn(decided, late: late)
@@ -131,49 +143,72 @@ final class TailSamplingConsumer: PayloadConsumer {
     }
 
     /// Counts the decisions, drops the spans of dropped traces and hands kept ones on in requests of at
-    /// most `maxBatchSpans` spans and `maxBatchBytes` bytes. A refusal downstream is counted by the
-    /// refusing exporter as its drop: the client was answered long ago.
-    private func handOn(_ decided: [DecidedTrace], late: [OTLPPayload]) {
-        var kept = late
+    /// most `maxBatchSpans` spans and `maxBatchBytes` bytes of spans, the traces of one `th` threshold
+    /// together (each resource and scope they share written once a request). Each request is reserved in
+    /// the memory budget before it is encoded; one that cannot be is dropped and counted
+    /// (`memory_limit`), as is a refusal downstream (the refusing exporter counts it): the client was
+    /// answered long ago.
+    private func handOn(_ decided: [DecidedTrace], late: [(fragment: TraceFragment, threshold: String?)]) {
+        var groups: [(threshold: String?, fragments: [TraceFragment])] = []
+        func add(_ fragments: [TraceFragment], threshold: String?) {
+            if let index = groups.firstIndex(where: { $0.threshold == threshold }) {
+                groups[index].fragments.append(contentsOf: fragments)
+            } else {
+                groups.append((threshold, fragments))
+            }
+        }
+        for (fragment, threshold) in late { add([fragment], threshold: threshold) }
         for trace in decided {
             metrics.decided(trace)
             if trace.decision.keep {
-                kept.append(Self.marking(OTLPPayload.joined(trace.fragments), threshold: trace.decision.threshold))
+                add(trace.fragments, threshold: trace.decision.threshold)
             } else {
                 processor.gatewayMetrics.processorDropped(trace.spanCount, processor: processor.name, signal: "traces", reason: "sampled_out")
             }
         }
-        var batch: [OTLPPayload] = []
-        var spans = 0
-        var bytes = 0
-        func send() {
-            guard !batch.isEmpty else { return }
-            do throws(Refusal) {
-                try next.consume(PipelineItem(payload: OTLPPayload.joined(batch)))
-            } catch {
-                error.overruled()
+        for group in groups {
+            var batch: [TraceFragment] = []
+            var spans = 0
+            var bytes = 0
+            for fragment in group.fragments {
+                if !batch.isEmpty, spans + fragment.spanCount > Self.maxBatchSpans || bytes + fragment.spanBytes > Self.maxBatchBytes {
+                    send(batch, threshold: group.threshold)
+                    (batch, spans, bytes) = ([], 0, 0)
+                }
+                batch.append(fragment)
+                spans += fragment.spanCount
+                bytes += fragment.spanBytes
             }
-            (batch, spans, bytes) = ([], 0, 0)
+            if !batch.isEmpty { send(batch, threshold: group.threshold) }
         }
-        for payload in kept {
-            if spans + payload.itemCount > Self.maxBatchSpans || bytes + payload.bytes.count > Self.maxBatchBytes { send() }
-            batch.append(payload)
-            spans += payload.itemCount
-            bytes += payload.bytes.count
-        }
-        send()
     }
 
-    /// `payload` with `th` set to `threshold` on every span (the higher of it and a span's own), so
-    /// downstream counts stay estimable; unchanged without a threshold.
-    static func marking(_ payload: OTLPPayload, threshold: String?) -> OTLPPayload {
-        guard let threshold, let view = try? TracesView(payload) else { return payload }
-        let marked = view.filtered { span in
-            let own = TraceState.openTelemetryValue("th", in: span.traceState)
-            let chosen = TailSamplingPolicy.moreSelective(own, threshold) ?? threshold
-            let state = TraceState.settingOpenTelemetryValue("th", chosen, in: span.traceState)
-            return state == span.traceState ? .keep : .keepWithTraceState(state)
+    /// Encodes `batch` (with `th` set to `threshold` on every span, the higher of it and a span's own) into
+    /// a request reserved in the memory budget, and hands it on.
+    private func send(_ batch: [TraceFragment], threshold: String?) {
+        var lease: MemoryLease?
+        let mark: ((String) -> String)? = threshold.map { threshold in
+            { state in
+                let own = TraceState.openTelemetryValue("th", in: state)
+                let chosen = TailSamplingPolicy.moreSelective(own, threshold) ?? threshold
+                return TraceState.settingOpenTelemetryValue("th", chosen, in: state)
+            }
         }
-        return marked.payload ?? payload
+        let payload = OTLPPayload.joined(
+            batch, traceState: mark,
+            charging: { size in
+                lease = processor.budget.reserve(size + RequestIntake.itemOverhead)
+                return lease != nil
+            })
+        guard let payload else {
+            let spans = batch.reduce(0) { $0 + $1.spanCount }
+            processor.gatewayMetrics.processorDropped(spans, processor: processor.name, signal: "traces", reason: "memory_limit")
+            return
+        }
+        do throws(Refusal) {
+            try next.consume(PipelineItem(payload: payload, lease: lease))
+        } catch {
+            error.overruled()
+        }
     }
 }
