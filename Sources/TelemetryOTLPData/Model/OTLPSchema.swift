@@ -12,6 +12,23 @@ enum OTLPSchema {
         }
     }
 
+    /// Every message type a request of type `root` can hold, `root` included.
+    static func messageTypes(from root: UnsafePointer<ProtobufCMessageDescriptor>) -> [UnsafePointer<ProtobufCMessageDescriptor>] {
+        var found = [root]
+        var next = 0
+        while next < found.count {
+            let message = found[next]
+            next += 1
+            for index in 0..<Int(message.pointee.n_fields) where message.pointee.fields[index].type == PROTOBUF_C_TYPE_MESSAGE {
+                guard let child = message.pointee.fields[index].descriptor?.assumingMemoryBound(to: ProtobufCMessageDescriptor.self),
+                    !found.contains(child)
+                else { continue }
+                found.append(child)
+            }
+        }
+        return found
+    }
+
     /// The message types whose occurrences are the signal's items (spans, data points, log records).
     static func items(_ signal: OTLPSignal) -> [UnsafeRawPointer] {
         switch signal {
