@@ -72,6 +72,7 @@ def main():
     for signal, body in enumerate(requests()):
         write("gateway-request", bytes([signal]) + body)
         write("gateway-request", bytes([0x20 | signal]) + body)
+        write("decode-amplification", bytes([signal]) + body)
     for signal, name in enumerate(["trace", "metrics", "logs"]):
         write("gateway-request", bytes([0x10 | signal]) + (ROOT / "Tests/Fixtures/otlp-examples" / f"{name}.json").read_bytes())
     for path in [ROOT / "Config/gateway.yaml", *sorted((ROOT / "Config/examples").glob("*.yaml"))]:

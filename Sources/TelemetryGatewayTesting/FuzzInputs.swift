@@ -5,11 +5,17 @@ import TelemetryGatewayCore
 import TelemetryHTTP
 import TelemetryOTLPData
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What each fuzz target does with one input, shared by the libFuzzer targets (Fuzz/) and the test that
 /// replays their seed corpora and every crash found (Tests/Fixtures/fuzz-regressions/).
 public enum FuzzInputs {
     /// The names of the targets (as `scripts/fuzz --list` prints them).
-    public static let targets = ["gateway-request", "gateway-config", "propagation", "retry-after", "exposition", "disk-queue-files"]
+    public static let targets = [
+        "gateway-request", "gateway-config", "propagation", "retry-after", "exposition", "disk-queue-files", "decode-amplification",
+    ]
 
     /// Runs target `name` on `input`.
     public static func run(_ name: String, _ input: [UInt8]) {
@@ -19,6 +25,7 @@ public enum FuzzInputs {
         case "propagation": propagation(input)
         case "retry-after": retryAfter(input)
         case "disk-queue-files": DiskQueueProbe.check(input)
+        case "decode-amplification": decodeAmplification(input)
         default: exposition(input)
         }
     }
@@ -34,6 +41,35 @@ public enum FuzzInputs {
         let gzip = selector & 0x20 != 0
         _ = RequestPath.intake.process(
             gzip ? Gzip.compress(body) : body, signal: signal, gzip: gzip, json: selector & 0x10 != 0, lease: lease)
+    }
+
+    /// Decode amplification: the first byte picks the signal, the rest is a protobuf request. A request
+    /// the pre-scan accepts must unpack holding no more than its estimate (counted as glibc holds it), the
+    /// estimate must stay within `DecodeAmplification.bound` of its length, and scanning plus unpacking must
+    /// take CPU time linear in it (5 µs a byte, generous for a sanitizer build; protobuf-c's quadratic merge
+    /// of a repeated singular message took seconds on 100 KB).
+    public static func decodeAmplification(_ input: [UInt8]) {
+        guard let selector = input.first else { return }
+        let signal = OTLPSignal.allCases[Int(selector % 3)]
+        let body = Array(input.dropFirst())
+        let started = threadCPUNanos()
+        guard let payload = try? OTLPPayload(validating: body, signal: signal, limits: DecodeLimits(maxDecodedBytes: 1 << 30)) else {
+            return
+        }
+        let bound = DecodeAmplification.bound(signal)
+        precondition(
+            payload.decodedBytesEstimate <= bound.perWireByte * body.count + bound.constant,
+            "\(body.count) bytes charged \(payload.decodedBytesEstimate), past the bound")
+        guard let peak = DecodeAmplification.peakBytes(payload) else { preconditionFailure("an accepted request does not unpack") }
+        precondition(peak <= payload.decodedBytesEstimate, "unpacking held \(peak) bytes, charged \(payload.decodedBytesEstimate)")
+        let spent = threadCPUNanos() - started
+        precondition(spent <= 5_000 * body.count + 200_000_000, "\(body.count) bytes took \(spent) ns of CPU")
+    }
+
+    private static func threadCPUNanos() -> Int {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return time.tv_sec * 1_000_000_000 + time.tv_nsec
     }
 
     /// The gateway's and the library's YAML configuration parsers.
