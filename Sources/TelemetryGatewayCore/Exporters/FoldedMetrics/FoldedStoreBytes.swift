@@ -1,8 +1,9 @@
 import Telemetry
 
 /// The bytes the folded store is charged for what it keeps: a bound that is never below what is
-/// allocated, and at most about twice it plus 64 bytes an allocation (the worst-case ratio; the
-/// gateway's RSS under a flood of large series is checked in `FoldedMetricsMemoryTests`).
+/// allocated, and at most about twice it plus 64 bytes an allocation (the worst-case ratio).
+/// `FoldedStoreBytesTests` checks tables and arrays against their real capacities, and
+/// `FoldedMetricsMemoryTests` the gateway's RSS under a flood of large series.
 ///
 /// - A string: nothing when it is small (up to 15 UTF-8 bytes live inside the `String` value), else
 ///   twice its UTF-8 bytes (a string built by appending has at most twice the capacity it uses) plus
