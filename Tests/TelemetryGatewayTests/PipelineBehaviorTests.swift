@@ -108,16 +108,19 @@ struct PipelineBehaviorTests {
         defer { gateway.shutdown() }
         var generator = SystemRandomNumberGenerator()
         var body: [UInt8] = []
-        while body.count < 2_500_000 { body += try OTLPRequests.traces(count: 100, spansPerTrace: 5, using: &generator) }
+        while body.count < 1_500_000 { body += try OTLPRequests.traces(count: 100, spansPerTrace: 5, using: &generator) }
         // The memory exporter keeps what it takes, but the payload's reservation goes when the request
-        // ends: hold a large request in flight by sending its body slowly.
+        // ends: hold a large request in flight by sending all of its body but the last bytes (a body
+        // holds what has arrived, not its declared length).
         let port = Int(gateway.url.split(separator: ":").last ?? "") ?? 0
         let slow = try RawConnection(port: port)
         slow.send("POST /v1/traces HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-protobuf\r\nContent-Length: \(body.count)\r\n\r\n")
-        slow.sendBytes(Array(body.prefix(1000)))
+        slow.sendBytes(Array(body.dropLast(1000)))
+        let held = Date().addingTimeInterval(10)
+        while gateway.service.budget.usedBytes < body.count - 1000, Date() < held { Thread.sleep(forTimeInterval: 0.01) }
         let refused = try OTLPRequests.post(body, to: "\(gateway.url)/v1/traces")
         #expect(refused.status == 429 && refused.header("Retry-After") == "1", "\(refused.status)")
-        slow.sendBytes(Array(body.dropFirst(1000)))
+        slow.sendBytes(Array(body.suffix(1000)))
         #expect(slow.readUntilClosed(timeout: 30).text.hasPrefix("HTTP/1.1 200"))
         // The reservation is returned as the finished request is released, just after its answer.
         let deadline = Date().addingTimeInterval(10)

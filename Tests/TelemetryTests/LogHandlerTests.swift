@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Synchronization
 import Telemetry
@@ -135,4 +136,70 @@ struct LogHandlerTests {
         #expect(depth == LogValue.maxDepth)
         if case .string(let text) = current { #expect(text.hasPrefix("[")) } else { Issue.record("not cut to a string") }
     }
+
+    @Test("Metadata 20,000 levels deep is cut without recursion: converted on a 256 KiB stack, in text linear in its size")
+    func veryDeepMetadataWithoutRecursion() {
+        let levels = 20_000
+        let cut = Self.onThread(stackSize: 64 << 20) {
+            // Built and released on a large stack: swift-log's own value releases recursively.
+            var value = Logger.MetadataValue.dictionary(["leaf": "a \"quoted\" \\ value"])
+            for level in 0..<levels { value = level.isMultiple(of: 2) ? .array([value]) : .dictionary(["k": value]) }
+            // Held here and only borrowed by the small thread, so that the last release is ours.
+            let deep = DeepMetadata(value)
+            defer { withExtendedLifetime(deep) {} }
+            let text = Self.onThread(stackSize: 256 << 10) { [unowned deep] () -> String? in
+                var current = LogValue(deep.value)
+                while true {
+                    switch current {
+                    case .array(let inner) where inner.count == 1: current = inner[0]
+                    case .map(let inner) where inner.count == 1: current = inner[0].value
+                    case .string(let text): return text
+                    default: return nil
+                    }
+                }
+            }
+            return text ?? nil
+        }
+        let text = cut ?? nil
+        #expect(text != nil, "not cut to a string")
+        #expect((text?.utf8.count ?? .max) <= 8 * levels, "\(text?.utf8.count ?? 0) bytes of text for \(levels) levels")
+        #expect(text?.hasSuffix("[\"leaf\": \"a \\\"quoted\\\" \\\\ value\"]" + String(repeating: "]", count: levels - LogValue.maxDepth)) == true)
+    }
+
+    @Test("Deep metadata's text: arrays and dictionaries sorted by key, nested strings quoted once")
+    func metadataText() {
+        let value = Logger.MetadataValue.dictionary(["b": .array(["x", .stringConvertible(7)]), "a": .dictionary([:])])
+        var wrapped = value
+        for _ in 0..<LogValue.maxDepth { wrapped = .array([wrapped]) }
+        var cut = LogValue(wrapped)
+        while case .array(let inner) = cut, let first = inner.first { cut = first }
+        #expect(cut == .string("[\"a\": [:], \"b\": [\"x\", \"7\"]]"))
+    }
+
+    /// Runs `work` on a thread of its own with `stackSize` bytes of stack, and waits for its result.
+    private static func onThread<Result: Sendable>(stackSize: Int, _ work: @escaping @Sendable () -> Result) -> Result? {
+        let outcome = ThreadOutcome<Result>()
+        let thread = Thread {
+            outcome.value = work()
+            outcome.done.signal()
+        }
+        thread.stackSize = stackSize
+        thread.start()
+        outcome.done.wait()
+        return outcome.value
+    }
+}
+
+/// The result of work run on another thread (written before `done` is signalled, read after).
+private final class ThreadOutcome<Result>: @unchecked Sendable {
+    // @unchecked: written by one thread before `done.signal()`, read by another after `done.wait()`.
+    var value: Result?
+    let done = DispatchSemaphore(value: 0)
+}
+
+/// A metadata value shared by reference.
+private final class DeepMetadata: Sendable {
+    let value: Logger.MetadataValue
+
+    init(_ value: Logger.MetadataValue) { self.value = value }
 }

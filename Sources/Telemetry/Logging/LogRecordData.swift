@@ -88,7 +88,7 @@ struct SwiftLogAttributes: Sendable {
 
     func attributes() -> [LogAttribute] {
         let merged = mergedMetadata()
-        let exceptionMessage = exception?.message ?? merged["error"]?.description
+        let exceptionMessage = exception?.message ?? merged["error"].map(MetadataText.render)
         var result: [LogAttribute] = []
         result.reserveCapacity(merged.count + 5)
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) where key != "error" {

@@ -17,19 +17,20 @@ public indirect enum LogValue: Sendable, Hashable {
     /// Key/value pairs, in order.
     case map([LogAttribute])
 
-    /// The deepest nesting kept from metadata; deeper values become their description.
+    /// The deepest nesting kept from metadata; deeper values become one line of text.
     public static let maxDepth = 16
 
     /// The value of swift-log metadata: strings stay strings, string-convertible values become their
     /// description, arrays and dictionaries nest (dictionary keys sorted). Nesting deeper than
-    /// `maxDepth` is cut to the description of what is left.
+    /// `maxDepth` is cut to the text of what is left, written without recursion and linear in its size
+    /// (`MetadataText`; not swift-log's `description`, which recurses and doubles with each level).
     public init(_ metadata: Logger.MetadataValue) {
         self.init(metadata, depth: 0)
     }
 
     private init(_ metadata: Logger.MetadataValue, depth: Int) {
         guard depth < Self.maxDepth else {
-            self = .string(metadata.description)
+            self = .string(MetadataText.render(metadata))
             return
         }
         switch metadata {

@@ -62,6 +62,15 @@ public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         Refusal(.retryable(after: delay), reason: reason, message)
     }
 
+    /// The reason of `tooLarge` refusals.
+    public static let tooLargeReason = "too_large"
+
+    /// The data can never be taken, whatever the load (it is larger than a queue can ever hold): not to
+    /// be sent again. Receivers answer it as a body over the limit (HTTP 413, gRPC RESOURCE_EXHAUSTED).
+    public static func tooLarge(_ message: String) -> Refusal {
+        Refusal(.invalid, reason: tooLargeReason, message)
+    }
+
     /// Whether the client may send the data again.
     public var isRetryable: Bool {
         if case .retryable = kind { return true }

@@ -151,7 +151,7 @@ enum ExporterDefinitions {
         return ExporterDefinition(signals: [.metrics]) { context throws(GatewayError) in
             try PrometheusFoldingExporter(
                 name: context.id.description, host: host, port: port, namespace: namespace, expiration: expiration,
-                selfMetrics: context.selfMetrics, logger: context.logger)
+                budget: context.budget, selfMetrics: context.selfMetrics, logger: context.logger)
         }
     }
 
@@ -209,7 +209,7 @@ enum ExporterDefinitions {
         return ExporterDefinition(signals: [.metrics]) { context throws(GatewayError) in
             PushFoldingExporter(
                 name: context.id.description, exporter: make(context), interval: interval, expiration: expiration,
-                selfMetrics: context.selfMetrics, logger: context.logger)
+                budget: context.budget, selfMetrics: context.selfMetrics, logger: context.logger)
         }
     }
 }

@@ -4,7 +4,9 @@ import TelemetryOTLPData
 
 /// `debug`: logs what passes through, as the Collector's debug exporter does. `verbosity: basic` (the
 /// default) logs one line per batch (items and bytes); `detailed` also one line per span, data point or
-/// log record (names, ids, values). It has its own small queue, so logging never slows a receiver.
+/// log record (names, ids, values). It has its own queue of `queueBytes` per signal, so logging never
+/// slows a receiver; the queue holds the largest request a receiver takes by default (20 MiB), and a
+/// larger one (a raised `max_request_body_size`) is refused for good (413), never 429 forever.
 public final class DebugForwardingExporter: GatewayExporter {
     /// How much is logged.
     public enum Verbosity: String, Sendable {
@@ -18,6 +20,9 @@ public final class DebugForwardingExporter: GatewayExporter {
     public let name: String
     /// The verbosity.
     public let verbosity: Verbosity
+    /// The bytes each signal's queue holds: as the `otlp` exporter's default `sending_queue.max_bytes`,
+    /// above the receivers' default body limit (20 MiB).
+    public static let queueBytes = 64 << 20
     private let selfMetrics: MetricsCollector
     private let logger: Logger
     private let queues = LockedValue([OTLPSignal: SendingQueue]())
@@ -37,7 +42,7 @@ public final class DebugForwardingExporter: GatewayExporter {
             if let existing = queues[signal] { return existing }
             let (logger, name, verbosity) = (self.logger, self.name, self.verbosity)
             let queue = SendingQueue(
-                exporter: name, signal: signal, capacityBytes: 16 << 20, batch: batch, selfMetrics: selfMetrics, logger: logger
+                exporter: name, signal: signal, capacityBytes: Self.queueBytes, batch: batch, selfMetrics: selfMetrics, logger: logger
             ) { payloads in
                 logger.info(
                     "\(name): \(payloads.reduce(0) { $0 + $1.itemCount }) \(signal.itemName)",

@@ -4,7 +4,8 @@ import TelemetryOTLPData
 
 /// An exporter's sending queue for one signal: bounded in bytes, batching by the pipeline's batch
 /// settings, exporting from its own worker, with the exporter self-metrics (`telemetry_exporter_*`,
-/// labelled with the exporter's name and the signal). Refuses (retryable) when full; the refused
+/// labelled with the exporter's name and the signal). Refuses (retryable) when full, and for good
+/// (`Refusal.tooLarge`) an item larger than the whole queue, which no wait could make fit; the refused
 /// items count as this exporter's drops only when another exporter took them.
 public final class SendingQueue: ExporterQueue {
     /// The most bytes waiting.
@@ -34,8 +35,13 @@ public final class SendingQueue: ExporterQueue {
     }
 
     public func consume(_ item: PipelineItem) throws(Refusal) {
-        guard let refusal = queue.offer(item) else { return }
         let (queue, count) = (self.queue, item.itemCount)
+        let size = item.payload.bytes.count + RequestIntake.itemOverhead
+        guard size <= capacityBytes else {
+            throw Refusal.tooLarge("the request (\(size) bytes queued) is larger than the queue of exporter \(name) (\(capacityBytes) bytes)")
+                .countingWhenOverruled { queue.countDrop(count, .full) }
+        }
+        guard let refusal = queue.offer(item) else { return }
         let message = refusal == .full ? "the queue of exporter \(name) is full; retry later" : "exporter \(name) is shutting down"
         throw overload.refusal(reason: refusal.reason, message).countingWhenOverruled { queue.countDrop(count, refusal) }
     }

@@ -7,11 +7,14 @@ import TelemetryOTLPData
 /// the exposition valid (`ExpositionNames`).
 ///
 /// Bounded: at most `maxFamilies` metrics and `maxSeriesPerFamily` label sets each (beyond, the
-/// `otel_metric_overflow="true"` series); series not updated for `expiration` are forgotten. Refused, and
+/// `otel_metric_overflow="true"` series), and at most `maxBytes` bytes (counted by `FoldedStoreBytes`,
+/// never less than what is allocated), every one reserved in the memory budget before a family, series
+/// or larger value is added and given back when it goes; series not updated for `expiration` are
+/// forgotten (checked at most once a second as points arrive, and at every collection). Refused, and
 /// counted by reason: exponential histograms (`unsupported_kind`), a name whose kind changed
 /// (`kind_conflict`), a name whose exposed samples would clash with another metric's (`name_conflict`),
-/// beyond the family limit (`family_limit`), and points not newer than the series' last
-/// (`out_of_order`).
+/// beyond the family limit (`family_limit`), beyond the byte limit or the budget (`memory_limit`), and
+/// points not newer than the series' last (`out_of_order`).
 public final class FoldedMetricsStore: MetricsSource {
     /// What folding a request did.
     public struct Outcome: Sendable, Equatable {
@@ -24,6 +27,8 @@ public final class FoldedMetricsStore: MetricsSource {
     private struct Family: Sendable {
         let kind: MetricKind
         var help: String
+        /// The bytes charged for the family without its series.
+        var bytes: Int
         var series: [[Label]: FoldedSeries] = [:]
     }
 
@@ -31,6 +36,10 @@ public final class FoldedMetricsStore: MetricsSource {
         var families: [String: Family] = [:]
         /// Every exposed sample name → the family that owns it.
         var owners: [String: String] = [:]
+        /// The bytes charged for everything kept.
+        var bytes = 0
+        /// When expired series are next looked for as points arrive (monotonic).
+        var nextPruneNanos: UInt64 = 0
     }
 
     /// The most metric names kept.
@@ -39,19 +48,33 @@ public final class FoldedMetricsStore: MetricsSource {
     public let maxSeriesPerFamily: Int
     /// How long a series is kept without updates.
     public let expiration: Duration
+    /// The most bytes kept (as `FoldedStoreBytes` counts them).
+    public let maxBytes: Int
     private let clock: any GatewayClock
     private let state = LockedValue(State())
+    /// The store's reservation in the memory budget: always `State.bytes`.
+    private let lease: MemoryLease?
 
-    /// Creates an empty store reading time from `clock`.
+    /// The share of the memory budget one store may hold by default, so that folded series can never
+    /// starve the receivers: a quarter.
+    public static let defaultBudgetShare = 4
+
+    /// Creates an empty store reading time from `clock`, charging what it keeps in `budget` (by default
+    /// a budget of its own, without limit), up to `maxBytes` (by default a quarter of the budget).
     public init(
         maxFamilies: Int = 10_000, maxSeriesPerFamily: Int = 2000, expiration: Duration = .seconds(300),
-        clock: any GatewayClock = SystemGatewayClock()
+        budget: MemoryBudget = MemoryBudget(limitBytes: .max), maxBytes: Int? = nil, clock: any GatewayClock = SystemGatewayClock()
     ) {
         self.maxFamilies = max(1, maxFamilies)
         self.maxSeriesPerFamily = max(1, maxSeriesPerFamily)
         self.expiration = expiration
+        self.maxBytes = max(0, maxBytes ?? budget.limitBytes / Self.defaultBudgetShare)
+        lease = budget.reserve(0)
         self.clock = clock
     }
+
+    /// The bytes charged for what the store keeps.
+    public var bytes: Int { state.withLock { $0.bytes } }
 
     /// Folds every data point of a decoded request.
     public func fold(_ view: MetricsView) -> Outcome {
@@ -59,6 +82,10 @@ public final class FoldedMetricsStore: MetricsSource {
         let now = clock.monotonicNanos
         let wallNow = clock.wallNanos
         state.withLock { state in
+            if now >= state.nextPruneNanos {
+                prune(&state, now: now)
+                state.nextPruneNanos = now.addingSaturated(1_000_000_000)
+            }
             for resource in view.resourceMetrics {
                 let service = resource.resource.serviceName
                 for scope in resource.scopeMetrics {
@@ -72,14 +99,9 @@ public final class FoldedMetricsStore: MetricsSource {
     }
 
     public func collectAll() -> MetricsSnapshot {
-        let cutoff = clock.monotonicNanos.subtractingSaturated(expiration.nanoseconds)
+        let now = clock.monotonicNanos
         let families = state.withLock { state -> [String: Family] in
-            for name in Array(state.families.keys) {
-                guard var family = state.families[name] else { continue }
-                family.series = family.series.filter { $0.value.touchedNanos >= cutoff }
-                state.families[name] = family
-                if family.series.isEmpty { remove(name, from: &state) }
-            }
+            prune(&state, now: now)
             return state.families
         }
         let result = families.keys.sorted().compactMap { name -> MetricFamily? in
@@ -154,37 +176,79 @@ public final class FoldedMetricsStore: MetricsSource {
         _ name: String, _ kind: MetricKind, _ help: String, _ labels: [Label], _ value: FoldedSeries.Value,
         _ change: FoldedSeries.Change, start: UInt64, time: UInt64, now: UInt64, state: inout State
     ) -> String? {
+        // A new family is charged with its first series, so that a refused one leaves nothing behind.
+        var firstSeriesCharged = false
         if state.families[name] == nil {
             guard state.families.count < maxFamilies else { return "family_limit" }
             let names = PrometheusNames.exposedNames(name, kind: kind)
             guard names.allSatisfy({ state.owners[$0] == nil }) else { return "name_conflict" }
+            let familyBytes = FoldedStoreBytes.family(name, help: help, exposedNames: names, entryBytes: Self.familyEntryBytes)
+            guard charge(familyBytes + FoldedStoreBytes.series(labels, value), &state) else { return "memory_limit" }
+            firstSeriesCharged = true
             for exposed in names { state.owners[exposed] = name }
-            state.families[name] = Family(kind: kind, help: help)
+            state.families[name] = Family(kind: kind, help: help, bytes: familyBytes)
         }
         guard var family = state.families[name], family.kind == kind else { return "kind_conflict" }
         state.families[name] = nil  // edited in place below, without copying the series table
         defer { state.families[name] = family }
-        if !help.isEmpty { family.help = help }
+        if !help.isEmpty, help != family.help {
+            let grown = FoldedStoreBytes.string(help) - FoldedStoreBytes.string(family.help)
+            if charge(grown, &state) {
+                family.help = help
+                family.bytes += grown
+            }
+        }
         var key = labels
         if family.series[key] == nil, family.series.count >= maxSeriesPerFamily {
             key = [Label(name: "otel_metric_overflow", value: "true")]
         }
         guard var series = family.series[key] else {
+            guard firstSeriesCharged || charge(FoldedStoreBytes.series(key, value), &state) else { return "memory_limit" }
             family.series[key] = FoldedSeries(
                 startTimeNanos: start == 0 ? time : start, lastTimeNanos: time, touchedNanos: now, value: value)
             return nil
         }
+        let valueBytes = FoldedStoreBytes.value(series.value)
         // A cumulative point with a new start time restarts the series (the source restarted).
         if change == .replace, kind != .gauge, start != 0, start != series.startTimeNanos {
             series = FoldedSeries(startTimeNanos: start, lastTimeNanos: 0, touchedNanos: now, value: value)
         }
         guard series.apply(value, change: change, start: start, time: time, now: now) else { return "out_of_order" }
+        guard charge(FoldedStoreBytes.value(series.value) - valueBytes, &state) else { return "memory_limit" }
         family.series[key] = series
         return nil
     }
 
+    /// A family's entry in the store, with its series table's own header.
+    private static let familyEntryBytes = FoldedStoreBytes.entry(String.self, Family.self) + 128
+
+    /// Adds `bytes` (negative: gives them back) to what the store holds and its reservation; false (and
+    /// nothing changes) when that would pass `maxBytes` or the budget.
+    private func charge(_ bytes: Int, _ state: inout State) -> Bool {
+        let target = state.bytes + bytes
+        guard bytes <= 0 || target <= maxBytes else { return false }
+        guard let lease, lease.resize(to: target) else { return false }
+        state.bytes = target
+        return true
+    }
+
+    /// Forgets the series not updated for `expiration`, and the families left without series.
+    private func prune(_ state: inout State, now: UInt64) {
+        let cutoff = now.subtractingSaturated(expiration.nanoseconds)
+        for name in Array(state.families.keys) {
+            guard let expired = state.families[name]?.series.filter({ $0.value.touchedNanos < cutoff }), !expired.isEmpty,
+                var family = state.families.removeValue(forKey: name)  // edited without copying its series table
+            else { continue }
+            for labels in expired.keys { family.series[labels] = nil }
+            _ = charge(-expired.reduce(0) { $0 + FoldedStoreBytes.series($1.key, $1.value.value) }, &state)
+            state.families[name] = family
+            if family.series.isEmpty { remove(name, from: &state) }
+        }
+    }
+
     private func remove(_ name: String, from state: inout State) {
         guard let family = state.families.removeValue(forKey: name) else { return }
+        _ = charge(-family.bytes, &state)
         for exposed in PrometheusNames.exposedNames(name, kind: family.kind) where state.owners[exposed] == name {
             state.owners[exposed] = nil
         }

@@ -107,7 +107,7 @@ public struct RequestIntake: Sendable {
             try pipeline.consume(PipelineItem(payload: payload, lease: lease))
         } catch {
             metrics.refused(payload.itemCount, receiver: receiver, signal: payload.signal.rawValue, reason: error.reason)
-            return .refused(error)
+            return error.reason == Refusal.tooLargeReason ? .tooLarge(error.message) : .refused(error)
         }
         metrics.received(payload.itemCount, receiver: receiver, signal: payload.signal.rawValue)
         return .accepted(partial)

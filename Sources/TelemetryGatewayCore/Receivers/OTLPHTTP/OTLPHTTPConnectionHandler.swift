@@ -8,8 +8,9 @@ import TelemetryOTLPData
 ///
 /// Slow clients are bounded: a connection must send its first request head within the read-header
 /// timeout, a body within the read timeout of its head, and a kept-alive connection its next request
-/// within the idle timeout; otherwise it is closed and counted. The body is gathered in one buffer
-/// (amortised O(n)), and every byte is reserved in the memory budget as it arrives.
+/// within the idle timeout; otherwise it is closed and counted. The body is gathered in one array
+/// (`RequestBodyBuffer`: O(n), its storage reserved in the memory budget as the bytes arrive, never
+/// from the declared length) and handed on without a copy.
 ///
 /// A request answered before its body was read (429, 413, 401…) is closed gracefully: the answer is
 /// sent, the sending side shut down, and what the client still sends is read and thrown away for up
@@ -29,7 +30,7 @@ final class OTLPHTTPConnectionHandler: ChannelInboundHandler {
     private let threadPool: NIOThreadPool
     private var state = State.waitingForHead
     // Kept outside `state`, so appending never copies the body gathered so far.
-    private var body: ByteBuffer?
+    private var body = RequestBodyBuffer(maxBodyBytes: 0, declaredLength: 0)
     private var deadline: Scheduled<Void>?
     /// Whether the answer has been sent and the connection only waits for the client to stop sending.
     private var lingering = false
@@ -48,28 +49,21 @@ final class OTLPHTTPConnectionHandler: ChannelInboundHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         deadline?.cancel()
-        body = nil
+        body = RequestBodyBuffer(maxBodyBytes: 0, declaredLength: 0)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch (unwrapInboundIn(data), state) {
         case (.head(let request), .waitingForHead):
             head(request, context: context)
-        case (.body(var chunk), .reading(let head, let request, let signal, let lease)):
-            let size = (body?.readableBytes ?? 0) + chunk.readableBytes
-            guard size <= policy.settings.maxBodyBytes else {
+        case (.body(let chunk), .reading(let head, let request, let signal, let lease)):
+            do throws(RequestBodyBuffer.Failure) {
+                try body.append(chunk, lease: lease)
+            } catch .tooLarge {
                 finishDiscarding(policy.bodyTooLarge(signal, contentType: head.contentType), request, context: context)
-                return
-            }
-            guard size <= lease.bytes || lease.resize(to: size) else {
+            } catch {
                 finishDiscarding(
                     policy.memoryLimit(signal, json: OTLPHTTPRoutes.isJSON(head.contentType)), request, context: context)
-                return
-            }
-            if body == nil {
-                body = chunk
-            } else {
-                body?.writeBuffer(&chunk)
             }
         case (.end, .reading(let head, let request, let signal, let lease)):
             deadline?.cancel()
@@ -105,7 +99,7 @@ final class OTLPHTTPConnectionHandler: ChannelInboundHandler {
                 respond(answer, to: request, context: context, close: !request.isKeepAlive)
             }
         case .read(let signal, let lease):
-            body = nil
+            body = RequestBodyBuffer(maxBodyBytes: policy.settings.maxBodyBytes, declaredLength: head.contentLength)
             state = .reading(head, request, signal, lease)
             arm(policy.settings.readTimeout, reason: "read_timeout", context: context)
         }
@@ -115,8 +109,13 @@ final class OTLPHTTPConnectionHandler: ChannelInboundHandler {
         _ head: OTLPHTTPPolicy.Head, _ request: HTTPRequestHead, _ signal: OTLPSignal, _ lease: MemoryLease,
         context: ChannelHandlerContext
     ) {
-        let bytes = body.map { Array($0.readableBytesView) } ?? []
-        body = nil
+        guard let bytes = body.take(lease: lease) else {
+            let answer = policy.memoryLimit(signal, json: OTLPHTTPRoutes.isJSON(head.contentType))
+            state = .waitingForHead
+            respond(answer, to: request, context: context, close: !request.isKeepAlive)
+            arm(policy.settings.idleTimeout, reason: "idle_timeout", context: context)
+            return
+        }
         let policy = self.policy
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         threadPool.runIfActive(eventLoop: context.eventLoop) {
@@ -135,7 +134,7 @@ final class OTLPHTTPConnectionHandler: ChannelInboundHandler {
     }
 
     private func finishDiscarding(_ answer: HTTPAnswer, _ request: HTTPRequestHead, context: ChannelHandlerContext) {
-        body = nil
+        body = RequestBodyBuffer(maxBodyBytes: 0, declaredLength: 0)
         state = .discarding
         answerAndLinger(answer, request, context: context)
     }

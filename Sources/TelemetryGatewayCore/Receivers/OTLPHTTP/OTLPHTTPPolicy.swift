@@ -26,7 +26,7 @@ struct OTLPHTTPPolicy: Sendable {
     enum Decision {
         /// Answer now (the body is not read).
         case answer(HTTPAnswer)
-        /// Read the body into `lease`'s reservation.
+        /// Read the body, reserving its storage in `lease` as it grows.
         case read(OTLPSignal, lease: MemoryLease)
     }
 
@@ -64,7 +64,9 @@ struct OTLPHTTPPolicy: Sendable {
             intake.metrics.request(receiver: name, signal: signal.rawValue, status: String(refusal.status))
             return .answer(refusal)
         }
-        guard let lease = intake.budget.reserve(head.contentLength ?? 0) else {
+        // Nothing is reserved for the declared length: the body's storage is, as its bytes arrive
+        // (`RequestBodyBuffer`), so a head alone holds no memory.
+        guard let lease = intake.budget.reserve(0) else {
             return .answer(memoryLimit(signal, json: json))
         }
         return .read(signal, lease: lease)

@@ -147,6 +147,11 @@ private final class DiskQueueCore: Sendable {
         let framed = SegmentRecordFormat.frame(
             signal: OTLPSignalCode(signal), itemCount: item.itemCount, enqueuedAtNanos: WallClock.nowNanos(),
             payload: item.payload.bytes)
+        guard framed.count <= settings.maxBytes else {
+            // No wait and no eviction could make it fit: refused for good, not 429 forever.
+            throw Refusal.tooLarge("the request (\(framed.count) bytes framed) is larger than the disk queue of exporter \(name) (max_bytes \(settings.maxBytes))")
+                .countingWhenOverruled { [metrics] in metrics.exporter.drop(item.itemCount, reason: "queue_full") }
+        }
         switch append(framed, itemCount: item.itemCount) {
         case .appended(let sequence, _):
             try forceToDisk(upTo: sequence)
