@@ -65,12 +65,14 @@ struct HostileResourceTests {
         (try? JSONSerialization.jsonObject(with: Data((text ?? "").utf8)) as? [String: Any]) ?? [:]
     }
 
-    /// The gRPC probe's figures from a `hostile_peers.py` report: every call OK, the slowest within 2 s.
+    /// The gRPC probe's figures from a `hostile_peers.py` report: every call answered OK (or UNAVAILABLE,
+    /// refused by admission control) and at least one OK, the slowest within 2 s.
     static func expectGRPCProbeServed(_ report: [String: Any], _ item: String, sourceLocation: SourceLocation = #_sourceLocation) {
         print("hostile \(item) (gRPC): \(report)")
         let codes = report["probe_codes"] as? [String: Int] ?? [:]
         let slowest = (report["probe_latencies"] as? [Double] ?? []).max() ?? .infinity
-        #expect(!codes.isEmpty && codes.keys.allSatisfy { $0 == "OK" }, "\(item): gRPC probe codes \(codes)", sourceLocation: sourceLocation)
+        #expect(codes["OK"] != nil && codes.keys.allSatisfy { ["OK", "UNAVAILABLE"].contains($0) }, "\(item): gRPC probe codes \(codes)",
+            sourceLocation: sourceLocation)
         #expect(slowest <= HostileResourceHarness.probeDeadline, "\(item): slowest gRPC probe \(slowest) s", sourceLocation: sourceLocation)
     }
 
@@ -90,8 +92,8 @@ struct HostileResourceTests {
         #expect(!result.isEmpty, "item 1: \(attack.values)")
         Self.expectGRPCProbeServed(result, "item 1")
         let codes = (result["attack_codes"] as? [String: Int] ?? [:]).filter { $0.key != "unfinished" }
-        #expect(!codes.isEmpty && codes.keys.allSatisfy { ["UNAUTHENTICATED", "UNAVAILABLE", "RESOURCE_EXHAUSTED"].contains($0) },
-            "item 1: attack codes \(codes)")
+        // Refused (UNAUTHENTICATED from the headers, or a stream or connection cap), never accepted.
+        #expect(!codes.isEmpty && codes["OK"] == nil, "item 1: attack codes \(codes)")
     }
 
     @Test("Item 2: a repeated singular sub-message (resource × 100k) neither holds a worker nor starves another client", arguments: ["http", "grpc"])
@@ -153,8 +155,9 @@ struct HostileResourceTests {
         let url = "\(harness.gateway.url)/v1/traces"
         let answers = Collected<(status: Int, text: String, seconds: TimeInterval)>()
         let report = await harness.run(attackers: 1, seconds: 10) { _, _ in
-            answers.add(HostileHTTP.post(body, to: url, timeout: 20))
-            Thread.sleep(forTimeInterval: 3)  // the pieces' way through the processor or to the endpoints
+            let answer = HostileHTTP.post(body, to: url, timeout: 15)
+            answers.add(answer)
+            if answer.status != 0 { Thread.sleep(forTimeInterval: 3) }  // the pieces' way through the processor or to the endpoints
         }
         Self.expectBounded(report, "item 3 (\(processor))")
         #expect(answers.values.allSatisfy { [200, 429].contains($0.status) }, "item 3: \(answers.values.map { ($0.status, $0.text) })")
@@ -201,6 +204,7 @@ struct HostileResourceTests {
             Thread.sleep(until: deadline)
         }
         Self.expectBounded(report, "item 6")
+        #expect(report.probesAccepted, "item 6: others were refused while the heads held nothing: \(report)")
     }
 
     @Test("Item 7: the prometheus exporter's store of wide series is bounded by bytes in the budget")
@@ -273,7 +277,7 @@ struct HostileResourceTests {
         Self.expectBounded(report, "item 9")
         let answer = answers.values.first
         if answer?.status == 200 {
-            let delivered = await waitUntil(timeout: 20) { ((try? await upstream.received().bytes) ?? 0) > 256 << 20 }
+            let delivered = await waitUntil(timeout: 15) { ((try? await upstream.received().bytes) ?? 0) > 256 << 20 }
             let received = try? await upstream.received()
             #expect(delivered, "item 9: answered 200 but never delivered: \(String(describing: received))")
         } else {
@@ -314,8 +318,8 @@ struct HostileResourceTests {
         let delivered = await waitUntil(timeout: 10) {
             Set(((try? await upstream.acceptedSpans()) ?? []).compactMap { $0.string("trace_id") }) == wanted
         }
-        let received = ((try? await upstream.acceptedSpans()) ?? []).compactMap { $0.string("trace_id") }
-        #expect(delivered && harness.gateway.isRunning, "item 10: delivered \(received), running: \(harness.gateway.isRunning)")
+        let received = Dictionary(((try? await upstream.acceptedSpans()) ?? []).compactMap { $0.string("trace_id") }.map { ($0, 1) }, uniquingKeysWith: +)
+        #expect(delivered && harness.gateway.isRunning, "item 10: spans delivered per trace \(received), running: \(harness.gateway.isRunning)")
     }
 
     /// The folder holding a disk queue's `.seg` files under `root`.

@@ -97,8 +97,14 @@ public struct HostileRunReport: Sendable, CustomStringConvertible {
     public var memoryBounded: Bool { peakResidentBytes <= limitBytes + HostileResourceHarness.overheadBytes }
     /// The slowest probe, in seconds (infinity when there was none).
     public var slowestProbe: TimeInterval { probeAnswers.isEmpty ? .infinity : probeAnswers.map(\.seconds).max() ?? .infinity }
-    /// Every probe answered 200 within `HostileResourceHarness.probeDeadline`.
+    /// Every probe answered within `HostileResourceHarness.probeDeadline`, 200 or (admission control
+    /// refusing it while the attack holds the budget) 429, and at least one 200.
     public var probesServed: Bool {
+        probeAnswers.contains { $0.status == 200 }
+            && probeAnswers.allSatisfy { [200, 429].contains($0.status) && $0.seconds <= HostileResourceHarness.probeDeadline }
+    }
+    /// Every probe answered 200 within `HostileResourceHarness.probeDeadline`: the attack took nothing from others.
+    public var probesAccepted: Bool {
         !probeAnswers.isEmpty && probeAnswers.allSatisfy { $0.status == 200 && $0.seconds <= HostileResourceHarness.probeDeadline }
     }
 
