@@ -1,8 +1,8 @@
 // The hostile-resource suite: one test per item of issue 28, each an attack of a few KB on the wire
 // against a `telemetry-gateway` process under `memory_limiter`, asserting that its peak RSS stays within
 // the budget + 96 MiB, that a well-behaved client (one OTLP/JSON log record to a debug pipeline, every
-// 200 ms; over gRPC too for the gRPC items) is answered 200 within 2 s while the attack runs, and the
-// item's own answer. CI sizes are smaller than the issue's (the assertions are relative to the budget).
+// 200 ms; over gRPC too for the gRPC items) is answered within 2 s while the attack runs (200, or 429 from
+// admission control, at least one 200; item 6 requires 200 throughout), and the item's own answer. CI sizes are smaller than the issue's (the assertions are relative to the budget).
 //
 // Full-size mode (the issue's shapes against the release build, for the README's table; each test
 // prints its figures):
@@ -17,65 +17,6 @@ import Testing
 
 @Suite("Gateway: hostile resources (issue 28)", .serialized)
 struct HostileResourceTests {
-    /// A gateway with an OTLP/HTTP and an OTLP/gRPC receiver, a budget, a `debug` exporter and the probe's
-    /// logs pipeline, plus the item's own sections.
-    static func config(
-        http: String = "", grpc: String = "", processors: String = "", exporters: String = "", pipelines: [String]
-    ) -> String {
-        """
-        receivers:
-          otlp:
-            protocols:
-              http: {endpoint: "127.0.0.1:RECEIVER_PORT"\(http)}
-              grpc: {endpoint: "127.0.0.1:GRPC_PORT"\(grpc)}
-        processors:
-          memory_limiter: {limit_mib: LIMIT_MIB}
-        \(processors)
-        exporters:
-          debug: {verbosity: basic}
-        \(exporters)
-        service:
-          pipelines:
-            \(HostileResourceHarness.probeLogsPipeline)
-        \(pipelines.map { "    " + $0 }.joined(separator: "\n"))
-          telemetry: {metrics: {address: "127.0.0.1:TELEMETRY_PORT"}}
-        """
-    }
-
-    /// The budget and probe assertions every item makes.
-    static func expectBounded(_ report: HostileRunReport, _ item: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        print("hostile \(item): \(report)")
-        #expect(report.gatewayRunning, "\(item): the gateway died: \(report)", sourceLocation: sourceLocation)
-        #expect(report.memoryBounded, "\(item): \(report)", sourceLocation: sourceLocation)
-        #expect(report.probesServed, "\(item): \(report)", sourceLocation: sourceLocation)
-    }
-
-    /// Runs `hostile_peers.py` with `arguments` and returns its JSON report's text (or what went wrong).
-    static func pythonAttack(_ arguments: [String], timeout: TimeInterval) -> String {
-        do {
-            let output = try TestPeers.runPython("hostile_peers.py", arguments, timeout: timeout)
-            return output.stdout.split(separator: "\n").last.map(String.init) ?? output.stderr
-        } catch {
-            return "\(error)"
-        }
-    }
-
-    /// A `hostile_peers.py` report as JSON (empty when it is none).
-    static func parse(_ text: String?) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data((text ?? "").utf8)) as? [String: Any]) ?? [:]
-    }
-
-    /// The gRPC probe's figures from a `hostile_peers.py` report: every call answered OK (or UNAVAILABLE,
-    /// refused by admission control) and at least one OK, the slowest within 2 s.
-    static func expectGRPCProbeServed(_ report: [String: Any], _ item: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        print("hostile \(item) (gRPC): \(report)")
-        let codes = report["probe_codes"] as? [String: Int] ?? [:]
-        let slowest = (report["probe_latencies"] as? [Double] ?? []).max() ?? .infinity
-        #expect(codes["OK"] != nil && codes.keys.allSatisfy { ["OK", "UNAVAILABLE"].contains($0) }, "\(item): gRPC probe codes \(codes)",
-            sourceLocation: sourceLocation)
-        #expect(slowest <= HostileResourceHarness.probeDeadline, "\(item): slowest gRPC probe \(slowest) s", sourceLocation: sourceLocation)
-    }
-
     @Test("Item 1: unauthenticated gRPC streams of gzip bombs, never half-closed, are refused from the headers")
     func grpcStreamsOfGzipBombs() async throws {
         let harness = try await HostileResourceHarness(limitMiB: 64, yaml: Self.config(
@@ -301,7 +242,7 @@ struct HostileResourceTests {
         let request = HostileShapes.traces(spans: [HostileShapes.span(index: 1)])
         #expect(HostileHTTP.post(request, to: url).status == 200)
         harness.gateway.kill()
-        let queueFolder = try #require(segmentFolder(under: harness.gateway.folder), "no segment folder was created")
+        let queueFolder = try #require(Self.segmentFolder(under: harness.gateway.folder), "no segment folder was created")
         _ = FileManager.default.createFile(atPath: queueFolder.appendingPathComponent(name).path, contents: Data())
         try await harness.gateway.start()
         let answers = Collected<Int>()
@@ -320,15 +261,6 @@ struct HostileResourceTests {
         }
         let received = Dictionary(((try? await upstream.acceptedSpans()) ?? []).compactMap { $0.string("trace_id") }.map { ($0, 1) }, uniquingKeysWith: +)
         #expect(delivered && harness.gateway.isRunning, "item 10: spans delivered per trace \(received), running: \(harness.gateway.isRunning)")
-    }
-
-    /// The folder holding a disk queue's `.seg` files under `root`.
-    func segmentFolder(under root: URL) -> URL? {
-        let files = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
-        while let file = files?.nextObject() as? URL {
-            if file.pathExtension == "seg" { return file.deletingLastPathComponent() }
-        }
-        return nil
     }
 
     @Test("Item 11: [otlphttp (disk queue full, when_full: block), debug] answers 429, never 200 for what it drops")

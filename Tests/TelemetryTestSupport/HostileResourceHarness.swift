@@ -108,6 +108,7 @@ public struct HostileRunReport: Sendable, CustomStringConvertible {
         !probeAnswers.isEmpty && probeAnswers.allSatisfy { $0.status == 200 && $0.seconds <= HostileResourceHarness.probeDeadline }
     }
 
+    /// The figures in one line, as the suite prints them.
     public var description: String {
         let statuses = Dictionary(probeAnswers.map { ($0.status, 1) }, uniquingKeysWith: +)
         return "peak RSS \(peakResidentBytes >> 20) MiB (limit \(limitBytes >> 20) MiB + 96), probes \(probeAnswers.count) "
