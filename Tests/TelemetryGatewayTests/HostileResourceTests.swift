@@ -19,7 +19,7 @@ import Testing
 struct HostileResourceTests {
     @Test("Item 1: unauthenticated gRPC streams of gzip bombs, never half-closed, are refused from the headers")
     func grpcStreamsOfGzipBombs() async throws {
-        let harness = try await HostileResourceHarness(limitMiB: 64, yaml: Self.config(
+        let harness = try await HostileResourceHarness(limitMiB: HostileResourceHarness.standardLimitMiB, yaml: Self.config(
             grpc: ", bearer_token: secret", pipelines: ["traces: {receivers: [otlp], processors: [memory_limiter], exporters: [debug]}"]))
         let streams = HostileResourceHarness.size(ci: 24, full: 150)
         let attack = Collected<String>()
@@ -39,7 +39,7 @@ struct HostileResourceTests {
 
     @Test("Item 2: a repeated singular sub-message (resource × 100k) neither holds a worker nor starves another client", arguments: ["http", "grpc"])
     func repeatedSingularSubMessage(transport: String) async throws {
-        let harness = try await HostileResourceHarness(limitMiB: 64, yaml: Self.config(
+        let harness = try await HostileResourceHarness(limitMiB: HostileResourceHarness.standardLimitMiB, yaml: Self.config(
             pipelines: ["metrics: {receivers: [otlp], processors: [memory_limiter], exporters: [debug]}"]))
         let body = HostileShapes.repeatedResource(HostileResourceHarness.size(ci: 100_000, full: 400_000))
         let url = "\(harness.gateway.url)/v1/metrics"
@@ -88,7 +88,7 @@ struct HostileResourceTests {
                     resolver: {static: {hostnames: [\(sinks.map { "127.0.0.1:\($0.port)" }.joined(separator: ", "))]}}
                 """,
                 pipelines: ["traces: {receivers: [otlp], processors: [memory_limiter], exporters: [loadbalancing]}"])
-        let harness = try await HostileResourceHarness(limitMiB: 64, yaml: yaml)
+        let harness = try await HostileResourceHarness(limitMiB: HostileResourceHarness.standardLimitMiB, yaml: yaml)
         let traces = HostileResourceHarness.size(ci: 200, full: processor == "tail_sampling" ? 4_000 : 1_000)
         let body = HostileShapes.traces(
             resourceAttributes: HostileShapes.attribute(1, key: "blob", value: String(repeating: "x", count: 1 << 20)),
@@ -107,7 +107,7 @@ struct HostileResourceTests {
 
     @Test("Item 4: gzip'd OTLP/JSON of tiny schemaUrl entries is charged for its decoded tree")
     func jsonTreeIsCharged() async throws {
-        let harness = try await HostileResourceHarness(limitMiB: 64, yaml: Self.config(
+        let harness = try await HostileResourceHarness(limitMiB: HostileResourceHarness.standardLimitMiB, yaml: Self.config(
             pipelines: ["traces: {receivers: [otlp], processors: [memory_limiter], exporters: [debug]}"]))
         let body = HostileShapes.schemaURLJSON(bytes: HostileResourceHarness.size(ci: 4 << 20, full: 20 << 20))
         let url = "\(harness.gateway.url)/v1/traces"
@@ -121,7 +121,7 @@ struct HostileResourceTests {
 
     @Test("Item 5: millions of non-packed bucket_counts are charged what protobuf-c keeps per element")
     func nonPackedRepeatedScalars() async throws {
-        let harness = try await HostileResourceHarness(limitMiB: 128, yaml: Self.config(
+        let harness = try await HostileResourceHarness(limitMiB: HostileResourceHarness.size(ci: 128, full: 256), yaml: Self.config(
             http: ", max_request_body_size: 134217728",
             pipelines: ["metrics: {receivers: [otlp], processors: [memory_limiter], exporters: [debug]}"]))
         let body = HostileShapes.nonPackedBuckets(HostileResourceHarness.size(ci: 6_000_000, full: 10_000_000))
@@ -136,7 +136,7 @@ struct HostileResourceTests {
 
     @Test("Item 6: 20 connections that send only a head declaring 20 MiB do not lock other clients out")
     func declaredLengthIsNotReserved() async throws {
-        let harness = try await HostileResourceHarness(limitMiB: 64, yaml: Self.config(
+        let harness = try await HostileResourceHarness(limitMiB: HostileResourceHarness.standardLimitMiB, yaml: Self.config(
             pipelines: ["traces: {receivers: [otlp], processors: [memory_limiter], exporters: [debug]}"]))
         let port = harness.gateway.port
         let report = await harness.run(attackers: 20, seconds: HostileResourceHarness.size(ci: 5, full: 30)) { _, deadline in
@@ -150,7 +150,7 @@ struct HostileResourceTests {
 
     @Test("Item 7: the prometheus exporter's store of wide series is bounded by bytes in the budget")
     func prometheusStoreIsCharged() async throws {
-        let harness = try await HostileResourceHarness(limitMiB: 64, yaml: Self.config(
+        let harness = try await HostileResourceHarness(limitMiB: HostileResourceHarness.standardLimitMiB, yaml: Self.config(
             exporters: "  prometheus: {endpoint: \"127.0.0.1:PROMETHEUS_PORT\"}",
             pipelines: ["metrics: {receivers: [otlp], processors: [memory_limiter], exporters: [prometheus]}"]))
         let requests = HostileResourceHarness.size(ci: 16, full: 40)
@@ -168,7 +168,7 @@ struct HostileResourceTests {
 
     @Test("Item 8: a tail_sampling regex .*health.* on a 16 KiB attribute runs in linear time")
     func regexIsLinear() async throws {
-        let harness = try await HostileResourceHarness(limitMiB: 64, yaml: Self.config(
+        let harness = try await HostileResourceHarness(limitMiB: HostileResourceHarness.standardLimitMiB, yaml: Self.config(
             processors: """
               tail_sampling:
                 decision_wait: 1s
@@ -230,7 +230,7 @@ struct HostileResourceTests {
           arguments: ["18446744073709551615.seg", "+0000000000000000001.seg"])
     func segmentFileNames(name: String) async throws {
         let upstream = try await IntakeServer()
-        let harness = try await HostileResourceHarness(limitMiB: 64, yaml: Self.config(
+        let harness = try await HostileResourceHarness(limitMiB: HostileResourceHarness.standardLimitMiB, yaml: Self.config(
             exporters: """
               otlphttp:
                 endpoint: \(upstream.endpoint)
@@ -266,7 +266,7 @@ struct HostileResourceTests {
     @Test("Item 11: [otlphttp (disk queue full, when_full: block), debug] answers 429, never 200 for what it drops")
     func blockingQueueWinsOverFanOut() async throws {
         let unreachable = try freeLoopbackPort()
-        let harness = try await HostileResourceHarness(limitMiB: 64, yaml: Self.config(
+        let harness = try await HostileResourceHarness(limitMiB: HostileResourceHarness.standardLimitMiB, yaml: Self.config(
             exporters: """
               otlphttp:
                 endpoint: http://127.0.0.1:\(unreachable)
@@ -290,7 +290,7 @@ struct HostileResourceTests {
     @Test("Item 12: an upstream's 4 MiB answer of unknown fields is decoded within the budget")
     func upstreamAnswerIsCharged() async throws {
         let upstream = try await StubUpstream(answerBytes: 4 << 20)
-        let harness = try await HostileResourceHarness(limitMiB: 64, yaml: Self.config(
+        let harness = try await HostileResourceHarness(limitMiB: HostileResourceHarness.standardLimitMiB, yaml: Self.config(
             exporters: """
               otlphttp: {endpoint: \(upstream.endpoint), compression: none}
             """,

@@ -18,6 +18,10 @@ public final class HostileResourceHarness: Sendable {
     /// Whether the full-size shapes are wanted (`HOSTILE_FULL=1`), rather than the CI sizes.
     public static let fullSize = ProcessInfo.processInfo.environment["HOSTILE_FULL"] == "1"
 
+    /// The budget most items run under: 64 MiB in CI (smaller attacks break it as surely), the issue's
+    /// 256 MiB with `HOSTILE_FULL=1`.
+    public static let standardLimitMiB = fullSize ? 256 : 64
+
     /// `ci` in CI, `full` with `HOSTILE_FULL=1`.
     public static func size<Value>(ci: Value, full: Value) -> Value { fullSize ? full : ci }
 
