@@ -2,7 +2,9 @@
 // against a `telemetry-gateway` process under `memory_limiter`, asserting that its peak RSS stays within
 // the budget + 96 MiB, that a well-behaved client (one OTLP/JSON log record to a debug pipeline, every
 // 200 ms; over gRPC too for the gRPC items) is answered within 2 s while the attack runs (200, or 429 from
-// admission control, at least one 200; item 6 requires 200 throughout), and the item's own answer. CI sizes are smaller than the (the assertions are relative to the budget).
+// admission control, at least one 200; item 6 requires 200 throughout), and the item's own answer. CI
+// sizes are smaller than the (the assertions are relative to the budget). Run against today's
+// code (3b0d94a, before the fixes) every test fails.
 //
 // Full-size mode (the shapes against the release build, for the README's table; each test
 // prints its figures):
@@ -58,9 +60,10 @@ struct HostileResourceTests {
             }
         }
         Self.expectBounded(report, "item 2 (\(transport))")
-        // Linear work on 400 KB answers well within 5 s: accepted (merged linearly) or refused naming the rule.
+        // Linear work on 400 KB answers well within 5 s: accepted (merged linearly), refused naming the rule,
+        // or refused by admission control.
         for answer in answers.values {
-            #expect([200, 400].contains(answer.status) && answer.seconds <= 5, "item 2: \(answer.status) after \(answer.seconds) s: \(answer.text)")
+            #expect([200, 400, 429].contains(answer.status) && answer.seconds <= 5, "item 2: \(answer.status) after \(answer.seconds) s: \(answer.text)")
         }
         if transport == "grpc" {
             let result = Self.parse(grpcReport.values.first)
@@ -68,7 +71,7 @@ struct HostileResourceTests {
             Self.expectGRPCProbeServed(result, "item 2")
             let codes = result["attack_codes"] as? [String: Any] ?? [:]
             let slowest = codes["slowest_seconds"] as? Double ?? .infinity
-            #expect(codes.keys.allSatisfy { ["OK", "INVALID_ARGUMENT", "slowest_seconds"].contains($0) } && slowest <= 5, "item 2: \(codes)")
+            #expect(codes.keys.allSatisfy { ["OK", "INVALID_ARGUMENT", "UNAVAILABLE", "slowest_seconds"].contains($0) } && slowest <= 5, "item 2: \(codes)")
         }
     }
 
