@@ -15,9 +15,11 @@ public final class GatewayProcess: @unchecked Sendable {
     private let environment: [String: String]
     private let shutdownTimeout: Int
 
-    /// The built `telemetry-gateway` binary, next to the test bundle.
+    /// The built `telemetry-gateway` binary, next to the test bundle, or the one `TELEMETRY_GATEWAY_BINARY`
+    /// names (the hostile-resource suite's full-size mode runs the release build).
     public static func binary() throws -> String {
-        try TestPeers.builtProduct("telemetry-gateway")
+        if let path = ProcessInfo.processInfo.environment["TELEMETRY_GATEWAY_BINARY"] { return path }
+        return try TestPeers.builtProduct("telemetry-gateway")
     }
 
     /// Starts the gateway with `yaml`, in which `RECEIVER_PORT`, `PROMETHEUS_PORT` and `TELEMETRY_PORT` are
