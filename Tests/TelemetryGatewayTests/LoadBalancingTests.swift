@@ -155,3 +155,25 @@ struct LoadBalancingTests {
         DecodedSpan.attributes(resource)["service.name"]?["string_value"] as? String
     }
 }
+
+/// A load balancer's endpoints and routes stay bounded whatever DNS answers.
+@Suite("loadbalancing: bounded endpoints")
+struct LoadBalancingBoundsTests {
+    @Test("A name resolving to 1,000 addresses uses the first 256; endpoints that come and go are shut down, re-routed items charged again")
+    func boundedEndpoints() throws {
+        let budget = MemoryBudget(limitBytes: 64 << 20)
+        let balancer = LoadBalancingExporter(
+            name: "loadbalancing", routingKey: .traceID, template: OTLPForwardingExporter.Settings(endpoint: ""), budget: budget,
+            selfMetrics: MetricsCollector(), logger: Logger(label: "test"))
+        let many = (0..<1000).map { "http://127.0.0.1:\(20_000 + $0)" }
+        balancer.update(endpoints: many)
+        #expect(balancer.endpoints.count == LoadBalancingExporter.maxEndpoints)
+        #expect(Set(balancer.endpoints).isSubset(of: Set(many)))
+        for round in 0..<20 {
+            balancer.update(endpoints: (0..<8).map { "http://127.0.0.1:\(30_000 + round * 8 + $0)" })
+        }
+        #expect(balancer.endpoints.count == 8)
+        #expect(balancer.shutdown(deadlineNanos: WallClock.monotonicNanos() + 10_000_000_000))
+        #expect(budget.usedBytes == 0)
+    }
+}

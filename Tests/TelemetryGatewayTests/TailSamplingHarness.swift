@@ -24,12 +24,13 @@ struct TailSamplingHarness {
     let output = InMemoryExporter()
     let collector = MetricsCollector()
     /// The memory budget the processor reserves in.
-    let budget = MemoryBudget(limitBytes: 256 << 20)
+    let budget: MemoryBudget
     let processor: TailSamplingProcessor
     let consumer: TailSamplingConsumer
 
-    /// A processor configured by the YAML of a `tail_sampling` section.
-    init(_ section: String) throws {
+    /// A processor configured by the YAML of a `tail_sampling` section, reserving in a budget of `budgetBytes`.
+    init(_ section: String, budgetBytes: Int = 256 << 20) throws {
+        budget = MemoryBudget(limitBytes: budgetBytes)
         let node = try ConfigDocument.root(yaml: section, file: "tail_sampling.yaml", environment: [:])
         processor = TailSamplingProcessor(
             settings: try TailSamplingConfig.read(node), name: "tail_sampling", metrics: GatewaySelfMetrics(collector: collector),
