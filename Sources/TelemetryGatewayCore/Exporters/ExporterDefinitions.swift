@@ -137,7 +137,8 @@ enum ExporterDefinitions {
         let level = verbosity
         return ExporterDefinition(signals: Set(OTLPSignal.allCases)) { context throws(GatewayError) in
             DebugForwardingExporter(
-                name: context.id.description, verbosity: level, selfMetrics: context.selfMetrics, logger: context.logger)
+                name: context.id.description, verbosity: level, budget: context.budget, selfMetrics: context.selfMetrics,
+                logger: context.logger)
         }
     }
 

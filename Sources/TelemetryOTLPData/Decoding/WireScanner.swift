@@ -31,10 +31,11 @@ struct WireSummary: Sendable, Equatable {
 ///   occurrence), elements charged one by one at their slot size (packed: 8 per wire byte, a bound of the
 ///   element count times the widest slot);
 /// - unknown fields: one array per message (charged at the first) of 24-byte records, and a copy of each;
-/// - the scan records protobuf-c keeps while it parses a message (`ScannedMember`, 32 bytes, in slabs that
-///   double from 16: at most 2 × 32 bytes a field occurrence plus one chunk header per slab of ≥ 16
-///   records), charged `scannedMemberCost` for every field occurrence, and alive only until the message's
-///   fields are parsed.
+/// - the scan records protobuf-c keeps while it parses a message (`ScannedMember`, 32 bytes a field
+///   occurrence; the first 16 on the stack, then slabs of 32, 64, 128… records), alive from the message's
+///   scan until its last field is parsed — so while one of its fields is unpacked, its ancestors' slabs
+///   are alive and its earlier siblings' are freed. They are charged once, at their peak: the costliest
+///   path from the request to a message of the sum of the slabs of the messages on it (`slabBytes`).
 struct WireScanner {
     /// A bytes field that must have one of some lengths (ids), and may have to be present.
     struct LengthRule: @unchecked Sendable {
@@ -55,6 +56,10 @@ struct WireScanner {
         /// Fields seen in this message, bit per field number (OTLP's are all below 64; a test checks it),
         /// and bit 0 once an unknown field was.
         var seenFields: UInt64 = 0
+        /// Field occurrences in this message (its scan records).
+        var occurrences = 0
+        /// The costliest slabs of a path through its embedded messages.
+        var childSlabs = 0
     }
 
     /// What a glibc chunk costs beyond the bytes asked for, at most (see the type's comment).
@@ -62,9 +67,19 @@ struct WireScanner {
     /// protobuf-c's record of one scanned field occurrence (`ScannedMember`: tag, wire type, prefix
     /// length, field pointer, length, data pointer), 32 bytes on 64-bit platforms.
     static let scannedMemberSize = 32
-    /// A field occurrence's share of the scan slabs: two records (slabs double) and a slab header for
-    /// every 16 records.
-    static let scannedMemberCost = 2 * scannedMemberSize + allocationOverhead / 16
+
+    /// What protobuf-c allocates for the scan records of a message of `occurrences` field occurrences:
+    /// 16 fit on its stack, then slabs of 32, 64, 128… records, each one allocation (at most twice the
+    /// records and a chunk header per slab, so at most `2 × 32 + 2` bytes an occurrence).
+    static func slabBytes(_ occurrences: Int) -> Int {
+        var (capacity, size, total) = (16, 16, 0)
+        while capacity < occurrences {
+            size *= 2
+            capacity += size
+            total += size * scannedMemberSize + allocationOverhead
+        }
+        return total
+    }
     private static let unknownFieldSize = MemoryLayout<ProtobufCMessageUnknownField>.stride
 
     let limits: DecodeLimits
@@ -84,14 +99,20 @@ struct WireScanner {
         while let frame = stack.last {
             if offset == frame.end {
                 try checkRequired(frame)
+                let slabs = Self.slabBytes(frame.occurrences) + frame.childSlabs
                 stack.removeLast()
+                if stack.isEmpty {
+                    summary.decodedBytes += slabs
+                } else {
+                    stack[stack.count - 1].childSlabs = max(stack[stack.count - 1].childSlabs, slabs)
+                }
                 continue
             }
             let tag = try Self.varint(bytes, &offset, end: frame.end)
             let number = tag >> 3
             guard number >= 1, number <= 0x1FFF_FFFF else { throw Self.malformed("a field number is out of range") }
             let wireType = UInt8(tag & 7)
-            summary.decodedBytes += Self.scannedMemberCost
+            stack[stack.count - 1].occurrences += 1
             guard let field = protobuf_c_message_descriptor_get_field(frame.descriptor, UInt32(number)) else {
                 if stack[stack.count - 1].seenFields & 1 == 0 {
                     stack[stack.count - 1].seenFields |= 1
@@ -113,6 +134,7 @@ struct WireScanner {
             try checkDecodedSize(summary)
         }
         guard offset == bytes.count else { throw Self.malformed("a message ends past its enclosing message") }
+        try checkDecodedSize(summary)
         return summary
     }
 

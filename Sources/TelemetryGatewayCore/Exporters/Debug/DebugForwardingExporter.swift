@@ -23,14 +23,17 @@ public final class DebugForwardingExporter: GatewayExporter {
     /// The bytes each signal's queue holds: as the `otlp` exporter's default `sending_queue.max_bytes`,
     /// above the receivers' default body limit (20 MiB).
     public static let queueBytes = 64 << 20
+    private let budget: MemoryBudget
     private let selfMetrics: MetricsCollector
     private let logger: Logger
     private let queues = LockedValue([OTLPSignal: SendingQueue]())
 
-    /// Creates the exporter.
-    public init(name: String, verbosity: Verbosity, selfMetrics: MetricsCollector, logger: Logger) {
+    /// Creates the exporter; `detailed` reserves each request's decoded size and its lines in `budget`
+    /// before it decodes it.
+    public init(name: String, verbosity: Verbosity, budget: MemoryBudget, selfMetrics: MetricsCollector, logger: Logger) {
         self.name = name
         self.verbosity = verbosity
+        self.budget = budget
         self.selfMetrics = selfMetrics
         self.logger = logger
     }
@@ -40,15 +43,23 @@ public final class DebugForwardingExporter: GatewayExporter {
     public func consumer(for signal: OTLPSignal, batch: BatchSettings) throws(GatewayError) -> any PayloadConsumer {
         queues.withLock { queues in
             if let existing = queues[signal] { return existing }
-            let (logger, name, verbosity) = (self.logger, self.name, self.verbosity)
+            let (logger, name, verbosity, budget) = (self.logger, self.name, self.verbosity, self.budget)
             let queue = SendingQueue(
                 exporter: name, signal: signal, capacityBytes: Self.queueBytes, batch: batch, selfMetrics: selfMetrics, logger: logger
             ) { payloads in
                 logger.info(
                     "\(name): \(payloads.reduce(0) { $0 + $1.itemCount }) \(signal.itemName)",
                     metadata: ["bytes": "\(payloads.reduce(0) { $0 + $1.bytes.count })", "requests": "\(payloads.count)"])
-                if verbosity == .detailed {
-                    for payload in payloads { DebugLines.lines(payload).forEach { logger.info("\(name): \($0)") } }
+                guard verbosity == .detailed else { return }
+                for payload in payloads {
+                    // Decoding and the lines take at most the decoded size and a line of at most
+                    // `DebugLines.maxLineBytes` an item.
+                    let needed = payload.decodedBytesEstimate.addingReportingOverflow(payload.itemCount * DebugLines.maxLineBytes).partialValue
+                    guard let lease = budget.reserve(needed) else {
+                        logger.info("\(name): details left out: the gateway is at its memory limit")
+                        continue
+                    }
+                    withExtendedLifetime(lease) { DebugLines.lines(payload).forEach { logger.info("\(name): \($0)") } }
                 }
             }
             queues[signal] = queue
@@ -65,6 +76,10 @@ public final class DebugForwardingExporter: GatewayExporter {
 
 /// One line per item of a payload, for the debug exporter's detailed verbosity.
 enum DebugLines {
+    /// An upper bound of one line's memory: its fixed text, a name or body cut to 200 characters
+    /// (at most 4 bytes each), ids and numbers, and a String's header.
+    static let maxLineBytes = 2048
+
     static func lines(_ payload: OTLPPayload) -> [String] {
         do throws(OTLPDecodeError) {
             switch payload.signal {
@@ -72,14 +87,14 @@ enum DebugLines {
                 return try TracesView(payload).resourceSpans.flatMap { resource in
                     resource.scopeSpans.flatMap { scope in
                         scope.spans.map { span in
-                            "span \(span.name) trace_id=\(span.traceID.map { "\($0)" } ?? "?") span_id=\(span.spanID.map { "\($0)" } ?? "?")"
+                            "span \(span.name.prefix(200)) trace_id=\(span.traceID.map { "\($0)" } ?? "?") span_id=\(span.spanID.map { "\($0)" } ?? "?")"
                                 + " status=\(span.statusCode) duration_ns=\(span.endTimeUnixNano.subtractingSaturated(span.startTimeUnixNano))"
                         }
                     }
                 }
             case .metrics:
                 return try MetricsView(payload).resourceMetrics.flatMap { resource in
-                    resource.scopeMetrics.flatMap { scope in scope.metrics.map { "metric \($0.name) \(Self.kind($0.data))" } }
+                    resource.scopeMetrics.flatMap { scope in scope.metrics.map { "metric \($0.name.prefix(200)) \(Self.kind($0.data))" } }
                 }
             case .logs:
                 return try LogsView(payload).resourceLogs.flatMap { resource in
