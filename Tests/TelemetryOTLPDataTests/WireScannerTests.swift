@@ -86,6 +86,9 @@ struct WireScannerTests {
         ("span without trace_id", Wire.traceRequest([Wire.field(2, Array(1...8)) + Wire.string(5, "x")]), "trace_id is missing"),
         ("trace_id of 3 bytes", Wire.traceRequest([Wire.span(traceID: [1, 2, 3])]), "trace_id is 3 bytes"),
         ("nested message past its parent", [0x0A, 0x02, 0x12, 0x05, 0, 0], "runs past"),
+        // protobuf-c reads tags and lengths of at most 5 bytes (found by the decode-amplification fuzz target).
+        ("tag of 6 bytes", [0xF8, 0x80, 0x80, 0x80, 0x80, 0x00, 0x00], "tag is longer than 5 bytes"),
+        ("length of 6 bytes", [0x7A, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00], "length is longer than 5 bytes"),
     ])
     func malformed(name: String, bytes: [UInt8], expected: String) {
         do throws(OTLPDecodeError) {

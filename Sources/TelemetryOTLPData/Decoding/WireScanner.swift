@@ -108,7 +108,10 @@ struct WireScanner {
                 }
                 continue
             }
+            let tagStart = offset
             let tag = try Self.varint(bytes, &offset, end: frame.end)
+            // protobuf-c reads tags and lengths of at most 5 bytes (overlong encodings of small values too).
+            guard offset - tagStart <= 5 else { throw Self.malformed("a field tag is longer than 5 bytes") }
             let number = tag >> 3
             guard number >= 1, number <= 0x1FFF_FFFF else { throw Self.malformed("a field number is out of range") }
             let wireType = UInt8(tag & 7)
@@ -275,7 +278,9 @@ struct WireScanner {
     }
 
     private static func length(_ bytes: UnsafeRawBufferPointer, _ offset: inout Int, end: Int) throws(OTLPDecodeError) -> Int {
+        let start = offset
         let length = try varint(bytes, &offset, end: end)
+        guard offset - start <= 5 else { throw malformed("a length is longer than 5 bytes") }
         guard length <= UInt64(end - offset) else { throw malformed("a length runs past the end of its message") }
         return Int(length)
     }
