@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// A place in the log: a segment file's number and a byte offset in it.
 struct LogPosition: Comparable, Sendable, Equatable {
     var segment: UInt64
@@ -70,6 +76,8 @@ final class SegmentLog: @unchecked Sendable {
     private var inFlightEnd: LogPosition
     /// When the oldest unacknowledged record was queued (ns since the epoch), nil when empty.
     private(set) var oldestEnqueuedAtNanos: UInt64?
+    /// Whether the next append starts a new segment (the last one failed an fsync).
+    private var sealed = false
 
     /// Opens (and recovers) the log in `directory`, creating it when missing.
     ///
@@ -120,9 +128,13 @@ final class SegmentLog: @unchecked Sendable {
     /// whether a new segment was started.
     func append(_ framed: [UInt8], itemCount: Int, enqueuedAtNanos: UInt64, durableFolder: Bool) throws(DiskQueueIOError) -> SegmentFile {
         guard var current = segments.last else { throw DiskQueueIOError("append", directory, errno: 0) }
-        if current.size > 0, current.size + framed.count > segmentBytes {
-            current = try Self.createSegment(current.number + 1, in: directory, durable: durableFolder)
+        if sealed || (current.size > 0 && current.size + framed.count > segmentBytes) {
+            guard let number = SegmentName.next(after: current.number) else {
+                throw DiskQueueIOError("start a segment after", Self.path(of: current.number, in: directory), errno: EOVERFLOW)
+            }
+            current = try Self.createSegment(number, in: directory, durable: durableFolder)
             segments.append(current)
+            sealed = false
         }
         do {
             try current.file.write(framed, at: current.size)
@@ -179,8 +191,8 @@ final class SegmentLog: @unchecked Sendable {
         if depth.records <= 0 {
             depth = QueueDepth()
             // A fresh segment lets the drained one go; without room for it the old one stays until next time.
-            if let last = segments.last, last.size > 0,
-                let fresh = try? Self.createSegment(last.number + 1, in: directory, durable: durable)
+            if let last = segments.last, last.size > 0, let number = SegmentName.next(after: last.number),
+                let fresh = try? Self.createSegment(number, in: directory, durable: durable)
             {
                 segments.append(fresh)
             }
@@ -244,6 +256,12 @@ final class SegmentLog: @unchecked Sendable {
         return dropped
     }
 
+    /// Closes the segment being written to appends (an fsync of it failed, so none of its records
+    /// may count as durable again): the next append starts a new segment. Its records stay queued.
+    func sealLastSegment() {
+        sealed = true
+    }
+
     /// Forces the folder's entries to disk.
     func syncFolder() throws(DiskQueueIOError) {
         try QueueFolder.syncFolder(of: directory + "/ack")
@@ -267,12 +285,8 @@ final class SegmentLog: @unchecked Sendable {
             // Skipped ranges can touch one another: pass them all.
             while let skip = segment.skips.first(where: { $0.contains(position.offset) }) { position.offset = skip.upperBound }
             if position.offset < segment.size {
-                let header = try segment.file.read(SegmentRecordFormat.headerBytes, at: position.offset)
-                if let length = SegmentRecordFormat.bodyLength(header: header[...]) {
-                    let framed = try segment.file.read(SegmentRecordFormat.headerBytes + length, at: position.offset)
-                    if let record = SegmentRecordFormat.decode(framed[...]), record.signal == signal {
-                        return (record, LogPosition(segment: segment.number, offset: position.offset + framed.count))
-                    }
+                if let record = try segment.record(at: position.offset, signal: signal) {
+                    return (record, LogPosition(segment: segment.number, offset: position.offset + record.framedBytes))
                 }
                 // Damaged after recovery checked it: give up the rest of this segment.
                 runtimeDamage += 1
@@ -314,7 +328,40 @@ enum AckFile {
         let stored = SegmentRecordFormat.readLittleEndian(UInt32.self, bytes[...], at: 16)
         guard CRC32C.checksum(Array(bytes[0..<16])) == stored else { return nil }
         let offset = SegmentRecordFormat.readLittleEndian(UInt64.self, bytes[...], at: 8)
-        guard offset <= UInt64(Int.max) else { return nil }
-        return LogPosition(segment: SegmentRecordFormat.readLittleEndian(UInt64.self, bytes[...], at: 0), offset: Int(offset))
+        let segment = SegmentRecordFormat.readLittleEndian(UInt64.self, bytes[...], at: 0)
+        guard offset <= UInt64(Int.max), segment <= SegmentName.maxNumber else { return nil }
+        return LogPosition(segment: segment, offset: Int(offset))
+    }
+}
+
+/// Segment file names: the number in 20 ASCII digits and `.seg`, as `SegmentLog.path(of:in:)` writes them.
+///
+/// Names are parsed strictly: anything else in the folder (`+0000000000000000001.seg`, a number past
+/// `maxNumber`) is not a segment of this log; recovery leaves it in place, unread, and reports it. The
+/// numbers stop at `maxNumber` (2^63 − 1, beyond any real log: a segment a nanosecond for 292 years),
+/// so the next number is never computed by arithmetic that could trap.
+enum SegmentName {
+    /// The largest segment number the log writes.
+    static let maxNumber = UInt64(Int64.max)
+    private static let digits = 20
+    private static let suffix = Array(".seg".utf8)
+
+    /// The number of a segment file name exactly as the log writes it, nil for any other name.
+    static func number(_ name: String) -> UInt64? {
+        let bytes = Array(name.utf8)
+        guard bytes.count == digits + suffix.count, bytes.suffix(suffix.count).elementsEqual(suffix) else { return nil }
+        var number: UInt64 = 0
+        for byte in bytes.prefix(digits) {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            // At most 20 digits: stop before a value past maxNumber could overflow.
+            guard number <= maxNumber / 10 else { return nil }
+            number = number * 10 + UInt64(byte - UInt8(ascii: "0"))
+        }
+        return number <= maxNumber ? number : nil
+    }
+
+    /// The number after `number`, nil when the log's numbers are used up.
+    static func next(after number: UInt64) -> UInt64? {
+        number < maxNumber ? number + 1 : nil
     }
 }
