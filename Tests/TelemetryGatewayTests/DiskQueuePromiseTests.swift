@@ -140,6 +140,32 @@ struct DiskQueuePromiseTests {
         #expect(result.checkedBytes <= 4 * size, "bytes checksummed or compared: \(result.checkedBytes)")
     }
 
+    @Test(
+        "A segment with a damaged byte after every record recovers and drains in time linear in its size",
+        .timeLimit(.minutes(1)))
+    func manyDamagedStretchesStayLinear() throws {
+        let scratch = try ScratchFolder()
+        let folder = scratch.path + "/q"
+        try QueueFolder.create(folder)
+        let count = 100_000
+        var segment: [UInt8] = []
+        for index in 0..<count { segment += SegmentLogTests.record(index, size: 20) + [0xFF] }
+        try Data(segment).write(to: URL(fileURLWithPath: SegmentLog.path(of: 1, in: folder)))
+        // Each damaged byte used to cost a read of the rest of the segment, and each record read a scan
+        // of every damaged stretch before it.
+        let log = try SegmentLog(directory: folder, signal: .traces, segmentBytes: 4096, quarantineLimitBytes: 0)
+        #expect(log.recovery.corruptRanges == count - 1 && log.recovery.tornTails == 1)
+        #expect(log.depth.records == count)
+        var drained = 0
+        while true {
+            let batch = try log.readBatch(maxBytes: 1 << 20, maxItems: .max)
+            if batch.isEmpty { break }
+            drained += batch.count
+            try log.acknowledge(durable: false)
+        }
+        #expect(drained == count)
+    }
+
     @Test("After a failed fsync the segment is sealed: its records are never reported durable, new ones go to a new segment")
     func failedFsyncSealsTheSegment() throws {
         let scratch = try ScratchFolder()

@@ -44,7 +44,32 @@ struct Segment {
     let number: UInt64
     let file: SegmentFile
     var size: Int
+    /// In order, not overlapping (they may touch).
     var skips: [Range<Int>] = []
+
+    /// `offset`, or the end of the skipped ranges it is in.
+    func pastSkips(_ offset: Int) -> Int {
+        var offset = offset
+        var next = skips.partitionIndex { $0.upperBound > offset }
+        while next < skips.count, skips[next].contains(offset) {
+            offset = skips[next].upperBound
+            next += 1
+        }
+        return offset
+    }
+}
+
+extension Array {
+    /// The index of the first element for which `isPast` holds, in an array where it holds for a suffix
+    /// (a sorted one): `count` when for none. A binary search.
+    func partitionIndex(where isPast: (Element) -> Bool) -> Int {
+        var (low, high) = (0, count)
+        while low < high {
+            let middle = low + (high - low) / 2
+            if isPast(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
 }
 
 /// A queue of framed records in fixed-size segment files, with a durable acknowledgement watermark.
@@ -238,9 +263,8 @@ final class SegmentLog: @unchecked Sendable {
             depth -= QueueDepth(record)
             dropped += QueueDepth(record)
             // Past the end of a segment that is not the last one: the read position is the next segment's start.
-            if let index = segments.firstIndex(where: { $0.number == readPosition.segment }), index + 1 < segments.count,
-                readPosition.offset >= segments[index].size
-            {
+            let index = segments.partitionIndex { $0.number >= readPosition.segment }
+            if index + 1 < segments.count, segments[index].number == readPosition.segment, readPosition.offset >= segments[index].size {
                 readPosition = LogPosition(segment: segments[index + 1].number, offset: 0)
             }
         }
@@ -279,22 +303,23 @@ final class SegmentLog: @unchecked Sendable {
     /// after it; nil at the end of the log.
     private func nextRecord(from position: LogPosition) throws(DiskQueueIOError) -> (SegmentRecord, LogPosition)? {
         var position = position
-        while let index = segments.firstIndex(where: { $0.number >= position.segment }) {
+        // Binary searches: a record costs the same in a log of many segments, or with many damaged stretches.
+        var index = segments.partitionIndex { $0.number >= position.segment }
+        while index < segments.count {
             let segment = segments[index]
             if segment.number > position.segment { position = LogPosition(segment: segment.number, offset: 0) }
-            // Skipped ranges can touch one another: pass them all.
-            while let skip = segment.skips.first(where: { $0.contains(position.offset) }) { position.offset = skip.upperBound }
+            position.offset = segment.pastSkips(position.offset)
             if position.offset < segment.size {
                 if let record = try segment.record(at: position.offset, signal: signal) {
                     return (record, LogPosition(segment: segment.number, offset: position.offset + record.framedBytes))
                 }
-                // Damaged after recovery checked it: give up the rest of this segment.
+                // Damaged after recovery checked it: give up the rest of this segment (the skips stay in order).
                 runtimeDamage += 1
+                segments[index].skips.removeAll { $0.lowerBound >= position.offset }
                 segments[index].skips.append(position.offset..<segment.size)
                 position.offset = segment.size
             }
-            guard index + 1 < segments.count else { return nil }
-            position = LogPosition(segment: segments[index + 1].number, offset: 0)
+            index += 1
         }
         return nil
     }

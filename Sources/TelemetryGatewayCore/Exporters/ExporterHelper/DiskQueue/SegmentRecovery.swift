@@ -129,13 +129,17 @@ extension Segment {
     }
 }
 
-/// The search for the next intact record after damage, linear in the segment's size: the file is read
-/// once, in windows, and candidates are checksummed within a budget.
+/// The search for the next intact record after damage, linear in the segment's size: the bytes after
+/// the damage are read in growing windows (never the rest of the segment at once), and candidates are
+/// checksummed within a budget.
 struct DamageScan {
     var quarantine: Quarantine
     /// Bytes of candidates checksummed, for tests.
     private(set) var checkedBytes = 0
-    private static let window = 1 << 20
+    /// The first window is small, so that damage followed closely by a record costs little; each next
+    /// one doubles, so the bytes read are at most twice those scanned.
+    private static let firstWindow = 256
+    private static let maxWindow = 1 << 20
 
     /// The offset of the first intact record of `signal` after `offset` (found by its magic), nil if
     /// none, or when checking the candidates would exceed `budget` bytes.
@@ -144,11 +148,12 @@ struct DamageScan {
     ) throws(DiskQueueIOError) -> Int? {
         let (magic, headerBytes) = (SegmentRecordFormat.magic, SegmentRecordFormat.headerBytes)
         var start = offset + 1
+        var window = Self.firstWindow
         while start + headerBytes <= segment.size {
             // Windows overlap by a header less one byte, so every header lies whole in one of them.
-            let chunk = try segment.file.read(min(Self.window + headerBytes - 1, segment.size - start), at: start)
+            let chunk = try segment.file.read(min(window + headerBytes - 1, segment.size - start), at: start)
             var index = 0
-            while index < Self.window, index + headerBytes <= chunk.count {
+            while index < window, index + headerBytes <= chunk.count {
                 if chunk[index] == magic[0], chunk[index + 1] == magic[1], chunk[index + 2] == magic[2], chunk[index + 3] == magic[3],
                     let length = SegmentRecordFormat.bodyLength(header: chunk[index...]),
                     length <= segment.size - (start + index) - headerBytes
@@ -160,7 +165,8 @@ struct DamageScan {
                 }
                 index += 1
             }
-            start += Self.window
+            start += window
+            window = min(window * 2, Self.maxWindow)
         }
         return nil
     }
