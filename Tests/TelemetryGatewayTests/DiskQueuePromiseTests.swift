@@ -151,10 +151,11 @@ struct DiskQueuePromiseTests {
         var segment: [UInt8] = []
         for index in 0..<count { segment += SegmentLogTests.record(index, size: 20) + [0xFF] }
         try Data(segment).write(to: URL(fileURLWithPath: SegmentLog.path(of: 1, in: folder)))
-        // Each damaged byte used to cost a read of the rest of the segment, and each record read a scan
-        // of every damaged stretch before it.
-        let log = try SegmentLog(directory: folder, signal: .traces, segmentBytes: 4096, quarantineLimitBytes: 0)
+        // Each damaged byte used to cost a read of the rest of the segment and a quarantine file, and
+        // each record read a scan of every damaged stretch before it.
+        let log = try SegmentLog(directory: folder, signal: .traces, segmentBytes: 4096)
         #expect(log.recovery.corruptRanges == count - 1 && log.recovery.tornTails == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/quarantine").count == Quarantine.maxFiles)
         #expect(log.depth.records == count)
         var drained = 0
         while true {

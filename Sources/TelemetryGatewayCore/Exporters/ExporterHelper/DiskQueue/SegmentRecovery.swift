@@ -176,8 +176,10 @@ struct DamageScan {
 struct Quarantine {
     let folder: String
     let limitBytes: Int
-    /// Bytes in the folder, read once at the first damage.
-    private var usedBytes: Int?
+    /// The most files it holds: a segment damaged every few bytes must not become millions of files.
+    static let maxFiles = 1024
+    /// Bytes and files in the folder, read once at the first damage.
+    private var used: (bytes: Int, files: Int)?
 
     init(folder: String, limitBytes: Int) {
         self.folder = folder
@@ -185,23 +187,22 @@ struct Quarantine {
     }
 
     /// Copies the damaged `range` of `segment` to `<segment>-<offset>.bad`, while the quarantine holds
-    /// less than its limit; counts the bytes in `report` either way.
+    /// less than its limits; counts the bytes in `report` either way.
     mutating func keep(_ segment: Segment, _ range: Range<Int>, report: inout RecoveryReport) throws(DiskQueueIOError) {
         report.damagedBytes += range.count
-        let used: Int
-        if let usedBytes {
-            used = usedBytes
+        let current: (bytes: Int, files: Int)
+        if let used {
+            current = used
         } else {
             try QueueFolder.create(folder)
-            used = try QueueFolder.entries(folder).reduce(0) { total, name in
-                total + ((try? SegmentFile(path: folder + "/" + name, create: false).size()) ?? 0)
-            }
+            let names = try QueueFolder.entries(folder)
+            current = (names.reduce(0) { $0 + ((try? SegmentFile(path: folder + "/" + $1, create: false).size()) ?? 0) }, names.count)
         }
-        usedBytes = used
-        guard range.count <= limitBytes - used else { return }
+        used = current
+        guard range.count <= limitBytes - current.bytes, current.files < Self.maxFiles else { return }
         let name = "\(segment.number)-\(range.lowerBound).bad"
         try QueueFolder.replace(folder + "/" + name, with: try segment.file.read(range.count, at: range.lowerBound), durable: false)
-        usedBytes = used + range.count
+        used = (current.bytes + range.count, current.files + 1)
         report.quarantineFiles.append(name)
     }
 }
