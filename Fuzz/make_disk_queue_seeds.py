@@ -49,3 +49,10 @@ write(128, 128, 1, records + ack(8, 0)[:-1] + b"\x00")         # a damaged ack
 write(60, 60, 0, records + record(99, signal=2))               # a record of another signal at the end
 write(128, 128, 0, records[:50] + b"\x00" * 64 + records[50:]) # zeroes in the middle (a lost page)
 write(128, 128, 0, b"STQR" + struct.pack("<II", 0xFFFFFFFF, 0) + records)  # a length pointing far away
+# Bit 1 of the flags: the 24 bytes before the ack (here, the data's last) name the third file.
+write(100, 200, 2, records + b"18446744073709551615.seg")     # the largest UInt64: not a number the log writes
+write(100, 200, 2, records + b"+0000000000000000001.seg")     # a sign: not 20 digits
+write(100, 200, 2, records + b"09223372036854775807.seg")     # the log's last number: nothing after it
+crafted = 1 + 12 * 300 + len(record(1))                       # a false header every 12 bytes, each reaching to the end
+false_headers = b"".join(b"STQR" + struct.pack("<II", crafted - 1 - 12 * (i + 1), 0xDEADBEEF) for i in range(300))
+write(255, 0, 0, b"\x00" + false_headers + record(1))         # (quadratic for recovery before it became linear)

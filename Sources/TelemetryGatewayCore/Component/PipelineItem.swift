@@ -27,8 +27,12 @@ public protocol PayloadConsumer: Sendable {
 }
 
 /// Hands each item to several consumers (the exporters of a pipeline, or the pipelines fed by one
-/// receiver). It refuses only when every consumer refused, so one dead backend never blocks the
-/// others; when some consumer took the item, the refusals of the others are counted as their drops.
+/// receiver). It refuses when every consumer refused, or when a must-keep consumer (a disk queue with
+/// `when_full: block`) refused: that one promised the client keeps the data, so the request is
+/// answered 429 / UNAVAILABLE even though other consumers took it (they get it again with the
+/// client's retry, as in the Collector's fanoutconsumer, which returns the combined error). Otherwise
+/// one dead backend never blocks the others: when some consumer took the item, the refusals of the
+/// others are counted as their drops.
 public struct FanoutConsumer: PayloadConsumer {
     /// The consumers, in order.
     public let consumers: [any PayloadConsumer]
@@ -52,6 +56,10 @@ public struct FanoutConsumer: PayloadConsumer {
             } catch {
                 refusals.append(error)
             }
+        }
+        if let kept = refusals.firstIndex(where: \.isMustKeep) {
+            // The must-keep refusal answers; it carries the others' counts for whoever overrules it later.
+            throw refusals.indices.reduce(refusals[kept]) { answer, index in index == kept ? answer : answer.merging(refusals[index]) }
         }
         if accepted {
             for refusal in refusals { refusal.overruled() }

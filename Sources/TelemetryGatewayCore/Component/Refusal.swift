@@ -21,6 +21,10 @@ public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
     /// every branch refused, so a branch's refusal that is overruled becomes that branch's drop. A
     /// refusal that reaches the client is counted once, as refused, by the receiver.
     private var countsWhenOverruled: [@Sendable () -> Void] = []
+    /// Whether a must-keep consumer refused (a disk queue with `when_full: block`, which promises the
+    /// client keeps what it cannot take): a fan-out answers this refusal even when other consumers took
+    /// the data, and never counts it as a drop.
+    public private(set) var isMustKeep = false
 
     /// Creates a refusal.
     public init(_ kind: Kind, reason: String, _ message: String) {
@@ -45,15 +49,24 @@ public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         return refusal
     }
 
+    /// This refusal, from a must-keep consumer: no fan-out overrules it.
+    public func mustKeep() -> Refusal {
+        var refusal = self
+        refusal.isMustKeep = true
+        return refusal
+    }
+
     /// Counts the drops of every component behind this refusal: the data was taken anyway.
     public func overruled() {
         for count in countsWhenOverruled { count() }
     }
 
-    /// This refusal's answer, carrying the counts of `other` too (for a fan-out whose branches all refused).
+    /// This refusal's answer, carrying the counts of `other` too (for a fan-out whose branches refused),
+    /// must-keep when either is.
     public func merging(_ other: Refusal) -> Refusal {
         var refusal = self
         refusal.countsWhenOverruled += other.countsWhenOverruled
+        refusal.isMustKeep = isMustKeep || other.isMustKeep
         return refusal
     }
 

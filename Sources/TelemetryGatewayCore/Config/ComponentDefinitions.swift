@@ -1,5 +1,6 @@
 import Logging
 import Telemetry
+import TelemetryConfig
 import TelemetryOTLPData
 
 /// What every component is built with.
@@ -19,10 +20,20 @@ public struct BuildContext: Sendable {
     public var selfMetrics: MetricsCollector { metrics.collector }
 }
 
+/// The largest request a receiver protocol accepts (after decompression), and where it was set.
+public struct RequestSizeLimit: Sendable {
+    /// The limit in bytes.
+    public let bytes: Int
+    /// The key that set it (its file, path and position; the message is empty).
+    public let source: ConfigError
+}
+
 /// A configured receiver, ready to be built.
 public struct ReceiverDefinition: Sendable {
     /// The signals it can receive.
     public let signals: Set<OTLPSignal>
+    /// The largest request of each of its protocols.
+    public var requestLimits: [RequestSizeLimit] = []
     /// Builds and starts it, feeding `pipelines` (by signal); `decoded` are the signals some pipeline
     /// decodes.
     let build: @Sendable (BuildContext, [OTLPSignal: any PayloadConsumer], _ decoded: Set<OTLPSignal>) throws(GatewayError)
@@ -47,6 +58,9 @@ public struct ProcessorDefinition: Sendable {
 public struct ExporterDefinition: Sendable {
     /// The signals it can export.
     public let signals: Set<OTLPSignal>
+    /// The largest request its disk queue can hold, nil without one: a receiver of its pipelines must
+    /// not accept larger requests.
+    public var diskQueueRequestLimit: Int?
     /// Builds it.
     let build: @Sendable (BuildContext) throws(GatewayError) -> any GatewayExporter
 

@@ -55,6 +55,7 @@ extension GatewayConfiguration {
                 try pipeline(key, node, receivers: receivers, processors: processors, exporters: exporters))
         }
         guard !pipelines.isEmpty else { throw service.owner.error("service.pipelines: give at least one pipeline") }
+        try checkDiskQueueRequestLimits(pipelines, receivers: receivers, exporters: exporters)
         var warnings: [ConfigError] = []
         func warnUnused<Definition>(_ kind: String, _ defined: [ComponentID: (Definition, ConfigNode)], _ used: [ComponentID]) {
             for (id, (_, node)) in defined.sorted(by: { $0.key < $1.key }) where !used.contains(id) {
@@ -84,6 +85,27 @@ extension GatewayConfiguration {
             result[id] = (try parse(section), value)
         }
         return result
+    }
+
+    /// A receiver may not accept a request larger than a disk queue of its pipelines can read back: it
+    /// would be answered 200 and never delivered. The error names the receiver's limit.
+    private static func checkDiskQueueRequestLimits(
+        _ pipelines: [Pipeline], receivers: [ComponentID: (ReceiverDefinition, ConfigNode)],
+        exporters: [ComponentID: (ExporterDefinition, ConfigNode)]
+    ) throws(ConfigError) {
+        for pipeline in pipelines {
+            for exporter in pipeline.exporters {
+                guard let queueLimit = exporters[exporter]?.0.diskQueueRequestLimit else { continue }
+                for receiver in pipeline.receivers {
+                    for limit in receivers[receiver]?.0.requestLimits ?? [] where limit.bytes > queueLimit {
+                        let source = limit.source
+                        throw ConfigError(
+                            file: source.file, path: source.path, line: source.line, column: source.column,
+                            message: "receiver \(receiver) accepts requests of up to \(limit.bytes) bytes, but exporter \(exporter)'s disk queue can read back requests of at most \(queueLimit) bytes (pipeline \(pipeline.id)); lower the limit to \(queueLimit) or less")
+                    }
+                }
+            }
+        }
     }
 
     private static func pipeline(

@@ -13,11 +13,13 @@ enum ExporterDefinitions {
     static func otlp(_ node: ConfigNode?) throws(ConfigError) -> ExporterDefinition {
         guard let node else { throw ConfigError(file: "", path: "otlp", line: 0, column: 0, message: "give an endpoint") }
         let configured = try forwardingSettings(node, endpointKey: true)
-        return ExporterDefinition(signals: Set(OTLPSignal.allCases)) { context throws(GatewayError) in
+        var definition = ExporterDefinition(signals: Set(OTLPSignal.allCases)) { context throws(GatewayError) in
             OTLPForwardingExporter(
                 name: context.id.description, settings: configured, selfMetrics: context.selfMetrics, transports: context.transports,
                 logger: context.logger)
         }
+        if configured.diskQueue != nil { definition.diskQueueRequestLimit = SegmentRecordFormat.maxPayloadBytes }
+        return definition
     }
 
     /// The settings of an `otlp` section: `endpoint` and `protocol` (when `endpointKey`; the load

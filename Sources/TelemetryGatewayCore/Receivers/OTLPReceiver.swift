@@ -79,11 +79,20 @@ public final class OTLPReceiver: GatewayReceiver {
     static func definition(_ node: ConfigNode?) throws(ConfigError) -> ReceiverDefinition {
         var http: OTLPHTTPSettings?
         var grpc: OTLPGRPCSettings?
+        var limits: [RequestSizeLimit] = []
         if let node {
             let fields = try node.mapping(allowed: ["protocols"])
             let protocols = try fields.required("protocols").mapping(allowed: ["http", "grpc"])
-            if let section = protocols["grpc"] { grpc = try OTLPGRPCSettings.parse(section) }
-            if let section = protocols["http"] { http = try OTLPHTTPSettings.parse(section) }
+            if let section = protocols["grpc"] {
+                let settings = try OTLPGRPCSettings.parse(section)
+                grpc = settings
+                limits.append(RequestSizeLimit(bytes: settings.maxMessageBytes, source: section.source(of: "max_recv_msg_size_mib")))
+            }
+            if let section = protocols["http"] {
+                let settings = try OTLPHTTPSettings.parse(section)
+                http = settings
+                limits.append(RequestSizeLimit(bytes: settings.maxBodyBytes, source: section.source(of: "max_request_body_size")))
+            }
         } else {
             http = OTLPHTTPSettings()
         }
@@ -92,10 +101,18 @@ public final class OTLPReceiver: GatewayReceiver {
                               message: "give at least one protocol (http, grpc)")
         }
         let (httpSettings, grpcSettings) = (http, grpc)
-        return ReceiverDefinition(signals: Set(OTLPSignal.allCases)) { context, pipelines, decoded throws(GatewayError) in
+        return ReceiverDefinition(signals: Set(OTLPSignal.allCases), requestLimits: limits) { context, pipelines, decoded throws(GatewayError) in
             try OTLPReceiver(
                 name: context.id.description, http: httpSettings, grpc: grpcSettings, context: context, pipelines: pipelines, decoded: decoded)
         }
+    }
+}
+
+extension ConfigNode {
+    /// Where `key` of this section is set (the section itself when it is not), for a later error.
+    func source(of key: String) -> ConfigError {
+        if case .mapping = node, let fields = try? mapping(allowed: nil), let value = fields[key] { return value.error("") }
+        return error("")
     }
 }
 

@@ -5,8 +5,10 @@ import Foundation
 /// out only intact records (as many as it counted), and once they are acknowledged a second open finds
 /// an empty, undamaged queue. A broken promise stops the process (that is what the fuzzer looks for).
 package enum DiskQueueProbe {
-    /// Runs the check on `input`: byte 0 and 1 say where the data splits into two segment files, bit 0 of
-    /// byte 2 whether the data's last 20 bytes are an `ack` file; the rest is the data.
+    /// Runs the check on `input`: byte 0 and 1 say where the data splits into three segment files, bit 0
+    /// of byte 2 whether the data's last 20 bytes are an `ack` file, bit 1 whether the 24 bytes before
+    /// them name the third file (`/` and NUL made `_`: a name a crash or a person could leave, such as
+    /// `+0000000000000000001.seg` or `18446744073709551615.seg`); the rest is the data.
     package static func check(_ input: [UInt8]) {
         guard input.count >= 3 else { return }
         var data = Array(input.dropFirst(3))
@@ -14,6 +16,12 @@ package enum DiskQueueProbe {
         if input[2] & 1 != 0, data.count >= 20 {
             ack = Array(data.suffix(20))
             data.removeLast(20)
+        }
+        var thirdName: String?
+        if input[2] & 2 != 0, data.count >= 24 {
+            let slash = UInt8(ascii: "/")
+            thirdName = String(decoding: data.suffix(24).map { $0 == 0 || $0 == slash ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
+            data.removeLast(24)
         }
         let first = data.count * Int(input[0]) / 255
         let second = first + (data.count - first) * Int(input[1]) / 255
@@ -23,7 +31,8 @@ package enum DiskQueueProbe {
             try QueueFolder.create(folder)
             try write(Array(data[..<first]), to: SegmentLog.path(of: 7, in: folder))
             try write(Array(data[first..<second]), to: SegmentLog.path(of: 8, in: folder))
-            if second < data.count { try write(Array(data[second...]), to: SegmentLog.path(of: 10, in: folder)) }
+            let third = thirdName.map { folder + "/" + $0 } ?? SegmentLog.path(of: 10, in: folder)
+            if second < data.count || thirdName != nil { try write(Array(data[second...]), to: third) }
             if let ack { try write(ack, to: folder + "/ack") }
             try drainAndReopen(folder)
         } catch {
@@ -55,7 +64,10 @@ package enum DiskQueueProbe {
             try log.acknowledge(durable: false)
         }
         let reopened = try SegmentLog(directory: folder, signal: .traces, segmentBytes: 4096, quarantineLimitBytes: 1 << 20)
-        precondition(reopened.recovery == RecoveryReport(), "damage found again after a clean drain: \(reopened.recovery)")
+        // Files that are not the log's own stay where they were, ignored again.
+        precondition(
+            reopened.recovery == RecoveryReport(ignoredFiles: reopened.recovery.ignoredFiles),
+            "damage found again after a clean drain: \(reopened.recovery)")
         precondition(reopened.depth == QueueDepth(), "records left after a drain: \(reopened.depth)")
     }
 }

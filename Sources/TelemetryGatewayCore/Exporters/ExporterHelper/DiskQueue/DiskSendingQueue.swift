@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import Logging
 import Telemetry
 import TelemetryOTLPData
@@ -25,15 +30,27 @@ public final class DiskSendingQueue: ExporterQueue {
     ///   - interrupt: cuts a `send` in progress short (called when the queue stops).
     ///   - send: sends one batch of serialised requests; throws when it failed.
     /// - Throws: `GatewayError` when the folder cannot be used (permissions, another gateway holds it).
-    public init(
+    public convenience init(
         exporter name: String, signal: OTLPSignal, settings: DiskQueueSettings, batch: BatchSettings,
         selfMetrics: MetricsCollector, logger: Logger, backoff: (initial: Duration, maximum: Duration),
         isRetryable: @escaping @Sendable (any Error) -> Bool, interrupt: @escaping @Sendable () -> Void = {},
         send: @escaping @Sendable ([[UInt8]]) throws -> Void
     ) throws(GatewayError) {
+        try self.init(
+            exporter: name, signal: signal, settings: settings, batch: batch, selfMetrics: selfMetrics, logger: logger,
+            backoff: backoff, isRetryable: isRetryable, interrupt: interrupt, send: send, syncFile: { file throws(DiskQueueIOError) in try file.sync() })
+    }
+
+    /// Opens the queue forcing segment files to disk with `syncFile` (tests inject failures there).
+    init(
+        exporter name: String, signal: OTLPSignal, settings: DiskQueueSettings, batch: BatchSettings,
+        selfMetrics: MetricsCollector, logger: Logger, backoff: (initial: Duration, maximum: Duration),
+        isRetryable: @escaping @Sendable (any Error) -> Bool, interrupt: @escaping @Sendable () -> Void = {},
+        send: @escaping @Sendable ([[UInt8]]) throws -> Void, syncFile: @escaping @Sendable (SegmentFile) throws(DiskQueueIOError) -> Void
+    ) throws(GatewayError) {
         let core = try DiskQueueCore(
             exporter: name, signal: signal, settings: settings, batch: batch, selfMetrics: selfMetrics, logger: logger,
-            backoff: backoff, isRetryable: isRetryable, interrupt: interrupt, send: send)
+            backoff: backoff, isRetryable: isRetryable, interrupt: interrupt, send: send, syncFile: syncFile)
         self.core = core
         worker = WorkerThread { core.run() }
     }
@@ -83,13 +100,22 @@ private final class DiskQueueCore: Sendable {
     private let metrics: DiskQueueMetrics
     private let log: RateLimitedLogger
     private let state: ConditionLock<State>
-    private let synced = ConditionLock<UInt64>(0)
+    private let durability = ConditionLock(Durability())
     private let cancellation = CancellationSignal()
     private let overload = OverloadAdvice()
     private let send: @Sendable ([[UInt8]]) throws -> Void
+    private let syncFile: @Sendable (SegmentFile) throws(DiskQueueIOError) -> Void
     private let isRetryable: @Sendable (any Error) -> Bool
     private let interrupt: @Sendable () -> Void
     private let backoff: (initial: Duration, maximum: Duration)
+
+    /// Which appends (numbered in order) are on the disk, and which never can be.
+    struct Durability: Sendable {
+        /// Every append up to this one was forced to disk.
+        var synced: UInt64 = 0
+        /// Every append up to this one was written before a failed fsync: never durable.
+        var lost: UInt64 = 0
+    }
 
     struct State: Sendable {
         var log: SegmentLog
@@ -107,9 +133,10 @@ private final class DiskQueueCore: Sendable {
         exporter name: String, signal: OTLPSignal, settings: DiskQueueSettings, batch: BatchSettings,
         selfMetrics: MetricsCollector, logger: Logger, backoff: (initial: Duration, maximum: Duration),
         isRetryable: @escaping @Sendable (any Error) -> Bool, interrupt: @escaping @Sendable () -> Void,
-        send: @escaping @Sendable ([[UInt8]]) throws -> Void
+        send: @escaping @Sendable ([[UInt8]]) throws -> Void, syncFile: @escaping @Sendable (SegmentFile) throws(DiskQueueIOError) -> Void
     ) throws(GatewayError) {
         self.interrupt = interrupt
+        self.syncFile = syncFile
         self.name = name
         self.signal = signal
         self.settings = settings
@@ -136,6 +163,10 @@ private final class DiskQueueCore: Sendable {
             logger.warning(
                 "exporter \(name) (\(signal.rawValue)): the disk queue in \(folder) was damaged: \(segmentLog.recovery.tornTails) torn tail(s), \(segmentLog.recovery.corruptRanges) damaged stretch(es), \(segmentLog.recovery.damagedBytes) bytes cut out and kept in \(folder)/quarantine\(segmentLog.recovery.damagedAck ? "; the acknowledgement file was damaged, so everything on disk is sent again" : "")")
         }
+        if !segmentLog.recovery.ignoredFiles.isEmpty {
+            logger.warning(
+                "exporter \(name) (\(signal.rawValue)): files in \(folder) that are not segments of the disk queue (a segment is 20 digits up to \(SegmentName.maxNumber) and .seg) were left unread: \(segmentLog.recovery.ignoredFiles.joined(separator: ", "))")
+        }
         if segmentLog.depth.records > 0 {
             logger.info("exporter \(name) (\(signal.rawValue)): \(segmentLog.depth.records) requests (\(segmentLog.depth.items) items) recovered from \(folder)")
         }
@@ -143,7 +174,25 @@ private final class DiskQueueCore: Sendable {
 
     var depth: QueueDepth { state.withLock { $0.log.depth } }
 
+    /// Takes `item` as the settings say. With `when_full: block` every refusal is must-keep: the queue
+    /// promises that what it does not take stays with the client, so no fan-out may answer 200 for it.
     func consume(_ item: PipelineItem) throws(Refusal) {
+        do throws(Refusal) {
+            try take(item)
+        } catch {
+            throw settings.whenFull == .block ? error.mustKeep() : error
+        }
+    }
+
+    private func take(_ item: PipelineItem) throws(Refusal) {
+        // Read back refuses a longer body as damage: such a record would be taken and never delivered.
+        guard item.payload.bytes.count <= SegmentRecordFormat.maxPayloadBytes else {
+            let count = item.itemCount
+            throw Refusal(
+                .invalid, reason: "too_large",
+                "the request (\(item.payload.bytes.count) bytes) is larger than exporter \(name)'s disk queue can read back (\(SegmentRecordFormat.maxPayloadBytes) bytes)"
+            ).countingWhenOverruled { [metrics] in metrics.exporter.drop(count, reason: "too_large") }
+        }
         let framed = SegmentRecordFormat.frame(
             signal: OTLPSignalCode(signal), itemCount: item.itemCount, enqueuedAtNanos: WallClock.nowNanos(),
             payload: item.payload.bytes)
@@ -256,10 +305,18 @@ private final class DiskQueueCore: Sendable {
         }
     }
 
+    /// Forces the files of appends up to `sequence` to disk. A failed fsync is final for what it
+    /// covered: Linux may drop the dirty pages and report success on the next fsync, so a retry proves
+    /// nothing. Every append written so far is then lost to durability (its request is refused; its
+    /// record stays queued and may still be sent, so the client's retry can duplicate it), the segment
+    /// is sealed and appends go on in a new one.
     private func syncAppends(upTo sequence: UInt64) throws(DiskQueueIOError) {
         let interval = settings.fsyncInterval.nanoseconds
-        try synced.withLock { synced -> Result<Void, DiskQueueIOError> in
-            guard synced < sequence else { return .success(()) }
+        try durability.withLock { durability -> Result<Void, DiskQueueIOError> in
+            if sequence <= durability.lost {
+                return .failure(DiskQueueIOError("fsync (failed before)", state.withLock { $0.log.directory }, errno: EIO))
+            }
+            guard durability.synced < sequence else { return .success(()) }
             let (target, files) = state.withLock { state -> (UInt64, [SegmentFile]) in
                 defer {
                     state.unsynced.removeAll()
@@ -269,14 +326,20 @@ private final class DiskQueueCore: Sendable {
             }
             let start = WallClock.monotonicNanos()
             for file in files {
-                do throws(DiskQueueIOError) { try file.sync() } catch {
-                    // Not durable yet: the next caller tries these files again.
-                    state.withLock { $0.unsynced.append(contentsOf: files) }
+                do throws(DiskQueueIOError) { try syncFile(file) } catch {
+                    durability.lost = state.withLock { state in
+                        state.log.sealLastSegment()
+                        // Files of later appends are synced by their own callers; the failed one never again.
+                        state.unsynced.append(contentsOf: files.filter { other in other !== file && !state.unsynced.contains { $0 === other } })
+                        state.unsynced.removeAll { $0 === file }
+                        return state.appended
+                    }
+                    durability.synced = max(durability.synced, durability.lost)
                     return .failure(error)
                 }
             }
             metrics.fsync(seconds: Double(WallClock.monotonicNanos().subtractingSaturated(start)) / 1e9)
-            synced = target
+            durability.synced = target
             return .success(())
         }.get()
     }

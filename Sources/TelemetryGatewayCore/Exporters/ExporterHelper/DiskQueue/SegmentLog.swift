@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// A place in the log: a segment file's number and a byte offset in it.
 struct LogPosition: Comparable, Sendable, Equatable {
     var segment: UInt64
@@ -38,7 +44,32 @@ struct Segment {
     let number: UInt64
     let file: SegmentFile
     var size: Int
+    /// In order, not overlapping (they may touch).
     var skips: [Range<Int>] = []
+
+    /// `offset`, or the end of the skipped ranges it is in.
+    func pastSkips(_ offset: Int) -> Int {
+        var offset = offset
+        var next = skips.partitionIndex { $0.upperBound > offset }
+        while next < skips.count, skips[next].contains(offset) {
+            offset = skips[next].upperBound
+            next += 1
+        }
+        return offset
+    }
+}
+
+extension Array {
+    /// The index of the first element for which `isPast` holds, in an array where it holds for a suffix
+    /// (a sorted one): `count` when for none. A binary search.
+    func partitionIndex(where isPast: (Element) -> Bool) -> Int {
+        var (low, high) = (0, count)
+        while low < high {
+            let middle = low + (high - low) / 2
+            if isPast(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
 }
 
 /// A queue of framed records in fixed-size segment files, with a durable acknowledgement watermark.
@@ -70,6 +101,8 @@ final class SegmentLog: @unchecked Sendable {
     private var inFlightEnd: LogPosition
     /// When the oldest unacknowledged record was queued (ns since the epoch), nil when empty.
     private(set) var oldestEnqueuedAtNanos: UInt64?
+    /// Whether the next append starts a new segment (the last one failed an fsync).
+    private var sealed = false
 
     /// Opens (and recovers) the log in `directory`, creating it when missing.
     ///
@@ -120,9 +153,13 @@ final class SegmentLog: @unchecked Sendable {
     /// whether a new segment was started.
     func append(_ framed: [UInt8], itemCount: Int, enqueuedAtNanos: UInt64, durableFolder: Bool) throws(DiskQueueIOError) -> SegmentFile {
         guard var current = segments.last else { throw DiskQueueIOError("append", directory, errno: 0) }
-        if current.size > 0, current.size + framed.count > segmentBytes {
-            current = try Self.createSegment(current.number + 1, in: directory, durable: durableFolder)
+        if sealed || (current.size > 0 && current.size + framed.count > segmentBytes) {
+            guard let number = SegmentName.next(after: current.number) else {
+                throw DiskQueueIOError("start a segment after", Self.path(of: current.number, in: directory), errno: EOVERFLOW)
+            }
+            current = try Self.createSegment(number, in: directory, durable: durableFolder)
             segments.append(current)
+            sealed = false
         }
         do {
             try current.file.write(framed, at: current.size)
@@ -179,8 +216,8 @@ final class SegmentLog: @unchecked Sendable {
         if depth.records <= 0 {
             depth = QueueDepth()
             // A fresh segment lets the drained one go; without room for it the old one stays until next time.
-            if let last = segments.last, last.size > 0,
-                let fresh = try? Self.createSegment(last.number + 1, in: directory, durable: durable)
+            if let last = segments.last, last.size > 0, let number = SegmentName.next(after: last.number),
+                let fresh = try? Self.createSegment(number, in: directory, durable: durable)
             {
                 segments.append(fresh)
             }
@@ -226,9 +263,8 @@ final class SegmentLog: @unchecked Sendable {
             depth -= QueueDepth(record)
             dropped += QueueDepth(record)
             // Past the end of a segment that is not the last one: the read position is the next segment's start.
-            if let index = segments.firstIndex(where: { $0.number == readPosition.segment }), index + 1 < segments.count,
-                readPosition.offset >= segments[index].size
-            {
+            let index = segments.partitionIndex { $0.number >= readPosition.segment }
+            if index + 1 < segments.count, segments[index].number == readPosition.segment, readPosition.offset >= segments[index].size {
                 readPosition = LogPosition(segment: segments[index + 1].number, offset: 0)
             }
         }
@@ -242,6 +278,12 @@ final class SegmentLog: @unchecked Sendable {
             try acknowledge(durable: durable)
         }
         return dropped
+    }
+
+    /// Closes the segment being written to appends (an fsync of it failed, so none of its records
+    /// may count as durable again): the next append starts a new segment. Its records stay queued.
+    func sealLastSegment() {
+        sealed = true
     }
 
     /// Forces the folder's entries to disk.
@@ -261,26 +303,23 @@ final class SegmentLog: @unchecked Sendable {
     /// after it; nil at the end of the log.
     private func nextRecord(from position: LogPosition) throws(DiskQueueIOError) -> (SegmentRecord, LogPosition)? {
         var position = position
-        while let index = segments.firstIndex(where: { $0.number >= position.segment }) {
+        // Binary searches: a record costs the same in a log of many segments, or with many damaged stretches.
+        var index = segments.partitionIndex { $0.number >= position.segment }
+        while index < segments.count {
             let segment = segments[index]
             if segment.number > position.segment { position = LogPosition(segment: segment.number, offset: 0) }
-            // Skipped ranges can touch one another: pass them all.
-            while let skip = segment.skips.first(where: { $0.contains(position.offset) }) { position.offset = skip.upperBound }
+            position.offset = segment.pastSkips(position.offset)
             if position.offset < segment.size {
-                let header = try segment.file.read(SegmentRecordFormat.headerBytes, at: position.offset)
-                if let length = SegmentRecordFormat.bodyLength(header: header[...]) {
-                    let framed = try segment.file.read(SegmentRecordFormat.headerBytes + length, at: position.offset)
-                    if let record = SegmentRecordFormat.decode(framed[...]), record.signal == signal {
-                        return (record, LogPosition(segment: segment.number, offset: position.offset + framed.count))
-                    }
+                if let record = try segment.record(at: position.offset, signal: signal) {
+                    return (record, LogPosition(segment: segment.number, offset: position.offset + record.framedBytes))
                 }
-                // Damaged after recovery checked it: give up the rest of this segment.
+                // Damaged after recovery checked it: give up the rest of this segment (the skips stay in order).
                 runtimeDamage += 1
+                segments[index].skips.removeAll { $0.lowerBound >= position.offset }
                 segments[index].skips.append(position.offset..<segment.size)
                 position.offset = segment.size
             }
-            guard index + 1 < segments.count else { return nil }
-            position = LogPosition(segment: segments[index + 1].number, offset: 0)
+            index += 1
         }
         return nil
     }
@@ -314,7 +353,40 @@ enum AckFile {
         let stored = SegmentRecordFormat.readLittleEndian(UInt32.self, bytes[...], at: 16)
         guard CRC32C.checksum(Array(bytes[0..<16])) == stored else { return nil }
         let offset = SegmentRecordFormat.readLittleEndian(UInt64.self, bytes[...], at: 8)
-        guard offset <= UInt64(Int.max) else { return nil }
-        return LogPosition(segment: SegmentRecordFormat.readLittleEndian(UInt64.self, bytes[...], at: 0), offset: Int(offset))
+        let segment = SegmentRecordFormat.readLittleEndian(UInt64.self, bytes[...], at: 0)
+        guard offset <= UInt64(Int.max), segment <= SegmentName.maxNumber else { return nil }
+        return LogPosition(segment: segment, offset: Int(offset))
+    }
+}
+
+/// Segment file names: the number in 20 ASCII digits and `.seg`, as `SegmentLog.path(of:in:)` writes them.
+///
+/// Names are parsed strictly: anything else in the folder (`+0000000000000000001.seg`, a number past
+/// `maxNumber`) is not a segment of this log; recovery leaves it in place, unread, and reports it. The
+/// numbers stop at `maxNumber` (2^63 − 1, beyond any real log: a segment a nanosecond for 292 years),
+/// so the next number is never computed by arithmetic that could trap.
+enum SegmentName {
+    /// The largest segment number the log writes.
+    static let maxNumber = UInt64(Int64.max)
+    private static let digits = 20
+    private static let suffix = Array(".seg".utf8)
+
+    /// The number of a segment file name exactly as the log writes it, nil for any other name.
+    static func number(_ name: String) -> UInt64? {
+        let bytes = Array(name.utf8)
+        guard bytes.count == digits + suffix.count, bytes.suffix(suffix.count).elementsEqual(suffix) else { return nil }
+        var number: UInt64 = 0
+        for byte in bytes.prefix(digits) {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            // At most 20 digits: stop before a value past maxNumber could overflow.
+            guard number <= maxNumber / 10 else { return nil }
+            number = number * 10 + UInt64(byte - UInt8(ascii: "0"))
+        }
+        return number <= maxNumber ? number : nil
+    }
+
+    /// The number after `number`, nil when the log's numbers are used up.
+    static func next(after number: UInt64) -> UInt64? {
+        number < maxNumber ? number + 1 : nil
     }
 }

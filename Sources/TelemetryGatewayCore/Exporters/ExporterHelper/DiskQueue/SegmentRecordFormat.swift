@@ -11,6 +11,9 @@ enum SegmentRecordFormat {
     static let bodyPrefixBytes = 13
     /// Recovery treats a longer length field as damage.
     static let maxBodyBytes = 256 << 20
+    /// The largest request a record holds: the queue refuses a longer one at enqueue, and the
+    /// configuration refuses a receiver that accepts longer requests into a disk queue.
+    static let maxPayloadBytes = maxBodyBytes - bodyPrefixBytes
 
     /// The framed record of one request.
     static func frame(signal: OTLPSignalCode, itemCount: Int, enqueuedAtNanos: UInt64, payload: [UInt8]) -> [UInt8] {
