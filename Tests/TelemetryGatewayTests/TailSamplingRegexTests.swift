@@ -1,5 +1,7 @@
 import Telemetry
 @testable import TelemetryGatewayCore
+import TelemetryGatewayTesting
+import TelemetryHTTP
 import TelemetryOTLPData
 import Testing
 
@@ -42,6 +44,34 @@ struct TailSamplingRegexTests {
     func overlappingAlternatives() throws {
         #expect(try !Self.keeps(["(a|aa)*b"], String(repeating: "a", count: 36)))
         #expect(try Self.keeps(["(a|aa)*b"], String(repeating: "a", count: 36) + "b"))
+    }
+
+    @Test("Through the HTTP receiver: the reported request's shape (one span with a 64 KiB attribute, a few hundred gzip bytes) is answered 200 at once", .timeLimit(.minutes(1)))
+    func reportedRequestOverHTTP() throws {
+        let gateway = try InProcessGateway(yaml: """
+            receivers:
+              otlp:
+                protocols:
+                  http:
+                    endpoint: 127.0.0.1:0
+            processors:
+              tail_sampling:
+                policies: [{name: health, type: string_attribute, string_attribute: {key: http.target, values: ['.*health.*'], enabled_regex_matching: true}}]
+            exporters:
+              memory:
+            service:
+              pipelines:
+                traces: {receivers: [otlp], processors: [tail_sampling], exporters: [memory]}
+              telemetry: {metrics: {level: none}}
+            """)
+        defer { _ = gateway.shutdown() }
+        let span = SpanData(
+            name: "GET", context: SpanContext(traceID: .random(), spanID: .random()), parent: nil, kind: .server, startTimeNanos: 1,
+            endTimeNanos: 2, attributes: ["http.target": .string(String(repeating: "x", count: 64 << 10))])
+        let body = Gzip.compress(OTLPTraceEncoder(resource: Resource(serviceName: "s")).encode([span]))
+        #expect(body.count < 512, "\(body.count) bytes on the wire")
+        let response = try OTLPRequests.post(body, to: "\(gateway.url)/v1/traces", headers: [("Content-Encoding", "gzip")])
+        #expect(response.status == 200)
     }
 
     @Test("Backreferences, lookaround, atomic groups and possessive quantifiers (not RE2) are config errors with file:line:column and RE2's message")
