@@ -54,6 +54,12 @@ let package = Package(
             dependencies: ["CProtobufC"],
             cSettings: [.headerSearchPath("include")]
         ),
+        // RE2 (apt: libre2-dev), the linear-time engine of the Collector's regex syntax, behind an
+        // `extern "C"` shim so Swift needs no C++ interoperability.
+        .target(
+            name: "CRE2",
+            linkerSettings: [.linkedLibrary("re2")]
+        ),
 
         // MARK: Library modules
         .target(
@@ -115,7 +121,7 @@ let package = Package(
         .target(
             name: "TelemetryGatewayCore",
             dependencies: [
-                "Telemetry", "TelemetryHTTP", "TelemetryOTLP", "TelemetryOTLPData", "TelemetryExporters", "TelemetryConfig",
+                "Telemetry", "TelemetryHTTP", "TelemetryOTLP", "TelemetryOTLPData", "TelemetryExporters", "TelemetryConfig", "CRE2",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -223,5 +229,6 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )

@@ -6,8 +6,9 @@ import TelemetryOTLPData
 enum SpanPredicate: Sendable {
     /// The span's status code (0 unset, 1 ok, 2 error) is one of these.
     case statusCode(Set<Int>)
-    /// The span's or its resource's string attribute `key` is one of `values` or matches a pattern.
-    case stringAttribute(key: String, values: Set<String>, patterns: [AttributePattern])
+    /// The span's or its resource's string attribute `key` is one of `values` or matches one of `patterns`
+    /// somewhere (as the Collector's Go `regexp.MatchString`, in RE2 syntax, in time linear in the value).
+    case stringAttribute(key: String, values: Set<String>, patterns: [LinearRegex])
     /// The numeric attribute `key` (integer or double) lies within the bounds (each optional, inclusive).
     case numericAttribute(key: String, min: Double?, max: Double?)
     /// The boolean attribute `key` equals `value`.
@@ -44,22 +45,5 @@ enum SpanPredicate: Sendable {
     /// The span's attribute `key`, else the resource's.
     private static func attribute(_ key: String, _ span: SpanView, _ resource: AttributeList) -> AnyValueView? {
         span.attributes[key] ?? resource[key]
-    }
-}
-
-/// A regular expression matched anywhere in an attribute value (as the Collector's Go `MatchString`).
-struct AttributePattern: @unchecked Sendable {
-    // @unchecked: a compiled Regex is immutable and safe to match from several threads.
-    let source: String
-    private let regex: Regex<AnyRegexOutput>
-
-    /// Compiles `source`; throws when it is not a valid expression.
-    init(_ source: String) throws {
-        self.source = source
-        regex = try Regex(source)
-    }
-
-    func matches(_ text: String) -> Bool {
-        (try? regex.firstMatch(in: text)) != nil
     }
 }

@@ -66,6 +66,9 @@ enum TailSamplingConfig {
 /// predicates, numbered in the order read (at most 64 per processor).
 struct PolicyReader {
     private(set) var predicates: [SpanPredicate] = []
+    private var patternCount = 0
+    /// The most regular expressions (`string_attribute` values with `enabled_regex_matching`) one processor takes.
+    static let maxPatterns = 64
     /// `and`, `drop` and `composite` may hold sub-policies, and a composite's sub-policy may be an `and`.
     static let maxDepth = 2
     static let types = [
@@ -136,7 +139,7 @@ struct PolicyReader {
             guard !valueNodes.isEmpty else { throw node.error("give at least one value") }
             _ = try string["cache_max_size"]?.int(in: 0...Int.max)
             var values = Set<String>()
-            var patterns: [AttributePattern] = []
+            var patterns: [LinearRegex] = []
             let regex = try string["enabled_regex_matching"]?.bool() ?? false
             for valueNode in valueNodes {
                 let text = try valueNode.string()
@@ -144,11 +147,7 @@ struct PolicyReader {
                     values.insert(text)
                     continue
                 }
-                do {
-                    patterns.append(try AttributePattern(text))
-                } catch {
-                    throw valueNode.error("not a valid regular expression: \(error)")
-                }
+                patterns.append(try pattern(text, valueNode))
             }
             rule = try predicate(.stringAttribute(key: try string.required("key").string(), values: values, patterns: patterns), string, node)
         case "rate_limiting":
@@ -180,6 +179,21 @@ struct PolicyReader {
             rule = try composite(try settings(["max_total_spans_per_second", "policy_order", "composite_sub_policy", "rate_allocation"]), depth: depth, node: node)
         }
         return TailSamplingPolicy(name: name, rule: rule)
+    }
+
+    /// Compiles a `string_attribute` value as an RE2 expression; at most `maxPatterns` per processor, so their
+    /// RE2 memory stays within `maxPatterns` × `LinearRegex.defaultMaxMemory` (16 MiB) whatever clients send.
+    private mutating func pattern(_ text: String, _ node: ConfigNode) throws(ConfigError) -> LinearRegex {
+        guard patternCount < Self.maxPatterns else {
+            throw node.error("too many regular expressions (at most \(Self.maxPatterns) per tail_sampling processor)")
+        }
+        do {
+            let compiled = try LinearRegex(pattern: text)
+            patternCount += 1
+            return compiled
+        } catch {
+            throw node.error("not a valid regular expression (RE2 syntax, as the Collector's): \(error.description)")
+        }
     }
 
     /// Registers `predicate` and returns the rule checking it (inverted when `invert_match` says so).
