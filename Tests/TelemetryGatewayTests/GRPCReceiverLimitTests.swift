@@ -84,7 +84,7 @@ struct GRPCReceiverLimitTests {
     func unauthenticatedStreamsAreNotRead() async throws {
         let (gateway, grpcPort, _) = try await Self.start(grpc: "max_recv_msg_size_mib: 8, bearer_token: s3cret")
         let attack = Task.detached {
-            try TestPeers.runPython("grpc_hold_streams.py", ["127.0.0.1:\(grpcPort)", "40", "4", String((8 << 20) - 1024), "6"], timeout: 90)
+            try TestPeers.runPython("grpc_hold_streams.py", ["127.0.0.1:\(grpcPort)", "40", "4", String((8 << 20) - 1024), "6", "bomb"], timeout: 90)
         }
         try await Task.sleep(for: .seconds(3))
         let victim = try await Task.detached { try Self.call(grpcPort, body: Self.smallRequest, token: "s3cret") }.value
@@ -112,6 +112,25 @@ struct GRPCReceiverLimitTests {
         #expect(victim.okInTime, "\(victim)")
         let refused = try await gateway.selfMetric("telemetry_gateway_requests_total", labels: "signal=\"traces\",status=\"UNAVAILABLE\"")
         #expect(refused == 8)
+        #expect(gateway.terminate() == 0)
+    }
+
+    @Test("Streams that never half-close are answered after their message and release what they held: the budget is free again while the attacker still holds them; a small client gets OK in 2 s")
+    func answeredStreamsDoNotKeepTheirReservation() async throws {
+        let (gateway, grpcPort, _) = try await Self.start(grpc: "max_recv_msg_size_mib: 8")
+        // 16 valid 1 MiB requests (one unknown field), each stream holding 2 x 1 MiB + 160 KiB for its
+        // buffer until it ends: 35 MiB of the 64 MiB budget if the streams stayed open (grpc-swift closes
+        // a stream once it has answered).
+        let attack = Task.detached {
+            try TestPeers.runPython("grpc_hold_streams.py", ["127.0.0.1:\(grpcPort)", "16", "4", String(1 << 20), "8", "unknown"], timeout: 90)
+        }
+        try await Task.sleep(for: .seconds(5))
+        let used = try await gateway.selfMetric("telemetry_gateway_memory_used_bytes") ?? .infinity
+        let victim = try await Task.detached { try Self.call(grpcPort, body: Self.smallRequest) }.value
+        let held = try Self.json(try await attack.value)
+        #expect(held["answered_while_held"] as? Int == 16 && (held["codes"] as? [String: Int]) == ["OK": 16], "\(held)")
+        #expect(used < Double(1 << 20), "\(used) bytes still reserved 5 s after the attack's answers")
+        #expect(victim.okInTime, "\(victim)")
         #expect(gateway.terminate() == 0)
     }
 
