@@ -200,9 +200,13 @@ let package = Package(
             name: "TelemetryGatewayTests",
             dependencies: [
                 "Telemetry", "TelemetryOTLP", "TelemetryOTLPData", "TelemetryHTTP", "TelemetryGatewayCore", "TelemetryConfig",
-                "TelemetryGatewayTesting", "TelemetryTestSupport", "TelemetryExporters",
+                "TelemetryGatewayTesting", "TelemetryTestSupport", "TelemetryExporters", "TelemetryGatewayTransports",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "NIOHPACK", package: "swift-nio-http2"),
             ]
         ),
         .testTarget(
