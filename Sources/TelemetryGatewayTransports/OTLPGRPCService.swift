@@ -1,4 +1,5 @@
 import GRPCCore
+import NIOPosix
 import Telemetry
 import TelemetryGatewayCore
 import TelemetryOTLPData
@@ -16,13 +17,17 @@ struct RawBytesCoder: MessageSerializer, MessageDeserializer {
 }
 
 /// `opentelemetry.proto.collector.{trace,metrics,logs}.v1.{Trace,Metrics,Logs}Service/Export` on one
-/// `RequestIntake`: the request bytes are checked and forwarded like an HTTP body; refusals become the
-/// OTLP specification's codes (overload: UNAVAILABLE with `google.rpc.RetryInfo`; bad data:
+/// `RequestIntake`: the bearer token is checked from the headers before any message is read, the first
+/// message is taken with the reservation `GRPCStreamGate` made for it, and the request is processed on
+/// `threadPool` (never on Swift's cooperative pool, which a slow request would stall). Refusals become
+/// the OTLP specification's codes (overload: UNAVAILABLE with `google.rpc.RetryInfo`; bad data:
 /// INVALID_ARGUMENT; too large: RESOURCE_EXHAUSTED), a partial success is returned only when something
 /// was rejected.
 struct OTLPGRPCService: RegistrableRPCService {
     let intake: RequestIntake
     let bearerToken: String?
+    let admissions: GRPCStreamAdmissions
+    let threadPool: NIOThreadPool
     private var metrics: GatewaySelfMetrics { intake.metrics }
 
     static func serviceName(_ signal: OTLPSignal) -> String {
@@ -39,30 +44,46 @@ struct OTLPGRPCService: RegistrableRPCService {
                 forMethod: MethodDescriptor(fullyQualifiedService: Self.serviceName(signal), method: "Export"),
                 deserializer: RawBytesCoder(), serializer: RawBytesCoder()
             ) { request, _ in
-                var body: [UInt8]?
-                for try await message in request.messages where body == nil { body = message }
-                let response = try self.export(body ?? [], signal: signal, metadata: request.metadata)
+                let response = try await self.export(request, signal: signal)
                 return StreamingServerResponse(single: ServerResponse(message: response))
             }
         }
     }
 
-    /// One export: the response message, or the RPC error to answer with.
-    func export(_ body: [UInt8], signal: OTLPSignal, metadata: Metadata) throws(RPCError) -> [UInt8] {
+    /// One export: authenticated from the headers, then its first message (Export is unary: the answer
+    /// does not wait for the client to end its stream).
+    func export(_ request: StreamingServerRequest<[UInt8]>, signal: OTLPSignal) async throws -> [UInt8] {
+        let admission = admissions.take(request.metadata)
+        try authenticate(request.metadata, signal: signal)
+        var messages = request.messages.makeAsyncIterator()
+        let message = try await messages.next()
+        if admission?.isRefused == true { throw memoryRefusal(signal: signal) }
+        let body = message ?? []
+        guard let lease = admission?.takeMessageLease(holding: body.count) ?? intake.budget.reserve(body.count) else {
+            throw memoryRefusal(signal: signal)
+        }
+        return try await threadPool.runIfActive { try self.process(body, signal: signal, lease: lease) }
+    }
+
+    private func authenticate(_ metadata: Metadata, signal: OTLPSignal) throws(RPCError) {
+        guard let bearerToken else { return }
+        let given = metadata[stringValues: "authorization"].first { _ in true } ?? ""
+        guard BearerToken.matches(given, bearerToken) else {
+            metrics.request(receiver: intake.receiver, signal: signal.rawValue, status: "UNAUTHENTICATED")
+            throw RPCError(code: .unauthenticated, message: "missing or wrong bearer token")
+        }
+    }
+
+    private func memoryRefusal(signal: OTLPSignal) -> RPCError {
+        metrics.request(receiver: intake.receiver, signal: signal.rawValue, status: "UNAVAILABLE")
+        return Self.error(for: intake.budget.overload.refusal(reason: "memory_limit", "the gateway is at its memory limit; retry later"))
+    }
+
+    /// Processes one request body whose bytes `lease` holds: the response message, or the RPC error to
+    /// answer with.
+    func process(_ body: [UInt8], signal: OTLPSignal, lease: MemoryLease) throws(RPCError) -> [UInt8] {
         let status: String
         defer { metrics.request(receiver: intake.receiver, signal: signal.rawValue, status: status) }
-        if let bearerToken {
-            let given = metadata[stringValues: "authorization"].first { _ in true } ?? ""
-            guard BearerToken.matches(given, bearerToken) else {
-                status = "UNAUTHENTICATED"
-                throw RPCError(code: .unauthenticated, message: "missing or wrong bearer token")
-            }
-        }
-        guard let lease = intake.budget.reserve(body.count) else {
-            let refusal = intake.budget.overload.refusal(reason: "memory_limit", "the gateway is at its memory limit; retry later")
-            status = "UNAVAILABLE"
-            throw Self.error(for: refusal)
-        }
         switch intake.process(body, signal: signal, gzip: false, json: false, lease: lease) {
         case .accepted(let partial):
             status = "OK"

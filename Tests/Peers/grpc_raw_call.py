@@ -1,11 +1,13 @@
 """Makes raw unary gRPC calls with grpcio, for hostile-input tests of the OTLP/gRPC receiver.
 
 Usage: grpc_raw_call.py ENDPOINT  (reads JSON lines from stdin: {"method": "/pkg.Service/Method",
-"body_hex": "...", "gzip": false}) and prints one JSON line per call: the status code name, the details,
-and the RetryInfo delay in seconds when the status carries one (grpc-status-details-bin).
+"body_hex": "...", "gzip": false, "token": "..."}) and prints one JSON line per call: the status code
+name, the details, the RetryInfo delay in seconds when the status carries one (grpc-status-details-bin),
+and how long the call took.
 """
 import json
 import sys
+import time
 
 import grpc
 from google.rpc import error_details_pb2, status_pb2
@@ -17,9 +19,11 @@ def main():
         call = json.loads(line)
         method = channel.unary_unary(call["method"], request_serializer=None, response_deserializer=None)
         compression = grpc.Compression.Gzip if call.get("gzip") else grpc.Compression.NoCompression
+        metadata = [("authorization", "Bearer " + call["token"])] if call.get("token") else None
         result = {"code": "OK", "details": "", "retry_seconds": None, "response_bytes": 0}
+        started = time.monotonic()
         try:
-            response = method(bytes.fromhex(call["body_hex"]), timeout=10, compression=compression)
+            response = method(bytes.fromhex(call["body_hex"]), timeout=10, compression=compression, metadata=metadata)
             result["response_bytes"] = len(response)
         except grpc.RpcError as error:
             result["code"] = error.code().name
@@ -32,6 +36,7 @@ def main():
                             info = error_details_pb2.RetryInfo()
                             detail.Unpack(info)
                             result["retry_seconds"] = info.retry_delay.seconds + info.retry_delay.nanos / 1e9
+        result["seconds"] = time.monotonic() - started
         print(json.dumps(result), flush=True)
 
 

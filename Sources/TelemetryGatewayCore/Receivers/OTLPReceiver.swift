@@ -47,6 +47,16 @@ public final class OTLPReceiver: GatewayReceiver {
                 httpServer?.close()
                 throw GatewayTransports.missing("gRPC", component: "receiver \(name)")
             }
+            // A stream reserves its worst case before its message is buffered: a budget that cannot
+            // hold one would refuse every compressed message of the largest size, forever.
+            guard grpcSettings.worstCaseStreamBytes <= context.budget.limitBytes else {
+                httpServer?.close()
+                throw GatewayError(
+                    "receiver \(name): max_recv_msg_size_mib \(grpcSettings.maxMessageBytes >> 20) needs up to "
+                        + "\(grpcSettings.worstCaseStreamBytes >> 20) MiB for one message (5 times it, compressed, while it is "
+                        + "received), more than the memory budget of \(context.budget.limitBytes >> 20) MiB: lower it or raise "
+                        + "memory_limiter's limit_mib")
+            }
             let intake = RequestIntake(
                 maxBodyBytes: grpcSettings.maxMessageBytes, decodeLimits: grpcSettings.decodeLimits, pipelines: pipelines,
                 budget: context.budget, receiver: name, decodedSignals: decoded, metrics: context.metrics)
@@ -127,17 +137,21 @@ extension ConfigMapping {
 }
 
 extension OTLPGRPCSettings {
-    /// Parses `protocols.grpc`: `endpoint`, `max_recv_msg_size_mib`, `bearer_token`, `max_decoded_bytes`,
-    /// `max_nesting_depth`, `tls: {cert_file, key_file, client_ca_file}` (an empty section means the defaults).
+    /// Parses `protocols.grpc`: `endpoint`, `max_recv_msg_size_mib`, `max_concurrent_streams`,
+    /// `max_connections`, `bearer_token`, `max_decoded_bytes`, `max_nesting_depth`,
+    /// `tls: {cert_file, key_file, client_ca_file}` (an empty section means the defaults).
     static func parse(_ node: ConfigNode) throws(ConfigError) -> OTLPGRPCSettings {
         var settings = OTLPGRPCSettings()
         if case .scalar(let scalar) = node.node, scalar.string.isEmpty || scalar.string == "null" { return settings }
         let fields = try node.mapping(allowed: [
-            "endpoint", "max_recv_msg_size_mib", "bearer_token", "max_decoded_bytes", "max_nesting_depth", "tls",
+            "endpoint", "max_recv_msg_size_mib", "max_concurrent_streams", "max_connections", "bearer_token",
+            "max_decoded_bytes", "max_nesting_depth", "tls",
         ])
         if let tls = fields["tls"] { settings.tls = try ReceiverTLSFiles.parse(tls) }
         if let endpoint = fields["endpoint"] { (settings.host, settings.port) = try endpoint.hostAndPort() }
         if let size = fields["max_recv_msg_size_mib"] { settings.maxMessageBytes = try size.int(in: 1...1024) << 20 }
+        if let streams = fields["max_concurrent_streams"] { settings.maxConcurrentStreams = try streams.int(in: 1...100_000) }
+        if let limit = fields["max_connections"] { settings.maxConnections = try limit.int(in: 1...1_000_000) }
         if let token = fields["bearer_token"] { settings.bearerToken = try token.secret() }
         settings.decodeLimits = try fields.decodeLimits()
         return settings

@@ -9,6 +9,11 @@ public struct OTLPGRPCSettings: Sendable, Equatable {
     /// The largest message, before and after gzip (`max_recv_msg_size_mib`; by default the HTTP body
     /// limit, not gRPC's 4 MiB).
     public var maxMessageBytes = 20 << 20
+    /// The most streams (calls) a connection may have open at once, announced in the HTTP/2 SETTINGS and
+    /// enforced by refusing further streams (`max_concurrent_streams`, as in the Collector's configgrpc).
+    public var maxConcurrentStreams = 100
+    /// The most connections open at once; later ones are closed at once (`max_connections`, as on HTTP).
+    public var maxConnections = 1024
     /// A bearer token every request must present in its `authorization` metadata, or `nil`.
     public var bearerToken: String?
     /// Nesting and decoded-size limits.
@@ -18,4 +23,55 @@ public struct OTLPGRPCSettings: Sendable, Equatable {
 
     /// The defaults.
     public init() {}
+
+    /// What one stream may hold before its message is handed to the intake, bytes reserved in the budget
+    /// before they are (see `GRPCMessageBound`): a message of the largest size, compressed.
+    public var worstCaseStreamBytes: Int { GRPCMessageBound(maxMessageBytes: maxMessageBytes).worstCase }
+}
+
+/// The bytes the gRPC transport (grpc-swift-nio-transport 2.9) can hold for one message of a stream,
+/// reserved when the message's 5-byte prefix has arrived and before any of its bytes is buffered.
+///
+/// Where they go, for a message of declared length `L` ≤ `M` (`max_recv_msg_size_mib`):
+/// - `storage`: the deframer appends the message's `L + 5` bytes to one `ByteBuffer`, whose capacity
+///   is rounded up to a power of two (< 2 × what it holds), and its first slice keeps alive the HTTP/2
+///   frame buffer it came from (≤ `frameAllowance`, frames being ≤ 16 KiB read in ≤ 64 KiB chunks);
+///   the headers (≤ 16 KiB decoded, HPACK's limit) and the stream's objects are `streamOverhead`.
+///   Held until the stream closes.
+/// - `message`: uncompressed, the delivered message is a slice of that storage and the raw-bytes
+///   deserializer copies it once (`L`). Compressed, zlib inflates into a `ByteBuffer` whose capacity
+///   stays ≤ the next power of two of `M` (grpc-swift keeps written + requested ≤ `M`), so < 2 × `M`,
+///   and the copy is ≤ `M`: 3 × `M`. Shrunk to the copy's size once it exists, and handed with it to
+///   the intake. Glibc grows blocks over 128 KiB with `mremap`, so growth holds no second copy.
+/// Worst case: `storage + message` ≤ 2 × (`L` + 5) + 3 × `M` + 160 KiB, i.e. 5 × `M` + 160 KiB.
+public struct GRPCMessageBound: Sendable, Equatable {
+    /// The largest message (`M`).
+    public let maxMessageBytes: Int
+
+    /// The bound for messages of at most `maxMessageBytes`.
+    public init(maxMessageBytes: Int) {
+        self.maxMessageBytes = maxMessageBytes
+    }
+
+    /// Headers and a stream's objects, reserved when its headers arrive.
+    public static let streamOverhead = 32 << 10
+    /// The HTTP/2 read buffer a message's first slice may keep alive.
+    public static let frameAllowance = 128 << 10
+    /// The gRPC message prefix: a compression flag and a 4-byte length.
+    public static let prefixBytes = 5
+
+    /// What the deframer's buffer may hold for a message of `length` bytes (held until the stream ends).
+    public func storage(length: Int) -> Int {
+        2 * (min(max(0, length), maxMessageBytes) + Self.prefixBytes) + Self.frameAllowance
+    }
+
+    /// What the delivered message and its copy may hold, before the copy's size is known.
+    public func message(length: Int, compressed: Bool) -> Int {
+        compressed ? 3 * maxMessageBytes : min(max(0, length), maxMessageBytes)
+    }
+
+    /// The most one stream may hold: its overhead and one message of the largest size, compressed.
+    public var worstCase: Int {
+        Self.streamOverhead + storage(length: maxMessageBytes) + message(length: maxMessageBytes, compressed: true)
+    }
 }
