@@ -190,15 +190,14 @@ struct GRPCReceiverLimitTests {
         #expect(gateway.terminate() == 0)
     }
 
-    @Test("A max_recv_msg_size_mib whose worst case (5 x it + 160 KiB) the memory budget cannot hold is refused at start, naming both")
-    func messageSizeOverBudgetIsRefusedAtStart() async throws {
+    @Test("A max_recv_msg_size_mib whose worst case (5 x it + 160 KiB) the memory budget cannot hold is warned about at start, naming both; the gateway serves")
+    func messageSizeOverBudgetIsWarnedAtStart() async throws {
         let upstream = try await IntakeServer()
         let yaml = Self.config(grpc: "max_recv_msg_size_mib: 20", limitMiB: 64, upstream: upstream.endpoint)
             .replacingOccurrences(of: "GRPC_PORT", with: String(try freeLoopbackPort()))
-        await #expect {
-            _ = try await GatewayProcess(yaml: yaml)
-        } throws: { error in
-            "\(error)".contains("max_recv_msg_size_mib 20 needs up to 100 MiB") && "\(error)".contains("memory budget of 64 MiB")
-        }
+        let gateway = try await GatewayProcess(yaml: yaml)
+        let log = gateway.logText()
+        #expect(log.contains("max_recv_msg_size_mib 20 needs up to 100 MiB") && log.contains("memory budget of 64 MiB"), "\(log)")
+        #expect(gateway.terminate() == 0)
     }
 }

@@ -47,15 +47,15 @@ public final class OTLPReceiver: GatewayReceiver {
                 httpServer?.close()
                 throw GatewayTransports.missing("gRPC", component: "receiver \(name)")
             }
-            // A stream reserves its worst case before its message is buffered: a budget that cannot
-            // hold one would refuse every compressed message of the largest size, forever.
-            guard grpcSettings.worstCaseStreamBytes <= context.budget.limitBytes else {
-                httpServer?.close()
-                throw GatewayError(
-                    "receiver \(name): max_recv_msg_size_mib \(grpcSettings.maxMessageBytes >> 20) needs up to "
+            // A stream reserves its worst case before its message is buffered: with a budget that cannot
+            // hold one, compressed messages near the largest size are always refused (UNAVAILABLE), while
+            // smaller and uncompressed ones are taken; a small container must still start.
+            if grpcSettings.worstCaseStreamBytes > context.budget.limitBytes {
+                context.logger.warning(
+                    Logger.Message(stringLiteral: "receiver \(name): max_recv_msg_size_mib \(grpcSettings.maxMessageBytes >> 20) needs up to "
                         + "\(grpcSettings.worstCaseStreamBytes >> 20) MiB for one message (5 times it, compressed, while it is "
-                        + "received), more than the memory budget of \(context.budget.limitBytes >> 20) MiB: lower it or raise "
-                        + "memory_limiter's limit_mib")
+                        + "received), more than the memory budget of \(context.budget.limitBytes >> 20) MiB: such messages will be "
+                        + "refused (UNAVAILABLE); lower it or raise memory_limiter's limit_mib"))
             }
             let intake = RequestIntake(
                 maxBodyBytes: grpcSettings.maxMessageBytes, decodeLimits: grpcSettings.decodeLimits, pipelines: pipelines,

@@ -6,9 +6,9 @@ public struct OTLPGRPCSettings: Sendable, Equatable {
     public var host = "127.0.0.1"
     /// The port (0 picks a free one).
     public var port = 4317
-    /// The largest message, before and after gzip (`max_recv_msg_size_mib`; by default the HTTP body
-    /// limit, not gRPC's 4 MiB).
-    public var maxMessageBytes = 20 << 20
+    /// The largest message, before and after gzip (`max_recv_msg_size_mib`; 4 MiB by default, as gRPC's
+    /// and the Collector's: a stream reserves up to 5 times it while its message arrives).
+    public var maxMessageBytes = 4 << 20
     /// The most streams (calls) a connection may have open at once, announced in the HTTP/2 SETTINGS and
     /// enforced by refusing further streams (`max_concurrent_streams`, as in the Collector's configgrpc).
     public var maxConcurrentStreams = 100
