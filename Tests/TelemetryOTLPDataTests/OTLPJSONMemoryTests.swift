@@ -100,6 +100,16 @@ struct OTLPJSONMemoryTests {
         #expect(!deep.decoded, "nesting past the limit is refused")
     }
 
+    @Test("JSON that converts but fails validation (an 8-byte trace id) leaves nothing reserved (found by the fuzzer)")
+    func invalidAfterConversion() {
+        let json = Array(#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"traceId":"a1b2c3d4e5f60718"}]}]}]}"#.utf8)
+        let reservations = Reservations()
+        #expect(throws: OTLPDecodeError.self) {
+            try OTLPPayload(json: json, signal: .logs, limits: Self.limits, reserve: reservations.reserve)
+        }
+        #expect(reservations.held == 0 && reservations.peak > 0)
+    }
+
     @Test("A refused reservation stops decoding with memory_limit (a 429), holding nothing")
     func refused() {
         let json = Self.request([(2, 200_000)])

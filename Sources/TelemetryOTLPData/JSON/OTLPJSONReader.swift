@@ -162,6 +162,8 @@ struct OTLPJSONReader {
 
     /// The position of the field `key` names (lowerCamelCase or proto name) in message type `message`.
     private mutating func fieldIndex(_ key: JSONCursor.Text, in message: Int) throws(OTLPDecodeError) -> Int? {
+        // An escape spells at most one byte in 6: a key longer than 6 × the longest name is unknown.
+        guard key.rawCount <= 6 * schema.longestName else { return nil }
         let name = try content(key)
         for (index, field) in schema.messages[message].enumerated()
         where Self.equal(name, field.jsonName) || Self.equal(name, field.protoName) {

@@ -49,6 +49,8 @@ struct OTLPJSONSchema: Sendable {
 
     /// Every message type reachable from the request; the request itself is at index 0.
     let messages: [[Field]]
+    /// The longest field name, in bytes.
+    let longestName: Int
 
     /// The schema of `signal`'s request.
     static func of(_ signal: OTLPSignal) -> OTLPJSONSchema {
@@ -90,6 +92,7 @@ struct OTLPJSONSchema: Sendable {
             messages.append(fields)
         }
         self.messages = messages
+        longestName = messages.joined().map { max($0.jsonName.count, $0.protoName.count) }.max() ?? 0
     }
 
     private static func field(_ field: ProtobufCFieldDescriptor, message: Int) -> Field {

@@ -36,7 +36,12 @@ public struct OTLPPayload: Sendable {
         json: [UInt8], signal: OTLPSignal, limits: DecodeLimits, reserve: @escaping (_ totalBytes: Int) -> Bool = { _ in true }
     ) throws(OTLPDecodeError) {
         let bytes = try OTLPJSONDecoder.protobuf(fromJSON: json, signal: signal, limits: limits, reserve: reserve)
-        try self.init(validating: bytes, signal: signal, limits: limits)
+        do {
+            try self.init(validating: bytes, signal: signal, limits: limits)
+        } catch {
+            _ = reserve(0)  // the converted bytes go with the refusal
+            throw error
+        }
     }
 
     /// The most memory decoding `jsonBytes` of OTLP/JSON can take within `limits` (the proven bound).
