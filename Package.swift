@@ -178,7 +178,9 @@ let package = Package(
         ),
         .testTarget(
             name: "TelemetryOTLPDataTests",
-            dependencies: ["Telemetry", "TelemetryOTLPData", "TelemetryTestSupport"]
+            dependencies: [
+                "Telemetry", "TelemetryOTLPData", "TelemetryTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         .testTarget(
             name: "TelemetryTests",

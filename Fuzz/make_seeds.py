@@ -68,7 +68,36 @@ def requests():
     return [traces, metrics, records]
 
 
+# OTLP/JSON the reader must handle: escapes and surrogate pairs, packed and big numbers in every
+# spelling, unknown nested fields, duplicate keys, nesting near the limit, and issue 28 item 4's shape.
+JSON_SEEDS = [
+    (2, r'{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"stringValue":"a\"\\\/\b\u00e9\ud83d\ude00\u0000"},'
+        r'"severityNumber":"SEVERITY_NUMBER_WARN","traceId":"0102030405060708090A0B0C0D0E0F10","spanId":"a1b2c3d4e5f60718",'
+        r'"timeUnixNano":1.7e18,"flags":"1","attributes":[{"key":"b","value":{"bytesValue":"-_8"}},{"key":"d","value":{"doubleValue":"NaN"}}]}]}]}]}'),
+    (1, r'{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"h","histogram":{"aggregationTemporality":"AGGREGATION_TEMPORALITY_DELTA",'
+        r'"dataPoints":[{"bucketCounts":[1,"2",0,1e3],"explicitBounds":[0.5,"Infinity",-0.0],"count":"1004","sum":1.5,"min":0,"max":9}]}},'
+        r'{"name":"e","exponentialHistogram":{"dataPoints":[{"scale":-3,"zeroCount":"18446744073709551615",'
+        r'"positive":{"offset":-7,"bucketCounts":["1",2,3]},"negative":{}}]}},'
+        r'{"name":"s","summary":{"dataPoints":[{"quantileValues":[{"quantile":0.30000000000000004,"value":1}]}]}}]}]}]}'),
+    (0, r'{"resourceSpans":[{"resource":{"attributes":[]},"future":{"a":[1,{"b":null,"c":[[],{}]}],"d":-1.5e3},"scopeSpans":[{"spans":['
+        r'{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"a","name":"b","kind":2,"kind":0,'
+        r'"attributes":[{"key":"k"}],"attributes":[{"key":"l","value":{"arrayValue":{"values":[{"intValue":"-1"},{}]}}}]}]}]}]}'),
+    (0, '{"resourceSpans":[' + ",".join(['{"schemaUrl":"xxxxxxxxxx"}'] * 200) + "]}"),
+]
+
+
+def nested_json(depth):
+    value = '{"stringValue":"leaf"}'
+    for _ in range(depth):
+        value = '{"kvlistValue":{"values":[{"key":"k","value":%s}]}}' % value
+    return ('{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174",'
+            '"attributes":[{"key":"k","value":%s}]}]}]}]}' % value)
+
+
 def main():
+    for signal, text in JSON_SEEDS + [(0, nested_json(18)), (0, nested_json(19))]:
+        write("gateway-request", bytes([0x10 | signal]) + text.encode())
+        write("gateway-request", bytes([0x30 | signal]) + text.encode())
     for signal, body in enumerate(requests()):
         write("gateway-request", bytes([signal]) + body)
         write("gateway-request", bytes([0x20 | signal]) + body)

@@ -33,14 +33,25 @@ public enum FuzzInputs {
     /// The gateway's request path: the first byte picks the signal and the encoding (protobuf, OTLP/JSON,
     /// gzip), the rest is the body. Whatever the intake accepts is sampled and split by trace and by
     /// service as tail sampling and load balancing do (traces), folded for Prometheus, rendered and split
-    /// by service (metrics), or viewed record by record (logs), as the real components do.
+    /// by service (metrics), or viewed record by record (logs), as the real components do. OTLP/JSON is
+    /// also decoded alone, failing when the decoder reserves more than its proven bound.
     public static func gatewayRequest(_ input: [UInt8]) {
         guard let selector = input.first, let lease = RequestPath.budget.reserve(input.count) else { return }
         let body = Array(input.dropFirst())
         let signal = OTLPSignal.allCases[Int(selector % 3)]
         let gzip = selector & 0x20 != 0
-        _ = RequestPath.intake.process(
-            gzip ? Gzip.compress(body) : body, signal: signal, gzip: gzip, json: selector & 0x10 != 0, lease: lease)
+        let json = selector & 0x10 != 0
+        if json { jsonWithinBound(body, signal: signal) }
+        _ = RequestPath.intake.process(gzip ? Gzip.compress(body) : body, signal: signal, gzip: gzip, json: json, lease: lease)
+    }
+
+    private static func jsonWithinBound(_ body: [UInt8], signal: OTLPSignal) {
+        let limits = RequestPath.intake.decodeLimits
+        let bound = OTLPPayload.jsonDecodingBound(jsonBytes: body.count, limits: limits)
+        let peak = PeakReservation()
+        let bytes = try? OTLPPayload(json: body, signal: signal, limits: limits, reserve: peak.reserve).bytes
+        precondition(peak.highest <= bound, "decoding \(body.count) bytes of JSON reserved \(peak.highest), over its bound \(bound)")
+        precondition(peak.current == (bytes?.count ?? 0), "the decoder still holds \(peak.current) bytes")
     }
 
     /// Decode amplification: the first byte picks the signal, the rest is a protobuf request. A request
@@ -128,6 +139,18 @@ public enum FuzzInputs {
             _ = PrometheusTextRenderer(prefix: PrometheusTextRenderer.sanitizedPrefix(words[2])).render(
                 collector.collectAll().families + [raw], format: format)
         }
+    }
+}
+
+/// What a decoder reserved: now and at the most (one decode, one thread).
+private final class PeakReservation {
+    var current = 0
+    var highest = 0
+
+    func reserve(_ total: Int) -> Bool {
+        current = total
+        highest = max(highest, total)
+        return true
     }
 }
 

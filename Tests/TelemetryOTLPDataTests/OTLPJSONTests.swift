@@ -76,6 +76,41 @@ struct OTLPJSONTests {
         #expect(point?["min"] as? Double == 0.5 && point?["max"] as? Double == 4)
     }
 
+    /// A request using most of OTLP/JSON's rules at once (no duplicate keys: json_format refuses them).
+    static let richTraces = #"""
+        {"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"sv\u00e9 \ud83d\ude00 \"q\""}}],
+          "droppedAttributesCount":0},"scopeSpans":[{"scope":{"name":"lib"},"spans":[{"traceId":"5B8EFFF798038103D269B633813FC60C",
+          "spanId":"eee19b7ec3c1b174","name":"s","kind":"SPAN_KIND_CLIENT","start_time_unix_nano":1e18,"endTimeUnixNano":"1000000000000000001",
+          "attributes":[{"key":"d","value":{"doubleValue":"Infinity"}},{"key":"i","value":{"intValue":-42}},{"key":"z","value":{"intValue":"0"}},
+            {"key":"b","value":{"bytesValue":"AQID"}},{"key":"e","value":{"doubleValue":"-Infinity"}},{"key":"f","value":{"boolValue":false}},
+            {"key":"kv","value":{"kvlistValue":{"values":[{"key":"n","value":{"arrayValue":{"values":[{"doubleValue":2.5e-3},{}]}}}]}}}],
+          "events":[{"timeUnixNano":"5","name":"ev","unknown":{"deep":[[1,2],{"x":null}]}}],
+          "status":{"code":2,"message":"boom"},"flags":256,"droppedLinksCount":3}]}],"schemaUrl":"https://x"}]}
+        """#
+
+    @Test("The specification's examples and a request using most rules decode to the protobuf json_format gives")
+    func parityWithJSONFormat() throws {
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/otlp-examples")
+        var cases: [(String, OTLPSignal, [UInt8])] = [("rich", .traces, Array(Self.richTraces.utf8))]
+        for (file, signal) in [("trace", OTLPSignal.traces), ("metrics", .metrics), ("logs", .logs), ("events", .logs)] {
+            cases.append((file, signal, try Array(Data(contentsOf: examples.appendingPathComponent("\(file).json")))))
+        }
+        var lines = ""
+        for (_, signal, json) in cases {
+            let bytes = try OTLPPayload(json: json, signal: signal, limits: limits).bytes
+            let line: [String: String] = ["signal": signal.rawValue, "json": String(decoding: json, as: UTF8.self), "protobuf": Data(bytes).base64EncodedString()]
+            lines += String(decoding: try JSONSerialization.data(withJSONObject: line), as: UTF8.self) + "\n"
+        }
+        let output = try runProcess(try TestPeers.python(), [TestPeers.script("json_parity.py")], bytes: Array(lines.utf8))
+        try #require(output.status == 0, "json_parity.py failed: \(output.stderr)")
+        let results = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [Any] ?? []
+        #expect(results.count == cases.count)
+        for (result, (name, _, _)) in zip(results, cases) where !(result is NSNull) {
+            Issue.record("\(name): \(result)")
+        }
+    }
+
     @Test("Malformed JSON is refused with the path of the problem", arguments: [
         ("{", "invalid JSON"),
         ("[]", "must be a JSON object"),

@@ -135,7 +135,7 @@ struct WireScannerTests {
         }
     }
 
-    @Test("OTLP/JSON: the specification's examples convert; deep nesting and huge arrays are refused before parsing")
+    @Test("OTLP/JSON: the specification's examples convert; deep nesting is refused, and huge arrays by their decoded size")
     func json() throws {
         let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/otlp-examples")

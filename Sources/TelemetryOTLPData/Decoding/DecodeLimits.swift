@@ -26,6 +26,8 @@ public struct OTLPDecodeError: Error, Sendable, Equatable, CustomStringConvertib
         case tooLarge = "too_large"
         /// A string field is not valid UTF-8 (proto3 requires it; upstream decoders refuse it).
         case invalidUTF8 = "invalid_utf8"
+        /// The memory budget refused what decoding needs (retry later: 429, not 400).
+        case memoryLimit = "memory_limit"
     }
 
     /// The kind of problem (a self-metric label).

@@ -27,10 +27,26 @@ public struct OTLPPayload: Sendable {
 
     /// Converts an OTLP/JSON request of `signal` and checks it like protobuf.
     ///
+    /// - Parameter reserve: asked before the decoder's memory grows to a total number of bytes (and
+    ///   told when it shrinks); when it refuses, decoding stops with a `.memoryLimit` error. On return
+    ///   the decoder holds only `bytes`. The decoder never holds more than 8 × `json.count` + 64 KiB
+    ///   (at 64 levels: see `OTLPJSONDecoder`). The default reserves nothing (tests and tools).
     /// - Throws: `OTLPDecodeError` naming the problem (with its JSON path) or the limit.
-    public init(json: [UInt8], signal: OTLPSignal, limits: DecodeLimits) throws(OTLPDecodeError) {
-        let bytes = try OTLPJSONDecoder.protobuf(fromJSON: json, signal: signal, limits: limits)
-        try self.init(validating: bytes, signal: signal, limits: limits)
+    public init(
+        json: [UInt8], signal: OTLPSignal, limits: DecodeLimits, reserve: @escaping (_ totalBytes: Int) -> Bool = { _ in true }
+    ) throws(OTLPDecodeError) {
+        let bytes = try OTLPJSONDecoder.protobuf(fromJSON: json, signal: signal, limits: limits, reserve: reserve)
+        do {
+            try self.init(validating: bytes, signal: signal, limits: limits)
+        } catch {
+            _ = reserve(0)  // the converted bytes go with the refusal
+            throw error
+        }
+    }
+
+    /// The most memory decoding `jsonBytes` of OTLP/JSON can take within `limits` (the proven bound).
+    public static func jsonDecodingBound(jsonBytes: Int, limits: DecodeLimits) -> Int {
+        OTLPJSONDecoder.memoryBound(jsonBytes: jsonBytes, limits: limits)
     }
 
     /// A request this process encoded from checked data (a split, an edit): its items counted by the caller

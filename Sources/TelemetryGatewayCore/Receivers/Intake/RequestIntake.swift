@@ -64,9 +64,13 @@ public struct RequestIntake: Sendable {
         }
         let payload: OTLPPayload
         do throws(OTLPDecodeError) {
+            // The JSON decoder's buffers are charged to the lease before they are allocated.
+            let held = lease.bytes
             payload = json
-                ? try OTLPPayload(json: bytes, signal: signal, limits: decodeLimits)
+                ? try OTLPPayload(json: bytes, signal: signal, limits: decodeLimits) { lease.resize(to: held + $0) }
                 : try OTLPPayload(validating: bytes, signal: signal, limits: decodeLimits)
+        } catch where error.kind == .memoryLimit {
+            return .refused(memoryRefusal)
         } catch {
             return .refused(Refusal(.invalid, reason: error.kind.rawValue, error.description))
         }
