@@ -41,6 +41,7 @@ struct Run: AsyncParsableCommand {
     var logLevel: String?
 
     mutating func run() async throws {
+        MallocSettings.apply()
         let configuration: GatewayConfiguration
         do {
             configuration = try loadConfiguration(config)

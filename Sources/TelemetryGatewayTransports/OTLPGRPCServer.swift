@@ -20,12 +20,8 @@ final class OTLPGRPCServer: GatewayListener {
     private let threadPool: NIOThreadPool
     private let finished = DispatchSemaphore(value: 0)
 
-    /// Threads processing requests: more than the cooperative pool has on small machines, so that slow
-    /// requests on some leave others to the rest (the budget, not the thread count, bounds memory).
-    static let processingThreads = 4
-
     init(settings: OTLPGRPCSettings, intake: RequestIntake, logger: Logger) throws {
-        let threadPool = NIOThreadPool(numberOfThreads: Self.processingThreads)
+        let threadPool = NIOThreadPool(numberOfThreads: RequestIntake.processingThreads)
         threadPool.start()
         let admissions = GRPCStreamAdmissions()
         let service = OTLPGRPCService(intake: intake, bearerToken: settings.bearerToken, admissions: admissions, threadPool: threadPool)

@@ -10,6 +10,8 @@ package enum Gzip {
         case corrupt(String)
         /// The decompressed data would exceed the allowed size.
         case tooLarge(limit: Int)
+        /// The memory for the output could not be reserved.
+        case refused
     }
 
     /// The compression levels accepted: 1 (fastest) to 12 (smallest); 1–9 compress about as zlib's do.
@@ -39,15 +41,28 @@ package enum Gzip {
 
     /// Decompresses a gzip (or zlib) stream, refusing to produce more than `limit` bytes.
     ///
+    /// `reserve` is asked, before the output's storage is allocated or grown, for the bytes the
+    /// decompression then holds in all (the 64 KiB chunk, the storage, and the old storage too while it is
+    /// copied into the new, doubling, one): so it holds at most 3 × the output + 64 KiB + 128 bytes, and
+    /// after the last growth 2 × the output + 64 KiB + 64 (it is told so at the end). A refusal stops it.
+    ///
     /// - Throws: `.tooLarge` as soon as the output would pass `limit` (a gzip bomb costs at most
-    ///   `limit` bytes of memory), `.corrupt` for invalid or truncated input.
-    package static func decompress(_ bytes: [UInt8], limit: Int) throws(Failure) -> [UInt8] {
+    ///   `limit` bytes of memory), `.refused` when `reserve` says no, `.corrupt` for invalid or
+    ///   truncated input.
+    package static func decompress(
+        _ bytes: [UInt8], limit: Int, reserve: (Int) -> Bool = { _ in true }
+    ) throws(Failure) -> [UInt8] {
         var stream = z_stream()
         guard telemetry_inflate_init_auto(&stream) == Z_OK else { throw .corrupt("inflateInit failed") }
         defer { inflateEnd(&stream) }
+        let chunkBytes = 64 * 1024
+        // Swift rounds an array's storage up to the allocator's size class: 64 bytes cover it and the header.
+        let slack = 64
         var output: [UInt8] = []
-        output.reserveCapacity(min(limit, max(bytes.count * 4, 4096)))
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        let initial = min(limit, max(bytes.count * 4, 4096))
+        guard reserve(chunkBytes + initial + slack) else { throw .refused }
+        output.reserveCapacity(initial)
+        var chunk = [UInt8](repeating: 0, count: chunkBytes)
         let outcome: Failure? = bytes.withUnsafeBufferPointer { input in
             stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
             stream.avail_in = uInt(input.count)
@@ -59,6 +74,12 @@ package enum Gzip {
                     return (status, out.count - Int(stream.avail_out))
                 }
                 guard output.count + produced <= limit else { return .tooLarge(limit: limit) }
+                if output.count + produced > output.capacity {
+                    let grown = min(limit, max(2 * output.capacity, output.count + produced))
+                    guard reserve(chunkBytes + output.capacity + grown + 2 * slack) else { return .refused }
+                    output.reserveCapacity(grown)
+                    guard reserve(chunkBytes + output.capacity + slack) else { return .refused }
+                }
                 output.append(contentsOf: chunk[0..<produced])
                 switch status {
                 case Z_STREAM_END:

@@ -102,3 +102,26 @@ struct GzipAndRetryAfterTests {
         }
     }
 }
+
+/// Decompression asks for its memory before it allocates it.
+@Suite("Gzip: decompression reserves before it grows")
+struct GzipReservationTests {
+    @Test("Every growth is asked for first: the total asked covers the output's storage (old and new while copying); a refusal stops it")
+    func reservesBeforeGrowing() throws {
+        let original = [UInt8](repeating: 7, count: 5 << 20)
+        let compressed = Gzip.compress(original)
+        var asked: [Int] = []
+        let output = try Gzip.decompress(compressed, limit: 8 << 20) { total in
+            asked.append(total)
+            return true
+        }
+        #expect(output == original)
+        let peak = try #require(asked.max())
+        #expect(peak >= output.capacity + 64 * 1024, "asked at most \(peak) for \(output.capacity) bytes of storage")
+        #expect(peak <= 3 * output.count + 64 * 1024 + 256)
+        #expect(asked.count >= 3)
+        #expect(throws: Gzip.Failure.refused) {
+            try Gzip.decompress(compressed, limit: 8 << 20) { total in total < 1 << 20 }
+        }
+    }
+}

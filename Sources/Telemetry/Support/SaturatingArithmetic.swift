@@ -31,3 +31,19 @@ extension Duration {
         WallClock.monotonicNanos().addingSaturated(nanoseconds)
     }
 }
+
+extension Int {
+    /// The sum of this and `others`, or `Int.max` when it would overflow (sizes from outside never trap).
+    package func saturatingSum(_ others: Int...) -> Int {
+        others.reduce(self) { total, next in
+            let (sum, overflow) = total.addingReportingOverflow(next)
+            return overflow ? .max : sum
+        }
+    }
+
+    /// The product of this and `other`, or `Int.max` when it would overflow.
+    package func saturatingProduct(_ other: Int) -> Int {
+        let (product, overflow) = multipliedReportingOverflow(by: other)
+        return overflow ? .max : product
+    }
+}

@@ -74,17 +74,4 @@ public final class MemoryLease: Sendable {
             return true
         }
     }
-
-    /// A new lease of `bytes`, moved out of this one as far as it holds them (no budget change for that
-    /// part) and topped up from the budget for the rest; `nil`, and nothing changes, when the budget cannot
-    /// cover the rest. For a component that keeps part of a request beyond the request's own life.
-    public func carve(_ bytes: Int) -> MemoryLease? {
-        let wanted = max(0, bytes)
-        return held.withLock { current in
-            let moved = min(current, wanted)
-            guard budget.take(wanted - moved) else { return nil }
-            current -= moved
-            return MemoryLease(budget: budget, bytes: wanted)
-        }
-    }
 }

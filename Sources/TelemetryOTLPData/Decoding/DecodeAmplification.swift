@@ -19,13 +19,14 @@ package enum DecodeAmplification {
     ///
     /// The costliest wire bytes are an empty embedded message: two bytes (tag, zero length) charged its
     /// pointer in a repeated field (8), its struct, a chunk's overhead and a new array of its parent (each
-    /// `WireScanner.allocationOverhead`), and its scan record (at most 2 × 32 + 2 bytes); every other
+    /// `WireScanner.allocationOverhead`), and its scan record (at most 2 × 32 bytes and a slab header per 16); every other
     /// element is charged less for at least as many bytes (a packed scalar 8 a byte). The request's own
     /// struct is the constant.
     package static func bound(_ signal: OTLPSignal) -> (perWireByte: Int, constant: Int) {
         let root = OTLPSchema.request(signal)
         let largest = OTLPSchema.messageTypes(from: root).map { Int($0.pointee.sizeof_message) }.max() ?? 0
-        let emptyMessage = 8 + largest + 2 * WireScanner.allocationOverhead + 2 * WireScanner.scannedMemberSize + 2
+        let scanRecord = 2 * WireScanner.scannedMemberSize + (WireScanner.allocationOverhead + 15) / 16
+        let emptyMessage = 8 + largest + 2 * WireScanner.allocationOverhead + scanRecord
         return ((emptyMessage + 1) / 2, Int(root.pointee.sizeof_message) + WireScanner.allocationOverhead)
     }
 }

@@ -4,7 +4,7 @@ public struct DecodeLimits: Sendable, Hashable {
     /// for a span attribute; each nested `ArrayValue`/`KvListValue` adds 2.
     public var maxDepth: Int
     /// The most memory a decoded request may take (protobuf-c builds a struct per element, so a few
-    /// bytes on the wire can become hundreds in memory: at most 169 a wire byte, see `DecodeAmplification.bound`).
+    /// bytes on the wire can become hundreds in memory: at most 186 a wire byte, see `DecodeAmplification.bound`).
     public var maxDecodedBytes: Int
 
     /// Creates limits; the defaults are 64 levels and 256 MiB.

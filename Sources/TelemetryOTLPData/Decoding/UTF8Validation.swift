@@ -14,24 +14,30 @@ enum UTF8Validation {
                 index += 1
                 continue
             }
-            let length: Int
-            let lowest: UInt32
-            switch lead {
-            case 0xC2...0xDF: (length, lowest) = (2, 0x80)
-            case 0xE0...0xEF: (length, lowest) = (3, 0x800)
-            case 0xF0...0xF4: (length, lowest) = (4, 0x10000)
-            default: return false
-            }
-            guard index + length <= count else { return false }
-            var scalar = UInt32(lead) & (0xFF >> (length + 1))
-            for offset in 1..<length {
-                let byte = bytes[index + offset]
-                guard byte & 0xC0 == 0x80 else { return false }
-                scalar = scalar << 6 | UInt32(byte & 0x3F)
-            }
-            guard scalar >= lowest, scalar <= 0x10FFFF, !(0xD800...0xDFFF).contains(scalar) else { return false }
+            guard let length = sequenceLength(bytes, at: index) else { return false }
             index += length
         }
         return true
+    }
+
+    /// The length of the valid multi-byte sequence that starts at `index` (its lead byte ≥ 0x80), or nil.
+    static func sequenceLength(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Int? {
+        let length: Int
+        let lowest: UInt32
+        switch bytes[index] {
+        case 0xC2...0xDF: (length, lowest) = (2, 0x80)
+        case 0xE0...0xEF: (length, lowest) = (3, 0x800)
+        case 0xF0...0xF4: (length, lowest) = (4, 0x10000)
+        default: return nil
+        }
+        guard bytes.count - index >= length else { return nil }
+        var scalar = UInt32(bytes[index]) & (0xFF >> (length + 1))
+        for offset in 1..<length {
+            let byte = bytes[index + offset]
+            guard byte & 0xC0 == 0x80 else { return nil }
+            scalar = scalar << 6 | UInt32(byte & 0x3F)
+        }
+        guard scalar >= lowest, scalar <= 0x10FFFF, !(0xD800...0xDFFF).contains(scalar) else { return nil }
+        return length
     }
 }

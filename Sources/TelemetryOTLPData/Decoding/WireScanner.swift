@@ -21,10 +21,10 @@ struct WireSummary: Sendable, Equatable {
 /// `DecodeLimits.maxDecodedBytes`, and string fields that are not UTF-8. Every byte is checked, so a
 /// message it accepts unpacks, in time linear in its size.
 ///
-/// `WireSummary.decodedBytes` is an upper bound of what protobuf-c's unpack holds at its peak, counted
-/// as glibc does (`malloc_usable_size` + 8 a chunk); `DecodeAllocator` enforces it during the unpack. The
-/// bound, allocation by allocation (every allocation of `s` bytes is charged `s + allocationOverhead`,
-/// which covers glibc's chunk of `max(32, roundUp(s + 8, 16))`):
+/// `WireSummary.decodedBytes` is an upper bound of what protobuf-c's unpack holds at its peak, every
+/// allocation of `s` bytes counted `s + allocationOverhead` (glibc's chunk of `max(32, roundUp(s + 8, 16))`
+/// and `DecodeAllocator`'s 16-byte header); `DecodeAllocator` enforces it during the unpack. The bound,
+/// allocation by allocation:
 /// - a message struct: `sizeof_message` (+ 8 for its pointer when it is an element of a repeated field);
 /// - a string or bytes value: its length + 1, (+ its slot in a repeated field's array);
 /// - a repeated field's array: one allocation per message that has the field (charged at its first
@@ -62,15 +62,16 @@ struct WireScanner {
         var childSlabs = 0
     }
 
-    /// What a glibc chunk costs beyond the bytes asked for, at most (see the type's comment).
-    static let allocationOverhead = 32
+    /// What an allocation costs beyond the bytes asked for, at most: glibc's chunk rounding and header
+    /// (≤ 23) and `DecodeAllocator`'s size header (16) (see the type's comment).
+    static let allocationOverhead = 48
     /// protobuf-c's record of one scanned field occurrence (`ScannedMember`: tag, wire type, prefix
     /// length, field pointer, length, data pointer), 32 bytes on 64-bit platforms.
     static let scannedMemberSize = 32
 
     /// What protobuf-c allocates for the scan records of a message of `occurrences` field occurrences:
     /// 16 fit on its stack, then slabs of 32, 64, 128… records, each one allocation (at most twice the
-    /// records and a chunk header per slab, so at most `2 × 32 + 2` bytes an occurrence).
+    /// records and a chunk header per slab of at least 16, so at most `2 × 32 + 3` bytes an occurrence).
     static func slabBytes(_ occurrences: Int) -> Int {
         var (capacity, size, total) = (16, 16, 0)
         while capacity < occurrences {

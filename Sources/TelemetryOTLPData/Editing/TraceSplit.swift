@@ -44,10 +44,11 @@ struct SpanGroup: @unchecked Sendable {
 
 extension TracesView {
     /// An upper bound of the memory a split holds per span of the request beyond the decoded request
-    /// itself: the span's pointer (8) and, at worst a group and a fragment of its own per span, a group
-    /// (24 + an array of 32 header bytes + malloc rounding, 80), a fragment (48) in the result array and
-    /// its trace's entry in the index (16 + 8, × 2 for the table's load factor), rounded up.
-    public static let splitBytesPerSpan = 256
+    /// itself, when every span is a trace of its own: the working entry (40, its array at twice that while
+    /// it grows: × 3), a group (24) and its span array (a 32-byte header, 8, chunk rounding: 64), a fragment
+    /// (56) in the result array and its trace's entry in the index (24, × 2 for the table's load factor,
+    /// × 2 while it grows) — 120 + 88 + 56 + 96 = 360 — with room to spare.
+    public static let splitBytesPerSpan = 512
 
     /// The request split by trace id, traces in order of first appearance; spans without a valid 16-byte
     /// trace id are left out. The fragments keep this decoded request and `holding` alive.

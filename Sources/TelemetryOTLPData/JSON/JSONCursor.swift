@@ -116,7 +116,7 @@ struct JSONCursor {
             case 0x20..<0x80:
                 position += 1
             default:
-                try utf8Sequence(lead: byte)
+                try utf8Sequence()
             }
         }
         throw syntaxError("an unterminated string")
@@ -178,23 +178,8 @@ struct JSONCursor {
     }
 
     /// Checks one multi-byte UTF-8 sequence (RFC 3629: no overlong forms, surrogates or values past U+10FFFF).
-    private mutating func utf8Sequence(lead: UInt8) throws(OTLPDecodeError) {
-        let length: Int
-        let lowest: UInt32
-        switch lead {
-        case 0xC2...0xDF: (length, lowest) = (2, 0x80)
-        case 0xE0...0xEF: (length, lowest) = (3, 0x800)
-        case 0xF0...0xF4: (length, lowest) = (4, 0x10000)
-        default: throw invalidUTF8()
-        }
-        guard bytes.count - position >= length else { throw invalidUTF8() }
-        var scalar = UInt32(lead) & (0xFF >> (length + 1))
-        for offset in 1..<length {
-            let byte = bytes[position + offset]
-            guard byte & 0xC0 == 0x80 else { throw invalidUTF8() }
-            scalar = scalar << 6 | UInt32(byte & 0x3F)
-        }
-        guard scalar >= lowest, scalar <= 0x10FFFF, !(0xD800...0xDFFF).contains(scalar) else { throw invalidUTF8() }
+    private mutating func utf8Sequence() throws(OTLPDecodeError) {
+        guard let length = UTF8Validation.sequenceLength(bytes, at: position) else { throw invalidUTF8() }
         position += length
     }
 

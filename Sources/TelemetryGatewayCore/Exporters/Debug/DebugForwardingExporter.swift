@@ -54,7 +54,7 @@ public final class DebugForwardingExporter: GatewayExporter {
                 for payload in payloads {
                     // Decoding and the lines take at most the decoded size and a line of at most
                     // `DebugLines.maxLineBytes` an item.
-                    let needed = payload.decodedBytesEstimate.addingReportingOverflow(payload.itemCount * DebugLines.maxLineBytes).partialValue
+                    let needed = payload.decodedBytesEstimate.saturatingSum(payload.itemCount.saturatingProduct(DebugLines.maxLineBytes))
                     guard let lease = budget.reserve(needed) else {
                         logger.info("\(name): details left out: the gateway is at its memory limit")
                         continue

@@ -145,7 +145,7 @@ public final class LoadBalancingExporter: GatewayExporter {
         var parts: [ObjectIdentifier: (route: EndpointRoute, make: () -> PipelineItem?)] = [:]
         if signal == .traces, routingKey == .traceID {
             let payload = item.payload
-            let decoding = payload.decodedBytesEstimate + payload.itemCount * TracesView.splitBytesPerSpan
+            let decoding = payload.decodedBytesEstimate.saturatingSum(payload.itemCount.saturatingProduct(TracesView.splitBytesPerSpan))
             guard let held = budget.reserve(decoding) else { throw memoryRefusal }
             var byRoute: [ObjectIdentifier: (route: EndpointRoute, fragments: [TraceFragment])] = [:]
             let fragments = try decode { () throws(OTLPDecodeError) in try TracesView(payload).splitByTrace(holding: held) }
@@ -167,7 +167,10 @@ public final class LoadBalancingExporter: GatewayExporter {
             }
         } else {
             var byRoute: [ObjectIdentifier: (route: EndpointRoute, payloads: [OTLPPayload])] = [:]
-            for part in try split(item.payload, signal: signal) {
+            // The request is decoded to split it: its decoded size is reserved while it is.
+            guard let decoding = budget.reserve(item.payload.decodedBytesEstimate) else { throw memoryRefusal }
+            let split = try withExtendedLifetime(decoding) { () throws(Refusal) in try self.split(item.payload, signal: signal) }
+            for part in split {
                 let route = try target(part.key)
                 byRoute[ObjectIdentifier(route), default: (route, [])].payloads.append(part.payload)
             }

@@ -19,10 +19,17 @@ final class RouteRetirement: Sendable {
         state.withLock { state in
             state.pending.append(route)
             guard state.worker == nil else { return }
-            state.worker = WorkerThread { [self] in
+            let worker = WorkerThread { [self] in
                 while let next = takeNext() {
                     _ = next.shutdown(deadlineNanos: WallClock.monotonicNanos().addingSaturated(Self.shutdownTimeNanos))
                 }
+            }
+            // No thread to be had (the process is at its limit): abort the routes now instead.
+            if worker.isRunning {
+                state.worker = worker
+            } else {
+                state.pending.forEach { $0.abort() }
+                state.pending = []
             }
         }
     }

@@ -72,11 +72,11 @@ final class TailSamplingConsumer: PayloadConsumer {
     func consume(_ item: PipelineItem) throws(Refusal) {
         // The fragments point into the decoded request and keep it alive while their traces wait: its
         // bytes, its decoded size and the split's bookkeeping are reserved before it is decoded, for as
-        // long as one of its fragments lives (taken over from the request's own lease where it has one).
+        // long as one of its fragments lives (a lease of its own: the request's may be shared by another
+        // pipeline's queue).
         let payload = item.payload
-        let needed = payload.bytes.count.addingReportingOverflow(payload.decodedBytesEstimate).partialValue
-            + payload.itemCount * TracesView.splitBytesPerSpan
-        guard let lease = item.lease?.carve(needed) ?? processor.budget.reserve(needed) else {
+        let needed = payload.bytes.count.saturatingSum(payload.decodedBytesEstimate, payload.itemCount.saturatingProduct(TracesView.splitBytesPerSpan))
+        guard let lease = processor.budget.reserve(needed) else {
             throw processor.budget.overload.refusal(reason: "memory_limit", "the gateway is at its memory limit; retry later")
         }
         let view: TracesView

@@ -53,14 +53,18 @@ public struct RequestIntake: Sendable {
         }
         var bytes = body
         if gzip {
+            // The decompressed output is reserved before its storage is allocated or grown.
+            let held = lease.bytes
             do throws(Gzip.Failure) {
-                bytes = try Gzip.decompress(body, limit: maxBodyBytes)
+                bytes = try Gzip.decompress(body, limit: maxBodyBytes) { lease.resize(to: held + $0) }
             } catch .tooLarge {
                 return .tooLarge("the decompressed body is larger than \(maxBodyBytes) bytes")
+            } catch .refused {
+                return .refused(memoryRefusal)
             } catch {
                 return .refused(Refusal(.invalid, reason: "malformed", "the gzip body is invalid: \(error)"))
             }
-            guard lease.resize(to: body.count + bytes.count) else { return .refused(memoryRefusal) }
+            lease.resize(to: held + bytes.capacity)
         }
         let payload: OTLPPayload
         do throws(OTLPDecodeError) {
@@ -86,6 +90,11 @@ public struct RequestIntake: Sendable {
 
     /// Bytes every queued item is charged beyond its payload, so that empty requests are bounded too.
     public static let itemOverhead = 256
+
+    /// The threads each receiver processes requests on: more than this machine's cores, so that a few large
+    /// requests (each linear in its size and charged in the budget) do not hold every worker while small
+    /// ones wait behind them. The budget, not the thread count, bounds memory.
+    public static let processingThreads = 8
 
     private var memoryRefusal: Refusal {
         budget.overload.refusal(reason: "memory_limit", "the gateway is at its memory limit; retry later")

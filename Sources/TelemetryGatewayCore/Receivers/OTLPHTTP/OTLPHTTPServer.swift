@@ -20,7 +20,7 @@ final class OTLPHTTPServer: Sendable {
     init(policy: OTLPHTTPPolicy, tls: (@Sendable () -> any ChannelHandler)?, logger: Logger) throws {
         let settings = policy.settings
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let threadPool = NIOThreadPool(numberOfThreads: 2)
+        let threadPool = NIOThreadPool(numberOfThreads: RequestIntake.processingThreads)
         threadPool.start()
         let open = Atomic(0)
         let metrics = policy.intake.metrics
