@@ -6,9 +6,12 @@ import TelemetryGatewayCore
 /// buffered unless it was let in:
 /// - a stream without the bearer token has its DATA dropped unread (the RPC handler answers
 ///   UNAUTHENTICATED from the headers alone);
-/// - the first message is let in only once `GRPCMessageBound`'s reservation for it, taken when its
-///   5-byte prefix arrives, fits the budget; otherwise the stream is ended before any of its bytes is
-///   passed on and the handler answers UNAVAILABLE with RetryInfo;
+/// - the first message's bytes are let in only as far as the budget covers what grpc-swift buffers for
+///   them (`GRPCMessageBound.storage`), reserved as they arrive — never from the length its prefix
+///   declares, so a stream that declares a large message and sends nothing holds nothing — and the
+///   message's last byte only once the copy (or the inflated message) is reserved too
+///   (`GRPCMessageBound.message`); otherwise the stream is ended there and the handler answers
+///   UNAVAILABLE with RetryInfo;
 /// - bytes after the first message (OTLP's Export takes one) are dropped.
 /// The storage part of the reservation is held until the stream closes; the message part is taken by
 /// the handler through `GRPCStreamAdmissions`.
@@ -21,8 +24,8 @@ final class GRPCStreamGate: ChannelInboundHandler, RemovableChannelHandler {
         case headers
         /// Collecting the first message's prefix.
         case prefix
-        /// Passing on the first message's remaining bytes.
-        case message(remaining: Int)
+        /// Passing on the first message's remaining bytes (of `length`, compressed or not).
+        case message(length: Int, remaining: Int, compressed: Bool)
         /// Everything else: the stream was not let in, or its message is complete.
         case dropping
     }
@@ -36,6 +39,8 @@ final class GRPCStreamGate: ChannelInboundHandler, RemovableChannelHandler {
     private var phase = Phase.headers
     private var prefix = ByteBuffer()
     private var storage: MemoryLease?
+    /// What `storage` held before the message (the stream's own overhead).
+    private var storageBase = 0
     private var endPassedOn = false
 
     init(budget: MemoryBudget, bound: GRPCMessageBound, bearerToken: String?, admissions: GRPCStreamAdmissions) {
@@ -100,38 +105,50 @@ final class GRPCStreamGate: ChannelInboundHandler, RemovableChannelHandler {
                 var part = bytes.readSlice(length: min(GRPCMessageBound.prefixBytes - prefix.readableBytes, bytes.readableBytes)) ?? ByteBuffer()
                 prefix.writeBuffer(&part)
                 guard prefix.readableBytes == GRPCMessageBound.prefixBytes else { continue }
-                guard let length = admitMessage() else {
+                guard let (length, compressed) = admitMessage() else {
                     pass(pieces, endStream: false, context: context)
                     refuse(context: context)
                     return
                 }
                 pieces.append(prefix)
-                phase = length > 0 ? .message(remaining: length) : .dropping
-            case .message(let remaining):
+                phase = length > 0 ? .message(length: length, remaining: length, compressed: compressed) : .dropping
+            case .message(let length, let remaining, let compressed):
                 let count = min(remaining, bytes.readableBytes)
+                guard admitBytes(length - remaining + count, of: length, compressed: compressed) else {
+                    pass(pieces, endStream: false, context: context)
+                    refuse(context: context)
+                    return
+                }
                 pieces.append(bytes.readSlice(length: count) ?? ByteBuffer())
-                phase = remaining > count ? .message(remaining: remaining - count) : .dropping
+                phase = remaining > count ? .message(length: length, remaining: remaining - count, compressed: compressed) : .dropping
             }
         }
         pass(pieces, endStream: frame.endStream, context: context)
     }
 
-    /// Reserves the bound of the message whose prefix is complete; its length to pass on, or nil when
-    /// the budget cannot cover it. A length over the limit is passed on unreserved: grpc-swift refuses
-    /// it (RESOURCE_EXHAUSTED) from the prefix, before buffering any of it, and the rest is dropped.
-    private func admitMessage() -> Int? {
+    /// Admits the message whose prefix is complete: its length and whether it is compressed, or nil when
+    /// the budget cannot cover the prefix's storage. A length over the limit is passed on unreserved:
+    /// grpc-swift refuses it (RESOURCE_EXHAUSTED) from the prefix, before buffering any of it, and the
+    /// rest is dropped.
+    private func admitMessage() -> (length: Int, compressed: Bool)? {
         let compressed = prefix.getInteger(at: prefix.readerIndex, as: UInt8.self) == 1
         let length = Int(prefix.getInteger(at: prefix.readerIndex + 1, as: UInt32.self) ?? 0)
-        guard length <= bound.maxMessageBytes else { return 0 }
+        guard length <= bound.maxMessageBytes else { return (0, compressed) }
         guard let storage else { return nil }
-        let overhead = storage.bytes
-        guard storage.resize(to: overhead + bound.storage(length: length)) else { return nil }
-        guard let lease = budget.reserve(bound.message(length: length, compressed: compressed)) else {
-            storage.resize(to: overhead)
-            return nil
-        }
+        storageBase = storage.bytes
+        guard storage.resize(to: storageBase + bound.storage(length: 0)) else { return nil }
+        return (length, compressed)
+    }
+
+    /// Reserves the storage of the message's first `received` bytes (of `length`) before they are passed
+    /// on, and with its last byte the message part, handed to the RPC handler; false when the budget
+    /// cannot cover it.
+    private func admitBytes(_ received: Int, of length: Int, compressed: Bool) -> Bool {
+        guard let storage, storage.resize(to: storageBase + bound.storage(length: received)) else { return false }
+        guard received == length else { return true }
+        guard let lease = budget.reserve(bound.message(length: length, compressed: compressed)) else { return false }
         admission.admit(lease)
-        return length
+        return true
     }
 
     /// Ends the stream for grpc-swift without a message (the handler then sees the refusal); whatever

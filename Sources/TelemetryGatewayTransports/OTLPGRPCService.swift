@@ -56,7 +56,13 @@ struct OTLPGRPCService: RegistrableRPCService {
         let admission = admissions.take(request.metadata)
         try authenticate(request.metadata, signal: signal)
         var messages = request.messages.makeAsyncIterator()
-        let message = try await messages.next()
+        let message: [UInt8]?
+        do {
+            message = try await messages.next()
+        } catch where admission?.isRefused == true {
+            // The gate ended the stream inside the message: the budget could not cover its next bytes.
+            throw memoryRefusal(signal: signal)
+        }
         if admission?.isRefused == true { throw memoryRefusal(signal: signal) }
         let body = message ?? []
         guard let lease = admission?.takeMessageLease(holding: body.count) ?? intake.budget.reserve(body.count) else {

@@ -56,22 +56,32 @@ struct GRPCStreamGateTests {
         _ = try channel.finish()
     }
 
-    @Test("A compressed message reserves 3 x the message limit for its decompressed copy, a stream past the budget ends at the prefix with nothing passed on")
-    func compressedAndRefused() throws {
-        let budget = MemoryBudget(limitBytes: 8 << 20)
+    @Test("Bytes are reserved as they arrive, never from the declared length; the copy (3 x the limit when compressed) with the last byte; past the budget the stream ends there")
+    func reservedAsBytesArrive() throws {
+        let budget = MemoryBudget(limitBytes: 4 << 20)
         let first = Self.channel(budget: budget)
         try first.writeInbound(Self.headers())
-        try first.writeInbound(Self.data([1, 0, 0, 0, 2, 0x78, 0x9C]))
+        // A prefix declaring 1 MiB and nothing more holds only the storage of the prefix.
+        try first.writeInbound(Self.data([0, 0, 0x10, 0, 0]))
+        #expect(budget.usedBytes == GRPCMessageBound.streamOverhead + Self.bound.storage(length: 0))
+        try first.writeInbound(Self.data([UInt8](repeating: 1, count: 1000)))
+        #expect(budget.usedBytes == GRPCMessageBound.streamOverhead + Self.bound.storage(length: 1000))
+        _ = try first.finish()
+        #expect(budget.usedBytes == 0)
+        let compressed = Self.channel(budget: budget)
+        try compressed.writeInbound(Self.headers())
+        try compressed.writeInbound(Self.data([1, 0, 0, 0, 2, 0x78, 0x9C]))
         #expect(budget.usedBytes == GRPCMessageBound.streamOverhead + Self.bound.storage(length: 2) + 3 << 20)
-        #expect(try Self.passedOn(first).bytes.count == 7)
+        #expect(try Self.passedOn(compressed).bytes.count == 7)
+        // A second compressed message's copy does not fit what is left: its stream ends before its last byte.
         let second = Self.channel(budget: budget)
         try second.writeInbound(Self.headers())
-        try second.writeInbound(Self.data([1, 0, 0x10, 0, 0] + [UInt8](repeating: 1, count: 100)))
+        try second.writeInbound(Self.data([1, 0, 0, 0, 100] + [UInt8](repeating: 1, count: 100)))
         let passed = try Self.passedOn(second)
-        #expect(passed.bytes.isEmpty && passed.end, "ended for grpc-swift without a byte of the message")
+        #expect(passed.bytes.count < 105 && passed.end, "ended for grpc-swift before the message's last byte")
         try second.writeInbound(Self.data([UInt8](repeating: 1, count: 100), end: true))
         #expect(try Self.passedOn(second).bytes.isEmpty, "the rest is dropped, the end not passed on twice")
-        _ = try first.finish()
+        _ = try compressed.finish()
         _ = try second.finish()
     }
 

@@ -30,7 +30,8 @@ public struct OTLPGRPCSettings: Sendable, Equatable {
 }
 
 /// The bytes the gRPC transport (grpc-swift-nio-transport 2.9) can hold for one message of a stream,
-/// reserved when the message's 5-byte prefix has arrived and before any of its bytes is buffered.
+/// reserved before they are buffered: the storage of the bytes received so far as they arrive, the
+/// message part with its last byte (see `GRPCStreamGate`).
 ///
 /// Where they go, for a message of declared length `L` ≤ `M` (`max_recv_msg_size_mib`):
 /// - `storage`: the deframer appends the message's `L + 5` bytes to one `ByteBuffer`, whose capacity
