@@ -112,7 +112,7 @@ struct HostileResourceTests {
     func jsonTreeIsCharged() async throws {
         let harness = try await HostileResourceHarness(limitMiB: HostileResourceHarness.standardLimitMiB, yaml: Self.config(
             pipelines: ["traces: {receivers: [otlp], processors: [memory_limiter], exporters: [debug]}"]))
-        let body = HostileShapes.schemaURLJSON(bytes: HostileResourceHarness.size(ci: 4 << 20, full: 20 << 20))
+        let body = HostileShapes.schemaURLJSON(bytes: HostileResourceHarness.size(ci: 4 << 20, full: (20 << 20) - (64 << 10)))
         let url = "\(harness.gateway.url)/v1/traces"
         let answers = Collected<(status: Int, text: String, seconds: TimeInterval)>()
         let report = await harness.run(attackers: 2, seconds: 10) { _, _ in
