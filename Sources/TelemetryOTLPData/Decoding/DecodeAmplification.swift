@@ -3,9 +3,22 @@ internal import CProtobufC
 /// What decoding really costs against what was charged for it, for the tests and the
 /// `decode-amplification` fuzz target that check the pre-scan's estimate (`WireScanner`).
 package enum DecodeAmplification {
-    /// What unpacking `payload` holds at its peak, counted as `DecodeAllocator` counts (glibc's chunks),
-    /// with no cap; nil when protobuf-c refuses the bytes.
-    package static func peakBytes(_ payload: OTLPPayload) -> Int? {
+    /// Why an accepted `payload` breaks the decode charge, or nil when it keeps it: its estimate past
+    /// `bound` of its length, an unpack that fails, or one that holds more than the estimate.
+    package static func violation(_ payload: OTLPPayload) -> String? {
+        let bound = bound(payload.signal)
+        let estimate = payload.decodedBytesEstimate
+        guard estimate <= bound.perWireByte * payload.bytes.count + bound.constant else {
+            return "\(payload.bytes.count) bytes charged \(estimate), past the bound"
+        }
+        guard let peak = peakBytes(payload) else { return "an accepted request does not unpack" }
+        guard peak <= estimate else { return "unpacking held \(peak) bytes, charged \(estimate)" }
+        return nil
+    }
+
+    /// What unpacking `payload` holds at its peak, counted as `DecodeAllocator` counts (each allocation
+    /// as the pre-scan charges it), with no cap; nil when protobuf-c refuses the bytes.
+    private static func peakBytes(_ payload: OTLPPayload) -> Int? {
         let allocation = DecodeAllocator(capBytes: .max)
         let unpacked = payload.bytes.withUnsafeBufferPointer { bytes in
             protobuf_c_message_unpack(OTLPSchema.request(payload.signal), allocation.allocator, bytes.count, bytes.baseAddress)
