@@ -17,6 +17,18 @@ package struct ConfigNode {
     package var line: Int { node.mark?.line ?? 0 }
     package var column: Int { node.mark?.column ?? 0 }
 
+    /// Whether the node is a mapping.
+    package var isMapping: Bool {
+        if case .mapping = node { return true }
+        return false
+    }
+
+    /// Whether the node is an empty value (`key:` with nothing after it, or `null`).
+    package var isEmpty: Bool {
+        guard case .scalar(let scalar) = node else { return false }
+        return scalar.string.isEmpty || scalar.string == "null"
+    }
+
     package func error(_ message: String) -> ConfigError {
         ConfigError(file: file, path: path, line: line, column: column, message: message)
     }

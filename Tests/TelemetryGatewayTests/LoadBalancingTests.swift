@@ -36,7 +36,7 @@ struct LoadBalancingTests {
     func removalReroutesQueuedSpans() async throws {
         let intakes = [try await IntakeServer(), try await IntakeServer(), try await IntakeServer()]
         let collector = MetricsCollector()
-        var settings = OTLPForwardingExporter.Settings(endpoint: "")
+        var settings = OTLPExporterSettings(endpoint: "")
         settings.retry = RetryPolicy(maxAttempts: 100, initialBackoff: .milliseconds(20), maxBackoff: .milliseconds(100), multiplier: 2, maxElapsed: .seconds(120))
         settings.timeout = .seconds(2)
         let balancer = LoadBalancingExporter.start(
@@ -90,7 +90,7 @@ struct LoadBalancingTests {
         let intakes = [try await IntakeServer(), try await IntakeServer(), try await IntakeServer()]
         for signal in [OTLPSignal.metrics, .traces] {
             let balancer = LoadBalancingExporter.start(
-                name: "loadbalancing", routingKey: .service, template: OTLPForwardingExporter.Settings(endpoint: ""),
+                name: "loadbalancing", routingKey: .service, template: OTLPExporterSettings(endpoint: ""),
                 resolver: .fixed(intakes.map(\.endpoint)), budget: MemoryBudget(limitBytes: 256 << 20), selfMetrics: MetricsCollector(), logger: Logger(label: "test"))
             var batch = BatchSettings()
             batch.timeout = .milliseconds(20)
@@ -122,7 +122,7 @@ struct LoadBalancingTests {
         #expect(EndpointResolver.resolve("no-such-host.invalid", port: 9) == nil)
         let intake = try await IntakeServer()
         let balancer = LoadBalancingExporter.start(
-            name: "loadbalancing", routingKey: .traceID, template: OTLPForwardingExporter.Settings(endpoint: ""),
+            name: "loadbalancing", routingKey: .traceID, template: OTLPExporterSettings(endpoint: ""),
             resolver: .dns(hostname: "127.0.0.1", port: intake.port, interval: .milliseconds(100)),
             budget: MemoryBudget(limitBytes: 256 << 20), selfMetrics: MetricsCollector(),
             logger: Logger(label: "test"))
@@ -163,7 +163,7 @@ struct LoadBalancingBoundsTests {
     func boundedEndpoints() throws {
         let budget = MemoryBudget(limitBytes: 64 << 20)
         let balancer = LoadBalancingExporter(
-            name: "loadbalancing", routingKey: .traceID, template: OTLPForwardingExporter.Settings(endpoint: ""), budget: budget,
+            name: "loadbalancing", routingKey: .traceID, template: OTLPExporterSettings(endpoint: ""), budget: budget,
             selfMetrics: MetricsCollector(), logger: Logger(label: "test"))
         let many = (0..<1000).map { "http://127.0.0.1:\(20_000 + $0)" }
         balancer.update(endpoints: many)

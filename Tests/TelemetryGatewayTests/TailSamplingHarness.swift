@@ -33,7 +33,7 @@ struct TailSamplingHarness {
         budget = MemoryBudget(limitBytes: budgetBytes)
         let node = try ConfigDocument.root(yaml: section, file: "tail_sampling.yaml", environment: [:])
         processor = TailSamplingProcessor(
-            settings: try TailSamplingConfig.read(node), name: "tail_sampling", metrics: GatewaySelfMetrics(collector: collector),
+            settings: try TailSamplingSettings.parse(node), name: "tail_sampling", metrics: GatewaySelfMetrics(collector: collector),
             budget: budget, clock: clock, runsWorker: false)
         guard let consumer = processor.consumer(signal: .traces, next: output) as? TailSamplingConsumer else {
             throw GatewayError("not a tail sampling consumer")
@@ -44,7 +44,7 @@ struct TailSamplingHarness {
     /// The error a section is refused with.
     static func configError(_ section: String) -> ConfigError? {
         do {
-            _ = try TailSamplingConfig.read(try ConfigDocument.root(yaml: section, file: "tail_sampling.yaml", environment: [:]))
+            _ = try TailSamplingSettings.parse(try ConfigDocument.root(yaml: section, file: "tail_sampling.yaml", environment: [:]))
             return nil
         } catch {
             return error

@@ -4,7 +4,7 @@ import TelemetryConfig
 /// code). `standard` has every type this gateway ships; tests add their own (an in-memory exporter).
 package struct ComponentFactories: Sendable {
     /// Reads a component's section (`nil` when it is empty) into a definition.
-    package typealias Parse<Definition> = @Sendable (ConfigNode?) throws(ConfigError) -> Definition
+    package typealias Parse<Definition> = @Sendable (ConfigNode) throws(ConfigError) -> Definition
 
     /// Receiver types.
     package var receivers: [String: Parse<ReceiverDefinition>]
@@ -15,23 +15,23 @@ package struct ComponentFactories: Sendable {
 
     /// Every type this gateway ships.
     package static let standard = ComponentFactories(
-        receivers: ["otlp": OTLPReceiver.definition],
+        receivers: ["otlp": OTLPReceiverFactory.definition],
         processors: [
-            "memory_limiter": ProcessorDefinitions.memoryLimiter,
-            "probabilistic_sampler": ProcessorDefinitions.probabilisticSampler,
-            "sampler": ProcessorDefinitions.sampler,
-            "batch": ProcessorDefinitions.batch,
-            "tail_sampling": TailSamplingConfig.definition,
+            "memory_limiter": MemoryLimiterProcessorFactory.definition,
+            "probabilistic_sampler": SamplingProcessorFactory.probabilistic,
+            "sampler": SamplingProcessorFactory.sampler,
+            "batch": BatchProcessorFactory.definition,
+            "tail_sampling": TailSamplingProcessorFactory.definition,
         ],
         exporters: [
-            "otlp": ExporterDefinitions.otlp,
-            "otlphttp": ExporterDefinitions.otlp,
-            "debug": ExporterDefinitions.debug,
-            "prometheus": ExporterDefinitions.prometheus,
-            "statsd": ExporterDefinitions.statsd,
-            "cloudwatch": ExporterDefinitions.cloudwatch,
-            "datadog": ExporterDefinitions.datadog,
-            "loadbalancing": LoadBalancingConfig.definition,
+            "otlp": OTLPExporterFactory.definition,
+            "otlphttp": OTLPExporterFactory.definition,
+            "debug": DebugExporterFactory.definition,
+            "prometheus": PrometheusExporterFactory.definition,
+            "statsd": StatsDExporterFactory.definition,
+            "cloudwatch": CloudWatchExporterFactory.definition,
+            "datadog": DatadogExporterFactory.definition,
+            "loadbalancing": LoadBalancingExporterFactory.definition,
         ])
 
     /// These factories and an exporter type `type` that is always `exporter` (for tests).

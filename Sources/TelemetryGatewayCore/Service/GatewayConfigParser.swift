@@ -81,8 +81,7 @@ extension GatewayConfiguration {
             guard let parse = registry[id.type] else {
                 throw value.error("unknown type \"\(id.type)\"; known here: \(registry.keys.sorted().joined(separator: ", "))")
             }
-            let section: ConfigNode? = if case .scalar(let scalar) = value.node, scalar.string.isEmpty || scalar.string == "null" { nil } else { value }
-            result[id] = (try parse(section), value)
+            result[id] = (try parse(value), value)
         }
         return result
     }

@@ -12,11 +12,11 @@ final class EndpointRoute: Sendable {
     private let queues = LockedValue<[OTLPSignal: SendingQueue]>([:])
     private let removed = LockedValue(false)
     private let name: String
-    private let settings: OTLPForwardingExporter.Settings
+    private let settings: OTLPExporterSettings
     private let selfMetrics: MetricsCollector
     private let logger: Logger
 
-    init(endpoint: String, balancer: String, settings: OTLPForwardingExporter.Settings, selfMetrics: MetricsCollector, logger: Logger) {
+    init(endpoint: String, balancer: String, settings: OTLPExporterSettings, selfMetrics: MetricsCollector, logger: Logger) {
         self.endpoint = endpoint
         name = "\(balancer)/\(endpoint)"
         self.settings = settings

@@ -27,7 +27,7 @@ public final class LoadBalancingExporter: GatewayExporter {
     /// The configured name, the `exporter` label of its self-metrics.
     public let name: String
     let routingKey: RoutingKey
-    private let template: OTLPForwardingExporter.Settings
+    private let template: OTLPExporterSettings
     private let selfMetrics: MetricsCollector
     private let logger: Logger
     private let state = LockedValue(State())
@@ -41,7 +41,7 @@ public final class LoadBalancingExporter: GatewayExporter {
     static let maxEndpoints = 256
 
     init(
-        name: String, routingKey: RoutingKey, template: OTLPForwardingExporter.Settings, budget: MemoryBudget, selfMetrics: MetricsCollector,
+        name: String, routingKey: RoutingKey, template: OTLPExporterSettings, budget: MemoryBudget, selfMetrics: MetricsCollector,
         logger: Logger
     ) {
         self.name = name
@@ -55,7 +55,7 @@ public final class LoadBalancingExporter: GatewayExporter {
 
     /// A balancer with its endpoints from `resolver` (resolved now, then kept up to date for DNS).
     static func start(
-        name: String, routingKey: RoutingKey, template: OTLPForwardingExporter.Settings, resolver: EndpointResolver, budget: MemoryBudget,
+        name: String, routingKey: RoutingKey, template: OTLPExporterSettings, resolver: EndpointResolver, budget: MemoryBudget,
         selfMetrics: MetricsCollector, logger: Logger
     ) -> LoadBalancingExporter {
         let balancer = LoadBalancingExporter(

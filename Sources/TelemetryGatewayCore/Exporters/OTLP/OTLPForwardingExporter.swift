@@ -8,48 +8,10 @@ import TelemetryOTLPData
 /// (libcurl, the default) or gRPC (`protocol: grpc`). Each signal gets its own sending queue and its own
 /// connection, so a metrics request retrying for its whole budget never holds up spans.
 public final class OTLPForwardingExporter: GatewayExporter {
-    /// The OTLP transport.
-    public enum Transport: Sendable, Equatable {
-        /// OTLP/HTTP to `endpoint` (a URL; `/v1/<signal>` is appended).
-        case http
-        /// OTLP/gRPC to `host:port`, over TLS unless `plaintext`.
-        case grpc(host: String, port: Int, plaintext: Bool)
-    }
-
-    /// The endpoint and transport settings.
-    public struct Settings: Sendable {
-        /// The endpoint as configured: the base URL for HTTP (`/v1/<signal>` is appended), `host:port` or a
-        /// URL for gRPC.
-        public var endpoint: String
-        /// HTTP or gRPC.
-        public var transport = Transport.http
-        /// The CAs trusted, the client certificate, and whether to verify.
-        public var tls = ClientTLS()
-        /// Extra request headers (values never logged).
-        public var headers: [String: String] = [:]
-        /// Request compression.
-        public var compression: OTLPExporter.Compression = .gzip
-        /// The gzip level of OTLP/HTTP requests, 1 (fastest) to 12 (smallest).
-        public var gzipLevel = 1
-        /// The timeout of each request.
-        public var timeout: Duration = .seconds(10)
-        /// How failed requests are retried.
-        public var retry = RetryPolicy()
-        /// The most bytes waiting per signal (in memory).
-        public var queueBytes = 64 << 20
-        /// When set, each signal's queue is kept on disk with these settings instead of in memory.
-        public var diskQueue: DiskQueueSettings?
-
-        /// Settings for `endpoint` with the defaults.
-        public init(endpoint: String) {
-            self.endpoint = endpoint
-        }
-    }
-
     /// The configured name (`otlp/upstream`), the `exporter` label of its self-metrics.
     public let name: String
     /// The settings.
-    public let settings: Settings
+    public let settings: OTLPExporterSettings
     private let selfMetrics: MetricsCollector
     private let logger: Logger
     private let transports: GatewayTransports?
@@ -57,7 +19,7 @@ public final class OTLPForwardingExporter: GatewayExporter {
 
     /// Creates the exporter; queues and connections are made per signal when first used. gRPC needs
     /// `transports`.
-    package init(name: String, settings: Settings, selfMetrics: MetricsCollector, transports: GatewayTransports?, logger: Logger) {
+    package init(name: String, settings: OTLPExporterSettings, selfMetrics: MetricsCollector, transports: GatewayTransports?, logger: Logger) {
         self.name = name
         self.settings = settings
         self.selfMetrics = selfMetrics

@@ -17,18 +17,3 @@ public struct BatchProcessor: GatewayProcessor {
 
     public func consumer(signal: OTLPSignal, next: any PayloadConsumer) -> any PayloadConsumer { next }
 }
-
-/// How an exporter's sending queue groups payloads into requests.
-public struct BatchSettings: Sendable, Equatable {
-    /// The longest an item waits before a partial batch is sent.
-    public var timeout: Duration = .milliseconds(200)
-    /// A batch is sent once it holds this many items.
-    public var sendBatchSize = 8192
-    /// The most items in one request (0 for no limit).
-    public var sendBatchMaxSize = 0
-    /// The most bytes in one request.
-    public var maxRequestBytes = 4 << 20
-
-    /// The defaults.
-    public init() {}
-}

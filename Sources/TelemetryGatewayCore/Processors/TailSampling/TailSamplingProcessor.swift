@@ -20,7 +20,7 @@ public final class TailSamplingProcessor: GatewayProcessor {
     private let consumers = LockedValue<[TailSamplingConsumer]>([])
 
     init(
-        settings: TailSamplingConfig.Settings, name: String, metrics: GatewaySelfMetrics, budget: MemoryBudget,
+        settings: TailSamplingSettings, name: String, metrics: GatewaySelfMetrics, budget: MemoryBudget,
         clock: any GatewayClock = SystemGatewayClock(), runsWorker: Bool = true
     ) {
         self.budget = budget

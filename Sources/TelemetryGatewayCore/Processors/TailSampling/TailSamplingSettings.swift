@@ -8,25 +8,16 @@ import TelemetryOTLPData
 /// (8 MiB), `maximum_buffered_bytes` (64 MiB, this gateway's byte budget for the whole buffer),
 /// `decision_cache: {sampled_cache_size, non_sampled_cache_size}` (100000 each), `sample_on_first_match`
 /// and `policies` (see `PolicyReader`).
-enum TailSamplingConfig {
-    /// What a section configures.
-    struct Settings: Sendable {
-        let policies: [TailSamplingPolicy]
-        let predicates: [SpanPredicate]
-        let limits: TailSamplingLimits
-    }
+struct TailSamplingSettings: Sendable {
+    /// The policies, in order.
+    let policies: [TailSamplingPolicy]
+    /// The span conditions the policies test.
+    let predicates: [SpanPredicate]
+    /// Waits, sizes and byte budgets.
+    let limits: TailSamplingLimits
 
-    static func definition(_ node: ConfigNode?) throws(ConfigError) -> ProcessorDefinition {
-        guard let node else { throw ConfigError(file: "", path: "tail_sampling", line: 0, column: 0, message: "give policies") }
-        let settings = try read(node)
-        var definition = ProcessorDefinition(signals: [.traces]) { context throws(GatewayError) in
-            TailSamplingProcessor(settings: settings, name: context.id.description, metrics: context.metrics, budget: context.budget)
-        }
-        definition.decodesPayloads = true
-        return definition
-    }
-
-    static func read(_ node: ConfigNode) throws(ConfigError) -> Settings {
+    /// Reads a `tail_sampling` section.
+    static func parse(_ node: ConfigNode) throws(ConfigError) -> TailSamplingSettings {
         let fields = try node.mapping(allowed: [
             "decision_wait", "decision_wait_after_root_received", "num_traces", "expected_new_traces_per_sec",
             "maximum_trace_size_bytes", "maximum_buffered_bytes", "decision_cache", "sample_on_first_match", "policies",
@@ -58,7 +49,21 @@ enum TailSamplingConfig {
         var reader = PolicyReader()
         let policies = try reader.policies(try list.sequence(), depth: 0)
         guard !policies.isEmpty else { throw list.error("give at least one policy") }
-        return Settings(policies: policies, predicates: reader.predicates, limits: limits)
+        return TailSamplingSettings(policies: policies, predicates: reader.predicates, limits: limits)
+    }
+}
+
+/// Makes `tail_sampling` processors.
+enum TailSamplingProcessorFactory {
+    /// The definition of a `tail_sampling` section.
+    static func definition(_ node: ConfigNode) throws(ConfigError) -> ProcessorDefinition {
+        guard !node.isEmpty else { throw node.error("give policies") }
+        let settings = try TailSamplingSettings.parse(node)
+        var definition = ProcessorDefinition(signals: [.traces]) { context throws(GatewayError) in
+            TailSamplingProcessor(settings: settings, name: context.id.description, metrics: context.metrics, budget: context.budget)
+        }
+        definition.decodesPayloads = true
+        return definition
     }
 }
 

@@ -1,3 +1,4 @@
+import TelemetryConfig
 import TelemetryOTLPData
 
 /// The OTLP/gRPC receiver's settings (`receivers.otlp.protocols.grpc`).
@@ -74,5 +75,27 @@ public struct GRPCMessageBound: Sendable, Equatable {
     /// The most one stream may hold: its overhead and one message of the largest size, compressed.
     public var worstCase: Int {
         Self.streamOverhead + storage(length: maxMessageBytes) + message(length: maxMessageBytes, compressed: true)
+    }
+}
+
+extension OTLPGRPCSettings {
+    /// Parses `protocols.grpc`: `endpoint`, `max_recv_msg_size_mib`, `max_concurrent_streams`,
+    /// `max_connections`, `bearer_token`, `max_decoded_bytes`, `max_nesting_depth`,
+    /// `tls: {cert_file, key_file, client_ca_file}` (an empty section means the defaults).
+    static func parse(_ node: ConfigNode) throws(ConfigError) -> OTLPGRPCSettings {
+        var settings = OTLPGRPCSettings()
+        if node.isEmpty { return settings }
+        let fields = try node.mapping(allowed: [
+            "endpoint", "max_recv_msg_size_mib", "max_concurrent_streams", "max_connections", "bearer_token",
+            "max_decoded_bytes", "max_nesting_depth", "tls",
+        ])
+        if let tls = fields["tls"] { settings.tls = try ReceiverTLSFiles.parse(tls) }
+        if let endpoint = fields["endpoint"] { (settings.host, settings.port) = try endpoint.hostAndPort() }
+        if let size = fields["max_recv_msg_size_mib"] { settings.maxMessageBytes = try size.int(in: 1...1024) << 20 }
+        if let streams = fields["max_concurrent_streams"] { settings.maxConcurrentStreams = try streams.int(in: 1...100_000) }
+        if let limit = fields["max_connections"] { settings.maxConnections = try limit.int(in: 1...1_000_000) }
+        if let token = fields["bearer_token"] { settings.bearerToken = try token.secret() }
+        settings.decodeLimits = try fields.decodeLimits()
+        return settings
     }
 }

@@ -1,3 +1,4 @@
+import TelemetryConfig
 import TelemetryOTLPData
 
 /// The OTLP/HTTP receiver's settings (`receivers.otlp.protocols.http` in the configuration).
@@ -50,5 +51,27 @@ enum OTLPHTTPRoutes {
     /// `application/x-protobuf` or `application/protobuf`.
     static func isProtobuf(_ contentType: String?) -> Bool {
         ["application/x-protobuf", "application/protobuf"].contains(mediaType(contentType))
+    }
+}
+
+extension OTLPHTTPSettings {
+    /// Parses `protocols.http` (an empty section means the defaults).
+    static func parse(_ node: ConfigNode) throws(ConfigError) -> OTLPHTTPSettings {
+        var settings = OTLPHTTPSettings()
+        if node.isEmpty { return settings }
+        let fields = try node.mapping(allowed: [
+            "endpoint", "max_request_body_size", "bearer_token", "read_header_timeout", "read_timeout", "idle_timeout",
+            "max_connections", "max_decoded_bytes", "max_nesting_depth", "tls",
+        ])
+        if let tls = fields["tls"] { settings.tls = try ReceiverTLSFiles.parse(tls) }
+        if let endpoint = fields["endpoint"] { (settings.host, settings.port) = try endpoint.hostAndPort() }
+        if let limit = fields["max_request_body_size"] { settings.maxBodyBytes = try limit.int(in: 1024...(1 << 30)) }
+        if let token = fields["bearer_token"] { settings.bearerToken = try token.secret() }
+        if let timeout = fields["read_header_timeout"] { settings.readHeaderTimeout = try timeout.duration() }
+        if let timeout = fields["read_timeout"] { settings.readTimeout = try timeout.duration() }
+        if let timeout = fields["idle_timeout"] { settings.idleTimeout = try timeout.duration() }
+        if let limit = fields["max_connections"] { settings.maxConnections = try limit.int(in: 1...1_000_000) }
+        settings.decodeLimits = try fields.decodeLimits()
+        return settings
     }
 }
