@@ -128,7 +128,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         // gRPC and TLS (grpc-swift-2, NIO HTTP/2, BoringSSL) kept out of the core, so the core and its fuzz
         // targets build without them; the gateway command links them.
