@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Telemetry
+import TelemetryHTTP
 import TelemetryOTLPData
 import TelemetryTestSupport
 import Testing
@@ -31,6 +32,18 @@ final class ScriptedBackend: Sendable {
         }
         if let failure { throw failure }
     }
+
+    /// `send`, classified for the disk queue's retry loop: a transient failure is worth another attempt.
+    func attempt(_ requests: [[UInt8]]) -> RetryAttempt<Void, any Error, String> {
+        do {
+            try send(requests)
+            return .final(.success(()))
+        } catch Failure.transient {
+            return .retryable(.failure(Failure.transient), reason: "transient", requestedDelay: nil)
+        } catch {
+            return .final(.failure(error))
+        }
+    }
 }
 
 @Suite("Disk queue: delivery, when_full, retries and restarts")
@@ -53,8 +66,8 @@ struct DiskSendingQueueTests {
         batch.sendBatchSize = 4
         return try DiskSendingQueue(
             exporter: "otlp/up", signal: .traces, settings: settings, batch: batch, selfMetrics: collector,
-            logger: Logger(label: "test"), backoff: (.milliseconds(5), .milliseconds(20)),
-            isRetryable: { ($0 as? ScriptedBackend.Failure) == .transient }, send: backend.send)
+            logger: Logger(label: "test"), retry: .untilDelivered(initialBackoff: .milliseconds(5), maxBackoff: .milliseconds(20)),
+            attempt: backend.attempt)
     }
 
     static func waitUntil(_ condition: () -> Bool) -> Bool {
