@@ -56,7 +56,8 @@ package struct RetryLoop: Sendable {
             case .retryable(let result, let why, let delay):
                 (outcome, reason, requested) = (result, why, delay)
             }
-            let wait = requested ?? policy.backoff(forRetry: number, using: &generator)
+            let wait = requested.map { policy.retriesUntilDelivered ? min($0, policy.maxBackoff) : $0 }
+                ?? policy.backoff(forRetry: number, using: &generator)
             let remaining = budget.subtractingSaturated(WallClock.monotonicNanos().subtractingSaturated(start))
             let giveUp: RetryGiveUpReason? =
                 if cancellation.isCancelled { .cancelled }
@@ -72,7 +73,45 @@ package struct RetryLoop: Sendable {
                 onGiveUp(.cancelled)
                 return try outcome.get()
             }
-            number += 1
+            number = number < Int.max ? number + 1 : number
         }
+    }
+
+    /// Runs `attempt` like `run(_:onRetry:onGiveUp:)`, counting retries and give-ups in `report`'s
+    /// self-metrics and logging them (rate-limited) as the OTLP exporters do.
+    package func run<Value, Failure: Error, Reason: CustomStringConvertible>(
+        _ attempt: () -> RetryAttempt<Value, Failure, Reason>, reporting report: RetryReport
+    ) throws(Failure) -> Value {
+        try run(attempt) { retry, reason, wait in
+            report.selfMetrics.retry()
+            report.log.log(.warning, key: "retry \(report.target)", "\(report.export) failed (\(reason)); retry \(retry) in \(wait)")
+        } onGiveUp: { reason in
+            report.selfMetrics.retriesExhausted(reason: reason.rawValue)
+            if reason == .retryAfterBeyondBudget {
+                report.log.log(
+                    .warning, key: "retry-after \(report.target)", "\(report.target) asked to retry later than the retry budget allows; giving up")
+            }
+        }
+    }
+}
+
+/// Where a retry loop counts and logs its retries: one signal's exporter self-metrics, the exporter's
+/// log, and the words naming the export (`OTLP export to <url>`) and its target (`<url>`).
+package struct RetryReport: Sendable {
+    /// The `telemetry_exporter_*` series of the exporter and signal.
+    package let selfMetrics: ExporterSelfMetrics
+    /// The exporter's rate-limited log.
+    package let log: RateLimitedLogger
+    /// `OTLP export to http://…/v1/traces`, `OTLP/gRPC export to https://host:4317`.
+    package let export: String
+    /// The URL or `scheme://host:port` the export goes to.
+    package let target: String
+
+    /// A report to `selfMetrics` and `log`.
+    package init(selfMetrics: ExporterSelfMetrics, log: RateLimitedLogger, export: String, target: String) {
+        self.selfMetrics = selfMetrics
+        self.log = log
+        self.export = export
+        self.target = target
     }
 }

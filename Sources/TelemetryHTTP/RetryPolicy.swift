@@ -1,5 +1,6 @@
 /// When and how often a failed export is tried again: exponential backoff with jitter, bounded in
-/// attempts and in total time.
+/// attempts and in total time — or, for a queue that keeps what it holds until delivered
+/// (`untilDelivered`), bounded only in the wait between attempts.
 public struct RetryPolicy: Sendable, Hashable {
     /// The most attempts, the first included (at least 1).
     public var maxAttempts: Int
@@ -11,6 +12,9 @@ public struct RetryPolicy: Sendable, Hashable {
     public var multiplier: Double
     /// The most time from the first attempt to the start of the last one; no retry starts later.
     public var maxElapsed: Duration
+    /// Whether retries go on until the data is delivered (or the loop is cancelled at shutdown): no
+    /// attempt or time limit, and a server-requested delay is shortened to `maxBackoff`.
+    package private(set) var retriesUntilDelivered = false
 
     /// Creates a policy. The defaults retry up to 5 times over at most 30 seconds: 1 s, 2 s, 4 s, 8 s (each
     /// between half and the full value, randomly).
@@ -28,13 +32,24 @@ public struct RetryPolicy: Sendable, Hashable {
     /// Never retries.
     public static let none = RetryPolicy(maxAttempts: 1)
 
+    /// Retries until delivered or cancelled: the disk queue's policy. Waits grow from `initialBackoff`
+    /// by `multiplier` up to `maxBackoff` (at least `initialBackoff`), with the same jitter as any policy.
+    package static func untilDelivered(initialBackoff: Duration, maxBackoff: Duration, multiplier: Double = 2) -> RetryPolicy {
+        var policy = RetryPolicy(
+            maxAttempts: .max, initialBackoff: initialBackoff, maxBackoff: max(initialBackoff, maxBackoff), multiplier: multiplier,
+            maxElapsed: .seconds(Int64.max))
+        policy.retriesUntilDelivered = true
+        return policy
+    }
+
     /// The wait before retry number `retry` (1-based), with jitter: a random value in [backoff/2, backoff].
     public func backoff(forRetry retry: Int, using generator: inout some RandomNumberGenerator) -> Duration {
-        var backoff = initialBackoff
-        for _ in 1..<max(1, retry) {
+        var backoff = min(maxBackoff, initialBackoff)
+        var step = 1
+        while step < retry, backoff < maxBackoff, multiplier > 1 {
             backoff = min(maxBackoff, backoff * multiplier)
+            step += 1
         }
-        backoff = min(maxBackoff, backoff)
         return backoff / 2 + backoff / 2 * Double.random(in: 0...1, using: &generator)
     }
 }

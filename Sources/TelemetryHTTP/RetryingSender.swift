@@ -65,16 +65,22 @@ package struct RetryingSender: Sendable {
         _ request: HTTPRequest, onRetry: (_ retry: Int, _ reason: RetryReason, _ wait: Duration) -> Void = { _, _, _ in },
         onGiveUp: (GiveUpReason) -> Void = { _ in }
     ) throws(HTTPClientError) -> HTTPResponse {
-        try RetryLoop(policy: policy, cancellation: cancellation).run({ () -> RetryAttempt<HTTPResponse, HTTPClientError, RetryReason> in
-            do throws(HTTPClientError) {
-                let response = try client.send(request)
-                guard isRetryable(response) else { return .final(.success(response)) }
-                return .retryable(
-                    .success(response), reason: .status(response.status),
-                    requestedDelay: response.header("Retry-After").flatMap { RetryAfter.delay($0) })
-            } catch {
-                return error.isRetryable ? .retryable(.failure(error), reason: .transport(error.kind), requestedDelay: nil) : .final(.failure(error))
-            }
-        }, onRetry: onRetry, onGiveUp: onGiveUp)
+        try RetryLoop(policy: policy, cancellation: cancellation).run(
+            { Self.attempt(request, on: client, isRetryable: isRetryable) }, onRetry: onRetry, onGiveUp: onGiveUp)
+    }
+
+    /// Sends `request` once on `client`, classified for the retry loop: a response `isRetryable` names
+    /// (with its `Retry-After`) and a retryable transport failure are worth another attempt.
+    package static func attempt(
+        _ request: HTTPRequest, on client: HTTPClient, isRetryable: (HTTPResponse) -> Bool = { retryableStatuses.contains($0.status) }
+    ) -> RetryAttempt<HTTPResponse, HTTPClientError, RetryReason> {
+        do throws(HTTPClientError) {
+            let response = try client.send(request)
+            guard isRetryable(response) else { return .final(.success(response)) }
+            return .retryable(
+                .success(response), reason: .status(response.status), requestedDelay: response.header("Retry-After").flatMap { RetryAfter.delay($0) })
+        } catch {
+            return error.isRetryable ? .retryable(.failure(error), reason: .transport(error.kind), requestedDelay: nil) : .final(.failure(error))
+        }
     }
 }

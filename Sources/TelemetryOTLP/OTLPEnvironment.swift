@@ -191,9 +191,9 @@ struct OTLPEnvironment: Sendable {
 }
 
 /// Building OTLP/HTTP URLs.
-enum OTLPEndpoint {
+package enum OTLPEndpoint {
     /// `base` with the signal's path appended (a trailing `/v1/traces` or `/v1/metrics` on `base` is dropped).
-    static func signalURL(base: String, signal: OTLPSignal) -> String {
+    package static func signalURL(base: String, signal: OTLPSignal) -> String {
         var trimmed = Substring(base)
         for suffix in ["/v1/traces", "/v1/metrics", "/v1/logs"] where trimmed.hasSuffix(suffix) {
             trimmed = trimmed.dropLast(suffix.count)

@@ -5,7 +5,9 @@ import TelemetryOTLPData
 
 /// Sends spans, metrics and log records to any OTLP/HTTP collector: protobuf encoded with protobuf-c,
 /// gzip-compressed, POSTed with libcurl to `<endpoint>/v1/traces`, `/v1/metrics` and `/v1/logs`, each
-/// signal on its own connection (a metrics export waiting between retries never holds up spans).
+/// signal through its own `OTLPHTTPSender` (its own connection, opened when the signal is first
+/// exported: a metrics export waiting between retries never holds up spans, and an application that
+/// exports only spans opens one).
 ///
 /// ```swift
 /// let exporter = OTLPExporter(endpoint: "http://localhost:4318")
@@ -38,6 +40,16 @@ public final class OTLPExporter: SpanExporter, MetricsExporter, LogRecordExporte
         public let tls: ClientTLS
         /// Extra headers (names only are ever logged).
         let headers: [(name: String, value: String)]
+
+        /// A target; headers are sent sorted by name, `gzipLevel` is clamped to 1…12.
+        package init(url: String, compression: Compression, gzipLevel: Int, timeout: Duration, tls: ClientTLS, headers: [String: String]) {
+            self.url = url
+            self.compression = compression
+            self.gzipLevel = Gzip.level(gzipLevel)
+            self.timeout = timeout
+            self.tls = tls
+            self.headers = headers.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
+        }
     }
 
     /// Where and how spans are sent.
@@ -50,14 +62,11 @@ public final class OTLPExporter: SpanExporter, MetricsExporter, LogRecordExporte
     public let resource: Resource
     /// How sums and histograms are reported.
     public let temporality: AggregationTemporality
-    /// One sender (one libcurl connection) per signal; nil when libcurl could not be initialised.
-    private let senders: [OTLPSignal: RetryingSender]
-    private let cancellation = CancellationSignal()
-    private let traceMetrics: ExporterSelfMetrics
-    private let metricMetrics: ExporterSelfMetrics
-    private let logMetrics: ExporterSelfMetrics
+    private let retry: RetryPolicy
+    private let traceSender: OTLPHTTPSender
+    private let metricSender: OTLPHTTPSender
+    private let logSender: OTLPHTTPSender
     private let deltas = DeltaConverter()
-    private let log: RateLimitedLogger
 
     /// Creates an exporter.
     ///
@@ -97,48 +106,43 @@ public final class OTLPExporter: SpanExporter, MetricsExporter, LogRecordExporte
         func target(_ signal: OTLPSignal) -> Target {
             let url = endpoint.map { OTLPEndpoint.signalURL(base: $0, signal: signal) }
                 ?? environment.endpoint(signal) ?? OTLPEndpoint.signalURL(base: "http://localhost:4318", signal: signal)
-            let headerList = (headers ?? environment.headers(signal)).sorted { $0.key < $1.key }
             return Target(
-                url: url, compression: compression ?? environment.compression(signal) ?? .gzip,
-                gzipLevel: Gzip.level(gzipLevel),
+                url: url, compression: compression ?? environment.compression(signal) ?? .gzip, gzipLevel: gzipLevel,
                 timeout: timeout ?? environment.timeout(signal) ?? .seconds(10), tls: tls ?? environment.tls(signal),
-                headers: headerList.map { (name: $0.key, value: $0.value) })
+                headers: headers ?? environment.headers(signal))
         }
         traces = target(.traces)
         metrics = target(.metrics)
         logs = target(.logs)
         self.temporality = temporality
         self.resource = resource ?? OpenTelemetryResources.fromEnvironment(environment, serviceName: nil)
-        log = RateLimitedLogger(logger: logger)
-        traceMetrics = ExporterSelfMetrics(exporter: name, signal: "traces", collector: selfMetrics)
-        metricMetrics = ExporterSelfMetrics(exporter: name, signal: "metrics", collector: selfMetrics)
-        logMetrics = ExporterSelfMetrics(exporter: name, signal: "logs", collector: selfMetrics)
-        var senders: [OTLPSignal: RetryingSender] = [:]
-        do {
-            for signal in OTLPSignal.allCases {
-                let client = try HTTPClient(configuration: HTTPClient.Configuration(tls: target(signal).tls))
-                senders[signal] = RetryingSender(client: client, policy: retry, cancellation: cancellation)
-            }
-        } catch {
-            logger.error("cannot create the HTTP client: \(error); every export will fail")
+        self.retry = retry
+        let log = RateLimitedLogger(logger: logger)
+        func sender(_ signal: OTLPSignal, _ target: Target) -> OTLPHTTPSender {
+            OTLPHTTPSender(
+                signal: signal, target: target, selfMetrics: ExporterSelfMetrics(exporter: name, signal: signal.rawValue, collector: selfMetrics),
+                log: log)
         }
-        self.senders = senders
+        traceSender = sender(.traces, traces)
+        metricSender = sender(.metrics, metrics)
+        logSender = sender(.logs, logs)
+    }
+
+    /// How many signals' connections are open (each signal's is made by its first export).
+    package var openConnections: Int {
+        [traceSender, metricSender, logSender].filter(\.hasConnection).count
     }
 
     /// Sends spans produced by `resource`; throws when they could not be delivered.
     public func export(_ spans: [SpanData], resource: Resource) throws {
         guard !spans.isEmpty else { return }
-        let body = OTLPTraceEncoder(resource: resource).encode(spans)
-        let response = try post(body, .traces)
-        report(partialSuccess(response, .traces), signal: .traces, counting: traceMetrics)
+        try traceSender.send(OTLPTraceEncoder(resource: resource).encode(spans), retrying: retry)
     }
 
     /// Sends log records produced by `resource`; throws when they could not be delivered.
     public func export(_ records: [LogRecordData], resource: Resource) throws {
         guard !records.isEmpty else { return }
-        let body = OTLPLogsEncoder(resource: resource).encode(records)
-        let response = try post(body, .logs)
-        report(partialSuccess(response, .logs), signal: .logs, counting: logMetrics)
+        try logSender.send(OTLPLogsEncoder(resource: resource).encode(records), retrying: retry)
     }
 
     /// Sends one metrics snapshot; throws when it could not be delivered.
@@ -147,10 +151,9 @@ public final class OTLPExporter: SpanExporter, MetricsExporter, LogRecordExporte
         let converted = conversion?.snapshot ?? snapshot
         guard OTLPMetricsEncoder.pointCount(converted) > 0 else { return }
         let body = OTLPMetricsEncoder(resource: resource).encode(converted, temporality: temporality)
-        let response = try post(body, .metrics)
+        try metricSender.send(body, retrying: retry)
         // Delta baselines move only once the collector took the data, so a failed export loses nothing.
         if let conversion { deltas.commit(conversion) }
-        report(partialSuccess(response, .metrics), signal: .metrics, counting: metricMetrics)
     }
 
     /// Sends already encoded OTLP requests of one signal as a single request.
@@ -160,12 +163,7 @@ public final class OTLPExporter: SpanExporter, MetricsExporter, LogRecordExporte
     public func exportEncoded(_ signal: OTLPSignal, requests: [[UInt8]]) throws {
         let body = requests.count == 1 ? requests[0] : Array(requests.joined())
         guard !body.isEmpty else { return }
-        let response = try post(body, signal)
-        switch signal {
-        case .traces: report(partialSuccess(response, .traces), signal: .traces, counting: traceMetrics)
-        case .metrics: report(partialSuccess(response, .metrics), signal: .metrics, counting: metricMetrics)
-        case .logs: report(partialSuccess(response, .logs), signal: .logs, counting: logMetrics)
-        }
+        try sender(signal).send(body, retrying: retry)
     }
 
     /// Nothing is buffered: every export delivers before it returns.
@@ -173,56 +171,15 @@ public final class OTLPExporter: SpanExporter, MetricsExporter, LogRecordExporte
 
     /// Stops any wait between retries; later exports are attempted once.
     public func shutdown() {
-        cancellation.cancel()
+        [traceSender, metricSender, logSender].forEach { $0.shutdown() }
     }
 
-    private func post(_ body: [UInt8], _ signal: OTLPSignal) throws -> HTTPResponse {
-        let (target, selfMetrics): (Target, ExporterSelfMetrics) =
-            switch signal {
-            case .traces: (traces, traceMetrics)
-            case .metrics: (metrics, metricMetrics)
-            case .logs: (logs, logMetrics)
-            }
-        let url = target.url
-        var requestHeaders = [(name: "Content-Type", value: "application/x-protobuf")]
-        var payload = body
-        if target.compression == .gzip {
-            payload = Gzip.compress(body, level: target.gzipLevel)
-            requestHeaders.append((name: "Content-Encoding", value: "gzip"))
+    private func sender(_ signal: OTLPSignal) -> OTLPHTTPSender {
+        switch signal {
+        case .traces: traceSender
+        case .metrics: metricSender
+        case .logs: logSender
         }
-        requestHeaders.append(contentsOf: target.headers)
-        let request = HTTPRequest(url: url, headers: requestHeaders, body: payload, timeout: target.timeout)
-        guard let sender = senders[signal] else {
-            throw HTTPClientError(kind: .other, message: "no HTTP client: libcurl could not be initialised")
-        }
-        let response = try sender.send(request) { retry, reason, wait in
-            selfMetrics.retry()
-            log.log(.warning, key: "retry \(url)", "OTLP export to \(url) failed (\(reason)); retry \(retry) in \(wait)")
-        } onGiveUp: { reason in
-            selfMetrics.retriesExhausted(reason: reason.rawValue)
-            if reason == .retryAfterBeyondBudget {
-                log.log(.warning, key: "retry-after \(url)", "\(url) asked to retry later than the retry budget allows; giving up")
-            }
-        }
-        guard response.isSuccess else {
-            throw OTLPExportError(url: url, status: response.status, detail: Self.errorDetail(response))
-        }
-        return response
-    }
-
-    private func report(_ rejection: OTLPPartialSuccess?, signal: OTLPSignal, counting selfMetrics: ExporterSelfMetrics) {
-        guard let rejection else { return }
-        selfMetrics.reject(rejection.rejected)
-        log.log(
-            .warning, key: "partial \(signal.itemName)",
-            "OTLP collector rejected \(rejection.rejected) \(signal.itemName): \(rejection.message)")
-    }
-
-    /// The partial success in a protobuf response (JSON answers to protobuf requests are not expected).
-    private func partialSuccess(_ response: HTTPResponse, _ signal: OTLPSignal) -> OTLPPartialSuccess? {
-        let type = response.header("Content-Type") ?? "application/x-protobuf"
-        guard type.hasPrefix("application/x-protobuf") || type.hasPrefix("application/protobuf") else { return nil }
-        return OTLPPartialSuccess.decode(response.body, signal: signal)
     }
 
     /// A short, printable explanation from an error response body.

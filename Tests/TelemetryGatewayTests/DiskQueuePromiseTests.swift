@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Telemetry
 import TelemetryConfig
+import TelemetryHTTP
 import TelemetryGatewayTesting
 import TelemetryTestSupport
 import Testing
@@ -180,8 +181,8 @@ struct DiskQueuePromiseTests {
         backend.setDown(true)
         let queue = try DiskSendingQueue(
             exporter: "otlp/up", signal: .traces, settings: settings, batch: batch, selfMetrics: MetricsCollector(),
-            logger: Logger(label: "test"), backoff: (.milliseconds(5), .milliseconds(20)), isRetryable: { _ in true },
-            send: backend.send,
+            logger: Logger(label: "test"), retry: .untilDelivered(initialBackoff: .milliseconds(5), maxBackoff: .milliseconds(20)),
+            attempt: backend.attempt,
             syncFile: { file throws(DiskQueueIOError) in
                 // The first fsync fails with EIO; later ones "succeed", as Linux may for pages it lost.
                 let fail = failures.withLock { count in

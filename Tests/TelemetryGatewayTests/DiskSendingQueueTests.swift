@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Telemetry
+import TelemetryHTTP
 import TelemetryOTLPData
 import TelemetryTestSupport
 import Testing
@@ -31,6 +32,18 @@ final class ScriptedBackend: Sendable {
         }
         if let failure { throw failure }
     }
+
+    /// `send`, classified for the disk queue's retry loop: a transient failure is worth another attempt.
+    func attempt(_ requests: [[UInt8]]) -> RetryAttempt<Void, any Error, String> {
+        do {
+            try send(requests)
+            return .final(.success(()))
+        } catch Failure.transient {
+            return .retryable(.failure(Failure.transient), reason: "transient", requestedDelay: nil)
+        } catch {
+            return .final(.failure(error))
+        }
+    }
 }
 
 @Suite("Disk queue: delivery, when_full, retries and restarts")
@@ -53,8 +66,8 @@ struct DiskSendingQueueTests {
         batch.sendBatchSize = 4
         return try DiskSendingQueue(
             exporter: "otlp/up", signal: .traces, settings: settings, batch: batch, selfMetrics: collector,
-            logger: Logger(label: "test"), backoff: (.milliseconds(5), .milliseconds(20)),
-            isRetryable: { ($0 as? ScriptedBackend.Failure) == .transient }, send: backend.send)
+            logger: Logger(label: "test"), retry: .untilDelivered(initialBackoff: .milliseconds(5), maxBackoff: .milliseconds(20)),
+            attempt: backend.attempt)
     }
 
     static func waitUntil(_ condition: () -> Bool) -> Bool {
@@ -91,6 +104,62 @@ struct DiskSendingQueueTests {
         _ = second.flush(deadlineNanos: WallClock.monotonicNanos() + 5_000_000_000)
         #expect(collector.currentValue("telemetry_exporter_dropped_items_total", labels.merging(["reason": "export_failed"]) { $1 }) ?? 0 > 0)
         #expect(second.depth == QueueDepth())
+    }
+
+    /// A disk queue whose every attempt fails retryably; records when each attempt started.
+    static func unreachable(_ folder: String, retry: RetryPolicy, collector: MetricsCollector = MetricsCollector()) throws -> (DiskSendingQueue, LockedValue<[UInt64]>) {
+        let attempts = LockedValue([UInt64]())
+        var batch = BatchSettings()
+        batch.timeout = .milliseconds(10)
+        let queue = try DiskSendingQueue(
+            exporter: "otlp/up", signal: .traces, settings: DiskQueueSettings(directory: folder), batch: batch, selfMetrics: collector,
+            logger: Logger(label: "test"), retry: retry
+        ) { _ in
+            attempts.withLock { $0.append(WallClock.monotonicNanos()) }
+            return .retryable(.failure(ScriptedBackend.Failure.transient), reason: "503", requestedDelay: nil)
+        }
+        return (queue, attempts)
+    }
+
+    @Test("A batch the backend keeps refusing is retried by the retry loop: waits jittered, doubling from initial_interval, capped at max_interval")
+    func retriesWithJitteredCappedBackoff() throws {
+        let scratch = try ScratchFolder()
+        let collector = MetricsCollector()
+        let (queue, attempts) = try Self.unreachable(
+            scratch.path, retry: .untilDelivered(initialBackoff: .milliseconds(40), maxBackoff: .milliseconds(80)), collector: collector)
+        defer { _ = queue.shutdown(deadlineNanos: WallClock.monotonicNanos()) }
+        try queue.consume(try Self.payload(0))
+        #expect(Self.waitUntil { attempts.withLock { $0.count } >= 14 })
+        let times = attempts.withLock { Array($0.prefix(14)) }
+        let gaps = zip(times.dropFirst(), times).map { Double($0 - $1) / 1e6 }
+        // Retry n waits a random value in [b/2, b], b = min(80, 40 × 2^(n-1)) ms; a gap is that wait plus
+        // the attempt and the scheduling, so only its lower bound is exact.
+        #expect(gaps[0] >= 20 && gaps.dropFirst().allSatisfy { $0 >= 40 }, "\(gaps)")
+        // Without jitter every capped wait would be 80 ms: with it, some are clearly shorter.
+        #expect(gaps.dropFirst(2).contains { $0 < 76 }, "\(gaps)")
+        #expect(gaps.allSatisfy { $0 < 2_000 }, "\(gaps)")
+        let labels = ["exporter": "otlp/up", "signal": "traces"]
+        #expect(collector.currentValue("telemetry_exporter_retries_total", labels) ?? 0 >= 13)
+        #expect(collector.currentValue("telemetry_exporter_failed_exports_total", labels) ?? 0 >= 14)
+    }
+
+    @Test("Shutdown ends the retry loop's wait at once; the batch stays on disk for the next start")
+    func shutdownInterruptsTheRetryWait() throws {
+        let scratch = try ScratchFolder()
+        let retry = RetryPolicy.untilDelivered(initialBackoff: .seconds(60), maxBackoff: .seconds(60))
+        do {
+            let (queue, attempts) = try Self.unreachable(scratch.path, retry: retry)
+            try queue.consume(try Self.payload(0))
+            #expect(Self.waitUntil { attempts.withLock { $0.count } == 1 })
+            usleep(50_000)
+            let start = WallClock.monotonicNanos()
+            #expect(!queue.shutdown(deadlineNanos: start))
+            #expect(WallClock.monotonicNanos() - start < 5_000_000_000)
+            #expect(attempts.withLock { $0.count } == 1)
+        }
+        let (reopened, _) = try Self.unreachable(scratch.path, retry: retry)
+        #expect(reopened.depth.records == 1)
+        _ = reopened.shutdown(deadlineNanos: WallClock.monotonicNanos())
     }
 
     @Test("A restart (or a crash) while the backend is down loses nothing: the next process sends it all, in order")

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import Telemetry
+import TelemetryHTTP
 import TelemetryOTLPData
 
 /// The transports that need gRPC or TLS libraries (grpc-swift-2, NIO HTTP/2, BoringSSL). The module
@@ -12,9 +13,9 @@ public struct GatewayTransports: Sendable {
     package typealias HTTPServerTLS = @Sendable (ReceiverTLSFiles) throws -> @Sendable () -> any ChannelHandler
     /// Starts an OTLP/gRPC server that hands every request to the intake.
     package typealias GRPCServer = @Sendable (OTLPGRPCSettings, RequestIntake, Logger) throws -> any GatewayListener
-    /// Makes an OTLP/gRPC sender for an exporter (it makes one per signal).
+    /// Makes an exporter's OTLP/gRPC sender of one signal.
     package typealias GRPCSender =
-        @Sendable (OTLPGRPCClientSettings, _ exporter: String, MetricsCollector, Logger) throws(GatewayError) -> any EncodedRequestSender
+        @Sendable (OTLPGRPCClientSettings, OTLPSignal, _ exporter: String, MetricsCollector, Logger) throws(GatewayError) -> any EncodedRequestSender
 
     /// TLS for the OTLP/HTTP receiver.
     package let httpServerTLS: HTTPServerTLS
@@ -44,17 +45,15 @@ package protocol GatewayListener: Sendable {
     func close()
 }
 
-/// Sends encoded OTLP requests of one signal upstream, retrying per its policy (OTLP/HTTP on libcurl,
-/// or OTLP/gRPC).
+/// One signal's OTLP transport (`OTLPHTTPSender` on libcurl, or the OTLP/gRPC sender): sends an
+/// encoded request once and classifies the outcome; the exporter helper's retry loop decides whether
+/// and when to try again (`ExporterSendChain`).
 package protocol EncodedRequestSender: Sendable {
-    /// Sends the requests (concatenated into one) and returns once delivered, or throws.
-    func exportEncoded(_ signal: OTLPSignal, requests: [[UInt8]]) throws
-    /// Stops waits between retries; later sends are attempted once.
+    /// How its retries and rejections are counted and logged.
+    var retryReport: RetryReport { get }
+    /// Sends `body` (serialised `Export…ServiceRequest`s) once: delivered, refused for good, or worth
+    /// another attempt (after the delay the server asked for, if any).
+    func attempt(_ body: [UInt8]) -> RetryAttempt<Void, any Error, String>
+    /// Cuts what it is doing short and closes its connection (at shutdown).
     func shutdown()
-}
-
-/// An export failure that says whether trying the same data later can succeed.
-package protocol RetryClassifiedError: Error {
-    /// Whether the upstream's answer (or the lack of one) is worth another attempt later.
-    var isRetryable: Bool { get }
 }

@@ -5,7 +5,7 @@ extension GatewayTransports {
     public static let standard = GatewayTransports(
         httpServerTLS: NIOSSLServerTLS.handlerMaker,
         grpcServer: { settings, intake, logger in try OTLPGRPCServer(settings: settings, intake: intake, logger: logger) },
-        grpcSender: { settings, exporter, collector, logger throws(GatewayError) in
-            try OTLPGRPCSender(settings: settings, exporter: exporter, collector: collector, logger: logger)
+        grpcSender: { settings, signal, exporter, collector, logger throws(GatewayError) in
+            try OTLPGRPCSender(settings: settings, signal: signal, exporter: exporter, collector: collector, logger: logger)
         })
 }

@@ -16,13 +16,11 @@ public struct OTLPGRPCClientSettings: Sendable {
     public var gzip: Bool
     /// The deadline of each call.
     public var timeout: Duration
-    /// How failed calls are retried.
-    public var retry: RetryPolicy
 
     /// Settings for `host:port`.
     public init(
         host: String, port: Int, plaintext: Bool, tls: ClientTLS = ClientTLS(), headers: [String: String] = [:], gzip: Bool = true,
-        timeout: Duration = .seconds(10), retry: RetryPolicy = RetryPolicy()
+        timeout: Duration = .seconds(10)
     ) {
         self.host = host
         self.port = port
@@ -31,7 +29,6 @@ public struct OTLPGRPCClientSettings: Sendable {
         self.headers = headers
         self.gzip = gzip
         self.timeout = timeout
-        self.retry = retry
     }
 
     /// The host, port and security of a gRPC endpoint: `host:port` (TLS unless `insecure`),

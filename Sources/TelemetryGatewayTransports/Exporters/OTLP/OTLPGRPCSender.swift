@@ -6,30 +6,31 @@ import TelemetryGatewayCore
 import TelemetryHTTP
 import TelemetryOTLPData
 
-/// The OTLP/gRPC exporter's sender: its own HTTP/2 connection (grpc-swift-2 on NIO; the exporter makes
-/// one sender per signal), the `Export` call of each signal's service with the request bytes as they are, and the
-/// specification's retries: CANCELLED, DEADLINE_EXCEEDED, ABORTED, OUT_OF_RANGE, UNAVAILABLE and
-/// DATA_LOSS are retried, RESOURCE_EXHAUSTED only when the server sent `google.rpc.RetryInfo`; a
-/// RetryInfo delay is honoured like `Retry-After` (beyond the retry budget, the retries end at once).
+/// One signal's OTLP/gRPC transport (next to `OTLPHTTPSender`): its own HTTP/2 connection (grpc-swift-2
+/// on NIO), the `Export` call of the signal's service with the request bytes as they are, each attempt
+/// classified as the specification says for the exporter helper's retry loop: CANCELLED,
+/// DEADLINE_EXCEEDED, ABORTED, OUT_OF_RANGE, UNAVAILABLE and DATA_LOSS are retryable,
+/// RESOURCE_EXHAUSTED only when the server sent `google.rpc.RetryInfo`, whose delay the loop honours
+/// like `Retry-After` (beyond the retry budget, the retries end at once).
 final class OTLPGRPCSender: EncodedRequestSender {
+    let retryReport: RetryReport
     private let client: GRPCClient<HTTP2ClientTransport.Posix>
     private let settings: OTLPGRPCClientSettings
+    private let signal: OTLPSignal
     private let metadata: Metadata
-    private let cancellation = CancellationSignal()
-    private let selfMetrics: [OTLPSignal: ExporterSelfMetrics]
-    private let log: RateLimitedLogger
     private let target: String
 
-    init(settings: OTLPGRPCClientSettings, exporter: String, collector: MetricsCollector, logger: Logger) throws(GatewayError) {
+    init(settings: OTLPGRPCClientSettings, signal: OTLPSignal, exporter: String, collector: MetricsCollector, logger: Logger) throws(GatewayError) {
         self.settings = settings
-        target = "\(settings.plaintext ? "http" : "https")://\(settings.host):\(settings.port)"
+        self.signal = signal
+        let target = "\(settings.plaintext ? "http" : "https")://\(settings.host):\(settings.port)"
+        self.target = target
         var metadata = Metadata()
         for (name, value) in settings.headers.sorted(by: { $0.key < $1.key }) { metadata.addString(value, forKey: name.lowercased()) }
         self.metadata = metadata
-        selfMetrics = Dictionary(uniqueKeysWithValues: OTLPSignal.allCases.map {
-            ($0, ExporterSelfMetrics(exporter: exporter, signal: $0.rawValue, collector: collector))
-        })
-        log = RateLimitedLogger(logger: logger)
+        retryReport = RetryReport(
+            selfMetrics: ExporterSelfMetrics(exporter: exporter, signal: signal.rawValue, collector: collector),
+            log: RateLimitedLogger(logger: logger), export: "OTLP/gRPC export to \(target)", target: target)
         let transport: HTTP2ClientTransport.Posix
         do {
             transport = try HTTP2ClientTransport.Posix(
@@ -72,29 +73,8 @@ final class OTLPGRPCSender: EncodedRequestSender {
                 trustRoots: tls.caFile.map { .certificates([.file(path: $0, format: .pem)]) } ?? .systemDefault))
     }
 
-    func exportEncoded(_ signal: OTLPSignal, requests: [[UInt8]]) throws {
-        let body = requests.count == 1 ? requests[0] : Array(requests.joined())
-        guard !body.isEmpty, let selfMetrics = selfMetrics[signal] else { return }
-        let response = try RetryLoop(policy: settings.retry, cancellation: cancellation).run(
-            { () -> RetryAttempt<[UInt8], OTLPGRPCExportError, String> in attempt(body, signal) },
-            onRetry: { retry, reason, wait in
-                selfMetrics.retry()
-                log.log(.warning, key: "retry \(signal)", "OTLP/gRPC export to \(target) failed (\(reason)); retry \(retry) in \(wait)")
-            },
-            onGiveUp: { reason in
-                selfMetrics.retriesExhausted(reason: reason.rawValue)
-                if reason == .retryAfterBeyondBudget {
-                    log.log(.warning, key: "retry-info \(signal)", "\(target) asked to retry later than the retry budget allows; giving up")
-                }
-            })
-        if let partial = OTLPPartialSuccess.decode(response, signal: signal) {
-            selfMetrics.reject(partial.rejected)
-            log.log(.warning, key: "partial \(signal)", "OTLP/gRPC collector \(target) rejected \(partial.rejected) \(signal.itemName): \(partial.message)")
-        }
-    }
-
-    /// One call, classified for the retry loop.
-    private func attempt(_ body: [UInt8], _ signal: OTLPSignal) -> RetryAttempt<[UInt8], OTLPGRPCExportError, String> {
+    /// One call, classified for the retry loop; a success's partial-success rejection is logged and counted.
+    func attempt(_ body: [UInt8]) -> RetryAttempt<Void, any Error, String> {
         var options = CallOptions.defaults
         options.timeout = settings.timeout
         options.compression = settings.gzip ? .gzip : CompressionAlgorithm.none
@@ -109,7 +89,12 @@ final class OTLPGRPCSender: EncodedRequestSender {
         }
         switch outcome {
         case .success(let response):
-            return .final(.success(response))
+            if let partial = OTLPPartialSuccess.decode(response, signal: signal) {
+                retryReport.selfMetrics.reject(partial.rejected)
+                retryReport.log.log(
+                    .warning, key: "partial \(signal)", "OTLP/gRPC collector \(target) rejected \(partial.rejected) \(signal.itemName): \(partial.message)")
+            }
+            return .final(.success(()))
         case .failure(let error):
             let rpcError = (error as? RPCError) ?? RPCError(code: .unavailable, message: "\(error)")
             let delay = rpcError.metadata[binaryValues: "grpc-status-details-bin"].lazy.compactMap { GRPCStatusDetails.retryDelay(in: $0) }.first
@@ -120,13 +105,12 @@ final class OTLPGRPCSender: EncodedRequestSender {
     }
 
     func shutdown() {
-        cancellation.cancel()
         client.beginGracefulShutdown()
     }
 }
 
 /// An OTLP/gRPC export the server refused (after any retries).
-struct OTLPGRPCExportError: RetryClassifiedError, CustomStringConvertible {
+struct OTLPGRPCExportError: Error, CustomStringConvertible {
     /// The server.
     let target: String
     /// The status code.

@@ -5,6 +5,7 @@ import Musl
 #endif
 import Logging
 import Telemetry
+import TelemetryHTTP
 import TelemetryOTLPData
 
 /// An exporter's sending queue for one signal kept on disk (`sending_queue: {storage: disk}`): what the
@@ -13,9 +14,9 @@ import TelemetryOTLPData
 /// `consume` returns (and the receiver answers 200) only once the request is appended to the segment
 /// log, and with `fsync: always` forced to disk (appends of concurrent requests share one fsync). A
 /// worker reads batches back, sends them, and moves the durable watermark past them only after the
-/// backend's success; a retryable failure is retried with backoff for as long as it takes (the queue
-/// is bounded in bytes, and `when_full` says what happens then), a permanent one drops the batch and
-/// counts it. Order is kept, apart from a batch sent again after a crash (the in-flight window).
+/// backend's success; a retryable failure is retried by the `RetryLoop` under an `untilDelivered`
+/// policy (jittered, capped backoff) for as long as it takes (the queue is bounded in bytes, and
+/// `when_full` says what happens then), a permanent one drops the batch and counts it. Order is kept, apart from a batch sent again after a crash (the in-flight window).
 public final class DiskSendingQueue: ExporterQueue {
     /// The settings.
     public var settings: DiskQueueSettings { core.settings }
@@ -25,32 +26,32 @@ public final class DiskSendingQueue: ExporterQueue {
     /// Opens (recovering) the queue in `settings.directory`/`<exporter>`/`<signal>` and starts its worker.
     ///
     /// - Parameters:
-    ///   - backoff: the first and the longest wait between attempts of one batch.
-    ///   - isRetryable: whether a failure is worth sending again (otherwise the batch is dropped).
-    ///   - interrupt: cuts a `send` in progress short (called when the queue stops).
-    ///   - send: sends one batch of serialised requests; throws when it failed.
+    ///   - retry: the waits between attempts of one batch (`RetryPolicy.untilDelivered`; the loop also
+    ///     ends when the queue stops, leaving the batch on disk).
+    ///   - interrupt: cuts an `attempt` in progress short (called when the queue stops).
+    ///   - attempt: sends one batch of serialised requests once: delivered, refused for good (the batch
+    ///     is dropped), or worth another attempt.
     /// - Throws: `GatewayError` when the folder cannot be used (permissions, another gateway holds it).
-    public convenience init(
+    package convenience init(
         exporter name: String, signal: OTLPSignal, settings: DiskQueueSettings, batch: BatchSettings,
-        selfMetrics: MetricsCollector, logger: Logger, backoff: (initial: Duration, maximum: Duration),
-        isRetryable: @escaping @Sendable (any Error) -> Bool, interrupt: @escaping @Sendable () -> Void = {},
-        send: @escaping @Sendable ([[UInt8]]) throws -> Void
+        selfMetrics: MetricsCollector, logger: Logger, retry: RetryPolicy, interrupt: @escaping @Sendable () -> Void = {},
+        attempt: @escaping @Sendable ([[UInt8]]) -> RetryAttempt<Void, any Error, String>
     ) throws(GatewayError) {
         try self.init(
             exporter: name, signal: signal, settings: settings, batch: batch, selfMetrics: selfMetrics, logger: logger,
-            backoff: backoff, isRetryable: isRetryable, interrupt: interrupt, send: send, syncFile: { file throws(DiskQueueIOError) in try file.sync() })
+            retry: retry, interrupt: interrupt, attempt: attempt, syncFile: { file throws(DiskQueueIOError) in try file.sync() })
     }
 
     /// Opens the queue forcing segment files to disk with `syncFile` (tests inject failures there).
     init(
         exporter name: String, signal: OTLPSignal, settings: DiskQueueSettings, batch: BatchSettings,
-        selfMetrics: MetricsCollector, logger: Logger, backoff: (initial: Duration, maximum: Duration),
-        isRetryable: @escaping @Sendable (any Error) -> Bool, interrupt: @escaping @Sendable () -> Void = {},
-        send: @escaping @Sendable ([[UInt8]]) throws -> Void, syncFile: @escaping @Sendable (SegmentFile) throws(DiskQueueIOError) -> Void
+        selfMetrics: MetricsCollector, logger: Logger, retry: RetryPolicy, interrupt: @escaping @Sendable () -> Void = {},
+        attempt: @escaping @Sendable ([[UInt8]]) -> RetryAttempt<Void, any Error, String>,
+        syncFile: @escaping @Sendable (SegmentFile) throws(DiskQueueIOError) -> Void
     ) throws(GatewayError) {
         let core = try DiskQueueCore(
             exporter: name, signal: signal, settings: settings, batch: batch, selfMetrics: selfMetrics, logger: logger,
-            backoff: backoff, isRetryable: isRetryable, interrupt: interrupt, send: send, syncFile: syncFile)
+            retry: retry, interrupt: interrupt, attempt: attempt, syncFile: syncFile)
         self.core = core
         worker = WorkerThread { core.run() }
     }
@@ -103,11 +104,10 @@ private final class DiskQueueCore: Sendable {
     private let durability = ConditionLock(Durability())
     private let cancellation = CancellationSignal()
     private let overload = OverloadAdvice()
-    private let send: @Sendable ([[UInt8]]) throws -> Void
+    private let attempt: @Sendable ([[UInt8]]) -> RetryAttempt<Void, any Error, String>
     private let syncFile: @Sendable (SegmentFile) throws(DiskQueueIOError) -> Void
-    private let isRetryable: @Sendable (any Error) -> Bool
     private let interrupt: @Sendable () -> Void
-    private let backoff: (initial: Duration, maximum: Duration)
+    private let retry: RetryPolicy
 
     /// Which appends (numbered in order) are on the disk, and which never can be.
     struct Durability: Sendable {
@@ -131,9 +131,9 @@ private final class DiskQueueCore: Sendable {
 
     init(
         exporter name: String, signal: OTLPSignal, settings: DiskQueueSettings, batch: BatchSettings,
-        selfMetrics: MetricsCollector, logger: Logger, backoff: (initial: Duration, maximum: Duration),
-        isRetryable: @escaping @Sendable (any Error) -> Bool, interrupt: @escaping @Sendable () -> Void,
-        send: @escaping @Sendable ([[UInt8]]) throws -> Void, syncFile: @escaping @Sendable (SegmentFile) throws(DiskQueueIOError) -> Void
+        selfMetrics: MetricsCollector, logger: Logger, retry: RetryPolicy, interrupt: @escaping @Sendable () -> Void,
+        attempt: @escaping @Sendable ([[UInt8]]) -> RetryAttempt<Void, any Error, String>,
+        syncFile: @escaping @Sendable (SegmentFile) throws(DiskQueueIOError) -> Void
     ) throws(GatewayError) {
         self.interrupt = interrupt
         self.syncFile = syncFile
@@ -141,9 +141,8 @@ private final class DiskQueueCore: Sendable {
         self.signal = signal
         self.settings = settings
         self.batch = batch
-        self.send = send
-        self.isRetryable = isRetryable
-        self.backoff = backoff
+        self.attempt = attempt
+        self.retry = retry
         log = RateLimitedLogger(logger: logger)
         metrics = DiskQueueMetrics(
             exporter: ExporterSelfMetrics(exporter: name, signal: signal.rawValue, collector: selfMetrics), collector: selfMetrics)
@@ -369,8 +368,8 @@ private final class DiskQueueCore: Sendable {
         if settings.fsync != .never { try? syncAppends(upTo: state.withLock { $0.appended }) }
     }
 
-    /// The worker: reads batches, sends them, acknowledges; retries a retryable failure until it
-    /// succeeds or the queue stops.
+    /// The worker: reads batches, sends them, acknowledges; retries a retryable failure (`RetryLoop`)
+    /// until it succeeds or the queue stops.
     func run() {
         while let batch = nextBatch() {
             deliver(batch)
@@ -409,32 +408,39 @@ private final class DiskQueueCore: Sendable {
             case .failure(let error):
                 metrics.error("read")
                 log.log(.error, key: "read", "exporter \(name): cannot read its disk queue: \(error)")
-                guard cancellation.sleep(for: backoff.maximum) else { return nil }
+                guard cancellation.sleep(for: retry.maxBackoff) else { return nil }
             }
         }
     }
 
+    /// Sends `records` through the retry loop: acknowledged once delivered, dropped (and counted) when
+    /// refused for good, left on disk when the queue stops first.
     private func deliver(_ records: [SegmentRecord]) {
         let items = records.reduce(0) { $0 + $1.itemCount }
-        var wait = backoff.initial
-        while true {
-            do {
-                try send(records.map(\.payload))
-                metrics.exporter.sent.inc(by: Double(items))
-                acknowledge()
-                return
-            } catch where isRetryable(error) {
-                metrics.exporter.failedExports.inc()
-                log.log(.warning, key: "retry", "exporter \(name): sending \(items) \(signal.rawValue) items failed (\(error)); kept on disk, next attempt in \(wait)")
-                guard cancellation.sleep(for: wait) else { return }
-                wait = min(backoff.maximum, wait * 2)
-            } catch {
-                metrics.exporter.failedExports.inc()
-                metrics.exporter.drop(items, reason: "export_failed")
-                log.log(.error, key: "export_failed", "exporter \(name): the backend refused \(items) \(signal.rawValue) items for good: \(error)")
-                acknowledge()
-                return
-            }
+        let payloads = records.map(\.payload)
+        var refusedForGood = false
+        do {
+            try RetryLoop(policy: retry, cancellation: cancellation).run {
+                let outcome = attempt(payloads)
+                switch outcome {
+                case .final(.success): break
+                case .final(.failure):
+                    refusedForGood = true
+                    metrics.exporter.failedExports.inc()
+                case .retryable: metrics.exporter.failedExports.inc()
+                }
+                return outcome
+            } onRetry: { _, reason, wait in
+                metrics.exporter.retry()
+                log.log(.warning, key: "retry", "exporter \(name): sending \(items) \(signal.rawValue) items failed (\(reason)); kept on disk, next attempt in \(wait)")
+            } onGiveUp: { _ in }
+            metrics.exporter.sent.inc(by: Double(items))
+            acknowledge()
+        } catch {
+            guard refusedForGood else { return }
+            metrics.exporter.drop(items, reason: "export_failed")
+            log.log(.error, key: "export_failed", "exporter \(name): the backend refused \(items) \(signal.rawValue) items for good: \(error)")
+            acknowledge()
         }
     }
 
