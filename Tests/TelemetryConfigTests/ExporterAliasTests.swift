@@ -62,6 +62,9 @@ struct ExporterAliasTests {
         #expect(bothKeys.path == "exporters[0].api_key" && bothKeys.line == 2 && bothKeys.message.contains("not both"))
         let bothSites = try #require(failure("{type: datadog, api: {key: k1, site: a}, site: b}"))
         #expect(bothSites.path == "exporters[0].site" && bothSites.message.contains("not both"))
+        let mixed = try parse("{type: datadog, api: {site: datadoghq.eu}, api_key: k3}")
+        guard case .datadog(let mixedKey, _, _, let mixedSite, _) = mixed.exporters[0].settings else { throw Unexpected.settings }
+        #expect(mixedKey == "k3" && mixedSite == "datadoghq.eu" && mixed.warnings.map(\.path) == ["exporters[0].api_key"])
         let noKey = try #require(failure("{type: datadog, prefix: p}"))
         #expect(noKey.path == "exporters[0]" && noKey.message == "missing required key \"api\"")
     }

@@ -138,7 +138,7 @@ enum ExporterParser {
 
     private static func datadog(_ fields: ConfigMapping, warnings: inout [ConfigError]) throws(ConfigError) -> ExporterConfiguration.Settings {
         let api = try fields["api"]?.mapping(allowed: ["key", "site"])
-        let apiKey = try fields.deprecated(ExporterAliases.apiKey, replacement: fields["api"], warnings: &warnings)
+        let apiKey = try fields.deprecated(ExporterAliases.apiKey, replacement: api?["key"], warnings: &warnings)
         let site = try fields.deprecated(ExporterAliases.site, replacement: api?["site"], warnings: &warnings)
         let metrics = try fields["metrics"]?.mapping(allowed: ["endpoint"])
         let endpoint = try fields.deprecated(ExporterAliases.datadogEndpoint, replacement: metrics?["endpoint"], warnings: &warnings)
