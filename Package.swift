@@ -99,11 +99,16 @@ let package = Package(
             ]
         ),
 
+        // The YAML toolkit both configuration formats read with: located nodes, `${VAR}` substitution and
+        // errors. The only module that imports Yams.
+        .target(
+            name: "TelemetryYAML",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
         .target(
             name: "TelemetryConfig",
             dependencies: [
-                "Telemetry", "TelemetryHTTP", "TelemetryOTLP", "TelemetryOTLPData", "TelemetryExporters",
-                .product(name: "Yams", package: "Yams"),
+                "Telemetry", "TelemetryHTTP", "TelemetryOTLP", "TelemetryOTLPData", "TelemetryExporters", "TelemetryYAML",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -122,9 +127,8 @@ let package = Package(
         .target(
             name: "TelemetryGatewayCore",
             dependencies: [
-                "Telemetry", "TelemetryHTTP", "TelemetryOTLP", "TelemetryOTLPData", "TelemetryExporters", "TelemetryConfig", "CRE2",
+                "Telemetry", "TelemetryHTTP", "TelemetryOTLP", "TelemetryOTLPData", "TelemetryExporters", "TelemetryConfig", "TelemetryYAML", "CRE2",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

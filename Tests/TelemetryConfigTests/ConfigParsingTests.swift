@@ -26,7 +26,7 @@ struct ConfigParsingTests {
     func shippedFilesParse(file: String) throws {
         let path = TestPeers.packageRoot.appendingPathComponent("Config/\(file)").path
         let configuration = try TelemetryConfiguration.load(path: path, environment: ["DD_API_KEY": "key"])
-        #expect(!configuration.exporters.isEmpty)
+        #expect(!configuration.exporters.isEmpty && configuration.warnings.isEmpty)
     }
 
     @Test("Defaults: a minimal file gets OpenTelemetry's defaults")

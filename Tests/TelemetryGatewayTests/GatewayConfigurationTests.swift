@@ -139,4 +139,67 @@ struct GatewayConfigurationTests {
         let tinySegment = try #require(failure(exporter("      storage: disk\n      directory: /q\n      segment_bytes: 10\n")))
         #expect(tinySegment.path == "exporters.otlp.sending_queue.segment_bytes", "\(tinySegment)")
     }
+
+    @Test("An empty component section is an error at that section's file:line:column", arguments: [
+        ("exporters", "otlp", "give an endpoint"), ("exporters", "prometheus", "give an endpoint"),
+        ("exporters", "statsd", "give an endpoint"), ("exporters", "cloudwatch", "give namespace and region"),
+        ("exporters", "datadog", "give api.key"), ("exporters", "loadbalancing", "give a resolver"),
+        ("processors", "memory_limiter", "give limit_mib"), ("processors", "probabilistic_sampler", "give sampling_percentage"),
+        ("processors", "sampler", "give a sampler type"), ("processors", "tail_sampling", "give policies"),
+    ])
+    func emptySection(section: String, id: String, message: String) throws {
+        let block = try #require(failure("\(section):\n  \(id):\n"))
+        #expect(block.file == "g.yaml" && block.path == "\(section).\(id)" && block.message == message, "\(block)")
+        #expect(block.line == 2 && block.column == id.count + 4, "\(block)")
+        let flow = try #require(failure("# \(id)\n\(section): {\(id): }\n"))
+        #expect(flow.file == "g.yaml" && flow.path == "\(section).\(id)" && flow.message == message, "\(flow)")
+        #expect(flow.line == 2 && flow.column == section.count + id.count + 6, "\(flow)")
+    }
+
+    @Test("Shared blocks: both formats read endpoint, headers, retry_on_failure and max_datagram_bytes alike, with the same errors and limits")
+    func sharedBlocksInBothFormats() throws {
+        func application(_ exporter: String) -> ConfigError? {
+            do {
+                _ = try TelemetryConfiguration.parse(yaml: "exporters:\n  - \(exporter)\n", file: "app.yaml", environment: [:])
+                return nil
+            } catch {
+                return error
+            }
+        }
+        func gateway(_ id: String, _ body: String) -> ConfigError? {
+            failure("""
+                exporters:
+                  \(id): \(body)
+                receivers: {otlp: {protocols: {http: {endpoint: 127.0.0.1:4318}}}}
+                service: {pipelines: {metrics: {receivers: [otlp], exporters: [\(id)]}}}
+
+                """)
+        }
+        let cases: [(application: String, gateway: (String, String))] = [
+            ("{type: statsd, endpoint: localhost}", ("statsd", "{endpoint: localhost}")),
+            ("{type: statsd, endpoint: \"127.0.0.1:8125\", max_datagram_bytes: 65508}",
+             ("statsd", "{endpoint: \"127.0.0.1:8125\", max_datagram_bytes: 65508}")),
+            ("{type: statsd, endpoint: \"127.0.0.1:8125\", max_datagram_bytes: 63}",
+             ("statsd", "{endpoint: \"127.0.0.1:8125\", max_datagram_bytes: 63}")),
+            ("{type: otlp, endpoint: \"http://x:4318\", headers: {X-Tenant: \"a\\r\\nX-Admin: 1\"}}",
+             ("otlphttp", "{endpoint: \"http://x:4318\", headers: {X-Tenant: \"a\\r\\nX-Admin: 1\"}}")),
+            ("{type: otlp, endpoint: \"http://x:4318\", headers: {\"X Tenant\": a}}",
+             ("otlphttp", "{endpoint: \"http://x:4318\", headers: {\"X Tenant\": a}}")),
+            ("{type: otlp, endpoint: \"http://x:4318\", retry_on_failure: {multiplier: 11}}",
+             ("otlphttp", "{endpoint: \"http://x:4318\", retry_on_failure: {multiplier: 11}}")),
+            ("{type: otlp, endpoint: \"http://x:4318\", retry_on_failure: {max_attempts: 3}}",
+             ("otlphttp", "{endpoint: \"http://x:4318\", retry_on_failure: {max_attempts: 3}}")),
+            ("{type: otlp, endpoint: \"ftp://x\"}", ("otlphttp", "{endpoint: \"ftp://x\"}")),
+            ("{type: datadog, api: {key: k}, metrics: {endpoint: x}}", ("datadog", "{api: {key: k}, metrics: {endpoint: x}}")),
+        ]
+        for (appExporter, (id, body)) in cases {
+            let fromApplication = try #require(application(appExporter), "\(appExporter)")
+            let fromGateway = try #require(gateway(id, body), "\(body)")
+            #expect(fromApplication.message == fromGateway.message, "\(fromApplication) vs \(fromGateway)")
+            #expect(fromApplication.path.split(separator: ".").last == fromGateway.path.split(separator: ".").last)
+            #expect(fromApplication.line == 2 && fromGateway.line == 2)
+        }
+        #expect(application("{type: statsd, endpoint: \"127.0.0.1:8125\", max_datagram_bytes: 65507}") == nil)
+        #expect(gateway("statsd", "{endpoint: \"127.0.0.1:8125\", max_datagram_bytes: 65507}") == nil)
+    }
 }

@@ -1,6 +1,6 @@
 import Logging
 import Telemetry
-import TelemetryConfig
+import TelemetryYAML
 import TelemetryOTLPData
 
 /// What every component is built with.
@@ -24,8 +24,8 @@ public struct BuildContext: Sendable {
 public struct RequestSizeLimit: Sendable {
     /// The limit in bytes.
     public let bytes: Int
-    /// The key that set it (its file, path and position; the message is empty).
-    public let source: ConfigError
+    /// The key that set it.
+    public let source: ConfigLocation
 }
 
 /// A configured receiver, ready to be built.

@@ -1,4 +1,5 @@
 import TelemetryConfig
+import TelemetryYAML
 
 /// The component types a configuration may use, each with the parser of its section (kept next to its
 /// code). `standard` has every type this gateway ships; tests add their own (an in-memory exporter).

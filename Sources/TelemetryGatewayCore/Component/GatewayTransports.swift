@@ -10,7 +10,7 @@ import TelemetryOTLPData
 /// on a service made without them fails to start with a clear error.
 public struct GatewayTransports: Sendable {
     /// Makes the maker of the TLS handler put first on each accepted OTLP/HTTP connection.
-    package typealias HTTPServerTLS = @Sendable (ReceiverTLSFiles) throws -> @Sendable () -> any ChannelHandler
+    package typealias HTTPServerTLS = @Sendable (ServerTLSSettings) throws -> @Sendable () -> any ChannelHandler
     /// Starts an OTLP/gRPC server that hands every request to the intake.
     package typealias GRPCServer = @Sendable (OTLPGRPCSettings, RequestIntake, Logger) throws -> any GatewayListener
     /// Makes an exporter's OTLP/gRPC sender of one signal.

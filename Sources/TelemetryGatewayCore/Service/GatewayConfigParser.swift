@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import TelemetryConfig
+import TelemetryYAML
 import TelemetryOTLPData
-import Yams
 
 extension GatewayConfiguration {
     /// Reads and checks `path`.
@@ -18,13 +18,7 @@ extension GatewayConfiguration {
     package static func load(
         path: String, environment: [String: String], factories: ComponentFactories
     ) throws(ConfigError) -> GatewayConfiguration {
-        let yaml: String
-        do {
-            yaml = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ConfigError(file: path, path: "", line: 0, column: 0, message: "cannot read the file: \(error.localizedDescription)")
-        }
-        return try parse(yaml: yaml, file: path, environment: environment, factories: factories)
+        try parse(yaml: try ConfigDocument.contents(of: path), file: path, environment: environment, factories: factories)
     }
 
     /// Parses and checks YAML text; `file` names it in errors.
@@ -97,10 +91,8 @@ extension GatewayConfiguration {
                 guard let queueLimit = exporters[exporter]?.0.diskQueueRequestLimit else { continue }
                 for receiver in pipeline.receivers {
                     for limit in receivers[receiver]?.0.requestLimits ?? [] where limit.bytes > queueLimit {
-                        let source = limit.source
-                        throw ConfigError(
-                            file: source.file, path: source.path, line: source.line, column: source.column,
-                            message: "receiver \(receiver) accepts requests of up to \(limit.bytes) bytes, but exporter \(exporter)'s disk queue can read back requests of at most \(queueLimit) bytes (pipeline \(pipeline.id)); lower the limit to \(queueLimit) or less")
+                        throw limit.source.error(
+                            "receiver \(receiver) accepts requests of up to \(limit.bytes) bytes, but exporter \(exporter)'s disk queue can read back requests of at most \(queueLimit) bytes (pipeline \(pipeline.id)); lower the limit to \(queueLimit) or less")
                     }
                 }
             }
@@ -148,7 +140,10 @@ extension ServiceTelemetrySettings {
         guard let node else { return settings }
         let fields = try node.mapping(allowed: ["metrics", "logs"])
         if let metrics = try fields["metrics"]?.mapping(allowed: ["address", "level"]) {
-            if let address = metrics["address"] { (settings.metricsHost, settings.metricsPort) = try address.hostAndPort() }
+            if let address = metrics["address"] {
+                let endpoint = try EndpointSettings.parse(address)
+                (settings.metricsHost, settings.metricsPort) = (endpoint.host, endpoint.port)
+            }
             if try metrics["level"]?.choice(["none", "basic", "normal", "detailed"]) == "none" { settings.metricsHost = nil }
         }
         if let logs = try fields["logs"]?.mapping(allowed: ["level"]), let level = logs["level"] {

@@ -1,5 +1,6 @@
 import Logging
 import TelemetryConfig
+import TelemetryYAML
 import TelemetryOTLPData
 
 /// A gateway configuration in the Collector's shape: `receivers`, `processors` and `exporters` keyed by

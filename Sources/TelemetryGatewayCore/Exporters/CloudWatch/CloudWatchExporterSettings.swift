@@ -1,4 +1,5 @@
 import TelemetryConfig
+import TelemetryYAML
 import TelemetryExporters
 
 /// `cloudwatch`'s settings: `namespace` and `region` (required), `endpoint`, and the push keys;
@@ -19,7 +20,7 @@ struct CloudWatchExporterSettings: Sendable {
         let fields = try node.mapping(allowed: ["namespace", "region", "endpoint", "interval", "metric_expiration"])
         var settings = CloudWatchExporterSettings(
             namespace: try fields.required("namespace").string(), region: try fields.required("region").string())
-        settings.endpoint = try fields["endpoint"]?.url()
+        settings.endpoint = try fields["endpoint"].map { node throws(ConfigError) in try EndpointSettings.url(node) }
         settings.push = try PushSettings.parse(fields)
         return settings
     }

@@ -1,4 +1,5 @@
 import TelemetryConfig
+import TelemetryYAML
 import TelemetryExporters
 
 /// `datadog`'s settings: `api.key` (required, never empty), `api.site` (`datadoghq.com`), `app_key`,
@@ -25,7 +26,7 @@ struct DatadogExporterSettings: Sendable {
         var settings = DatadogExporterSettings(apiKey: try api.required("key").secret())
         if let site = api["site"] { settings.site = try site.string() }
         if let appKey = fields["app_key"] { settings.appKey = try appKey.secret() }
-        settings.endpoint = try fields["metrics"]?.mapping(allowed: ["endpoint"])["endpoint"]?.url()
+        settings.endpoint = try fields["metrics"]?.mapping(allowed: ["endpoint"])["endpoint"].map { node throws(ConfigError) in try EndpointSettings.url(node) }
         if let prefix = fields["prefix"] { settings.prefix = try prefix.string() }
         settings.push = try PushSettings.parse(fields)
         return settings

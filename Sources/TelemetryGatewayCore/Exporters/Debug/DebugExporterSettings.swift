@@ -1,4 +1,5 @@
 import TelemetryConfig
+import TelemetryYAML
 import TelemetryOTLPData
 
 /// `debug`'s settings: `verbosity` (`basic`, the default, or `detailed`).

@@ -1,5 +1,6 @@
 import Telemetry
 import TelemetryConfig
+import TelemetryYAML
 
 /// The keys every pushing folded-metrics exporter (`statsd`, `cloudwatch`, `datadog`) shares:
 /// `interval` (60s) between pushes, and `metric_expiration` (5m) after which a series no request updates

@@ -1,4 +1,5 @@
 import TelemetryConfig
+import TelemetryYAML
 import TelemetryOTLPData
 
 /// `loadbalancing`'s settings, in the Collector's shape: `routing_key` (`traceID`, the default, or

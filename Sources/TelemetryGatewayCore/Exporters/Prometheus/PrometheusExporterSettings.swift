@@ -1,4 +1,5 @@
 import TelemetryConfig
+import TelemetryYAML
 
 /// `prometheus`'s settings: `endpoint` (host:port, required), `namespace`, `metric_expiration` (5m).
 struct PrometheusExporterSettings: Sendable {
@@ -15,8 +16,8 @@ struct PrometheusExporterSettings: Sendable {
     static func parse(_ node: ConfigNode) throws(ConfigError) -> PrometheusExporterSettings {
         guard !node.isEmpty else { throw node.error("give an endpoint") }
         let fields = try node.mapping(allowed: ["endpoint", "namespace", "metric_expiration"])
-        let (host, port) = try fields.required("endpoint").hostAndPort()
-        var settings = PrometheusExporterSettings(host: host, port: port)
+        let endpoint = try EndpointSettings.parse(try fields.required("endpoint"))
+        var settings = PrometheusExporterSettings(host: endpoint.host, port: endpoint.port)
         if let namespace = fields["namespace"] { settings.namespace = try namespace.string() }
         if let expiration = fields["metric_expiration"] { settings.expiration = try expiration.duration() }
         return settings

@@ -1,4 +1,5 @@
 import TelemetryConfig
+import TelemetryYAML
 import TelemetryExporters
 
 /// `statsd`'s settings: `endpoint` (host:port, required), `prefix`, `dogstatsd_tags` (true),
@@ -13,22 +14,19 @@ struct StatsDExporterSettings: Sendable {
     /// Whether labels are sent as DogStatsD tags.
     var dogStatsDTags = true
     /// The largest datagram sent.
-    var maxDatagramBytes = 1432
+    var maxDatagramBytes = StatsDLimits.defaultDatagramBytes
     /// Interval and expiration.
     var push = PushSettings()
-
-    /// The largest UDP payload over IPv4 (65,535 − 8 − 20).
-    static let largestDatagram = 65_507
 
     /// Reads a `statsd` section.
     static func parse(_ node: ConfigNode) throws(ConfigError) -> StatsDExporterSettings {
         guard !node.isEmpty else { throw node.error("give an endpoint") }
         let fields = try node.mapping(allowed: ["endpoint", "prefix", "dogstatsd_tags", "max_datagram_bytes", "interval", "metric_expiration"])
-        let (host, port) = try fields.required("endpoint").hostAndPort()
-        var settings = StatsDExporterSettings(host: host, port: port)
+        let endpoint = try EndpointSettings.parse(try fields.required("endpoint"))
+        var settings = StatsDExporterSettings(host: endpoint.host, port: endpoint.port)
         if let prefix = fields["prefix"] { settings.prefix = try prefix.string() }
         if let tags = fields["dogstatsd_tags"] { settings.dogStatsDTags = try tags.bool() }
-        if let size = fields["max_datagram_bytes"] { settings.maxDatagramBytes = try size.int(in: 64...largestDatagram) }
+        if let size = fields["max_datagram_bytes"] { settings.maxDatagramBytes = try size.int(in: StatsDLimits.datagramBytes) }
         settings.push = try PushSettings.parse(fields)
         return settings
     }

@@ -1,4 +1,5 @@
 import TelemetryConfig
+import TelemetryYAML
 import TelemetryOTLPData
 
 /// How an exporter's sending queue groups payloads into requests.

@@ -1,4 +1,5 @@
 import TelemetryConfig
+import TelemetryYAML
 import TelemetryOTLPData
 
 /// `memory_limiter`'s settings: `limit_mib` or `limit_percentage` (one is required), `spike_limit_mib` or

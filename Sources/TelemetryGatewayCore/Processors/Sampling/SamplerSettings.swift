@@ -1,5 +1,6 @@
 import Telemetry
 import TelemetryConfig
+import TelemetryYAML
 import TelemetryOTLPData
 
 /// `probabilistic_sampler`'s settings: `sampling_percentage` (0–100, required), `mode` (`proportional`,

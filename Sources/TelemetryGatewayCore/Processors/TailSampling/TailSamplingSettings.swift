@@ -1,5 +1,6 @@
 import Telemetry
 import TelemetryConfig
+import TelemetryYAML
 import TelemetryOTLPData
 
 /// Reads a `tail_sampling` section, in the Collector's shape: `decision_wait` (30s),

@@ -1,4 +1,4 @@
-import TelemetryConfig
+import TelemetryYAML
 import TelemetryOTLPData
 
 /// `otlp` receiver's settings: `protocols.http` and/or `protocols.grpc` (see `OTLPHTTPSettings` and
@@ -55,9 +55,9 @@ enum OTLPReceiverFactory {
 
 extension ConfigNode {
     /// Where `key` of this section is set (the section itself when it is not), for a later error.
-    func source(of key: String) -> ConfigError {
-        if isMapping, let fields = try? mapping(allowed: nil), let value = fields[key] { return value.error("") }
-        return error("")
+    func source(of key: String) -> ConfigLocation {
+        if isMapping, let fields = try? mapping(allowed: nil), let value = fields[key] { return value.location }
+        return location
     }
 }
 

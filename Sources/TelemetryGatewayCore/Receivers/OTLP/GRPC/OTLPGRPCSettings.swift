@@ -1,4 +1,5 @@
 import TelemetryConfig
+import TelemetryYAML
 import TelemetryOTLPData
 
 /// The OTLP/gRPC receiver's settings (`receivers.otlp.protocols.grpc`).
@@ -20,7 +21,7 @@ public struct OTLPGRPCSettings: Sendable, Equatable {
     /// Nesting and decoded-size limits.
     public var decodeLimits = DecodeLimits()
     /// TLS files; plaintext when nil.
-    public var tls: ReceiverTLSFiles?
+    public var tls: ServerTLSSettings?
 
     /// The defaults.
     public init() {}
@@ -89,8 +90,11 @@ extension OTLPGRPCSettings {
             "endpoint", "max_recv_msg_size_mib", "max_concurrent_streams", "max_connections", "bearer_token",
             "max_decoded_bytes", "max_nesting_depth", "tls",
         ])
-        if let tls = fields["tls"] { settings.tls = try ReceiverTLSFiles.parse(tls) }
-        if let endpoint = fields["endpoint"] { (settings.host, settings.port) = try endpoint.hostAndPort() }
+        if let tls = fields["tls"] { settings.tls = try ServerTLSSettings.parse(tls) }
+        if let endpoint = fields["endpoint"] {
+            let address = try EndpointSettings.parse(endpoint)
+            (settings.host, settings.port) = (address.host, address.port)
+        }
         if let size = fields["max_recv_msg_size_mib"] { settings.maxMessageBytes = try size.int(in: 1...1024) << 20 }
         if let streams = fields["max_concurrent_streams"] { settings.maxConcurrentStreams = try streams.int(in: 1...100_000) }
         if let limit = fields["max_connections"] { settings.maxConnections = try limit.int(in: 1...1_000_000) }

@@ -1,4 +1,5 @@
 import TelemetryConfig
+import TelemetryYAML
 import TelemetryOTLPData
 
 /// The OTLP/HTTP receiver's settings (`receivers.otlp.protocols.http` in the configuration).
@@ -22,7 +23,7 @@ public struct OTLPHTTPSettings: Sendable, Equatable {
     /// Nesting and decoded-size limits (`max_nesting_depth`, `max_decoded_bytes`).
     public var decodeLimits = DecodeLimits()
     /// TLS files (`tls`); plaintext when nil.
-    public var tls: ReceiverTLSFiles?
+    public var tls: ServerTLSSettings?
 
     /// The defaults.
     public init() {}
@@ -63,8 +64,11 @@ extension OTLPHTTPSettings {
             "endpoint", "max_request_body_size", "bearer_token", "read_header_timeout", "read_timeout", "idle_timeout",
             "max_connections", "max_decoded_bytes", "max_nesting_depth", "tls",
         ])
-        if let tls = fields["tls"] { settings.tls = try ReceiverTLSFiles.parse(tls) }
-        if let endpoint = fields["endpoint"] { (settings.host, settings.port) = try endpoint.hostAndPort() }
+        if let tls = fields["tls"] { settings.tls = try ServerTLSSettings.parse(tls) }
+        if let endpoint = fields["endpoint"] {
+            let address = try EndpointSettings.parse(endpoint)
+            (settings.host, settings.port) = (address.host, address.port)
+        }
         if let limit = fields["max_request_body_size"] { settings.maxBodyBytes = try limit.int(in: 1024...(1 << 30)) }
         if let token = fields["bearer_token"] { settings.bearerToken = try token.secret() }
         if let timeout = fields["read_header_timeout"] { settings.readHeaderTimeout = try timeout.duration() }

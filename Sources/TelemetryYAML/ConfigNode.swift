@@ -1,21 +1,34 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import TelemetryHTTP
 import Yams
 
 /// A YAML node with the path that leads to it, read with strict, located errors.
 ///
 /// Mappings are checked for unknown keys; scalars go through `${VAR}` / `${VAR:-default}` substitution
-/// before they are converted.
+/// before they are converted. The YAML library's types stay inside this module.
 package struct ConfigNode {
-    package let node: Node
+    private let node: Node
+    /// The key path, such as `exporters[1].endpoint`.
     package let path: String
+    /// The file (or a label for in-memory YAML).
     package let file: String
+    /// The variables `${VAR}` reads.
     package let environment: [String: String]
 
-    package var line: Int { node.mark?.line ?? 0 }
-    package var column: Int { node.mark?.column ?? 0 }
+    init(node: Node, path: String, file: String, environment: [String: String]) {
+        self.node = node
+        self.path = path
+        self.file = file
+        self.environment = environment
+    }
+
+    /// The 1-based line.
+    package var line: Int { node.mark?.line ?? 1 }
+    /// The 1-based column.
+    package var column: Int { node.mark?.column ?? 1 }
+    /// Where the node is, to locate a problem found after parsing.
+    package var location: ConfigLocation { ConfigLocation(file: file, path: path, line: line, column: column) }
 
     /// Whether the node is a mapping.
     package var isMapping: Bool {
@@ -29,8 +42,15 @@ package struct ConfigNode {
         return scalar.string.isEmpty || scalar.string == "null"
     }
 
+    /// The text as written, before substitution, for a scalar (`nil` for a list or mapping).
+    package var rawText: String? {
+        guard case .scalar(let scalar) = node else { return nil }
+        return scalar.string
+    }
+
+    /// The error `message` at this node.
     package func error(_ message: String) -> ConfigError {
-        ConfigError(file: file, path: path, line: line, column: column, message: message)
+        location.error(message)
     }
 
     /// The node as a mapping whose keys must all be in `allowed` (any key when `nil`).
@@ -61,17 +81,6 @@ package struct ConfigNode {
         return result
     }
 
-    /// The node as HTTP headers: names must be HTTP tokens and values free of control characters, so no
-    /// header can be injected or make the transport fail every request.
-    package func headerMap() throws(ConfigError) -> [String: String] {
-        let headers = try stringMap()
-        for (name, value) in headers {
-            guard HeaderField.isValidName(name) else { throw error("header name \"\(name)\" is not an HTTP token") }
-            guard HeaderField.isValidValue(value) else { throw error("header \"\(name)\": the value holds a control character") }
-        }
-        return headers
-    }
-
     /// The path in the node, which must name a readable file.
     package func readableFile() throws(ConfigError) -> String {
         let path = try string()
@@ -97,6 +106,7 @@ package struct ConfigNode {
         }
     }
 
+    /// A whole number in `range`.
     package func int(in range: ClosedRange<Int>) throws(ConfigError) -> Int {
         let text = try string()
         guard let value = Int(text), range.contains(value) else {
@@ -105,6 +115,7 @@ package struct ConfigNode {
         return value
     }
 
+    /// A number in `range`.
     package func double(in range: ClosedRange<Double>) throws(ConfigError) -> Double {
         let text = try string()
         guard let value = Double(text), range.contains(value) else {
@@ -113,6 +124,7 @@ package struct ConfigNode {
         return value
     }
 
+    /// `true`/`false` (also `yes`/`no`, `on`/`off`).
     package func bool() throws(ConfigError) -> Bool {
         let text = try string()
         switch text.lowercased() {
@@ -157,51 +169,13 @@ package struct ConfigNode {
     package func secret() throws(ConfigError) -> String {
         let value = try string()
         guard value.contains(where: { !$0.isWhitespace }) else {
-            guard case .scalar(let scalar) = node, scalar.string.contains("${") else {
-                throw error("must not be empty: a secret cannot be blank")
-            }
-            throw error("must not be empty: \(scalar.string) resolved to an empty value (set the variable)")
+            guard let raw = rawText, raw.contains("${") else { throw error("must not be empty: a secret cannot be blank") }
+            throw error("must not be empty: \(raw) resolved to an empty value (set the variable)")
         }
         return value
-    }
-
-    /// `host:port` with a port in 0...65535.
-    package func hostAndPort() throws(ConfigError) -> (host: String, port: Int) {
-        let text = try string()
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-            (0...65535).contains(port), colon != text.startIndex
-        else { throw error("expected host:port, such as 127.0.0.1:4318, got \"\(text)\"") }
-        var host = String(text[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return (host, port)
-    }
-
-    /// An `http://` or `https://` URL.
-    package func url() throws(ConfigError) -> String {
-        let text = try string()
-        guard (text.hasPrefix("http://") || text.hasPrefix("https://")), text.count > 8, !text.contains(" ") else {
-            throw error("expected an http:// or https:// URL, got \"\(text)\"")
-        }
-        return text
     }
 
     private func join(_ key: String) -> String {
         path.isEmpty ? key : "\(path).\(key)"
-    }
-}
-
-/// The entries of a checked mapping.
-package struct ConfigMapping {
-    package let owner: ConfigNode
-    package let entries: [(key: String, value: ConfigNode)]
-
-    package subscript(_ key: String) -> ConfigNode? {
-        entries.first { $0.key == key }?.value
-    }
-
-    /// The value of a key that must be present.
-    package func required(_ key: String) throws(ConfigError) -> ConfigNode {
-        guard let value = self[key] else { throw owner.error("missing required key \"\(key)\"") }
-        return value
     }
 }

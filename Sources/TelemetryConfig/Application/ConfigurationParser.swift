@@ -1,5 +1,6 @@
 import Logging
 import Telemetry
+import TelemetryYAML
 
 /// Reads the top level of a configuration file.
 enum ConfigurationParser {
@@ -10,8 +11,9 @@ enum ConfigurationParser {
         let service = try top["service"]?.mapping(allowed: ["name", "resource"])
         let sampler = try top["sampling"].map { node throws(ConfigError) in try SamplerParser.parse(node) }
         var exporters: [ExporterConfiguration] = []
+        var warnings: [ConfigError] = []
         for (index, node) in try (top["exporters"]?.sequence() ?? []).enumerated() {
-            let exporter = try ExporterParser.parse(node, index: index)
+            let exporter = try ExporterParser.parse(node, index: index, warnings: &warnings)
             if exporters.contains(where: { $0.name == exporter.name }) {
                 throw node.error("exporter name \"\(exporter.name)\" is used twice; give each a distinct name:")
             }
@@ -26,7 +28,8 @@ enum ConfigurationParser {
             metricsInterval: try top["metrics"]?.mapping(allowed: ["interval"])["interval"]?.duration() ?? .seconds(60),
             exporters: exporters,
             prometheus: try prometheus(top["prometheus"]),
-            selfMetrics: try top["self_metrics"]?.mapping(allowed: ["enabled"])["enabled"]?.bool() ?? true)
+            selfMetrics: try top["self_metrics"]?.mapping(allowed: ["enabled"])["enabled"]?.bool() ?? true,
+            warnings: warnings)
     }
 
     private static func batch(_ node: ConfigNode?, defaults: BatchConfiguration) throws(ConfigError) -> BatchConfiguration {
@@ -56,7 +59,10 @@ enum ConfigurationParser {
         guard let node else { return nil }
         let fields = try node.mapping(allowed: ["enabled", "endpoint", "prefix"])
         guard try fields["enabled"]?.bool() ?? true else { return nil }
-        let (host, port) = try fields["endpoint"]?.hostAndPort() ?? ("127.0.0.1", 9464)
-        return PrometheusEndpointConfiguration(host: host, port: port, prefix: try fields["prefix"]?.string() ?? "")
+        let endpoint = try fields["endpoint"].map { node throws(ConfigError) in try EndpointSettings.parse(node) }
+            ?? EndpointSettings(host: "127.0.0.1", port: 9464)
+        return PrometheusEndpointConfiguration(
+            host: endpoint.host, port: endpoint.port, prefix: try fields["prefix"]?.string() ?? "",
+            location: (fields["endpoint"] ?? node).location)
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import Telemetry
-import Yams
+import TelemetryYAML
 
 /// Everything one YAML file configures for an application: service, sampling, batching, logs, exporters,
 /// the Prometheus endpoint and self-metrics. (The gateway has its own, Collector-shaped, format.) Every key and its default is documented in `Config/README.md`.
@@ -24,6 +24,8 @@ public struct TelemetryConfiguration: Sendable {
     public var prometheus: PrometheusEndpointConfiguration?
     /// Whether the pipeline's own metrics are exposed on the Prometheus endpoint.
     public var selfMetrics: Bool
+    /// Deprecated keys used, each located and naming its replacement (`TelemetryPipeline` logs them).
+    public var warnings: [ConfigError] = []
 
     /// Reads and checks `path`.
     ///
@@ -32,13 +34,7 @@ public struct TelemetryConfiguration: Sendable {
     public static func load(
         path: String, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ConfigError) -> TelemetryConfiguration {
-        let yaml: String
-        do {
-            yaml = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ConfigError(file: path, path: "", line: 0, column: 0, message: "cannot read the file: \(error.localizedDescription)")
-        }
-        return try parse(yaml: yaml, file: path, environment: environment)
+        try parse(yaml: try ConfigDocument.contents(of: path), file: path, environment: environment)
     }
 
     /// Parses and checks YAML text; `file` names it in errors.
@@ -71,4 +67,6 @@ public struct PrometheusEndpointConfiguration: Sendable, Equatable {
     public var port: Int
     /// The metric name prefix.
     public var prefix: String
+    /// Where the endpoint is configured, to locate an error when it cannot be bound.
+    package var location: ConfigLocation
 }

@@ -1,4 +1,5 @@
 import Telemetry
+import TelemetryYAML
 
 /// Reads a sampler from YAML: a mapping with `type` and the keys that type takes.
 package enum SamplerParser {

@@ -3,6 +3,7 @@ import Telemetry
 import TelemetryExporters
 import TelemetryOTLP
 import TelemetryOTLPData
+import TelemetryYAML
 
 /// The exporters a configuration lists, built once and shared by the trace, metric and log pipelines.
 package struct BuiltExporters {
@@ -40,8 +41,7 @@ package struct BuiltExporters {
                 do {
                     exporter = try DebugExporter(path: path, logger: logger)
                 } catch {
-                    throw ConfigError(
-                        file: "", path: "exporters.\(name).path", line: 0, column: 0, message: "\(error)")
+                    throw configuration.location.error("cannot open the file: \(error)")
                 }
                 add(configuration, spanExporter: exporter, metricsExporter: exporter, logExporter: exporter)
             }

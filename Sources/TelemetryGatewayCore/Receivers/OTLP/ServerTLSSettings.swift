@@ -1,8 +1,9 @@
-import TelemetryConfig
+import TelemetryYAML
 
-/// A receiver's TLS files (`tls: {cert_file, key_file, client_ca_file}`, the Collector's keys): the
-/// server's PEM certificate chain and key, and for mutual TLS the CA client certificates must chain to.
-public struct ReceiverTLSFiles: Sendable, Equatable {
+/// A receiver's `tls`, the Collector's `configtls` server keys: `cert_file` and `key_file` (the server's
+/// PEM certificate chain and key), and for mutual TLS `client_ca_file` (the CA client certificates must
+/// chain to). Shared by the OTLP/HTTP and OTLP/gRPC receivers.
+public struct ServerTLSSettings: Sendable, Equatable {
     /// The PEM certificate chain.
     public var certificateFile: String
     /// The PEM private key.
@@ -18,9 +19,9 @@ public struct ReceiverTLSFiles: Sendable, Equatable {
     }
 
     /// Parses a `tls` section; every file must be readable.
-    static func parse(_ node: ConfigNode) throws(ConfigError) -> ReceiverTLSFiles {
+    static func parse(_ node: ConfigNode) throws(ConfigError) -> ServerTLSSettings {
         let files = try node.mapping(allowed: ["cert_file", "key_file", "client_ca_file"])
-        return ReceiverTLSFiles(
+        return ServerTLSSettings(
             certificateFile: try files.required("cert_file").readableFile(), keyFile: try files.required("key_file").readableFile(),
             clientCAFile: try files["client_ca_file"]?.readableFile())
     }

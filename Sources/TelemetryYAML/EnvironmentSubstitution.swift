@@ -2,12 +2,12 @@ import Foundation
 
 /// Replaces `${VAR}`, `${env:VAR}` (the Collector's spelling) and `${VAR:-default}` in configuration values;
 /// `$$` stands for a literal `$`.
-enum EnvironmentSubstitution {
-    struct Failure: Error {
-        let message: String
+package enum EnvironmentSubstitution {
+    package struct Failure: Error {
+        package let message: String
     }
 
-    static func apply(_ text: String, environment: [String: String]) throws(Failure) -> String {
+    package static func apply(_ text: String, environment: [String: String]) throws(Failure) -> String {
         guard text.contains("$") else { return text }
         var result = ""
         var rest = Substring(text)

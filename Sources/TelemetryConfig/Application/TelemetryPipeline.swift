@@ -3,6 +3,7 @@ import Logging
 import Telemetry
 import TelemetryExporters
 import TelemetryOTLP
+import TelemetryYAML
 
 /// Everything an application needs, built from one YAML file: a tracer, a metrics collector, a swift-log
 /// backend, and the pipelines that export them to every configured backend.
@@ -42,6 +43,7 @@ public final class TelemetryPipeline: Sendable {
     /// Starts the pipelines for an already loaded configuration.
     public init(configuration: TelemetryConfiguration, logger: Logger = Logger(label: "swift-telemetry")) throws(ConfigError) {
         self.configuration = configuration
+        for warning in configuration.warnings { logger.warning("\(warning)") }
         collector = MetricsCollector(logger: logger)
         selfMetrics = MetricsCollector(logger: logger)
         let resource = Resource(
@@ -69,9 +71,7 @@ public final class TelemetryPipeline: Sendable {
                 if configuration.selfMetrics { exporter.register(selfMetrics) }
                 prometheus = exporter
             } catch {
-                throw ConfigError(
-                    file: "", path: "prometheus.endpoint", line: 0, column: 0,
-                    message: "cannot listen on \(endpoint.host):\(endpoint.port): \(error)")
+                throw endpoint.location.error("cannot listen on \(endpoint.host):\(endpoint.port): \(error)")
             }
         } else {
             prometheus = nil
