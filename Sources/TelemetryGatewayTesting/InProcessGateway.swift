@@ -1,3 +1,4 @@
+import Dispatch
 import Logging
 import Telemetry
 import TelemetryConfig
@@ -9,6 +10,8 @@ import TelemetryGatewayCore
 ///
 /// gRPC receivers and exporters and TLS need `transports` (pass `.standard` from
 /// `TelemetryGatewayTransports`); without them such a configuration fails to start, as the core does.
+/// The gRPC transports block the calling thread while they start and stop, waiting for tasks of Swift's
+/// cooperative pool: from async code use `start(…)` and `stop(…)`, which do that on a thread of their own.
 public final class InProcessGateway: Sendable {
     /// The running service.
     public let service: GatewayService
@@ -23,7 +26,8 @@ public final class InProcessGateway: Sendable {
     public let log: GatewayLogRecorder
 
     /// Parses `yaml` and starts the gateway, with `transports` for gRPC and TLS (printing warnings and
-    /// worse, or to `logger` if given; either way everything from `info` up is kept in `log`).
+    /// worse, or to `logger` if given; either way everything from `info` up is kept in `log`). Blocks the
+    /// calling thread: with gRPC, never call it from a task (use `start`).
     public init(
         yaml: String, environment: [String: String] = [:], memory: InMemoryExporter = InMemoryExporter(),
         transports: GatewayTransports? = nil, logger: Logger? = nil
@@ -43,6 +47,17 @@ public final class InProcessGateway: Sendable {
         let scheme = http?.endpoints.first?.hasPrefix("https:") == true ? "https" : "http"
         url = "\(scheme)://127.0.0.1:\(http?.httpPort ?? 0)"
         grpcPort = receivers.compactMap(\.grpcPort).first
+    }
+
+    /// Starts the gateway as `init` does, on a thread of its own, so that a gRPC receiver's start never
+    /// waits for the cooperative thread it holds.
+    public static func start(
+        yaml: String, environment: [String: String] = [:], memory: InMemoryExporter = InMemoryExporter(),
+        transports: GatewayTransports? = nil, logger: Logger? = nil
+    ) async throws -> InProcessGateway {
+        try await offCooperativePool {
+            try InProcessGateway(yaml: yaml, environment: environment, memory: memory, transports: transports, logger: logger)
+        }
     }
 
     /// `127.0.0.1:<port>` of the first OTLP/gRPC receiver, as gRPC clients take it (`nil` without one).
@@ -75,9 +90,24 @@ public final class InProcessGateway: Sendable {
     /// Everything logged so far, one line per message (level, message, metadata).
     public func logText() -> String { log.text }
 
-    /// Stops the gateway (bounded by `timeout`); whether everything stopped in time.
+    /// Stops the gateway (bounded by `timeout`); whether everything stopped in time. Blocks the calling
+    /// thread: with gRPC, never call it from a task (use `stop`).
     @discardableResult
     public func shutdown(timeout: Duration = .seconds(5)) -> Bool {
         service.shutdown(timeout: timeout)
+    }
+
+    /// Stops the gateway as `shutdown` does, on a thread of its own.
+    @discardableResult
+    public func stop(timeout: Duration = .seconds(5)) async -> Bool {
+        let service = service
+        return (try? await Self.offCooperativePool { service.shutdown(timeout: timeout) }) ?? false
+    }
+
+    /// Runs blocking `body` on a Dispatch worker thread (not one of the cooperative pool's) and awaits it.
+    private static func offCooperativePool<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        }
     }
 }

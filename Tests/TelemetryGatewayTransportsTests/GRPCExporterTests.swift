@@ -59,20 +59,20 @@ struct GRPCExporterTests {
         let upstream = try await IntakeServer(grpc: true)
         let yaml = Self.config(endpoint: "http://\(upstream.grpcEndpoint)", grpcReceiver: true)
             .replacingOccurrences(of: "protocol: grpc", with: "protocol: grpc\n    compression: \(compression)\n    headers: {X-Tenant: acme}")
-        let gateway = try InProcessGateway(yaml: yaml, transports: .standard)
+        let gateway = try await InProcessGateway.start(yaml: yaml, transports: .standard)
         let grpcPort = try #require(gateway.grpcPort)
         try await GRPCReceiverTests.sendSDKSignals(to: grpcPort, compression: compression, arrivingAt: upstream, gateway: gateway)
         let entries = try await upstream.received()
         #expect(!entries.isEmpty && entries.allSatisfy { $0["transport"] as? String == "grpc" })
         #expect(entries.allSatisfy { ($0["headers"] as? [String: Any])?["x-tenant"] as? String == "acme" }, "headers go as metadata")
         #expect(gateway.selfMetric("telemetry_exporter_sent_items_total", including: ["exporter": "otlp/up", "signal": "traces"]) == 2)
-        #expect(gateway.shutdown())
+        #expect(await gateway.stop())
     }
 
     @Test("Each status code is retried or not exactly as the OTLP specification says; RetryInfo decides for RESOURCE_EXHAUSTED")
     func statusMatrix() async throws {
         let upstream = try await IntakeServer(grpc: true)
-        let gateway = try InProcessGateway(yaml: Self.config(endpoint: "http://\(upstream.grpcEndpoint)"), transports: .standard)
+        let gateway = try await InProcessGateway.start(yaml: Self.config(endpoint: "http://\(upstream.grpcEndpoint)"), transports: .standard)
         let cases: [(code: String, retryDelay: Double?, retried: Bool)] = [
             ("CANCELLED", nil, true), ("DEADLINE_EXCEEDED", nil, true), ("ABORTED", nil, true), ("OUT_OF_RANGE", nil, true),
             ("UNAVAILABLE", nil, true), ("DATA_LOSS", nil, true), ("RESOURCE_EXHAUSTED", 0.2, true), ("UNAVAILABLE", 0.2, true),
@@ -106,13 +106,13 @@ struct GRPCExporterTests {
         #expect(failedBefore == Double(cases.filter { !$0.retried }.count))
         let retries = gateway.selfMetric("telemetry_exporter_retries_total", including: ["exporter": "otlp/up", "signal": "traces"])
         #expect(retries == Double(cases.filter(\.retried).count))
-        #expect(gateway.shutdown())
+        #expect(await gateway.stop())
     }
 
     @Test("A RetryInfo delay beyond the retry budget ends the retries at once; a partial success is logged and counted")
     func retryInfoBeyondBudgetAndPartialSuccess() async throws {
         let upstream = try await IntakeServer(grpc: true)
-        let gateway = try InProcessGateway(yaml: Self.config(endpoint: "http://\(upstream.grpcEndpoint)"), transports: .standard)
+        let gateway = try await InProcessGateway.start(yaml: Self.config(endpoint: "http://\(upstream.grpcEndpoint)"), transports: .standard)
         try await upstream.script([["grpc_code": "UNAVAILABLE", "retry_delay": 3600]])
         try await Self.postSpan(named: "too-late", to: gateway)
         let labels = ["exporter": "otlp/up", "signal": "traces", "reason": "retry_after_beyond_budget"]
@@ -129,7 +129,7 @@ struct GRPCExporterTests {
         }
         #expect(counted)
         #expect(gateway.logText().contains("rejected 3 spans: three spans were bad"))
-        #expect(gateway.shutdown())
+        #expect(await gateway.stop())
     }
 
     @Test("gRPC exporter over mutual TLS: with the CA and its certificate it delivers; without the certificate, or in plaintext, it cannot")
@@ -148,7 +148,7 @@ struct GRPCExporterTests {
             let yaml = Self.config(endpoint: variant.endpoint)
                 .replacingOccurrences(of: "protocol: grpc", with: "protocol: grpc\n    tls: \(variant.tls)")
                 .replacingOccurrences(of: "max_elapsed_time: 10s", with: "max_elapsed_time: 1s")
-            let gateway = try InProcessGateway(yaml: yaml, transports: .standard)
+            let gateway = try await InProcessGateway.start(yaml: yaml, transports: .standard)
             try await Self.postSpan(named: "tls-\(index)", to: gateway)
             let settled = await waitUntil(timeout: 15) {
                 if variant.delivers {
@@ -159,7 +159,7 @@ struct GRPCExporterTests {
             }
             #expect(settled, "variant \(index): \(gateway.logText())")
             #expect(try await !upstream.acceptedSpans().contains { $0.string("name") == "tls-\(index)" } != variant.delivers)
-            #expect(gateway.shutdown())
+            #expect(await gateway.stop())
         }
     }
 
@@ -171,7 +171,7 @@ struct GRPCExporterTests {
         let httpsPort = try #require(upstream.httpsPort)
         for delivers in [true, false] {
             let client = delivers ? ", cert_file: \(path("client.pem")), key_file: \(path("client.key"))" : ""
-            let gateway = try InProcessGateway(yaml: """
+            let gateway = try await InProcessGateway.start(yaml: """
                 receivers:
                   otlp: {protocols: {http: {endpoint: 127.0.0.1:0}}}
                 exporters:
@@ -192,7 +192,7 @@ struct GRPCExporterTests {
             }
             #expect(settled, "\(gateway.logText())")
             #expect(try await !upstream.acceptedSpans().contains { $0.string("name") == "https-false" })
-            #expect(gateway.shutdown())
+            #expect(await gateway.stop())
         }
     }
 }

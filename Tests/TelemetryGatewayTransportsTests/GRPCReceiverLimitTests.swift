@@ -38,7 +38,7 @@ struct GRPCReceiverLimitTests {
         let yaml = config(grpc: grpc, limitMiB: limitMiB, upstream: upstream.endpoint)
             .replacingOccurrences(of: "RECEIVER_PORT", with: "0").replacingOccurrences(of: "GRPC_PORT", with: "0")
             .replacingOccurrences(of: "{address: \"127.0.0.1:TELEMETRY_PORT\"}", with: "{level: none}")
-        let gateway = try InProcessGateway(yaml: yaml, transports: .standard)
+        let gateway = try await InProcessGateway.start(yaml: yaml, transports: .standard)
         return (gateway, try #require(gateway.grpcPort), upstream)
     }
 
@@ -135,7 +135,7 @@ struct GRPCReceiverLimitTests {
         #expect((used ?? .infinity) < Double(10 << 20), "\(used ?? -1) bytes reserved for 10 streams of 60,000 bytes")
         let refused = gateway.selfMetric("telemetry_gateway_requests_total", including: ["signal": "traces", "status": "UNAVAILABLE"])
         #expect((refused ?? 0) == 0)
-        gateway.shutdown()
+        await gateway.stop()
     }
 
     @Test("Streams that never half-close are answered after their message and release what they held: the budget is free again while the attacker still holds them; a small client gets OK in 2 s")
@@ -154,7 +154,7 @@ struct GRPCReceiverLimitTests {
         #expect(held["answered_while_held"] as? Int == 16 && (held["codes"] as? [String: Int]) == ["OK": 16], "\(held)")
         #expect(used < Double(1 << 20), "\(used) bytes still reserved 5 s after the attack's answers")
         #expect(victim.okInTime, "\(victim)")
-        #expect(gateway.shutdown())
+        #expect(await gateway.stop())
     }
 
     @Test("max_concurrent_streams is announced in SETTINGS; a client opening more anyway loses its connection (GOAWAY); the receiver keeps serving")
@@ -164,7 +164,7 @@ struct GRPCReceiverLimitTests {
         #expect(result["max_concurrent_streams"] as? Int == 4, "\(result)")
         #expect(result["goaway"] as? Bool == true && result["closed"] as? Bool == true, "\(result)")
         #expect(try await Self.call(grpcPort, body: Self.smallRequest).code == "OK")
-        #expect(gateway.shutdown())
+        #expect(await gateway.stop())
     }
 
     @Test("max_connections: connections past it are closed at once and counted; the listener keeps serving")
@@ -175,7 +175,7 @@ struct GRPCReceiverLimitTests {
         let closed = gateway.selfMetric("telemetry_gateway_receiver_connections_closed_total", including: ["reason": "connection_limit"])
         #expect(closed == 4)
         #expect(try await Self.call(grpcPort, body: Self.smallRequest).code == "OK")
-        #expect(gateway.shutdown())
+        #expect(await gateway.stop())
     }
 
     /// A valid metrics request of `points` gauge points with an attribute each: decoded and checked point by
@@ -219,6 +219,6 @@ struct GRPCReceiverLimitTests {
         let (gateway, _, _) = try await Self.start(grpc: "max_recv_msg_size_mib: 20", limitMiB: 64)
         let log = gateway.logText()
         #expect(log.contains("max_recv_msg_size_mib 20 needs up to 100 MiB") && log.contains("memory budget of 64 MiB"), "\(log)")
-        gateway.shutdown()
+        await gateway.stop()
     }
 }

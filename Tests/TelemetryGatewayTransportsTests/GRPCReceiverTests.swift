@@ -57,19 +57,19 @@ struct GRPCReceiverTests {
     @Test("Traces, metrics and logs over gRPC, plain and gzip, arrive upstream intact", arguments: ["none", "gzip"])
     func allSignals(compression: String) async throws {
         let upstream = try await IntakeServer()
-        let gateway = try InProcessGateway(yaml: Self.config(upstream: upstream.endpoint), transports: .standard)
+        let gateway = try await InProcessGateway.start(yaml: Self.config(upstream: upstream.endpoint), transports: .standard)
         let grpcPort = try #require(gateway.grpcPort)
         try await Self.sendSDKSignals(to: grpcPort, compression: compression, arrivingAt: upstream, gateway: gateway)
         let spans = try await upstream.acceptedSpans()
         #expect(spans.allSatisfy { DecodedSpan.attributes($0.resource)["service.name"]?["string_value"] as? String == "python-grpc-service" })
         #expect(gateway.selfMetric("telemetry_gateway_requests_total", including: ["signal": "traces", "status": "OK"]) ?? 0 >= 1)
-        #expect(gateway.shutdown())
+        #expect(await gateway.stop())
     }
 
     @Test("A bearer token is required when configured: a wrong one fails the export, the right one passes")
     func bearerToken() async throws {
         let upstream = try await IntakeServer()
-        let gateway = try InProcessGateway(yaml: Self.config(upstream: upstream.endpoint, token: "s3cret"), transports: .standard)
+        let gateway = try await InProcessGateway.start(yaml: Self.config(upstream: upstream.endpoint, token: "s3cret"), transports: .standard)
         let grpcPort = try #require(gateway.grpcPort)
         _ = try await offCooperativePool { try TestPeers.runPython("otel_sdk_grpc.py", ["127.0.0.1:\(grpcPort)", "none", "wrong"], timeout: 60) }
         #expect(gateway.selfMetric("telemetry_gateway_requests_total", including: ["signal": "traces", "status": "UNAUTHENTICATED"]) ?? 0 >= 1)
@@ -78,7 +78,7 @@ struct GRPCReceiverTests {
         let arrived = await waitUntil(timeout: 15) { ((try? await upstream.acceptedSpans()) ?? []).count == 2 }
         #expect(arrived)
         #expect(!gateway.logText().contains("s3cret"), "the token is never logged")
-        #expect(gateway.shutdown())
+        #expect(await gateway.stop())
     }
 
     /// Raw calls made by grpcio: each call's status code, details and RetryInfo delay.
@@ -100,7 +100,7 @@ struct GRPCReceiverTests {
     @Test("Random bytes, a nesting bomb, an oversize message and an unknown method get their codes; the gateway keeps serving")
     func hostileCalls() async throws {
         let upstream = try await IntakeServer()
-        let gateway = try InProcessGateway(yaml: Self.config(upstream: upstream.endpoint, maxMessageMiB: 1), transports: .standard)
+        let gateway = try await InProcessGateway.start(yaml: Self.config(upstream: upstream.endpoint, maxMessageMiB: 1), transports: .standard)
         let grpcPort = try #require(gateway.grpcPort)
         var generator = SystemRandomNumberGenerator()
         let valid = OTLPRequests.spans([(trace: TraceID.random(), name: "ok", root: true, traceState: "")])
@@ -120,14 +120,14 @@ struct GRPCReceiverTests {
         #expect((results[1]["details"] as? String ?? "").contains("nest"), "\(results[1])")
         let arrived = await waitUntil(timeout: 10) { ((try? await upstream.acceptedSpans()) ?? []).count == 1 }
         #expect(arrived, "only the valid span arrives")
-        #expect(gateway.shutdown())
+        #expect(await gateway.stop())
     }
 
     @Test("Refused for overload: UNAVAILABLE with google.rpc.RetryInfo in grpc-status-details-bin (1 to 5 s)")
     func overloadCarriesRetryInfo() async throws {
         let upstream = try await IntakeServer()
         try await upstream.hold(true)
-        let gateway = try InProcessGateway(yaml: """
+        let gateway = try await InProcessGateway.start(yaml: """
             receivers:
               otlp:
                 protocols:
@@ -152,13 +152,13 @@ struct GRPCReceiverTests {
             #expect((1...5).contains(delay), "\(result)")
         }
         try await upstream.hold(false)
-        gateway.shutdown(timeout: .seconds(1))
+        await gateway.stop(timeout: .seconds(1))
     }
 
     @Test("A gRPC client and an HTTP client at once: every span of every accepted request arrives, once")
     func grpcAndHTTPTogether() async throws {
         let upstream = try await IntakeServer()
-        let gateway = try InProcessGateway(yaml: Self.config(upstream: upstream.endpoint), transports: .standard)
+        let gateway = try await InProcessGateway.start(yaml: Self.config(upstream: upstream.endpoint), transports: .standard)
         let grpcPort = try #require(gateway.grpcPort)
         func request(_ prefix: String, _ number: Int) -> [UInt8] {
             OTLPRequests.spans((0..<50).map { index in (trace: TraceID.random(), name: "\(prefix)-\(number)-\(index)", root: true, traceState: "") })
@@ -176,7 +176,7 @@ struct GRPCReceiverTests {
         let names = try await upstream.acceptedSpans().compactMap { $0.string("name") }
         #expect(names.count == accepted && Set(names).count == accepted, "each span once")
         #expect(names.filter { $0.hasPrefix("grpc-") }.count == 5_000 && names.filter { $0.hasPrefix("http-") }.count == 5_000)
-        #expect(gateway.shutdown())
+        #expect(await gateway.stop())
     }
 
     @Test("TLS and mutual TLS on the gRPC receiver: the SDK trusting the test CA gets through; without the client certificate mTLS refuses")
@@ -188,7 +188,7 @@ struct GRPCReceiverTests {
             let tls = "tls: {cert_file: \(path("server.pem")), key_file: \(path("server.key"))\(mutual ? ", client_ca_file: \(path("ca.pem"))" : "")}"
             let yaml = Self.config(upstream: upstream.endpoint)
                 .replacingOccurrences(of: "max_recv_msg_size_mib: 20", with: "max_recv_msg_size_mib: 20\n        \(tls)")
-            let gateway = try InProcessGateway(yaml: yaml, transports: .standard)
+            let gateway = try await InProcessGateway.start(yaml: yaml, transports: .standard)
             let grpcPort = try #require(gateway.grpcPort)
             func send(_ environment: [String]) async throws -> ProcessOutput {
                 let python = try TestPeers.python()
@@ -207,7 +207,7 @@ struct GRPCReceiverTests {
             try #require(output.status == 0, "the SDK failed: \(output.stderr)")
             let arrived = await waitUntil(timeout: 15) { ((try? await upstream.acceptedSpans()) ?? []).count == 2 }
             #expect(arrived, "mutual \(mutual): \(gateway.logText())")
-            #expect(gateway.shutdown())
+            #expect(await gateway.stop())
         }
     }
 
@@ -220,7 +220,7 @@ struct GRPCReceiverTests {
         for mutual in [false, true] {
             let upstream = try await IntakeServer()
             let tls = "tls: {cert_file: \(path("server.pem")), key_file: \(path("server.key"))\(mutual ? ", client_ca_file: \(path("ca.pem"))" : "")}"
-            let gateway = try InProcessGateway(yaml: """
+            let gateway = try await InProcessGateway.start(yaml: """
                 receivers:
                   otlp:
                     protocols:
@@ -245,7 +245,7 @@ struct GRPCReceiverTests {
             #expect(try runProcess("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "\(gateway.url.replacingOccurrences(of: "https:", with: "http:"))/healthz"]).stdout != "200", "no plaintext")
             let arrived = await waitUntil(timeout: 15) { ((try? await upstream.acceptedSpans()) ?? []).count == 1 }
             #expect(arrived)
-            #expect(gateway.shutdown())
+            #expect(await gateway.stop())
         }
     }
 }
