@@ -8,7 +8,7 @@ import Testing
 
 /// The testing kit's in-process gateway with the standard transports: gRPC and TLS run in the test's
 /// process, and what the tests read (ports, URL, self-metrics, the log) is there.
-@Suite("InProcessGateway with gRPC and TLS")
+@Suite("InProcessGateway with gRPC and TLS", .serialized)
 struct InProcessGatewayTests {
     static let yaml = """
         receivers:
@@ -26,7 +26,7 @@ struct InProcessGatewayTests {
           telemetry: {metrics: {level: none}}
         """
 
-    @Test("Without transports a gRPC receiver is refused with the core's error; with .standard it listens and a grpcio call reaches the memory exporter")
+    @Test("Without transports a gRPC receiver is refused with the core's error; with .standard it listens, a grpcio call reaches memory")
     func grpcInProcess() async throws {
         #expect(throws: GatewayError.self) { try InProcessGateway(yaml: Self.yaml) }
         let gateway = try await InProcessGateway.start(yaml: Self.yaml, transports: .standard)
@@ -44,7 +44,7 @@ struct InProcessGatewayTests {
 
     @Test("A receiver with TLS: url is https, and an HTTPS client trusting the test CA posts to it")
     func tlsURL() async throws {
-        let certificates = try TestCertificates()
+        let certificates = try await offCooperativePool { try TestCertificates() }
         let path = certificates.path
         let gateway = try await InProcessGateway.start(
             yaml: Self.yaml.replacingOccurrences(
@@ -55,10 +55,11 @@ struct InProcessGatewayTests {
         #expect(gateway.url.hasPrefix("https://127.0.0.1:"))
         let body = certificates.folder.appendingPathComponent("span.bin")
         try Data(OTLPRequests.spans([(trace: TraceID.random(), name: "tls", root: true, traceState: "")])).write(to: body)
-        let status = try runProcess("/usr/bin/curl", [
+        let arguments = [
             "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", path("ca.pem"), "-H", "Content-Type: application/x-protobuf",
             "--data-binary", "@\(body.path)", "\(gateway.url)/v1/traces",
-        ]).stdout
+        ]
+        let status = try await offCooperativePool { try runProcess("/usr/bin/curl", arguments).stdout }
         #expect(status == "200")
         #expect(gateway.memory.itemCount(.traces) == 1)
         #expect(await gateway.stop())
