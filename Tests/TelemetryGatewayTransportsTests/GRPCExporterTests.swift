@@ -59,7 +59,7 @@ struct GRPCExporterTests {
         let upstream = try await IntakeServer(grpc: true)
         let yaml = Self.config(endpoint: "http://\(upstream.grpcEndpoint)", grpcReceiver: true)
             .replacingOccurrences(of: "protocol: grpc", with: "protocol: grpc\n    compression: \(compression)\n    headers: {X-Tenant: acme}")
-        let gateway = try await InProcessGateway.start(yaml: yaml, transports: .standard)
+        let gateway = try await InProcessGateway.start(yaml: yaml, transports: .standardOnOwnThreads)
         let grpcPort = try #require(gateway.grpcPort)
         try await GRPCReceiverTests.sendSDKSignals(to: grpcPort, compression: compression, arrivingAt: upstream, gateway: gateway)
         let entries = try await upstream.received()
@@ -72,7 +72,7 @@ struct GRPCExporterTests {
     @Test("Each status code is retried or not exactly as the OTLP specification says; RetryInfo decides for RESOURCE_EXHAUSTED")
     func statusMatrix() async throws {
         let upstream = try await IntakeServer(grpc: true)
-        let gateway = try await InProcessGateway.start(yaml: Self.config(endpoint: "http://\(upstream.grpcEndpoint)"), transports: .standard)
+        let gateway = try await InProcessGateway.start(yaml: Self.config(endpoint: "http://\(upstream.grpcEndpoint)"), transports: .standardOnOwnThreads)
         let cases: [(code: String, retryDelay: Double?, retried: Bool)] = [
             ("CANCELLED", nil, true), ("DEADLINE_EXCEEDED", nil, true), ("ABORTED", nil, true), ("OUT_OF_RANGE", nil, true),
             ("UNAVAILABLE", nil, true), ("DATA_LOSS", nil, true), ("RESOURCE_EXHAUSTED", 0.2, true), ("UNAVAILABLE", 0.2, true),
@@ -112,7 +112,7 @@ struct GRPCExporterTests {
     @Test("A RetryInfo delay beyond the retry budget ends the retries at once; a partial success is logged and counted")
     func retryInfoBeyondBudgetAndPartialSuccess() async throws {
         let upstream = try await IntakeServer(grpc: true)
-        let gateway = try await InProcessGateway.start(yaml: Self.config(endpoint: "http://\(upstream.grpcEndpoint)"), transports: .standard)
+        let gateway = try await InProcessGateway.start(yaml: Self.config(endpoint: "http://\(upstream.grpcEndpoint)"), transports: .standardOnOwnThreads)
         try await upstream.script([["grpc_code": "UNAVAILABLE", "retry_delay": 3600]])
         try await Self.postSpan(named: "too-late", to: gateway)
         let labels = ["exporter": "otlp/up", "signal": "traces", "reason": "retry_after_beyond_budget"]
@@ -148,7 +148,7 @@ struct GRPCExporterTests {
             let yaml = Self.config(endpoint: variant.endpoint)
                 .replacingOccurrences(of: "protocol: grpc", with: "protocol: grpc\n    tls: \(variant.tls)")
                 .replacingOccurrences(of: "max_elapsed_time: 10s", with: "max_elapsed_time: 1s")
-            let gateway = try await InProcessGateway.start(yaml: yaml, transports: .standard)
+            let gateway = try await InProcessGateway.start(yaml: yaml, transports: .standardOnOwnThreads)
             try await Self.postSpan(named: "tls-\(index)", to: gateway)
             let settled = await waitUntil(timeout: 15) {
                 if variant.delivers {
@@ -183,7 +183,7 @@ struct GRPCExporterTests {
                   pipelines:
                     traces: {receivers: [otlp], exporters: [otlphttp]}
                   telemetry: {metrics: {level: none}}
-                """, transports: .standard)
+                """, transports: .standardOnOwnThreads)
             try await Self.postSpan(named: "https-\(delivers)", to: gateway)
             let settled = await waitUntil(timeout: 15) {
                 if delivers { return ((try? await upstream.acceptedSpans()) ?? []).contains { $0.string("name") == "https-true" } }

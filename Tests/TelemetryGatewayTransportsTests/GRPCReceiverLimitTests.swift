@@ -38,7 +38,7 @@ struct GRPCReceiverLimitTests {
         let yaml = config(grpc: grpc, limitMiB: limitMiB, upstream: upstream.endpoint)
             .replacingOccurrences(of: "RECEIVER_PORT", with: "0").replacingOccurrences(of: "GRPC_PORT", with: "0")
             .replacingOccurrences(of: "{address: \"127.0.0.1:TELEMETRY_PORT\"}", with: "{level: none}")
-        let gateway = try await InProcessGateway.start(yaml: yaml, transports: .standard)
+        let gateway = try await InProcessGateway.start(yaml: yaml, transports: .standardOnOwnThreads)
         return (gateway, try #require(gateway.grpcPort), upstream)
     }
 

@@ -57,7 +57,7 @@ struct GRPCReceiverTests {
     @Test("Traces, metrics and logs over gRPC, plain and gzip, arrive upstream intact", arguments: ["none", "gzip"])
     func allSignals(compression: String) async throws {
         let upstream = try await IntakeServer()
-        let gateway = try await InProcessGateway.start(yaml: Self.config(upstream: upstream.endpoint), transports: .standard)
+        let gateway = try await InProcessGateway.start(yaml: Self.config(upstream: upstream.endpoint), transports: .standardOnOwnThreads)
         let grpcPort = try #require(gateway.grpcPort)
         try await Self.sendSDKSignals(to: grpcPort, compression: compression, arrivingAt: upstream, gateway: gateway)
         let spans = try await upstream.acceptedSpans()
@@ -69,7 +69,7 @@ struct GRPCReceiverTests {
     @Test("A bearer token is required when configured: a wrong one fails the export, the right one passes")
     func bearerToken() async throws {
         let upstream = try await IntakeServer()
-        let gateway = try await InProcessGateway.start(yaml: Self.config(upstream: upstream.endpoint, token: "s3cret"), transports: .standard)
+        let gateway = try await InProcessGateway.start(yaml: Self.config(upstream: upstream.endpoint, token: "s3cret"), transports: .standardOnOwnThreads)
         let grpcPort = try #require(gateway.grpcPort)
         _ = try await offCooperativePool { try TestPeers.runPython("otel_sdk_grpc.py", ["127.0.0.1:\(grpcPort)", "none", "wrong"], timeout: 60) }
         #expect(gateway.selfMetric("telemetry_gateway_requests_total", including: ["signal": "traces", "status": "UNAUTHENTICATED"]) ?? 0 >= 1)
@@ -100,7 +100,7 @@ struct GRPCReceiverTests {
     @Test("Random bytes, a nesting bomb, an oversize message and an unknown method get their codes; the gateway keeps serving")
     func hostileCalls() async throws {
         let upstream = try await IntakeServer()
-        let gateway = try await InProcessGateway.start(yaml: Self.config(upstream: upstream.endpoint, maxMessageMiB: 1), transports: .standard)
+        let gateway = try await InProcessGateway.start(yaml: Self.config(upstream: upstream.endpoint, maxMessageMiB: 1), transports: .standardOnOwnThreads)
         let grpcPort = try #require(gateway.grpcPort)
         var generator = SystemRandomNumberGenerator()
         let valid = OTLPRequests.spans([(trace: TraceID.random(), name: "ok", root: true, traceState: "")])
@@ -141,7 +141,7 @@ struct GRPCReceiverTests {
               pipelines:
                 traces: {receivers: [otlp], exporters: [otlphttp]}
               telemetry: {metrics: {level: none}}
-            """, transports: .standard)
+            """, transports: .standardOnOwnThreads)
         let grpcPort = try #require(gateway.grpcPort)
         let spans = (0..<20).map { _ in (trace: TraceID.random(), name: String(repeating: "x", count: 100), root: true, traceState: "") }
         let results = try await Self.rawCalls(grpcPort, Array(repeating: (Self.traceExport, OTLPRequests.spans(spans)), count: 12))
@@ -158,7 +158,7 @@ struct GRPCReceiverTests {
     @Test("A gRPC client and an HTTP client at once: every span of every accepted request arrives, once")
     func grpcAndHTTPTogether() async throws {
         let upstream = try await IntakeServer()
-        let gateway = try await InProcessGateway.start(yaml: Self.config(upstream: upstream.endpoint), transports: .standard)
+        let gateway = try await InProcessGateway.start(yaml: Self.config(upstream: upstream.endpoint), transports: .standardOnOwnThreads)
         let grpcPort = try #require(gateway.grpcPort)
         func request(_ prefix: String, _ number: Int) -> [UInt8] {
             OTLPRequests.spans((0..<50).map { index in (trace: TraceID.random(), name: "\(prefix)-\(number)-\(index)", root: true, traceState: "") })
@@ -188,7 +188,7 @@ struct GRPCReceiverTests {
             let tls = "tls: {cert_file: \(path("server.pem")), key_file: \(path("server.key"))\(mutual ? ", client_ca_file: \(path("ca.pem"))" : "")}"
             let yaml = Self.config(upstream: upstream.endpoint)
                 .replacingOccurrences(of: "max_recv_msg_size_mib: 20", with: "max_recv_msg_size_mib: 20\n        \(tls)")
-            let gateway = try await InProcessGateway.start(yaml: yaml, transports: .standard)
+            let gateway = try await InProcessGateway.start(yaml: yaml, transports: .standardOnOwnThreads)
             let grpcPort = try #require(gateway.grpcPort)
             func send(_ environment: [String]) async throws -> ProcessOutput {
                 let python = try TestPeers.python()
@@ -233,7 +233,7 @@ struct GRPCReceiverTests {
                   pipelines:
                     traces: {receivers: [otlp], exporters: [otlphttp]}
                   telemetry: {metrics: {level: none}}
-                """, transports: .standard)
+                """, transports: .standardOnOwnThreads)
             func post(_ extra: [String]) throws -> String {
                 try runProcess("/usr/bin/curl", [
                     "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", path("ca.pem"), "-H", "Content-Type: application/x-protobuf",

@@ -29,7 +29,7 @@ struct InProcessGatewayTests {
     @Test("Without transports a gRPC receiver is refused with the core's error; with .standard it listens, a grpcio call reaches memory")
     func grpcInProcess() async throws {
         #expect(throws: GatewayError.self) { try InProcessGateway(yaml: Self.yaml) }
-        let gateway = try await InProcessGateway.start(yaml: Self.yaml, transports: .standard)
+        let gateway = try await InProcessGateway.start(yaml: Self.yaml, transports: .standardOnOwnThreads)
         let port = try #require(gateway.grpcPort)
         #expect(gateway.grpcTarget == "127.0.0.1:\(port)" && gateway.url.hasPrefix("http://127.0.0.1:"))
         let body = OTLPRequests.spans([(trace: TraceID.random(), name: "in-process", root: true, traceState: "")])
@@ -51,7 +51,7 @@ struct InProcessGatewayTests {
                 of: "http: {endpoint: 127.0.0.1:0}",
                 with: "http: {endpoint: 127.0.0.1:0, tls: {cert_file: \(path("server.pem")), key_file: \(path("server.key"))}}")
                 .replacingOccurrences(of: "max_recv_msg_size_mib: 20", with: "max_recv_msg_size_mib: 4"),
-            transports: .standard)
+            transports: .standardOnOwnThreads)
         #expect(gateway.url.hasPrefix("https://127.0.0.1:"))
         let body = certificates.folder.appendingPathComponent("span.bin")
         try Data(OTLPRequests.spans([(trace: TraceID.random(), name: "tls", root: true, traceState: "")])).write(to: body)
