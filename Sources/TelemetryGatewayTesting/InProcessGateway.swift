@@ -8,8 +8,9 @@ import TelemetryGatewayCore
 /// exporter type `memory`. Give receivers `endpoint: 127.0.0.1:0`; `url` is where the first one listens
 /// for OTLP/HTTP, `grpcTarget` where the first one listens for OTLP/gRPC.
 ///
-/// gRPC receivers and exporters and TLS need `transports` (pass `.standard` from
-/// `TelemetryGatewayTransports`); without them such a configuration fails to start, as the core does.
+/// gRPC receivers and exporters and TLS need `transports` (from `TelemetryGatewayTransports`: in tests
+/// `.standardOnOwnThreads`, whose gRPC tasks do not depend on the cooperative pool other tests may hold;
+/// `.standard` is the binary's); without them such a configuration fails to start, as the core does.
 /// The gRPC transports block the calling thread while they start and stop, waiting for tasks of Swift's
 /// cooperative pool: from async code use `start(…)` and `stop(…)`, which do that on a thread of their own.
 public final class InProcessGateway: Sendable {

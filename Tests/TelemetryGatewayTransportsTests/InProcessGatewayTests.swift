@@ -26,7 +26,7 @@ struct InProcessGatewayTests {
           telemetry: {metrics: {level: none}}
         """
 
-    @Test("Without transports a gRPC receiver is refused with the core's error; with .standard it listens, a grpcio call reaches memory")
+    @Test("Without transports a gRPC receiver is refused with the core's error; with transports it listens, a grpcio call reaches memory")
     func grpcInProcess() async throws {
         #expect(throws: GatewayError.self) { try InProcessGateway(yaml: Self.yaml) }
         let gateway = try await InProcessGateway.start(yaml: Self.yaml, transports: .standardOnOwnThreads)
