@@ -174,7 +174,9 @@ let package = Package(
         // MARK: Tests
         .target(
             name: "TelemetryTestSupport",
-            dependencies: ["Telemetry", "TelemetryExporters", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Telemetry", "TelemetryExporters", "TelemetryHTTP", "TelemetryOTLPData", .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/TelemetryTestSupport"
         ),
         .testTarget(
@@ -213,8 +215,17 @@ let package = Package(
             name: "TelemetryGatewayTests",
             dependencies: [
                 "Telemetry", "TelemetryOTLP", "TelemetryOTLPData", "TelemetryHTTP", "TelemetryGatewayCore", "TelemetryConfig",
-                "TelemetryGatewayTesting", "TelemetryTestSupport", "TelemetryExporters", "TelemetryGatewayTransports",
+                "TelemetryGatewayTesting", "TelemetryTestSupport", "TelemetryExporters",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // gRPC and TLS: the transports' own tests, and gateways with them running in the test's process.
+        .testTarget(
+            name: "TelemetryGatewayTransportsTests",
+            dependencies: [
+                "Telemetry", "TelemetryOTLPData", "TelemetryGatewayCore", "TelemetryGatewayTransports", "TelemetryGatewayTesting",
+                "TelemetryTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import Foundation
 import Telemetry
+import TelemetryGatewayTesting
 import TelemetryHTTP
 import TelemetryTestSupport
 import Testing
@@ -10,12 +11,12 @@ struct GatewayForwardingTests {
     func jsonLogsAndFoldedMetrics() async throws {
         let upstream = try await IntakeServer()
         let udp = try UDPReceiver()
-        let gateway = try await GatewayProcess(yaml: """
+        let gateway = try InProcessGateway(yaml: """
             receivers:
               otlp:
                 protocols:
                   http:
-                    endpoint: 127.0.0.1:RECEIVER_PORT
+                    endpoint: 127.0.0.1:0
             processors:
               batch: {timeout: 50ms}
             exporters:
@@ -30,7 +31,7 @@ struct GatewayForwardingTests {
                 traces: {receivers: [otlp], processors: [batch], exporters: [otlphttp]}
                 logs: {receivers: [otlp], processors: [batch], exporters: [otlphttp]}
                 metrics: {receivers: [otlp], processors: [batch], exporters: [otlphttp, statsd]}
-              telemetry: {metrics: {address: "127.0.0.1:TELEMETRY_PORT"}}
+              telemetry: {metrics: {level: none}}
             """)
         let json = """
             {"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"json-svc"}}]},
@@ -78,5 +79,6 @@ struct GatewayForwardingTests {
             .compactMap { Double($0.dropFirst("gw.jobs_done:".count).split(separator: "|")[0]) }.reduce(0, +)
         #expect(total == 8, "\(lines)")
         #expect(lines.contains { $0.contains("service_name:json-svc") })
+        #expect(gateway.shutdown())
     }
 }

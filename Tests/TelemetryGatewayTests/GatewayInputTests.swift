@@ -1,9 +1,11 @@
 import Foundation
 import Telemetry
+import TelemetryGatewayTesting
 import TelemetryHTTP
 import TelemetryTestSupport
 import Testing
 
+/// The gateway in the test's process, except `validate`, which is the binary's command.
 @Suite("telemetry-gateway refuses bad input and keeps serving")
 struct GatewayInputTests {
     private static let yaml = """
@@ -11,7 +13,7 @@ struct GatewayInputTests {
           otlp:
             protocols:
               http:
-                endpoint: 127.0.0.1:RECEIVER_PORT
+                endpoint: 127.0.0.1:0
                 max_request_body_size: 65536
         exporters:
           debug:
@@ -19,12 +21,12 @@ struct GatewayInputTests {
           pipelines:
             traces: {receivers: [otlp], exporters: [debug]}
             metrics: {receivers: [otlp], exporters: [debug]}
-          telemetry: {metrics: {address: "127.0.0.1:TELEMETRY_PORT"}}
+          telemetry: {metrics: {level: none}}
         """
 
     @Test("Truncated protobuf, random bytes, wrong content type, gzip bomb, oversize body, bad JSON: each its status")
     func badInputs() async throws {
-        let gateway = try await GatewayProcess(yaml: Self.yaml)
+        let gateway = try InProcessGateway(yaml: Self.yaml)
         let traces = "\(gateway.url)/v1/traces"
         var generator = SystemRandomNumberGenerator()
         let valid = try OTLPRequests.traces(count: 5, spansPerTrace: 2, using: &generator)
@@ -54,12 +56,12 @@ struct GatewayInputTests {
         #expect((error?["message"] as? String)?.contains("resourceSpans") == true)
         #expect(try OTLPRequests.post(valid, to: "\(gateway.url)/v1/nothing").status == 404)
         #expect(try HTTPClient().send(HTTPRequest(method: "GET", url: traces)).status == 405)
-        #expect(gateway.terminate() == 0)
+        #expect(gateway.shutdown())
     }
 
     @Test("With a bearer token configured, requests without it get 401")
     func bearerToken() async throws {
-        let gateway = try await GatewayProcess(
+        let gateway = try InProcessGateway(
             yaml: Self.yaml.replacingOccurrences(of: "max_request_body_size: 65536", with: "bearer_token: ${GATEWAY_TOKEN}"),
             environment: ["GATEWAY_TOKEN": "s3cret"])
         var generator = SystemRandomNumberGenerator()
@@ -70,18 +72,19 @@ struct GatewayInputTests {
         #expect(try OTLPRequests.post(valid, to: url, headers: [("Authorization", "Bearer wrong")]).status == 401)
         #expect(try OTLPRequests.post(valid, to: url, headers: [("Authorization", "Bearer s3cret")]).status == 200)
         #expect(!gateway.logText().contains("s3cret"))
+        #expect(gateway.shutdown())
     }
 
     @Test("When every destination's queue is full the gateway answers 429 with Retry-After")
     func backpressure() async throws {
         let upstream = try await IntakeServer()
         try await upstream.hold(true)
-        let gateway = try await GatewayProcess(yaml: """
+        let gateway = try InProcessGateway(yaml: """
             receivers:
               otlp:
                 protocols:
                   http:
-                    endpoint: 127.0.0.1:RECEIVER_PORT
+                    endpoint: 127.0.0.1:0
             processors:
               batch: {timeout: 50ms}
             exporters:
@@ -92,7 +95,7 @@ struct GatewayInputTests {
             service:
               pipelines:
                 traces: {receivers: [otlp], processors: [batch], exporters: [otlphttp]}
-              telemetry: {metrics: {address: "127.0.0.1:TELEMETRY_PORT"}}
+              telemetry: {metrics: {level: none}}
             """)
         var generator = SystemRandomNumberGenerator()
         var statuses: [Int] = []
@@ -106,6 +109,7 @@ struct GatewayInputTests {
         #expect(statuses.contains(200) && statuses.contains(429), "\(statuses)")
         #expect(retryAfter == "1", "the first refusal of an overload advises one second")
         try await upstream.hold(false)
+        gateway.shutdown(timeout: .milliseconds(200))
     }
 
     @Test("validate exits 0 for good files and 1 with a located message for bad ones; the embedded default matches Config/gateway.yaml")

@@ -1,8 +1,11 @@
 import Foundation
 import Telemetry
+import TelemetryGatewayTesting
 import TelemetryTestSupport
 import Testing
 
+/// The spawned binary where a real Prometheus scrapes it and its shutdown is checked; in the test's process
+/// otherwise.
 @Suite("telemetry-gateway with real clients and peers")
 struct GatewayPeerTests {
     static func config(upstream: String, sampling: String? = nil) -> String {
@@ -32,6 +35,14 @@ struct GatewayPeerTests {
               exporters: [otlphttp/upstream, prometheus]
           telemetry: {metrics: {address: "127.0.0.1:TELEMETRY_PORT"}}
         """
+    }
+
+    /// A gateway from `config` in the test's process.
+    static func inProcess(upstream: String, sampling: String? = nil) throws -> InProcessGateway {
+        let yaml = config(upstream: upstream, sampling: sampling).replacingOccurrences(of: "RECEIVER_PORT", with: "0")
+            .replacingOccurrences(of: "PROMETHEUS_PORT", with: String(try freeLoopbackPort()))
+            .replacingOccurrences(of: "{address: \"127.0.0.1:TELEMETRY_PORT\"}", with: "{level: none}")
+        return try InProcessGateway(yaml: yaml)
     }
 
     @Test("The official Python SDK's spans and metrics arrive intact upstream; a real Prometheus scrapes the values")
@@ -86,8 +97,8 @@ struct GatewayPeerTests {
         let upstreamA = try await IntakeServer()
         let upstreamB = try await IntakeServer()
         let sampling = "25"
-        let gatewayA = try await GatewayProcess(yaml: Self.config(upstream: upstreamA.endpoint, sampling: sampling))
-        let gatewayB = try await GatewayProcess(yaml: Self.config(upstream: upstreamB.endpoint, sampling: sampling))
+        let gatewayA = try Self.inProcess(upstream: upstreamA.endpoint, sampling: sampling)
+        let gatewayB = try Self.inProcess(upstream: upstreamB.endpoint, sampling: sampling)
         let traces = 20_000
         var generator = SystemRandomNumberGenerator()
         let batches = try (0..<20).map { _ in
@@ -119,5 +130,6 @@ struct GatewayPeerTests {
             keptTraceSets.append(Set(byTrace.keys))
         }
         #expect(keptTraceSets[0] == keptTraceSets[1], "two gateways decided differently")
+        #expect(gatewayA.shutdown() && gatewayB.shutdown())
     }
 }

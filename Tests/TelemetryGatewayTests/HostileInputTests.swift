@@ -26,14 +26,6 @@ struct HostileInputTests {
           telemetry: {metrics: {level: none}}
         """
 
-    static func nested(depth: Int) -> [UInt8] {
-        var value = Wire.string(1, "leaf")
-        for _ in 0..<depth { value = Wire.field(5, Wire.field(1, value)) }
-        let attribute = Wire.string(1, "k") + Wire.field(2, value)
-        let span = Wire.field(1, Array(1...16)) + Wire.field(2, Array(1...8)) + Wire.string(5, "s") + Wire.field(9, attribute)
-        return Wire.field(1, Wire.field(2, Wire.field(2, span)))
-    }
-
     @Test("Nesting bombs, decode amplification, bad UTF-8, bad ids, gzip bombs: each its status and message; the gateway keeps serving")
     func hostileBodies() throws {
         let gateway = try InProcessGateway(yaml: Self.yaml)
@@ -42,7 +34,7 @@ struct HostileInputTests {
         let emptyResources = (0..<(20 << 20) - 16).map { UInt8($0 % 2 == 0 ? 0x0A : 0x00) }
         let deepJSON = "{\"resourceSpans\":" + String(repeating: "[", count: 50_000) + String(repeating: "]", count: 50_000) + "}"
         let cases: [(String, [UInt8], String, [(String, String)], Int, String)] = [
-            ("nesting bomb", Self.nested(depth: 10_000), "application/x-protobuf", [], 400, "deeper than 64"),
+            ("nesting bomb", OTLPRequests.nested(depth: 10_000), "application/x-protobuf", [], 400, "deeper than 64"),
             ("amplification", emptyResources, "application/x-protobuf", [], 400, "max_decoded_bytes"),
             ("gzip amplification", Gzip.compress(emptyResources), "application/x-protobuf", [("Content-Encoding", "gzip")], 400,
              "max_decoded_bytes"),
@@ -89,23 +81,4 @@ struct HostileInputTests {
         let streamed = chunked.readUntilClosed(timeout: 5)
         #expect(streamed.text.hasPrefix("HTTP/1.1 413") && streamed.closed, "\(streamed.text)")
     }
-}
-
-/// Hand-built protobuf wire bytes.
-enum Wire {
-    static func varint(_ value: UInt64) -> [UInt8] {
-        var value = value
-        var bytes: [UInt8] = []
-        repeat {
-            var byte = UInt8(value & 0x7F)
-            value >>= 7
-            if value != 0 { byte |= 0x80 }
-            bytes.append(byte)
-        } while value != 0
-        return bytes
-    }
-
-    static func field(_ number: UInt64, _ bytes: [UInt8]) -> [UInt8] { varint(number << 3 | 2) + varint(UInt64(bytes.count)) + bytes }
-
-    static func string(_ number: UInt64, _ text: String) -> [UInt8] { field(number, Array(text.utf8)) }
 }

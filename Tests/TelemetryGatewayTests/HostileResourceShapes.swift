@@ -1,5 +1,6 @@
 import Foundation
 import TelemetryHTTP
+import TelemetryTestSupport
 
 /// The attack inputs of issue 28, hand-built on the wire (field numbers of opentelemetry-proto).
 enum HostileShapes {

@@ -1,5 +1,6 @@
 import Foundation
 import Telemetry
+import TelemetryGatewayTesting
 import TelemetryTestSupport
 import Testing
 
@@ -23,7 +24,7 @@ struct TailSamplingPeerTests {
           otlp:
             protocols:
               http:
-                endpoint: 127.0.0.1:RECEIVER_PORT
+                endpoint: 127.0.0.1:0
         processors:
           \(policies)
           batch: {timeout: 50ms}
@@ -33,13 +34,15 @@ struct TailSamplingPeerTests {
         service:
           pipelines:
             traces: {receivers: [otlp], processors: [tail_sampling, batch], exporters: [otlphttp]}
-          telemetry: {metrics: {address: "127.0.0.1:TELEMETRY_PORT"}}
+          telemetry: {metrics: {level: none}}
         """
     }
 
     /// The trace ids the Python peer sent, by kind (error, slow, normal).
-    static func send(_ traces: Int, to endpoints: [String]) throws -> [String: [String]] {
-        let output = try TestPeers.runPython("otel_sdk_tail.py", [endpoints.joined(separator: ","), String(traces)], timeout: 120)
+    static func send(_ traces: Int, to endpoints: [String]) async throws -> [String: [String]] {
+        let output = try await offCooperativePool {
+            try TestPeers.runPython("otel_sdk_tail.py", [endpoints.joined(separator: ","), String(traces)], timeout: 120)
+        }
         try #require(output.status == 0, "the SDK failed: \(output.stderr)")
         return try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: [String]])
     }
@@ -74,30 +77,31 @@ struct TailSamplingPeerTests {
     @Test("All errors + latency > 500 ms + 10% of the rest, from the Python SDK: every error and slow trace arrives whole, the rest as the head sampler keeps them")
     func pythonSDK() async throws {
         let upstream = try await IntakeServer()
-        let gateway = try await GatewayProcess(yaml: Self.tailGateway(upstream: upstream.endpoint))
-        let sent = try Self.send(600, to: [gateway.url])
+        let gateway = try InProcessGateway(yaml: Self.tailGateway(upstream: upstream.endpoint))
+        let sent = try await Self.send(600, to: [gateway.url])
         #expect(sent["error"]?.count == 60 && sent["slow"]?.count == 60)
         let expectedSpans = 3 * (120 + (sent["normal"] ?? []).filter { Self.headKeeps($0, ratio: 0.1) }.count)
         let arrived = await waitUntil(timeout: 30) { ((try? await upstream.acceptedSpans()) ?? []).count >= expectedSpans }
         #expect(arrived, "gateway log: \(gateway.logText())")
         _ = Self.checkArrivals(sent, spans: try await upstream.acceptedSpans())
         let decisionsMetric = "telemetry_tail_sampling_decisions_total"
-        #expect(try await gateway.selfMetric(decisionsMetric, labels: "policy=\"errors\",decision=\"sampled\"") == 60)
-        #expect(try await gateway.selfMetric(decisionsMetric, labels: "policy=\"slow\",decision=\"sampled\"") == 60)
-        #expect(gateway.terminate() == 0)
+        #expect(gateway.selfMetric(decisionsMetric, including: ["policy": "errors", "decision": "sampled"]) == 60)
+        #expect(gateway.selfMetric(decisionsMetric, including: ["policy": "slow", "decision": "sampled"]) == 60)
+        #expect(gateway.shutdown())
     }
 }
 
-/// Two load-balancing gateways in front of three tail-sampling gateways, all separate processes.
+/// Two load-balancing gateways in front of three tail-sampling gateways: five gateways, each with its own
+/// listeners and state, in the test's process.
 @Suite("Tail sampling scaled out by trace id", .serialized)
 struct TailSamplingScaleOutTests {
-    static func frontGateway(tails: [GatewayProcess]) -> String {
+    static func frontGateway(tails: [InProcessGateway]) -> String {
         """
         receivers:
           otlp:
             protocols:
               http:
-                endpoint: 127.0.0.1:RECEIVER_PORT
+                endpoint: 127.0.0.1:0
         processors:
           batch: {timeout: 20ms}
         exporters:
@@ -107,23 +111,20 @@ struct TailSamplingScaleOutTests {
               otlp: {timeout: 5s, compression: gzip}
             resolver:
               static:
-                hostnames: [\(tails.map { "127.0.0.1:\($0.port)" }.joined(separator: ", "))]
+                hostnames: [\(tails.map { $0.url.replacingOccurrences(of: "http://", with: "") }.joined(separator: ", "))]
         service:
           pipelines:
             traces: {receivers: [otlp], processors: [batch], exporters: [loadbalancing]}
-          telemetry: {metrics: {address: "127.0.0.1:TELEMETRY_PORT"}}
+          telemetry: {metrics: {level: none}}
         """
     }
 
     @Test("Spans of one trace sent to different front gateways: every trace is decided in exactly one tail gateway and arrives whole")
     func twoTiers() async throws {
         let upstream = try await IntakeServer()
-        var tails: [GatewayProcess] = []
-        for _ in 0..<3 { tails.append(try await GatewayProcess(yaml: TailSamplingPeerTests.tailGateway(upstream: upstream.endpoint))) }
-        let fronts = [
-            try await GatewayProcess(yaml: Self.frontGateway(tails: tails)), try await GatewayProcess(yaml: Self.frontGateway(tails: tails)),
-        ]
-        let sent = try TailSamplingPeerTests.send(600, to: fronts.map(\.url))
+        let tails = try (0..<3).map { _ in try InProcessGateway(yaml: TailSamplingPeerTests.tailGateway(upstream: upstream.endpoint)) }
+        let fronts = try (0..<2).map { _ in try InProcessGateway(yaml: Self.frontGateway(tails: tails)) }
+        let sent = try await TailSamplingPeerTests.send(600, to: fronts.map(\.url))
         let traces = sent.values.reduce(0) { $0 + $1.count }
         let expectedSpans = 3 * (120 + (sent["normal"] ?? []).filter { TailSamplingPeerTests.headKeeps($0, ratio: 0.1) }.count)
         let arrived = await waitUntil(timeout: 30) { ((try? await upstream.acceptedSpans()) ?? []).count >= expectedSpans }
@@ -132,11 +133,11 @@ struct TailSamplingScaleOutTests {
         // A trace buffered in two places would be counted as a new trace (a cache miss) in both.
         var started = 0.0
         for tail in tails {
-            let owned = try await tail.selfMetric("telemetry_tail_sampling_decision_cache_lookups_total", labels: "result=\"miss\"") ?? 0
+            let owned = tail.selfMetric("telemetry_tail_sampling_decision_cache_lookups_total", including: ["result": "miss"]) ?? 0
             #expect(owned > Double(traces) / 6, "each tail gateway owns a share of the traces")
             started += owned
         }
         #expect(started == Double(traces), "every trace decided in exactly one tail gateway")
-        for gateway in fronts + tails { #expect(gateway.terminate() == 0) }
+        for gateway in fronts + tails { #expect(gateway.shutdown()) }
     }
 }

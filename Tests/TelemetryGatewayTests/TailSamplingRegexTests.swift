@@ -3,6 +3,7 @@ import Telemetry
 import TelemetryGatewayTesting
 import TelemetryHTTP
 import TelemetryOTLPData
+import TelemetryTestSupport
 import Testing
 
 /// `string_attribute` with `enabled_regex_matching`: RE2 syntax and Go's `MatchString` semantics, as the

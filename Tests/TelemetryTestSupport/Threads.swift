@@ -19,3 +19,14 @@ public func runOnThreads(_ count: Int, _ body: @escaping @Sendable (_ index: Int
     for _ in 0..<count { start.signal() }
     group.wait()
 }
+
+/// Runs blocking `body` (a peer process, a synchronous HTTP call) on its own OS thread and awaits it, so
+/// that it never holds one of the few threads of Swift's cooperative pool: a gateway in the test's
+/// process serves gRPC on that pool and would wait for the very call that waits for it.
+public func offCooperativePool<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+}

@@ -10,9 +10,12 @@ final class BlockingResult<Value: Sendable>: @unchecked Sendable {
     /// Runs `operation` in a task and blocks the calling thread until it ends. Call it from a thread of
     /// its own, never from a task: on a one-core machine the concurrency pool has one thread, and a task
     /// blocked here would leave none to run `operation`.
-    static func run(_ operation: @escaping @Sendable () async throws -> Value) -> Result<Value, any Error> {
+    /// The task prefers `executor` (none: Swift's cooperative pool).
+    static func run(
+        on executor: (any TaskExecutor)? = nil, _ operation: @escaping @Sendable () async throws -> Value
+    ) -> Result<Value, any Error> {
         let result = BlockingResult<Value>()
-        Task {
+        Task(executorPreference: executor) {
             do {
                 result.set(.success(try await operation()))
             } catch {

@@ -19,8 +19,14 @@ final class OTLPGRPCSender: EncodedRequestSender {
     private let signal: OTLPSignal
     private let metadata: Metadata
     private let target: String
+    private let executor: (any TaskExecutor)?
 
-    init(settings: OTLPGRPCClientSettings, signal: OTLPSignal, exporter: String, collector: MetricsCollector, logger: Logger) throws(GatewayError) {
+    /// A sender whose connection and calls run as tasks preferring `executor` (none: Swift's cooperative pool).
+    init(
+        settings: OTLPGRPCClientSettings, signal: OTLPSignal, exporter: String, collector: MetricsCollector,
+        executor: (any TaskExecutor)? = nil, logger: Logger
+    ) throws(GatewayError) {
+        self.executor = executor
         self.settings = settings
         self.signal = signal
         let target = "\(settings.plaintext ? "http" : "https")://\(settings.host):\(settings.port)"
@@ -45,7 +51,7 @@ final class OTLPGRPCSender: EncodedRequestSender {
         let client = GRPCClient(transport: transport)
         self.client = client
         let connectionLogger = logger
-        Task {
+        Task(executorPreference: executor) {
             do {
                 try await client.runConnections()
             } catch {
@@ -82,7 +88,7 @@ final class OTLPGRPCSender: EncodedRequestSender {
         let descriptor = MethodDescriptor(fullyQualifiedService: OTLPGRPCService.serviceName(signal), method: "Export")
         let request = ClientRequest(message: body, metadata: metadata)
         let (client, callOptions) = (self.client, options)
-        let outcome = BlockingResult<[UInt8]>.run {
+        let outcome = BlockingResult<[UInt8]>.run(on: executor) {
             try await client.unary(
                 request: request, descriptor: descriptor, serializer: RawBytesCoder(), deserializer: RawBytesCoder(), options: callOptions
             ) { response in try response.message }

@@ -20,7 +20,8 @@ final class OTLPGRPCServer: GatewayListener {
     private let threadPool: NIOThreadPool
     private let finished = DispatchSemaphore(value: 0)
 
-    init(settings: OTLPGRPCSettings, intake: RequestIntake, logger: Logger) throws {
+    /// Starts serving; the server's tasks prefer `executor` (none: Swift's cooperative pool).
+    init(settings: OTLPGRPCSettings, intake: RequestIntake, executor: (any TaskExecutor)? = nil, logger: Logger) throws {
         let threadPool = NIOThreadPool(numberOfThreads: RequestIntake.processingThreads)
         threadPool.start()
         let admissions = GRPCStreamAdmissions()
@@ -39,7 +40,7 @@ final class OTLPGRPCServer: GatewayListener {
         self.server = server
         self.threadPool = threadPool
         let finished = self.finished
-        Task {
+        Task(executorPreference: executor) {
             do {
                 try await server.serve()
             } catch {
@@ -48,7 +49,7 @@ final class OTLPGRPCServer: GatewayListener {
             finished.signal()
         }
         do {
-            port = try BlockingResult<Int>.run {
+            port = try BlockingResult<Int>.run(on: executor) {
                 let address = try await transport.listeningAddress
                 return address.ipv4?.port ?? address.ipv6?.port ?? 0
             }.get()

@@ -4,9 +4,9 @@ import TelemetryHTTP
 import TelemetryOTLPData
 
 /// Builds and posts OTLP requests for gateway tests.
-enum OTLPRequests {
+public enum OTLPRequests {
     /// An encoded trace request with `count` traces of `spansPerTrace` spans (a root and its children).
-    static func traces(count: Int, spansPerTrace: Int, using generator: inout some RandomNumberGenerator) throws -> [UInt8] {
+    public static func traces(count: Int, spansPerTrace: Int, using generator: inout some RandomNumberGenerator) throws -> [UInt8] {
         var spans: [SpanData] = []
         for _ in 0..<count {
             let traceID = TraceID.random(using: &generator)
@@ -23,7 +23,7 @@ enum OTLPRequests {
 
     /// An encoded trace request with one span per entry: its trace, name, whether it is a root, and its
     /// trace state.
-    static func spans(_ entries: [(trace: TraceID, name: String, root: Bool, traceState: String)]) -> [UInt8] {
+    public static func spans(_ entries: [(trace: TraceID, name: String, root: Bool, traceState: String)]) -> [UInt8] {
         let parent = SpanID(0x0102_0304_0506_0708)
         let spans = entries.map { entry in
             SpanData(
@@ -35,11 +35,42 @@ enum OTLPRequests {
     }
 
     /// Posts `body` with the given headers.
-    static func post(
+    package static func post(
         _ body: [UInt8], to url: String, contentType: String = "application/x-protobuf", headers: [(String, String)] = []
     ) throws -> HTTPResponse {
         var allHeaders = [(name: "Content-Type", value: contentType)]
         allHeaders.append(contentsOf: headers.map { (name: $0.0, value: $0.1) })
         return try HTTPClient().send(HTTPRequest(url: url, headers: allHeaders, body: body, timeout: .seconds(30)))
     }
+
+    /// A trace request whose one span has an attribute value nested `depth` times (a nesting bomb).
+    public static func nested(depth: Int) -> [UInt8] {
+        var value = Wire.string(1, "leaf")
+        for _ in 0..<depth { value = Wire.field(5, Wire.field(1, value)) }
+        let attribute = Wire.string(1, "k") + Wire.field(2, value)
+        let span = Wire.field(1, Array(1...16)) + Wire.field(2, Array(1...8)) + Wire.string(5, "s") + Wire.field(9, attribute)
+        return Wire.field(1, Wire.field(2, Wire.field(2, span)))
+    }
+}
+
+/// Hand-built protobuf wire bytes.
+public enum Wire {
+    /// A varint.
+    public static func varint(_ value: UInt64) -> [UInt8] {
+        var value = value
+        var bytes: [UInt8] = []
+        repeat {
+            var byte = UInt8(value & 0x7F)
+            value >>= 7
+            if value != 0 { byte |= 0x80 }
+            bytes.append(byte)
+        } while value != 0
+        return bytes
+    }
+
+    /// A length-delimited field.
+    public static func field(_ number: UInt64, _ bytes: [UInt8]) -> [UInt8] { varint(number << 3 | 2) + varint(UInt64(bytes.count)) + bytes }
+
+    /// A string field.
+    public static func string(_ number: UInt64, _ text: String) -> [UInt8] { field(number, Array(text.utf8)) }
 }

@@ -1,20 +1,24 @@
 import Foundation
 import Telemetry
+import TelemetryGatewayCore
+import TelemetryGatewayTesting
+import TelemetryGatewayTransports
 import TelemetryTestSupport
 import Testing
 
 /// The OTLP/gRPC exporter against a Python grpcio server implementing the official service stubs
 /// (`Tests/Peers/intake_server.py --grpc-port`), which decodes every request with `opentelemetry-proto`
-/// and answers per a script; and TLS on both exporters (an openssl-made CA).
+/// and answers per a script; and TLS on both exporters (an openssl-made CA). The gateway runs in the test's
+/// process with the standard transports.
 @Suite("OTLP/gRPC exporter, and TLS on both exporters", .serialized)
 struct GRPCExporterTests {
-    static func config(endpoint: String, exporter: String = "", receiverGRPCPort: Int? = nil) -> String {
+    static func config(endpoint: String, exporter: String = "", grpcReceiver: Bool = false) -> String {
         """
         receivers:
           otlp:
             protocols:
-              http: {endpoint: 127.0.0.1:RECEIVER_PORT}
-        \(receiverGRPCPort.map { "      grpc: {endpoint: 127.0.0.1:\($0)}" } ?? "")
+              http: {endpoint: 127.0.0.1:0}
+        \(grpcReceiver ? "      grpc: {endpoint: 127.0.0.1:0}" : "")
         processors:
           batch: {timeout: 20ms}
         exporters:
@@ -28,7 +32,7 @@ struct GRPCExporterTests {
             traces: {receivers: [otlp], processors: [batch], exporters: [otlp/up]}
             metrics: {receivers: [otlp], processors: [batch], exporters: [otlp/up]}
             logs: {receivers: [otlp], processors: [batch], exporters: [otlp/up]}
-          telemetry: {metrics: {address: "127.0.0.1:TELEMETRY_PORT"}}
+          telemetry: {metrics: {level: none}}
         """
     }
 
@@ -42,32 +46,33 @@ struct GRPCExporterTests {
         }
     }
 
-    static func postSpan(named name: String, to gateway: GatewayProcess) throws {
+    static func postSpan(named name: String, to gateway: InProcessGateway) async throws {
         let body = OTLPRequests.spans([(trace: TraceID.random(), name: name, root: true, traceState: "")])
-        let response = try OTLPRequests.post(body, to: "\(gateway.url)/v1/traces")
-        try #require(response.status == 200)
+        let url = "\(gateway.url)/v1/traces"
+        let status = try await offCooperativePool { try OTLPRequests.post(body, to: url).status }
+        try #require(status == 200)
     }
 
     @Test("Traces, metrics and logs from the SDK over gRPC go on over gRPC, plain and gzip, with the configured metadata",
           arguments: ["none", "gzip"])
     func allSignals(compression: String) async throws {
         let upstream = try await IntakeServer(grpc: true)
-        let grpcPort = try freeLoopbackPort()
-        let yaml = Self.config(endpoint: "http://\(upstream.grpcEndpoint)", receiverGRPCPort: grpcPort)
+        let yaml = Self.config(endpoint: "http://\(upstream.grpcEndpoint)", grpcReceiver: true)
             .replacingOccurrences(of: "protocol: grpc", with: "protocol: grpc\n    compression: \(compression)\n    headers: {X-Tenant: acme}")
-        let gateway = try await GatewayProcess(yaml: yaml)
+        let gateway = try await InProcessGateway.start(yaml: yaml, transports: .standardOnOwnThreads)
+        let grpcPort = try #require(gateway.grpcPort)
         try await GRPCReceiverTests.sendSDKSignals(to: grpcPort, compression: compression, arrivingAt: upstream, gateway: gateway)
         let entries = try await upstream.received()
         #expect(!entries.isEmpty && entries.allSatisfy { $0["transport"] as? String == "grpc" })
         #expect(entries.allSatisfy { ($0["headers"] as? [String: Any])?["x-tenant"] as? String == "acme" }, "headers go as metadata")
-        #expect(try await gateway.selfMetric("telemetry_exporter_sent_items_total", labels: "exporter=\"otlp/up\",signal=\"traces\"") == 2)
-        #expect(gateway.terminate() == 0)
+        #expect(gateway.selfMetric("telemetry_exporter_sent_items_total", including: ["exporter": "otlp/up", "signal": "traces"]) == 2)
+        #expect(await gateway.stop())
     }
 
     @Test("Each status code is retried or not exactly as the OTLP specification says; RetryInfo decides for RESOURCE_EXHAUSTED")
     func statusMatrix() async throws {
         let upstream = try await IntakeServer(grpc: true)
-        let gateway = try await GatewayProcess(yaml: Self.config(endpoint: "http://\(upstream.grpcEndpoint)"))
+        let gateway = try await InProcessGateway.start(yaml: Self.config(endpoint: "http://\(upstream.grpcEndpoint)"), transports: .standardOnOwnThreads)
         let cases: [(code: String, retryDelay: Double?, retried: Bool)] = [
             ("CANCELLED", nil, true), ("DEADLINE_EXCEEDED", nil, true), ("ABORTED", nil, true), ("OUT_OF_RANGE", nil, true),
             ("UNAVAILABLE", nil, true), ("DATA_LOSS", nil, true), ("RESOURCE_EXHAUSTED", 0.2, true), ("UNAVAILABLE", 0.2, true),
@@ -81,12 +86,12 @@ struct GRPCExporterTests {
             var step: [String: Any] = ["grpc_code": entry.code]
             if let delay = entry.retryDelay { step["retry_delay"] = delay }
             try await upstream.script([step])
-            try Self.postSpan(named: name, to: gateway)
-            let failedLabels = "exporter=\"otlp/up\",signal=\"traces\""
+            try await Self.postSpan(named: name, to: gateway)
+            let failedLabels = ["exporter": "otlp/up", "signal": "traces"]
             let settled = await waitUntil(timeout: 15) {
                 let calls = ((try? await upstream.received(path: "/v1/traces")) ?? []).filter { Self.spanNames($0) == [name] }
                 if entry.retried { return calls.contains { $0["status"] as? Int == 200 } }
-                let failed = (try? await gateway.selfMetric("telemetry_exporter_failed_exports_total", labels: failedLabels)) ?? nil
+                let failed = gateway.selfMetric("telemetry_exporter_failed_exports_total", including: failedLabels)
                 return !calls.isEmpty && (failed ?? 0) > failedBefore
             }
             #expect(settled, "\(entry.code) retry info \(String(describing: entry.retryDelay)): \(gateway.logText())")
@@ -96,35 +101,35 @@ struct GRPCExporterTests {
             if let delay = entry.retryDelay, calls.count == 2, let first = calls[0]["time"] as? Double, let second = calls[1]["time"] as? Double {
                 #expect(second - first >= delay - 0.05, "RetryInfo's delay is honoured, not the 50 ms backoff")
             }
-            failedBefore = try await gateway.selfMetric("telemetry_exporter_failed_exports_total", labels: failedLabels) ?? 0
+            failedBefore = gateway.selfMetric("telemetry_exporter_failed_exports_total", including: failedLabels) ?? 0
         }
         #expect(failedBefore == Double(cases.filter { !$0.retried }.count))
-        let retries = try await gateway.selfMetric("telemetry_exporter_retries_total", labels: "exporter=\"otlp/up\",signal=\"traces\"")
+        let retries = gateway.selfMetric("telemetry_exporter_retries_total", including: ["exporter": "otlp/up", "signal": "traces"])
         #expect(retries == Double(cases.filter(\.retried).count))
-        #expect(gateway.terminate() == 0)
+        #expect(await gateway.stop())
     }
 
     @Test("A RetryInfo delay beyond the retry budget ends the retries at once; a partial success is logged and counted")
     func retryInfoBeyondBudgetAndPartialSuccess() async throws {
         let upstream = try await IntakeServer(grpc: true)
-        let gateway = try await GatewayProcess(yaml: Self.config(endpoint: "http://\(upstream.grpcEndpoint)"))
+        let gateway = try await InProcessGateway.start(yaml: Self.config(endpoint: "http://\(upstream.grpcEndpoint)"), transports: .standardOnOwnThreads)
         try await upstream.script([["grpc_code": "UNAVAILABLE", "retry_delay": 3600]])
-        try Self.postSpan(named: "too-late", to: gateway)
-        let labels = "exporter=\"otlp/up\",signal=\"traces\",reason=\"retry_after_beyond_budget\""
+        try await Self.postSpan(named: "too-late", to: gateway)
+        let labels = ["exporter": "otlp/up", "signal": "traces", "reason": "retry_after_beyond_budget"]
         let gaveUp = await waitUntil(timeout: 15) {
-            ((try? await gateway.selfMetric("telemetry_exporter_retries_exhausted_total", labels: labels)) ?? nil) == 1
+            gateway.selfMetric("telemetry_exporter_retries_exhausted_total", including: labels) == 1
         }
         #expect(gaveUp, "\(gateway.logText())")
         #expect(try await upstream.received(path: "/v1/traces").count == 1, "no second attempt")
 
         try await upstream.script([["partial": ["rejected": 3, "message": "three spans were bad"]]])
-        try Self.postSpan(named: "partly", to: gateway)
+        try await Self.postSpan(named: "partly", to: gateway)
         let counted = await waitUntil(timeout: 15) {
-            ((try? await gateway.selfMetric("telemetry_exporter_rejected_items_total", labels: "exporter=\"otlp/up\",signal=\"traces\"")) ?? nil) == 3
+            gateway.selfMetric("telemetry_exporter_rejected_items_total", including: ["exporter": "otlp/up", "signal": "traces"]) == 3
         }
         #expect(counted)
         #expect(gateway.logText().contains("rejected 3 spans: three spans were bad"))
-        #expect(gateway.terminate() == 0)
+        #expect(await gateway.stop())
     }
 
     @Test("gRPC exporter over mutual TLS: with the CA and its certificate it delivers; without the certificate, or in plaintext, it cannot")
@@ -143,18 +148,18 @@ struct GRPCExporterTests {
             let yaml = Self.config(endpoint: variant.endpoint)
                 .replacingOccurrences(of: "protocol: grpc", with: "protocol: grpc\n    tls: \(variant.tls)")
                 .replacingOccurrences(of: "max_elapsed_time: 10s", with: "max_elapsed_time: 1s")
-            let gateway = try await GatewayProcess(yaml: yaml)
-            try Self.postSpan(named: "tls-\(index)", to: gateway)
+            let gateway = try await InProcessGateway.start(yaml: yaml, transports: .standardOnOwnThreads)
+            try await Self.postSpan(named: "tls-\(index)", to: gateway)
             let settled = await waitUntil(timeout: 15) {
                 if variant.delivers {
                     return ((try? await upstream.acceptedSpans()) ?? []).contains { $0.string("name") == "tls-\(index)" }
                 }
-                let failed = (try? await gateway.selfMetric("telemetry_exporter_failed_exports_total", labels: "signal=\"traces\"")) ?? nil
+                let failed = gateway.selfMetric("telemetry_exporter_failed_exports_total", including: ["signal": "traces"])
                 return (failed ?? 0) >= 1
             }
             #expect(settled, "variant \(index): \(gateway.logText())")
             #expect(try await !upstream.acceptedSpans().contains { $0.string("name") == "tls-\(index)" } != variant.delivers)
-            #expect(gateway.terminate() == 0)
+            #expect(await gateway.stop())
         }
     }
 
@@ -166,9 +171,9 @@ struct GRPCExporterTests {
         let httpsPort = try #require(upstream.httpsPort)
         for delivers in [true, false] {
             let client = delivers ? ", cert_file: \(path("client.pem")), key_file: \(path("client.key"))" : ""
-            let gateway = try await GatewayProcess(yaml: """
+            let gateway = try await InProcessGateway.start(yaml: """
                 receivers:
-                  otlp: {protocols: {http: {endpoint: 127.0.0.1:RECEIVER_PORT}}}
+                  otlp: {protocols: {http: {endpoint: 127.0.0.1:0}}}
                 exporters:
                   otlphttp:
                     endpoint: https://127.0.0.1:\(httpsPort)
@@ -177,17 +182,17 @@ struct GRPCExporterTests {
                 service:
                   pipelines:
                     traces: {receivers: [otlp], exporters: [otlphttp]}
-                  telemetry: {metrics: {address: "127.0.0.1:TELEMETRY_PORT"}}
-                """)
-            try Self.postSpan(named: "https-\(delivers)", to: gateway)
+                  telemetry: {metrics: {level: none}}
+                """, transports: .standardOnOwnThreads)
+            try await Self.postSpan(named: "https-\(delivers)", to: gateway)
             let settled = await waitUntil(timeout: 15) {
                 if delivers { return ((try? await upstream.acceptedSpans()) ?? []).contains { $0.string("name") == "https-true" } }
-                let failed = (try? await gateway.selfMetric("telemetry_exporter_failed_exports_total", labels: "signal=\"traces\"")) ?? nil
+                let failed = gateway.selfMetric("telemetry_exporter_failed_exports_total", including: ["signal": "traces"])
                 return (failed ?? 0) >= 1
             }
             #expect(settled, "\(gateway.logText())")
             #expect(try await !upstream.acceptedSpans().contains { $0.string("name") == "https-false" })
-            #expect(gateway.terminate() == 0)
+            #expect(await gateway.stop())
         }
     }
 }
