@@ -56,7 +56,9 @@ package struct RetryLoop: Sendable {
             case .retryable(let result, let why, let delay):
                 (outcome, reason, requested) = (result, why, delay)
             }
-            let wait = requested.map { policy.retriesUntilDelivered ? min($0, policy.maxBackoff) : $0 }
+            // Until delivered, a server's delay is kept within [initialBackoff, maxBackoff]: no wait
+            // beyond the cap, and no zero wait (`Retry-After: 0`, a date in the past) that would spin.
+            let wait = requested.map { policy.retriesUntilDelivered ? min(max($0, policy.initialBackoff), policy.maxBackoff) : $0 }
                 ?? policy.backoff(forRetry: number, using: &generator)
             let remaining = budget.subtractingSaturated(WallClock.monotonicNanos().subtractingSaturated(start))
             let giveUp: RetryGiveUpReason? =

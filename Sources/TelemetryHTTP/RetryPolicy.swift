@@ -47,7 +47,8 @@ public struct RetryPolicy: Sendable, Hashable {
         var backoff = min(maxBackoff, initialBackoff)
         var step = 1
         while step < retry, backoff < maxBackoff, multiplier > 1 {
-            backoff = min(maxBackoff, backoff * multiplier)
+            // Compared before multiplying, so no multiplier can overflow `Duration`.
+            backoff = backoff > maxBackoff / multiplier ? maxBackoff : min(maxBackoff, backoff * multiplier)
             step += 1
         }
         return backoff / 2 + backoff / 2 * Double.random(in: 0...1, using: &generator)

@@ -3,10 +3,13 @@ import Foundation
 /// Replaces `${VAR}`, `${env:VAR}` (the Collector's spelling) and `${VAR:-default}` in configuration values;
 /// `$$` stands for a literal `$`.
 package enum EnvironmentSubstitution {
+    /// A reference that cannot be replaced (unset without a default, unterminated, an empty name).
     package struct Failure: Error {
+        /// What is wrong, for the located `ConfigError`.
         package let message: String
     }
 
+    /// `text` with its references replaced from `environment`.
     package static func apply(_ text: String, environment: [String: String]) throws(Failure) -> String {
         guard text.contains("$") else { return text }
         var result = ""

@@ -147,8 +147,9 @@ struct DiskSendingQueueTests {
     func shutdownInterruptsTheRetryWait() throws {
         let scratch = try ScratchFolder()
         let retry = RetryPolicy.untilDelivered(initialBackoff: .seconds(60), maxBackoff: .seconds(60))
+        let collector = MetricsCollector()
         do {
-            let (queue, attempts) = try Self.unreachable(scratch.path, retry: retry)
+            let (queue, attempts) = try Self.unreachable(scratch.path, retry: retry, collector: collector)
             try queue.consume(try Self.payload(0))
             #expect(Self.waitUntil { attempts.withLock { $0.count } == 1 })
             usleep(50_000)
@@ -156,10 +157,34 @@ struct DiskSendingQueueTests {
             #expect(!queue.shutdown(deadlineNanos: start))
             #expect(WallClock.monotonicNanos() - start < 5_000_000_000)
             #expect(attempts.withLock { $0.count } == 1)
+            #expect(collector.currentValue("telemetry_exporter_retries_exhausted_total", ["exporter": "otlp/up", "signal": "traces", "reason": "shutdown"]) == 1)
         }
         let (reopened, _) = try Self.unreachable(scratch.path, retry: retry)
         #expect(reopened.depth.records == 1)
         _ = reopened.shutdown(deadlineNanos: WallClock.monotonicNanos())
+    }
+
+    @Test("A failure without an answer (TLS, a client that cannot be made) keeps the batch on disk and retries it, as a connection failure")
+    func unansweredFailureIsRetried() throws {
+        let scratch = try ScratchFolder()
+        let attempts = LockedValue(0)
+        let collector = MetricsCollector()
+        var batch = BatchSettings()
+        batch.timeout = .milliseconds(10)
+        let queue = try DiskSendingQueue(
+            exporter: "otlp/up", signal: .traces, settings: DiskQueueSettings(directory: scratch.path), batch: batch, selfMetrics: collector,
+            logger: Logger(label: "test"), retry: .untilDelivered(initialBackoff: .milliseconds(5), maxBackoff: .milliseconds(20))
+        ) { _ in
+            let attempt = attempts.withLock { $0 += 1; return $0 }
+            return attempt <= 2 ? .final(.failure(HTTPClientError(kind: .tls, message: "certificate expired"))) : .final(.success(()))
+        }
+        try queue.consume(try Self.payload(0))
+        #expect(Self.waitUntil { attempts.withLock { $0 } == 3 })
+        #expect(queue.shutdown(deadlineNanos: WallClock.monotonicNanos() + 5_000_000_000))
+        let labels = ["exporter": "otlp/up", "signal": "traces"]
+        #expect(collector.currentValue("telemetry_exporter_sent_items_total", labels) == 2)
+        #expect(collector.currentValue("telemetry_exporter_dropped_items_total", labels.merging(["reason": "export_failed"]) { $1 }) == nil)
+        #expect(collector.currentValue("telemetry_exporter_failed_exports_total", labels) == 2)
     }
 
     @Test("A restart (or a crash) while the backend is down loses nothing: the next process sends it all, in order")

@@ -48,6 +48,21 @@ struct RetryLoopTests {
         #expect(try Self.run(policy, failures: 3, requestedDelay: .seconds(3600)).waits == Array(repeating: .milliseconds(2), count: 3))
     }
 
+    @Test("A zero server-requested delay (Retry-After: 0, a date in the past) waits the initial backoff, never spins")
+    func zeroRequestedDelayWaitsTheInitialBackoff() throws {
+        let policy = RetryPolicy.untilDelivered(initialBackoff: .microseconds(300), maxBackoff: .milliseconds(2))
+        #expect(try Self.run(policy, failures: 3, requestedDelay: .zero).waits == Array(repeating: .microseconds(300), count: 3))
+    }
+
+    @Test("No multiplier, however large, overflows the backoff: it stops at the maximum")
+    func hugeMultiplierStaysWithinTheMaximum() {
+        var generator = SystemRandomNumberGenerator()
+        let policy = RetryPolicy(
+            maxAttempts: 10, initialBackoff: .seconds(1), maxBackoff: .seconds(Int64.max / 4), multiplier: 1e300, maxElapsed: .seconds(60))
+        let wait = policy.backoff(forRetry: 5, using: &generator)
+        #expect(wait <= .seconds(Int64.max / 4) && wait >= .seconds(Int64.max / 8))
+    }
+
     @Test("Cancellation ends a wait at once: the last failure is thrown and the give-up says shutdown")
     func cancellationInterrupts() throws {
         let cancellation = CancellationSignal()

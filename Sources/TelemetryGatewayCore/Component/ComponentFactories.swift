@@ -4,7 +4,7 @@ import TelemetryYAML
 /// The component types a configuration may use, each with the parser of its section (kept next to its
 /// code). `standard` has every type this gateway ships; tests add their own (an in-memory exporter).
 package struct ComponentFactories: Sendable {
-    /// Reads a component's section (`nil` when it is empty) into a definition.
+    /// Reads a component's located section (`isEmpty` when it has no keys) into a definition.
     package typealias Parse<Definition> = @Sendable (ConfigNode) throws(ConfigError) -> Definition
 
     /// Receiver types.

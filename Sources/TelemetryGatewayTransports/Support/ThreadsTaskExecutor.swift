@@ -11,16 +11,24 @@ final class ThreadsTaskExecutor: TaskExecutor {
     private let jobs = Mutex<[UnownedJob]>([])
     private let available = DispatchSemaphore(value: 0)
     private let threads = Mutex<Set<pthread_t>>([])
+    private let started = Atomic<Int>(0)
 
-    /// Starts `threads` threads that run the jobs (they live as long as the process).
+    /// Starts `threads` threads that run the jobs (they live as long as the process). If none can be
+    /// started, its jobs go to Swift's global executor instead of waiting forever.
     init(threads count: Int) {
         for _ in 0..<max(1, count) {
             var thread = pthread_t()
-            let started = pthread_create(&thread, nil, { context in
+            let context = Unmanaged.passRetained(self)
+            let result = pthread_create(&thread, nil, { context in
                 guard let context else { return nil }
                 Unmanaged<ThreadsTaskExecutor>.fromOpaque(context).takeRetainedValue().work()
-            }, Unmanaged.passRetained(self).toOpaque())
-            if started == 0 { pthread_detach(thread) }
+            }, context.toOpaque())
+            if result == 0 {
+                pthread_detach(thread)
+                started.add(1, ordering: .relaxed)
+            } else {
+                context.release()
+            }
         }
     }
 
@@ -28,6 +36,10 @@ final class ThreadsTaskExecutor: TaskExecutor {
     var ownsCurrentThread: Bool { threads.withLock { $0.contains(pthread_self()) } }
 
     func enqueue(_ job: consuming ExecutorJob) {
+        guard started.load(ordering: .relaxed) > 0 else {
+            globalConcurrentExecutor.enqueue(job)
+            return
+        }
         let unowned = UnownedJob(job)
         jobs.withLock { $0.append(unowned) }
         available.signal()

@@ -23,7 +23,8 @@ final class EndpointRoute: Sendable {
         self.selfMetrics = selfMetrics
         self.logger = logger
         exporter = OTLPExporter(
-            endpoint: endpoint, headers: settings.headers, compression: settings.compression, timeout: settings.timeout, tls: settings.tls,
+            endpoint: endpoint, headers: settings.headers, compression: settings.compression, gzipLevel: settings.gzipLevel, timeout: settings.timeout,
+            tls: settings.tls,
             retry: settings.retry, name: name, selfMetrics: selfMetrics, logger: logger)
     }
 

@@ -12,6 +12,9 @@ public final class OTLPForwardingExporter: GatewayExporter {
     /// The configured name (`otlp/upstream`), the `exporter` label of its self-metrics.
     public let name: String
     /// The settings.
+    /// The settings' former name.
+    @available(*, deprecated, renamed: "OTLPExporterSettings")
+    public typealias Settings = OTLPExporterSettings
     public let settings: OTLPExporterSettings
     private let selfMetrics: MetricsCollector
     private let logger: Logger

@@ -76,10 +76,12 @@ public final class OTLPReceiver: GatewayReceiver {
         grpcHost = grpcSettings?.host ?? ""
     }
 
+    /// Where it listens: `http(s)://host:port` for OTLP/HTTP, `grpc://host:port` for OTLP/gRPC.
     public var endpoints: [String] {
         (httpPort.map { ["\(httpScheme)://\(httpHost):\($0)"] } ?? []) + (grpcPort.map { ["grpc://\(grpcHost):\($0)"] } ?? [])
     }
 
+    /// Stops listening on both protocols.
     public func shutdown() {
         http?.close()
         grpc?.close()

@@ -26,8 +26,9 @@ public final class DiskSendingQueue: ExporterQueue {
     /// Opens (recovering) the queue in `settings.directory`/`<exporter>`/`<signal>` and starts its worker.
     ///
     /// - Parameters:
-    ///   - retry: the waits between attempts of one batch (`RetryPolicy.untilDelivered`; the loop also
-    ///     ends when the queue stops, leaving the batch on disk).
+    ///   - retry: the waits between attempts of one batch, always run as `RetryPolicy.untilDelivered`
+    ///     (a bounded policy keeps only its backoffs); the loop ends when the queue stops, leaving the
+    ///     batch on disk.
     ///   - interrupt: cuts an `attempt` in progress short (called when the queue stops).
     ///   - attempt: sends one batch of serialised requests once: delivered, refused for good (the batch
     ///     is dropped), or worth another attempt.
@@ -142,7 +143,8 @@ private final class DiskQueueCore: Sendable {
         self.settings = settings
         self.batch = batch
         self.attempt = attempt
-        self.retry = retry
+        // Never a bounded policy: a batch given up on would be acknowledged with the next one.
+        self.retry = retry.retriesUntilDelivered ? retry : .untilDelivered(initialBackoff: retry.initialBackoff, maxBackoff: retry.maxBackoff)
         log = RateLimitedLogger(logger: logger)
         metrics = DiskQueueMetrics(
             exporter: ExporterSelfMetrics(exporter: name, signal: signal.rawValue, collector: selfMetrics), collector: selfMetrics)
@@ -414,26 +416,36 @@ private final class DiskQueueCore: Sendable {
     }
 
     /// Sends `records` through the retry loop: acknowledged once delivered, dropped (and counted) when
-    /// refused for good, left on disk when the queue stops first.
+    /// the backend refused them for good, left on disk when the queue stops first. A failure without an
+    /// answer (connection, TLS, a client that cannot be made) is never final here: the records wait on
+    /// disk for the backend, however long that takes.
     private func deliver(_ records: [SegmentRecord]) {
         let items = records.reduce(0) { $0 + $1.itemCount }
         let payloads = records.map(\.payload)
         var refusedForGood = false
         do {
             try RetryLoop(policy: retry, cancellation: cancellation).run {
-                let outcome = attempt(payloads)
-                switch outcome {
-                case .final(.success): break
-                case .final(.failure):
-                    refusedForGood = true
+                () -> RetryAttempt<Void, any Error, String> in
+                // Every failed attempt counts as a failed export (with one loop there is no inner round).
+                switch attempt(payloads) {
+                case .final(.success): return .final(.success(()))
+                case .final(.failure(let error as HTTPClientError)):
                     metrics.exporter.failedExports.inc()
-                case .retryable: metrics.exporter.failedExports.inc()
+                    return .retryable(.failure(error), reason: "\(error)", requestedDelay: nil)
+                case .final(.failure(let error)):
+                    metrics.exporter.failedExports.inc()
+                    refusedForGood = true
+                    return .final(.failure(error))
+                case let outcome:
+                    metrics.exporter.failedExports.inc()
+                    return outcome
                 }
-                return outcome
             } onRetry: { _, reason, wait in
                 metrics.exporter.retry()
                 log.log(.warning, key: "retry", "exporter \(name): sending \(items) \(signal.rawValue) items failed (\(reason)); kept on disk, next attempt in \(wait)")
-            } onGiveUp: { _ in }
+            } onGiveUp: { reason in
+                metrics.exporter.retriesExhausted(reason: reason.rawValue)
+            }
             metrics.exporter.sent.inc(by: Double(items))
             acknowledge()
         } catch {
