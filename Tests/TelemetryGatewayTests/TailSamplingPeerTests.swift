@@ -18,13 +18,15 @@ struct TailSamplingPeerTests {
               - {name: ten-percent, type: probabilistic, probabilistic: {sampling_percentage: 10}}
         """
 
-    static func tailGateway(upstream: String) -> String {
+    /// A tail-sampling gateway sending to `upstream`; `spawned` for a `GatewayProcess` (its port and
+    /// self-metrics placeholders), else for an `InProcessGateway`.
+    static func tailGateway(upstream: String, spawned: Bool = false) -> String {
         """
         receivers:
           otlp:
             protocols:
               http:
-                endpoint: 127.0.0.1:0
+                endpoint: 127.0.0.1:\(spawned ? "RECEIVER_PORT" : "0")
         processors:
           \(policies)
           batch: {timeout: 50ms}
@@ -34,7 +36,7 @@ struct TailSamplingPeerTests {
         service:
           pipelines:
             traces: {receivers: [otlp], processors: [tail_sampling, batch], exporters: [otlphttp]}
-          telemetry: {metrics: {level: none}}
+          telemetry: {metrics: \(spawned ? "{address: \"127.0.0.1:TELEMETRY_PORT\"}" : "{level: none}")}
         """
     }
 
@@ -91,17 +93,17 @@ struct TailSamplingPeerTests {
     }
 }
 
-/// Two load-balancing gateways in front of three tail-sampling gateways: five gateways, each with its own
-/// listeners and state, in the test's process.
+/// Two load-balancing gateways in front of three tail-sampling gateways, all separate processes (in one
+/// test process, five gateways and the SDK's load starved each other when the whole suite ran on 2 cores).
 @Suite("Tail sampling scaled out by trace id", .serialized)
 struct TailSamplingScaleOutTests {
-    static func frontGateway(tails: [InProcessGateway]) -> String {
+    static func frontGateway(tails: [GatewayProcess]) -> String {
         """
         receivers:
           otlp:
             protocols:
               http:
-                endpoint: 127.0.0.1:0
+                endpoint: 127.0.0.1:RECEIVER_PORT
         processors:
           batch: {timeout: 20ms}
         exporters:
@@ -111,19 +113,22 @@ struct TailSamplingScaleOutTests {
               otlp: {timeout: 5s, compression: gzip}
             resolver:
               static:
-                hostnames: [\(tails.map { $0.url.replacingOccurrences(of: "http://", with: "") }.joined(separator: ", "))]
+                hostnames: [\(tails.map { "127.0.0.1:\($0.port)" }.joined(separator: ", "))]
         service:
           pipelines:
             traces: {receivers: [otlp], processors: [batch], exporters: [loadbalancing]}
-          telemetry: {metrics: {level: none}}
+          telemetry: {metrics: {address: "127.0.0.1:TELEMETRY_PORT"}}
         """
     }
 
     @Test("Spans of one trace sent to different front gateways: every trace is decided in exactly one tail gateway and arrives whole")
     func twoTiers() async throws {
         let upstream = try await IntakeServer()
-        let tails = try (0..<3).map { _ in try InProcessGateway(yaml: TailSamplingPeerTests.tailGateway(upstream: upstream.endpoint)) }
-        let fronts = try (0..<2).map { _ in try InProcessGateway(yaml: Self.frontGateway(tails: tails)) }
+        var tails: [GatewayProcess] = []
+        for _ in 0..<3 { tails.append(try await GatewayProcess(yaml: TailSamplingPeerTests.tailGateway(upstream: upstream.endpoint, spawned: true))) }
+        let fronts = [
+            try await GatewayProcess(yaml: Self.frontGateway(tails: tails)), try await GatewayProcess(yaml: Self.frontGateway(tails: tails)),
+        ]
         let sent = try await TailSamplingPeerTests.send(600, to: fronts.map(\.url))
         let traces = sent.values.reduce(0) { $0 + $1.count }
         let expectedSpans = 3 * (120 + (sent["normal"] ?? []).filter { TailSamplingPeerTests.headKeeps($0, ratio: 0.1) }.count)
@@ -133,11 +138,11 @@ struct TailSamplingScaleOutTests {
         // A trace buffered in two places would be counted as a new trace (a cache miss) in both.
         var started = 0.0
         for tail in tails {
-            let owned = tail.selfMetric("telemetry_tail_sampling_decision_cache_lookups_total", including: ["result": "miss"]) ?? 0
+            let owned = try await tail.selfMetric("telemetry_tail_sampling_decision_cache_lookups_total", labels: "result=\"miss\"") ?? 0
             #expect(owned > Double(traces) / 6, "each tail gateway owns a share of the traces")
             started += owned
         }
         #expect(started == Double(traces), "every trace decided in exactly one tail gateway")
-        for gateway in fronts + tails { #expect(gateway.shutdown()) }
+        for gateway in fronts + tails { #expect(gateway.terminate() == 0) }
     }
 }

@@ -48,7 +48,9 @@ public func runProcess(
     stdin.fileHandleForWriting.write(Data(input.utf8))
     try? stdin.fileHandleForWriting.close()
     if group.wait(timeout: .now() + timeout) == .timedOut {
-        process.terminate()
+        // Stopped and reaped: a zombie child left behind makes Swift Testing's exit-test monitor
+        // (waitid on any child) spin forever, hanging the whole run.
+        stopProcess(process)
         throw TestPeerError("\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout) s")
     }
     process.waitUntilExit()
