@@ -31,6 +31,19 @@ struct SegmentLogTests {
         return SegmentRecordFormat.frame(signal: .traces, itemCount: index % 7 + 1, enqueuedAtNanos: UInt64(index), payload: payload)
     }
 
+    /// Opens `folder` again after the previous log was released. A process that another test spawns at
+    /// that moment holds a copy of the lock's descriptor until its exec closes it, so a lock refusal is
+    /// retried for up to 2 s; any other error is thrown at once.
+    static func reopen(_ folder: String, segmentBytes: Int) throws -> SegmentLog {
+        var refusals = 0
+        while true {
+            let opened = Result { () throws(DiskQueueIOError) in try SegmentLog(directory: folder, signal: .traces, segmentBytes: segmentBytes) }
+            guard case .failure(let error) = opened, error.code == EWOULDBLOCK, refusals < 100 else { return try opened.get() }
+            refusals += 1
+            usleep(20_000)
+        }
+    }
+
     static func append(_ log: SegmentLog, _ indices: Range<Int>, size: Int = 200) throws {
         for index in indices { _ = try log.append(record(index, size: size), itemCount: index % 7 + 1, enqueuedAtNanos: UInt64(index), durableFolder: false) }
     }
@@ -109,7 +122,7 @@ struct SegmentLogTests {
         let size = Self.record(0).count
         try handle.truncate(atOffset: UInt64(size * 9 + 30))  // record 9 torn after 30 bytes
         try handle.close()
-        let log = try SegmentLog(directory: folder, signal: .traces, segmentBytes: 1 << 20)
+        let log = try Self.reopen(folder, segmentBytes: 1 << 20)
         #expect(log.recovery.tornTails == 1)
         #expect(log.recovery.damagedBytes == 30)
         #expect(log.depth.records == 9)
@@ -140,7 +153,7 @@ struct SegmentLogTests {
         second.write(Data("XXXX".utf8))
         try second.close()
         let perSegment = 4096 / size
-        let log = try SegmentLog(directory: folder, signal: .traces, segmentBytes: 4096)
+        let log = try Self.reopen(folder, segmentBytes: 4096)
         #expect(log.recovery.corruptRanges == 2)
         #expect(log.recovery.damagedBytes == 2 * size)
         #expect(log.depth.records == 38)
@@ -161,7 +174,7 @@ struct SegmentLogTests {
             try log.acknowledge(durable: true)
         }
         try Data("garbage".utf8).write(to: URL(fileURLWithPath: folder + "/ack"))
-        let log = try SegmentLog(directory: folder, signal: .traces, segmentBytes: 1 << 20)
+        let log = try Self.reopen(folder, segmentBytes: 1 << 20)
         #expect(log.recovery.damagedAck)
         #expect(try Self.drain(log) == Array(0..<10))
     }
@@ -178,7 +191,7 @@ struct SegmentLogTests {
         // As if the watermark was written but the deletion of the first two segments never happened.
         let number = UInt64(URL(fileURLWithPath: before[2]).deletingPathExtension().lastPathComponent) ?? 0
         try Data(AckFile.encode(LogPosition(segment: number, offset: 0))).write(to: URL(fileURLWithPath: folder + "/ack"))
-        let log = try SegmentLog(directory: folder, signal: .traces, segmentBytes: 4096)
+        let log = try Self.reopen(folder, segmentBytes: 4096)
         #expect(try scratch.segments(folder) == Array(before.dropFirst(2)))
         let perSegment = 4096 / Self.record(0).count
         #expect(try Self.drain(log) == Array((2 * perSegment)..<60))
@@ -208,7 +221,7 @@ struct SegmentLogTests {
                 if round % 3 == 0 { bytes.removeLast(Int.random(in: 0..<min(300, bytes.count), using: &generator)) }
                 try Data(bytes).write(to: URL(fileURLWithPath: segment))
             }
-            let log = try SegmentLog(directory: folder, signal: .traces, segmentBytes: 8192)
+            let log = try Self.reopen(folder, segmentBytes: 8192)
             let delivered = try Self.drain(log)
             #expect(delivered == delivered.sorted())
             #expect(Set(delivered).count == delivered.count)
