@@ -1,15 +1,9 @@
+import TelemetryOTLPData
+
 /// Hand-built protobuf wire bytes for tests: fields in any order, any nesting, on purpose malformed.
 enum Wire {
     static func varint(_ value: UInt64) -> [UInt8] {
-        var value = value
-        var bytes: [UInt8] = []
-        repeat {
-            var byte = UInt8(value & 0x7F)
-            value >>= 7
-            if value != 0 { byte |= 0x80 }
-            bytes.append(byte)
-        } while value != 0
-        return bytes
+        ProtobufWire.varint(value)
     }
 
     /// A length-delimited field.
