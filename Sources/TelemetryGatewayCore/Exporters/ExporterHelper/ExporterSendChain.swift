@@ -28,25 +28,31 @@ package final class ExporterSendChain: Sendable {
         diskQueue: DiskQueueSettings?, batch: BatchSettings, selfMetrics: MetricsCollector, logger: Logger
     ) throws(GatewayError) {
         self.sender = sender
-        let attempt: @Sendable ([[UInt8]]) -> RetryAttempt<Void, any Error, String> = { requests in
-            let body = requests.count == 1 ? requests[0] : Array(requests.joined())
-            guard !body.isEmpty else { return .final(.success(())) }
-            return sender.attempt(body)
-        }
         if let diskQueue {
             queue = try DiskSendingQueue(
                 exporter: name, signal: signal, settings: diskQueue, batch: batch, selfMetrics: selfMetrics, logger: logger,
                 retry: .untilDelivered(initialBackoff: retry.initialBackoff, maxBackoff: retry.maxBackoff),
-                interrupt: { sender.shutdown() }, attempt: attempt)
+                interrupt: { sender.shutdown() }
+            ) { requests in
+                let body = Self.body(requests)
+                return body.isEmpty ? .final(.success(())) : sender.attempt(body)
+            }
         } else {
             let cancellation = self.cancellation
             queue = SendingQueue(
                 exporter: name, signal: signal, capacityBytes: queueBytes, batch: batch, selfMetrics: selfMetrics, logger: logger
             ) { payloads in
-                let requests = payloads.map(\.bytes)
-                try RetryLoop(policy: retry, cancellation: cancellation).run({ attempt(requests) }, reporting: sender.retryReport)
+                // Joined once per batch, not once per attempt.
+                let body = Self.body(payloads.map(\.bytes))
+                guard !body.isEmpty else { return }
+                try RetryLoop(policy: retry, cancellation: cancellation).run({ sender.attempt(body) }, reporting: sender.retryReport)
             }
         }
+    }
+
+    /// One request of the signal's serialised `Export…ServiceRequest`s (protobuf concatenation merges them).
+    private static func body(_ requests: [[UInt8]]) -> [UInt8] {
+        requests.count == 1 ? requests[0] : Array(requests.joined())
     }
 
     /// Ends the waits between retries (later batches are attempted once) and closes the transport.
