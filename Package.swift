@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "TelemetryExporters", targets: ["TelemetryExporters"]),
         .library(name: "TelemetryConfig", targets: ["TelemetryConfig"]),
         .library(name: "TelemetryIntegration", targets: ["TelemetryIntegration"]),
+        .library(name: "TelemetryOTTL", targets: ["TelemetryOTTL"]),
         .library(name: "TelemetryGatewayCore", targets: ["TelemetryGatewayCore"]),
         .library(name: "TelemetryGatewayTransports", targets: ["TelemetryGatewayTransports"]),
         .library(name: "TelemetryGatewayTesting", targets: ["TelemetryGatewayTesting"]),
@@ -123,11 +124,18 @@ let package = Package(
             ]
         ),
 
+        // OTTL, the OpenTelemetry Transformation Language: parser, printer and evaluator over the editable
+        // OTLP model, and the linear-time regular expressions (RE2) it and the gateway's processors use.
+        .target(
+            name: "TelemetryOTTL",
+            dependencies: ["Telemetry", "TelemetryOTLPData", "CRE2"]
+        ),
+
         // MARK: The gateway: a library of components, and a thin command
         .target(
             name: "TelemetryGatewayCore",
             dependencies: [
-                "Telemetry", "TelemetryHTTP", "TelemetryOTLP", "TelemetryOTLPData", "TelemetryExporters", "TelemetryConfig", "TelemetryYAML", "CRE2",
+                "Telemetry", "TelemetryHTTP", "TelemetryOTLP", "TelemetryOTLPData", "TelemetryExporters", "TelemetryConfig", "TelemetryYAML", "TelemetryOTTL",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -187,6 +195,13 @@ let package = Package(
             name: "TelemetryOTLPDataTests",
             dependencies: [
                 "Telemetry", "TelemetryOTLPData", "TelemetryTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "TelemetryOTTLTests",
+            dependencies: [
+                "Telemetry", "TelemetryOTTL", "TelemetryOTLPData", "TelemetryTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(

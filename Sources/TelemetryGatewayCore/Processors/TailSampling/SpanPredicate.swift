@@ -1,5 +1,6 @@
 import Telemetry
 import TelemetryOTLPData
+import TelemetryOTTL
 
 /// A question asked of every span of a trace as it arrives (with its resource); the trace remembers
 /// which questions some span answered yes, so policies decide without decoding the trace again.

@@ -2,6 +2,7 @@ import Telemetry
 import TelemetryConfig
 import TelemetryYAML
 import TelemetryOTLPData
+import TelemetryOTTL
 
 /// Reads a `tail_sampling` section, in the Collector's shape: `decision_wait` (30s),
 /// `decision_wait_after_root_received` (1s; 0s waits the full `decision_wait`), `num_traces` (50000),

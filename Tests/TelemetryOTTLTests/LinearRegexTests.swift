@@ -1,6 +1,6 @@
 import Foundation
 import Synchronization
-import TelemetryGatewayCore
+import TelemetryOTTL
 import Testing
 
 /// `LinearRegex`: RE2 with the semantics of Go's `regexp.MatchString`, linear time, bounded memory.
