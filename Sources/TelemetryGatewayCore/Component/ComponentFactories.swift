@@ -23,6 +23,8 @@ package struct ComponentFactories: Sendable {
             "sampler": SamplingProcessorFactory.sampler,
             "batch": BatchProcessorFactory.definition,
             "tail_sampling": TailSamplingProcessorFactory.definition,
+            "attributes": AttributesProcessorFactory.definition,
+            "resource": ResourceProcessorFactory.definition,
         ],
         exporters: [
             "otlp": OTLPExporterFactory.definition,
