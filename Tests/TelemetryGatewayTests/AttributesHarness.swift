@@ -39,10 +39,15 @@ struct AttributesHarness {
         var resource: [(String, OTLPValue)] = []
     }
 
-    /// A gateway with `processors` (YAML under `processors:`, indented by two) in every pipeline, in
-    /// the order `list` gives.
-    init(_ processors: String, list: String) throws {
-        gateway = try InProcessGateway(yaml: Self.yaml(processors, list: list))
+    /// A harness over a gateway started elsewhere.
+    init(gateway: InProcessGateway) {
+        self.gateway = gateway
+    }
+
+    /// A gateway with `processors` (YAML under `processors:`, indented by two) in each of `pipelines`,
+    /// in the order `list` gives.
+    init(_ processors: String, list: String, pipelines: [String] = ["traces", "metrics", "logs"]) throws {
+        gateway = try InProcessGateway(yaml: Self.yaml(processors, list: list, pipelines: pipelines))
     }
 
     static func yaml(_ processors: String, list: String, pipelines: [String] = ["traces", "metrics", "logs"]) -> String {
@@ -66,7 +71,8 @@ struct AttributesHarness {
     /// The configuration error of `yaml`, nil when it is valid.
     static func configError(_ yaml: String) -> ConfigError? {
         do {
-            _ = try GatewayConfiguration.parse(yaml: yaml, file: "test.yaml", environment: [:])
+            _ = try GatewayConfiguration.parse(
+                yaml: yaml, file: "test.yaml", environment: [:], factories: .standard.adding(exporter: "memory", InMemoryExporter()))
             return nil
         } catch {
             return error
@@ -80,7 +86,7 @@ struct AttributesHarness {
         let groups = spans.map { span in
             let resource = (span.service.map { [("service.name", OTLPValue.string($0))] } ?? []) + span.resource
             return """
-                {"resource":{"attributes":\(Self.json(resource))},"scopeSpans":[{"scope":{"name":\(Self.quoted(span.scope)),"version":\(Self.quoted(span.scopeVersion))},\
+                \(Self.resource(resource))"scopeSpans":[{"scope":{"name":\(Self.quoted(span.scope)),"version":\(Self.quoted(span.scopeVersion))},\
                 "spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","name":\(Self.quoted(span.name)),"kind":\(span.kind),\
                 "startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":\(Self.json(span.attributes))}]}]}
                 """
@@ -92,7 +98,7 @@ struct AttributesHarness {
     func send(_ logs: [Log]) throws {
         let groups = logs.map { log in
             """
-            {"resource":{"attributes":\(Self.json(log.resource))},"scopeLogs":[{"scope":{"name":"scope"},"logRecords":[{"timeUnixNano":"1",\
+            \(Self.resource(log.resource))"scopeLogs":[{"scope":{"name":"scope"},"logRecords":[{"timeUnixNano":"1",\
             "severityNumber":\(log.severityNumber),"severityText":\(Self.quoted(log.severityText)),"body":\(Self.json(log.body)),\
             "attributes":\(Self.json(log.attributes))}]}]}
             """
@@ -105,7 +111,7 @@ struct AttributesHarness {
         let groups = metrics.map { metric in
             let points = metric.points.map { "{\"asInt\":\"1\",\"timeUnixNano\":\"2\",\"attributes\":\(Self.json($0))}" }
             return """
-                {"resource":{"attributes":\(Self.json(metric.resource))},"scopeMetrics":[{"scope":{"name":"scope"},"metrics":[{"name":\(Self.quoted(metric.name)),\
+                \(Self.resource(metric.resource))"scopeMetrics":[{"scope":{"name":"scope"},"metrics":[{"name":\(Self.quoted(metric.name)),\
                 "gauge":{"dataPoints":[\(points.joined(separator: ","))]}}]}]}
                 """
         }
@@ -158,6 +164,11 @@ struct AttributesHarness {
     }
 
     // MARK: OTLP/JSON
+
+    /// `{"resource":{…},` or, without attributes, `{` (no resource at all).
+    static func resource(_ attributes: [(String, OTLPValue)]) -> String {
+        attributes.isEmpty ? "{" : "{\"resource\":{\"attributes\":\(json(attributes))},"
+    }
 
     static func json(_ pairs: [(String, OTLPValue)]) -> String {
         "[" + pairs.map { "{\"key\":\(quoted($0.0)),\"value\":\(json($0.1))}" }.joined(separator: ",") + "]"
