@@ -48,6 +48,7 @@ struct OTTLSyntaxWalkTests {
             ("set(status.code, 1) where resource.attributes[\"k\"] == nil", "set(span.status.code, 1) where resource.attributes[\"k\"] == nil"),
             (#"set(attributes["é"], attributes[name])"#, #"set(span.attributes["é"], span.attributes[span.name])"#),
             ("set(span.name, \"x\")\n  where   kind == 1", "set(span.name, \"x\")\n  where   span.kind == 1"),
+            ("set(x, [0xabx 1x])", "set(span.x, [0xab span.x 1 span.x])"),
         ]
         for (text, expected) in cases {
             let statement = try OTTLParser.statement(text)
