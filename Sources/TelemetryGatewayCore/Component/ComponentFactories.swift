@@ -24,6 +24,7 @@ package struct ComponentFactories: Sendable {
             "batch": BatchProcessorFactory.definition,
             "tail_sampling": TailSamplingProcessorFactory.definition,
             "transform": TransformProcessorFactory.definition,
+            "filter": FilterProcessorFactory.definition,
             "attributes": AttributesProcessorFactory.definition,
             "resource": ResourceProcessorFactory.definition,
         ],
