@@ -1,15 +1,8 @@
 // The `extern "C"` functions of CRE2.h over RE2. They are noexcept: RE2 throws only std::bad_alloc, which
 // must not unwind into Swift frames (compiling catches it; matching lets it end the process).
-#include "CRE2.h"
+#include "RE2Handle.hpp"
 
 #include <new>
-#include <re2/re2.h>
-
-struct telemetry_re2 {
-    re2::RE2 expression;
-
-    telemetry_re2(re2::StringPiece pattern, const re2::RE2::Options &options) : expression(pattern, options) {}
-};
 
 extern "C" telemetry_re2 *telemetry_re2_compile(const char *pattern, size_t length, int64_t max_memory) noexcept {
     re2::RE2::Options options;

@@ -40,4 +40,6 @@ void telemetry_re2_free(telemetry_re2 *_Nullable regex) TELEMETRY_RE2_NOEXCEPT;
 }
 #endif
 
+#include "CRE2Find.h"
+
 #endif

@@ -25,7 +25,7 @@ package final class LinearRegex: @unchecked Sendable {
     /// "pattern too large - compile failed".
     package static let defaultMaxMemory = 256 << 10
 
-    private let compiled: OpaquePointer
+    let compiled: OpaquePointer
 
     /// Compiles `pattern` within `maxMemory` bytes of RE2 memory (at least 1: RE2 reads 0 and less as its
     /// own, larger limits).

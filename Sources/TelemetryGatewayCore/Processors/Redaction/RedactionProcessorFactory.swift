@@ -1,0 +1,59 @@
+import TelemetryConfig
+import TelemetryOTLPData
+import TelemetryYAML
+
+/// Makes `redaction` processors: the Collector's redaction of resource, scope, span, span event, log
+/// record and data point attributes, for traces, metrics and logs.
+enum RedactionProcessorFactory {
+    /// The definition of a `redaction` section.
+    static func definition(_ node: ConfigNode) throws(ConfigError) -> ProcessorDefinition {
+        let redactor = AttributeRedactor(settings: try RedactionSettings.parse(node))
+        let edit = RequestEdit { (request) throws(EditFailure) in
+            do throws(EditMemoryRefused) {
+                try redact(request, with: redactor)
+            } catch {
+                throw .memory(error)
+            }
+            return [:]
+        }
+        var definition = ProcessorDefinition(signals: Set(OTLPSignal.allCases)) { context throws(GatewayError) in
+            EditingProcessor(
+                name: context.id.description, metrics: context.metrics, logger: context.logger,
+                edits: [.traces: edit, .metrics: edit, .logs: edit])
+        }
+        definition.decodesPayloads = true
+        return definition
+    }
+
+    /// Redacts every attribute map of `request` the Collector's processor visits (span links and log
+    /// bodies are not among them here).
+    static func redact(_ request: EditableRequest, with redactor: AttributeRedactor) throws(EditMemoryRefused) {
+        let session = request.session
+        for resource in request.resourceSpans {
+            try redactor.redact(resource.resource.attributes, session: session)
+            for scope in resource.scopeSpans {
+                try redactor.redact(scope.scope.attributes, session: session)
+                for span in scope.spans {
+                    try redactor.redact(span.attributes, session: session)
+                    for event in span.events { try redactor.redact(event.attributes, session: session) }
+                }
+            }
+        }
+        for resource in request.resourceMetrics {
+            try redactor.redact(resource.resource.attributes, session: session)
+            for scope in resource.scopeMetrics {
+                try redactor.redact(scope.scope.attributes, session: session)
+                for metric in scope.metrics {
+                    for point in metric.dataPoints { try redactor.redact(point.attributes, session: session) }
+                }
+            }
+        }
+        for resource in request.resourceLogs {
+            try redactor.redact(resource.resource.attributes, session: session)
+            for scope in resource.scopeLogs {
+                try redactor.redact(scope.scope.attributes, session: session)
+                for record in scope.logRecords { try redactor.redact(record.attributes, session: session) }
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+internal import COTLP
+internal import CProtobufC
+
+/// UTF-8 text built in an edit session's arena (charged before it is allocated), stored into values
+/// without another copy: for edits whose result has a size known before it is written (a value with
+/// its matches masked).
+public struct ArenaText {
+    let pointer: UnsafeMutablePointer<CChar>
+    /// The length in bytes.
+    public let count: Int
+
+    /// The text's bytes.
+    public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: pointer, count: count) }
+}
+
+extension EditSession {
+    /// Charges `bytes` that an edit holds outside the arena (its working lists) for as long as the
+    /// request lives, before the edit allocates them.
+    public func reserveWorkspace(bytes: Int) throws(EditMemoryRefused) {
+        try charge(max(0, bytes))
+    }
+
+    /// `byteCount` bytes of text in the arena, written by `fill` (given exactly that many bytes).
+    public func text(byteCount: Int, fill: (UnsafeMutableRawBufferPointer) -> Void) throws(EditMemoryRefused) -> ArenaText {
+        guard byteCount >= 0, byteCount < Int.max else { throw EditMemoryRefused(bytes: byteCount) }
+        let pointer = try allocate(CChar.self, count: byteCount + 1)
+        fill(UnsafeMutableRawBufferPointer(start: pointer, count: byteCount))
+        pointer[byteCount] = 0
+        return ArenaText(pointer: pointer, count: byteCount)
+    }
+}
+
+/// Edits by position, each in constant time (the by-key edits look the key up first).
+extension AttributesRef {
+    /// Calls `body` with the UTF-8 bytes of the value at `index` when it is a string (without copying
+    /// them); nil when the value is something else.
+    public func withStringBytes<Result, Failure: Error>(
+        at index: Int, _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
+    ) throws(Failure) -> Result? {
+        guard let value = pair(at: index)?.pointee.value,
+            value.pointee.value_case == OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE
+        else { return nil }
+        guard let text = value.pointee.string_value else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeRawBufferPointer(start: text, count: strlen(text)))
+    }
+
+    /// Sets the value at `index` (0..<count) to the string `text`, in place.
+    public func setString(at index: Int, _ text: ArenaText) throws(EditMemoryRefused) {
+        guard let pair = pair(at: index) else { return }
+        let target: UnsafeMutablePointer<AnyValueMessage>
+        if let stored = pair.pointee.value {
+            target = stored
+        } else {
+            target = try session.newValue(.empty)
+            try session.write(field(pair, \.value), target)
+        }
+        try session.write(field(target, \.value_case), OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE)
+        let union = (UnsafeMutableRawPointer(target) + EditSession.unionOffset).assumingMemoryBound(to: UnsafeMutablePointer<CChar>?.self)
+        try session.write(union, text.pointer)
+    }
+
+    /// Removes the pair at `index` (0..<count): the last pair takes its place, as `pcommon.Map.Remove` does.
+    public func removeSwapping(at index: Int) throws(EditMemoryRefused) {
+        guard index >= 0, index < count, let list = listField.pointee else { return }
+        let last = count - 1
+        if index != last { try session.write(list + index, list[last]) }
+        try session.write(countField, last)
+    }
+}
