@@ -6,8 +6,10 @@ import TelemetryTestSupport
 import Testing
 
 /// Runs the redaction processor as the Collector's own tests do: the same attributes on the resource,
-/// the scope and the item (span and span event; log record; a data point of each of the five metric
-/// types), sent as OTLP/JSON through an in-process gateway, read back from what its exporter received.
+/// the scope and the item (span and span event; log record and, as a map, its body; a data point of each
+/// of the five metric types), sent as OTLP/JSON through an in-process gateway, read back from what its
+/// exporter received. The body's `redaction.body.*` summary, written on the record's attributes, is
+/// shown on the "log body" map under the attributes' names (as the Collector's `getLogBodyWithDebugAttrs`).
 struct RedactionHarness {
     /// One attribute map of an exported request and where it was.
     struct Map {
@@ -43,12 +45,14 @@ struct RedactionHarness {
             """)
     }
 
-    /// Sends `attributes` in a request of each signal and returns every attribute map the exporter got.
-    func run(_ attributes: [(String, OTLPValue)]) throws -> [Map] {
+    /// Sends `attributes` in a request of each signal (with `bodyMap`, also as the log body; else the
+    /// body is the string "hello") and returns every attribute map the exporter got.
+    func run(_ attributes: [(String, OTLPValue)], bodyMap: Bool = true) throws -> [Map] {
         let list = Self.json(attributes)
         for signal in OTLPSignal.allCases {
-            let response = try OTLPRequests.post(Array(Self.request(signal, attributes: list).utf8), to: "\(gateway.url)/v1/\(signal.rawValue)",
-                contentType: "application/json")
+            let body = bodyMap ? #"{"kvlistValue":{"values":\#(list)}}"# : #"{"stringValue":"hello"}"#
+            let request = Self.request(signal, attributes: list, body: body)
+            let response = try OTLPRequests.post(Array(request.utf8), to: "\(gateway.url)/v1/\(signal.rawValue)", contentType: "application/json")
             #expect(response.status == 200, "\(signal): \(String(decoding: response.body, as: UTF8.self))")
         }
         return try gateway.memory.payloads.flatMap { try Self.maps(in: $0) }
@@ -81,20 +85,34 @@ struct RedactionHarness {
             maps.append(Map(place: "log resource", pairs: resource.resource.attributes.pairs))
             for scope in resource.scopeLogs {
                 maps.append(Map(place: "log scope", pairs: scope.scope.attributes.pairs))
-                for record in scope.logRecords { maps.append(Map(place: "log record", pairs: record.attributes.pairs)) }
+                for record in scope.logRecords {
+                    maps.append(Map(place: "log record", pairs: record.attributes.pairs))
+                    guard let body = record.body.map else { continue }
+                    var pairs = body
+                    for pair in record.attributes.pairs where pair.key.hasPrefix("redaction.body.") {
+                        let key = "redaction." + pair.key.dropFirst("redaction.body.".count)
+                        pairs.removeAll { $0.key == key }
+                        pairs.append(OTLPKeyValue(key: key, value: pair.value))
+                    }
+                    maps.append(Map(place: "log body", pairs: pairs))
+                }
             }
         }
         return maps
     }
 
-    /// Every place the Collector's tests look at (span events too, as `TestSpanEventRedacted` does).
-    static let places = [
-        "span resource", "span scope", "span", "span event", "metric resource", "metric scope", "gauge point", "sum point",
-        "histogram point", "exponential_histogram point", "summary point", "log resource", "log scope", "log record",
-    ]
+    /// Every place the Collector's tests look at (span events too, as `TestSpanEventRedacted` does), with
+    /// the log body when it is a map.
+    static func places(bodyMap: Bool = true) -> [String] {
+        [
+            "span resource", "span scope", "span", "span event", "metric resource", "metric scope", "gauge point", "sum point",
+            "histogram point", "exponential_histogram point", "summary point", "log resource", "log scope", "log record",
+        ] + (bodyMap ? ["log body"] : [])
+    }
 
-    /// An OTLP/JSON request of `signal` with `attributes` (a JSON array) everywhere.
-    static func request(_ signal: OTLPSignal, attributes: String) -> String {
+    /// An OTLP/JSON request of `signal` with `attributes` (a JSON array) everywhere and, for logs, `body`
+    /// (an OTLP/JSON value).
+    static func request(_ signal: OTLPSignal, attributes: String, body: String) -> String {
         let scope = #"{"name":"scope","attributes":\#(attributes)}"#
         let resource = #"{"attributes":\#(attributes)}"#
         switch signal {
@@ -107,7 +125,7 @@ struct RedactionHarness {
         case .logs:
             return #"""
                 {"resourceLogs":[{"resource":\#(resource),"scopeLogs":[{"scope":\#(scope),"logRecords":[{"timeUnixNano":"1",
-                "body":{"stringValue":"hello"},"attributes":\#(attributes)}]}]}]}
+                "body":\#(body),"attributes":\#(attributes)}]}]}]}
                 """#
         case .metrics:
             let point = #""timeUnixNano":"2","startTimeUnixNano":"1","attributes":\#(attributes)"#

@@ -7,15 +7,16 @@ import Testing
 /// Source: processor/redactionprocessor/processor_test.go@a6b52ab (open-telemetry/opentelemetry-collector-contrib).
 @Suite("Processors: redaction (the Collector's tests)")
 struct RedactionProcessorTests {
-    /// Runs `processor` over `attributes` and checks `expect` on every map, in every place.
+    /// Runs `processor` over `attributes` and checks `expect` on every map, in every place (the log body
+    /// too, as a map, unless the Collector's test leaves it out).
     private func check(
-        _ processor: String, _ attributes: [(String, OTLPValue)], sourceLocation: SourceLocation = #_sourceLocation,
+        _ processor: String, _ attributes: [(String, OTLPValue)], bodyMap: Bool = true, sourceLocation: SourceLocation = #_sourceLocation,
         _ expect: (RedactionHarness.Map) -> Void
     ) throws {
         let harness = try RedactionHarness(processor: processor)
         defer { harness.gateway.shutdown() }
-        let maps = try harness.run(attributes)
-        #expect(maps.map(\.place).sorted() == RedactionHarness.places.sorted(), sourceLocation: sourceLocation)
+        let maps = try harness.run(attributes, bodyMap: bodyMap)
+        #expect(maps.map(\.place).sorted() == RedactionHarness.places(bodyMap: bodyMap).sorted(), sourceLocation: sourceLocation)
         for map in maps { expect(map) }
     }
 
@@ -205,7 +206,7 @@ struct RedactionProcessorTests {
                 ("id", .int(5)), ("redundant", .double(1.2)), ("mystery", .string("mystery ****")), ("credit_card", .string("4111111111111111")),
                 ("redaction.redacted.keys", .string("dropped_attr1,dropped_attr2")), ("redaction.redacted.count", .int(2)),
                 ("redaction.masked.keys", .string("mystery")), ("redaction.masked.count", .int(1)),
-            ]
+            ], bodyMap: false
         ) { map in
             #expect(map.pairs.count == 7, "\(map.place): \(map.keys)")
             #expect(map["redaction.redacted.keys"] == .string("dropped_attr1,dropped_attr2,redundant"), "\(map.place)")
@@ -223,7 +224,7 @@ struct RedactionProcessorTests {
                     allow_all_keys: true
                     blocked_values: ["4[0-9]{12}(?:[0-9]{3})?"]
                     redact_all_types: \(flag)
-                """, [("credit_card_int", .int(4_111_111_111_111_111)), ("pi", .double(3.14))]
+                """, [("credit_card_int", .int(4_111_111_111_111_111)), ("pi", .double(3.14))], bodyMap: false
             ) { map in
                 #expect(map["credit_card_int"] == expected, "\(flag) \(map.place)")
                 #expect(map["pi"] == .double(3.14), "\(map.place)")
@@ -239,7 +240,7 @@ struct RedactionProcessorTests {
                 allow_all_keys: true
                 blocked_values: ["xyzxyz"]
                 summary: debug
-            """, [("password", .string("xyzxyz")), ("username", .string("foobar"))]
+            """, [("password", .string("xyzxyz")), ("username", .string("foobar"))], bodyMap: false
         ) { map in
             #expect(map["password"] == .string("****") && map["username"] == .string("foobar"), "\(map.place)")
             #expect(map["redaction.masked.keys"] == .string("password") && map["redaction.masked.count"] == .int(1), "\(map.place)")

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 internal import COTLP
 internal import CProtobufC
 
@@ -40,26 +37,13 @@ extension AttributesRef {
     public func withStringBytes<Result, Failure: Error>(
         at index: Int, _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
     ) throws(Failure) -> Result? {
-        guard let value = pair(at: index)?.pointee.value,
-            value.pointee.value_case == OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE
-        else { return nil }
-        guard let text = value.pointee.string_value else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
-        return try body(UnsafeRawBufferPointer(start: text, count: strlen(text)))
+        guard let value = pair(at: index)?.pointee.value else { return nil }
+        return try ValueRef(session: session, pointer: value).withStringBytes(body)
     }
 
     /// Sets the value at `index` (0..<count) to the string `text`, in place.
     public func setString(at index: Int, _ text: ArenaText) throws(EditMemoryRefused) {
-        guard let pair = pair(at: index) else { return }
-        let target: UnsafeMutablePointer<AnyValueMessage>
-        if let stored = pair.pointee.value {
-            target = stored
-        } else {
-            target = try session.newValue(.empty)
-            try session.write(field(pair, \.value), target)
-        }
-        try session.write(field(target, \.value_case), OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE)
-        let union = (UnsafeMutableRawPointer(target) + EditSession.unionOffset).assumingMemoryBound(to: UnsafeMutablePointer<CChar>?.self)
-        try session.write(union, text.pointer)
+        try valueRef(at: index)?.setString(text)
     }
 
     /// Removes the pair at `index` (0..<count): the last pair takes its place, as `pcommon.Map.Remove` does.

@@ -37,7 +37,7 @@ struct AttributeRedactor: Sendable {
                 ignored += 1
                 continue
             }
-            if !settings.allowAllKeys, !settings.allowedKeys.contains(key) {
+            if isRemoved(key) {
                 removed.append(index)
             } else {
                 switch try redactValue(at: index, key: key, in: attributes, session: session) {
@@ -64,8 +64,41 @@ struct AttributeRedactor: Sendable {
         try addSummary([], count: ignored, keysKey: nil, countKey: summary.ignoredCount, to: attributes)
     }
 
-    private func isIgnored(_ key: String) -> Bool {
+    /// Step 1: `ignored_keys` and `ignored_key_patterns`.
+    func isIgnored(_ key: String) -> Bool {
         settings.ignoredKeys.contains(key) || settings.ignoredKeyPatterns.contains { $0.matches(key) }
+    }
+
+    /// Step 2: a key off the allow list (unless `allow_all_keys`).
+    func isRemoved(_ key: String) -> Bool {
+        !settings.allowAllKeys && !settings.allowedKeys.contains(key)
+    }
+
+    /// Step 4: `blocked_key_patterns`.
+    func isBlocked(_ key: String) -> Bool {
+        settings.blockedKeyPatterns.contains { $0.matches(key) }
+    }
+
+    /// Step 3: `allowed_values`.
+    func isAllowed(_ text: UnsafeRawBufferPointer) -> Bool {
+        settings.allowedValues.contains { $0.matches(text) }
+    }
+
+    /// `text` masked whole (a blocked key's value), line by line as the Collector's `.*` does.
+    func maskedWhole(_ text: UnsafeRawBufferPointer, session: EditSession) throws(EditMemoryRefused) -> ArenaText? {
+        try ValueMasker(masking: settings.masking).mask(text, matching: settings.wholeValue, session: session)
+    }
+
+    /// Step 5: `text` after each `blocked_values` pattern, in order, masked its matches; nil when that
+    /// leaves it as it was.
+    func maskedBlockedValues(_ text: UnsafeRawBufferPointer, session: EditSession) throws(EditMemoryRefused) -> ArenaText? {
+        let masker = ValueMasker(masking: settings.masking)
+        var current: ArenaText?
+        for pattern in settings.blockedValues {
+            if let next = try masker.mask(current?.bytes ?? text, matching: pattern, session: session) { current = next }
+        }
+        guard let current, !current.bytes.elementsEqual(text) else { return nil }
+        return current
     }
 
     /// Steps 3–5 for the value at `index`: a string as it is; another type by its text with
@@ -90,26 +123,21 @@ struct AttributeRedactor: Sendable {
     private func redactText(
         _ text: UnsafeRawBufferPointer, at index: Int, key: String, in attributes: AttributesRef, session: EditSession
     ) throws(EditMemoryRefused) -> Outcome {
-        if settings.allowedValues.contains(where: { $0.matches(text) }) { return .allowed }
-        let masker = ValueMasker(masking: settings.masking)
-        if settings.blockedKeyPatterns.contains(where: { $0.matches(key) }) {
-            guard let whole = try masker.mask(text, matching: settings.wholeValue, session: session) else { return .unchanged }
+        if isAllowed(text) { return .allowed }
+        if isBlocked(key) {
+            guard let whole = try maskedWhole(text, session: session) else { return .unchanged }
             try attributes.setString(at: index, whole)
             return .masked
         }
-        var current: ArenaText?
-        for pattern in settings.blockedValues {
-            if let next = try masker.mask(current?.bytes ?? text, matching: pattern, session: session) { current = next }
-        }
-        guard let current, !current.bytes.elementsEqual(text) else { return .unchanged }
-        try attributes.setString(at: index, current)
+        guard let masked = try maskedBlockedValues(text, session: session) else { return .unchanged }
+        try attributes.setString(at: index, masked)
         return .masked
     }
 
     /// The Collector's `addMetaAttrs`: nothing for a zero count; with `debug`, `keysKey` gets the keys,
     /// merged with those it already lists, sorted (by bytes) and comma-joined; with `debug` or `info`,
     /// `countKey` gets the count added to the one it holds.
-    private func addSummary(
+    func addSummary(
         _ keys: [String], count: Int, keysKey: String?, countKey: String, to attributes: AttributesRef
     ) throws(EditMemoryRefused) {
         guard count > 0 else { return }

@@ -3,7 +3,7 @@ import TelemetryOTLPData
 import TelemetryYAML
 
 /// Makes `redaction` processors: the Collector's redaction of resource, scope, span, span event, log
-/// record and data point attributes, for traces, metrics and logs.
+/// record and data point attributes and of log bodies, for traces, metrics and logs.
 enum RedactionProcessorFactory {
     /// The definition of a `redaction` section.
     static func definition(_ node: ConfigNode) throws(ConfigError) -> ProcessorDefinition {
@@ -25,8 +25,8 @@ enum RedactionProcessorFactory {
         return definition
     }
 
-    /// Redacts every attribute map of `request` the Collector's processor visits (span links and log
-    /// bodies are not among them here).
+    /// Redacts every attribute map of `request` the Collector's processor visits (span links are not
+    /// among them), and log bodies.
     static func redact(_ request: EditableRequest, with redactor: AttributeRedactor) throws(EditMemoryRefused) {
         let session = request.session
         for resource in request.resourceSpans {
@@ -52,7 +52,10 @@ enum RedactionProcessorFactory {
             try redactor.redact(resource.resource.attributes, session: session)
             for scope in resource.scopeLogs {
                 try redactor.redact(scope.scope.attributes, session: session)
-                for record in scope.logRecords { try redactor.redact(record.attributes, session: session) }
+                for record in scope.logRecords {
+                    try redactor.redact(record.attributes, session: session)
+                    try LogBodyRedactor(redactor: redactor).redact(record, session: session)
+                }
             }
         }
     }
