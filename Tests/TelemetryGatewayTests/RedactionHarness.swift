@@ -61,6 +61,7 @@ struct RedactionHarness {
     /// The attribute maps of `payload`, labelled by place.
     static func maps(in payload: OTLPPayload) throws -> [Map] {
         let request = try EditableRequest(payload)
+        defer { withExtendedLifetime(request) {} }  // the references below point into its tree
         var maps: [Map] = []
         for resource in request.resourceSpans {
             maps.append(Map(place: "span resource", pairs: resource.resource.attributes.pairs))

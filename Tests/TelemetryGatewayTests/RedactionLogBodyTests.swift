@@ -16,8 +16,10 @@ struct RedactionLogBodyTests {
         let response = try OTLPRequests.post(Array(json.utf8), to: "\(harness.gateway.url)/v1/logs", contentType: "application/json")
         #expect(response.status == 200)
         let request = try EditableRequest(try #require(harness.gateway.memory.payloads(.logs).first))
-        let record = request.resourceLogs[0].scopeLogs[0].logRecords[0]
-        return (record.body, record.attributes.pairs)
+        return withExtendedLifetime(request) {
+            let record = request.resourceLogs[0].scopeLogs[0].logRecords[0]
+            return (record.body, record.attributes.pairs)
+        }
     }
 
     private static let config = """
