@@ -141,7 +141,7 @@ struct RedactionConfigTests {
         ("    allowed_values: [\"a(?=b)\"]", 5, "failed to process allow list: error compiling regex in list: invalid perl operator: (?="),
         ("    blocked_key_patterns: [\"[z-a]\"]", 5, "failed to process block keys list: error compiling regex in list: invalid character class range: z-a"),
         ("    ignored_key_patterns: [\"*\"]", 5, "failed to process ignore keys list: error compiling regex in list: no argument for repetition operator: *"),
-        ("    hash_function: sha256", 5, "unknown HashFunction sha256, allowed functions are sha1, sha3 and md5"),
+        ("    hash_function: SHA256", 5, "unknown HashFunction sha256, allowed functions are sha1, sha3 and md5"),
         ("    hash_function: hmac-sha256", 5, "hash_function hmac-sha256 is not supported here (nor hmac_key); use md5, sha1 or sha3"),
         ("    summary: verbose", 5, "unknown value \"verbose\"; allowed: debug, info, silent"),
         ("    masking_string: \"[REDACTED]\"", 5, "masking_string is not supported: masked values are replaced by **** or, with hash_function, by a hash"),
