@@ -18,14 +18,16 @@ struct AttributeRedactor: Sendable {
         case unchanged, allowed, masked
     }
 
-    /// Working memory charged per pair before the pass (positions in the lists below, the removal's heap).
-    private static let workspacePerPair = 48
+    /// Working memory per pair (its position in the lists below and in the removal's heaps).
+    static let workspacePerPair = 48
 
     /// Redacts `attributes`.
-    func redact(_ attributes: AttributesRef, session: EditSession) throws(EditMemoryRefused) {
+    func redact(_ attributes: AttributesRef, workspace: RedactionWorkspace) throws(EditMemoryRefused) {
         let count = attributes.count
         guard count > 0 else { return }
-        try session.reserveWorkspace(bytes: count * Self.workspacePerPair)
+        let session = workspace.session
+        let positions = count * Self.workspacePerPair
+        try workspace.ensure(positions)
         var removed: [Int] = []
         var masked: [Int] = []
         var allowed: [Int] = []
@@ -50,7 +52,7 @@ struct AttributeRedactor: Sendable {
         }
         guard !removed.isEmpty || !masked.isEmpty || !allowed.isEmpty || ignored > 0 else { return }
         // The keys are read again for the removal and the summary, after charging them.
-        try session.reserveWorkspace(bytes: 2 * listedKeyBytes + 64 * (removed.count + masked.count + allowed.count))
+        try workspace.ensure(positions + 2 * listedKeyBytes + 64 * (removed.count + masked.count + allowed.count))
         let debug = settings.summary == .debug
         let removedKeys = removed.map { attributes.key(at: $0) }
         let maskedKeys = debug ? masked.map { attributes.key(at: $0) } : []

@@ -24,29 +24,43 @@ struct LogBodyRedactor {
         var allowed: [String] = []
         var allowedCount = 0
         var ignored = 0
+        /// The walk's working memory now: the paths kept, the positions of the maps being walked.
+        var workingBytes = 0
+
+        /// Charges `bytes` more of working memory (negative: freed).
+        mutating func use(_ bytes: Int, of workspace: RedactionWorkspace) throws(EditMemoryRefused) {
+            workingBytes += bytes
+            try workspace.ensure(workingBytes)
+        }
+
+        /// Keeps `path` in `list` for the debug summary, charged first.
+        mutating func keep(_ path: String, in list: WritableKeyPath<Findings, [String]>, of workspace: RedactionWorkspace) throws(EditMemoryRefused) {
+            try use(path.utf8.count + 16, of: workspace)
+            self[keyPath: list].append(path)
+        }
     }
 
     private var debug: Bool { redactor.settings.summary == .debug }
 
     /// Redacts the body of `record`.
-    func redact(_ record: LogRecordRef, session: EditSession) throws(EditMemoryRefused) {
+    func redact(_ record: LogRecordRef, workspace: RedactionWorkspace) throws(EditMemoryRefused) {
         var findings = Findings()
         if let body = record.bodyRef {
             switch body.shape {
             case .map:
-                if let map = body.map { try walk(map, path: nil, into: &findings, session: session) }
+                if let map = body.map { try walk(map, path: nil, into: &findings, workspace: workspace) }
             case .array:
                 for index in 0..<body.elementCount {
-                    if let element = body.element(at: index) { try walk(element, path: "[\(index)]", into: &findings, session: session) }
+                    if let element = body.element(at: index) { try walk(element, path: "[\(index)]", into: &findings, workspace: workspace) }
                 }
             case .string, .other:
-                guard try !redactScalar(body, path: "body", into: &findings, session: session) else { return }
+                guard try !redactScalar(body, path: "body", into: &findings, workspace: workspace) else { return }
             }
         } else {
             // No body reads as an empty value, whose text is "".
             let empty = UnsafeRawBufferPointer(start: nil, count: 0)
             guard !redactor.isAllowed(empty) else { return }
-            if let masked = try redactor.maskedBlockedValues(empty, session: session) {
+            if let masked = try redactor.maskedBlockedValues(empty, session: workspace.session) {
                 try record.setBody(.string(String(decoding: masked.bytes, as: UTF8.self)))
                 findings.maskedCount += 1
                 if debug { findings.masked.append("body") }
@@ -57,55 +71,56 @@ struct LogBodyRedactor {
 
     /// Checks a scalar against `allowed_values` and masks it by `blocked_values`; true when it was
     /// allowed (which, for a scalar body, ends the redaction without a report, as in the Collector).
-    private func redactScalar(_ value: ValueRef, path: String, into findings: inout Findings, session: EditSession) throws(EditMemoryRefused)
+    private func redactScalar(_ value: ValueRef, path: String, into findings: inout Findings, workspace: RedactionWorkspace) throws(EditMemoryRefused)
         -> Bool
     {
         let outcome: Result<Bool, EditMemoryRefused>
-        if let result = value.withStringBytes({ text in check(text, value, path: path, findings: &findings, session: session) }) {
+        if let result = value.withStringBytes({ text in check(text, value, path: path, findings: &findings, workspace: workspace) }) {
             outcome = result
         } else {
             var text = value.value.pdataString
-            outcome = text.withUTF8 { check(UnsafeRawBufferPointer($0), value, path: path, findings: &findings, session: session) }
+            outcome = text.withUTF8 { check(UnsafeRawBufferPointer($0), value, path: path, findings: &findings, workspace: workspace) }
         }
         return try outcome.get()
     }
 
     private func check(
-        _ text: UnsafeRawBufferPointer, _ value: ValueRef, path: String, findings: inout Findings, session: EditSession
+        _ text: UnsafeRawBufferPointer, _ value: ValueRef, path: String, findings: inout Findings, workspace: RedactionWorkspace
     ) -> Result<Bool, EditMemoryRefused> {
         Result { () throws(EditMemoryRefused) -> Bool in
             if redactor.isAllowed(text) {
                 findings.allowedCount += 1
-                if debug { try record(path, in: &findings.allowed, session: session) }
+                if debug { try findings.keep(path, in: \.allowed, of: workspace) }
                 return true
             }
-            if let masked = try redactor.maskedBlockedValues(text, session: session) {
+            if let masked = try redactor.maskedBlockedValues(text, session: workspace.session) {
                 try value.setString(masked)
                 findings.maskedCount += 1
-                if debug { try record(path, in: &findings.masked, session: session) }
+                if debug { try findings.keep(path, in: \.masked, of: workspace) }
             }
             return false
         }
     }
 
-    private func walk(_ value: ValueRef, path: String, into findings: inout Findings, session: EditSession) throws(EditMemoryRefused) {
+    private func walk(_ value: ValueRef, path: String, into findings: inout Findings, workspace: RedactionWorkspace) throws(EditMemoryRefused) {
         switch value.shape {
         case .map:
-            if let map = value.map { try walk(map, path: path, into: &findings, session: session) }
+            if let map = value.map { try walk(map, path: path, into: &findings, workspace: workspace) }
         case .array:
             for index in 0..<value.elementCount {
-                if let element = value.element(at: index) { try walk(element, path: "\(path).[\(index)]", into: &findings, session: session) }
+                if let element = value.element(at: index) { try walk(element, path: "\(path).[\(index)]", into: &findings, workspace: workspace) }
             }
         case .string, .other:
-            _ = try redactScalar(value, path: path, into: &findings, session: session)
+            _ = try redactScalar(value, path: path, into: &findings, workspace: workspace)
         }
     }
 
     /// One map of the body (`path` nil for the body itself).
-    private func walk(_ map: AttributesRef, path: String?, into findings: inout Findings, session: EditSession) throws(EditMemoryRefused) {
+    private func walk(_ map: AttributesRef, path: String?, into findings: inout Findings, workspace: RedactionWorkspace) throws(EditMemoryRefused) {
         let count = map.count
         guard count > 0 else { return }
-        try session.reserveWorkspace(bytes: count * 48)
+        let positions = count * AttributeRedactor.workspacePerPair
+        try findings.use(positions, of: workspace)
         var removed: [Int] = []
         var removedKeys: [String] = []
         for index in 0..<count {
@@ -114,34 +129,29 @@ struct LogBodyRedactor {
             if redactor.isIgnored(key) {
                 findings.ignored += 1
             } else if redactor.isRemoved(key) {
-                try session.reserveWorkspace(bytes: key.utf8.count + 16)
+                try findings.use(key.utf8.count + 16, of: workspace)
                 removed.append(index)
                 removedKeys.append(key)
                 findings.removedCount += 1
-                if debug { try record(keyPath, in: &findings.removed, session: session) }
+                if debug { try findings.keep(keyPath, in: \.removed, of: workspace) }
             } else if redactor.isBlocked(key) {
                 guard let value = try map.valueRef(at: index) else { continue }
                 // The Collector masks `Str()`, which is "" for anything but a string.
                 let masked: ArenaText?
-                if let string = try value.withStringBytes({ (text) throws(EditMemoryRefused) in try redactor.maskedWhole(text, session: session) }) {
+                if let string = try value.withStringBytes({ (text) throws(EditMemoryRefused) in try redactor.maskedWhole(text, session: workspace.session) }) {
                     masked = string
                 } else {
-                    masked = try redactor.maskedWhole(UnsafeRawBufferPointer(start: nil, count: 0), session: session)
+                    masked = try redactor.maskedWhole(UnsafeRawBufferPointer(start: nil, count: 0), session: workspace.session)
                 }
                 if let masked { try value.setString(masked) }
                 findings.maskedCount += 1
-                if debug { try record(keyPath, in: &findings.masked, session: session) }
+                if debug { try findings.keep(keyPath, in: \.masked, of: workspace) }
             } else if let value = try map.valueRef(at: index) {
-                try walk(value, path: keyPath, into: &findings, session: session)
+                try walk(value, path: keyPath, into: &findings, workspace: workspace)
             }
         }
         try SwapRemoval.remove(removed, keys: removedKeys, from: map)
-    }
-
-    /// Keeps `path` for the debug summary, charged first.
-    private func record(_ path: String, in list: inout [String], session: EditSession) throws(EditMemoryRefused) {
-        try session.reserveWorkspace(bytes: path.utf8.count + 16)
-        list.append(path)
+        try findings.use(-positions - removedKeys.reduce(0) { $0 + $1.utf8.count + 16 }, of: workspace)
     }
 
     /// The `redaction.body.*` attributes on the record's attributes.

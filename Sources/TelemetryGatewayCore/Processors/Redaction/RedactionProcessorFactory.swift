@@ -28,33 +28,33 @@ enum RedactionProcessorFactory {
     /// Redacts every attribute map of `request` the Collector's processor visits (span links are not
     /// among them), and log bodies.
     static func redact(_ request: EditableRequest, with redactor: AttributeRedactor) throws(EditMemoryRefused) {
-        let session = request.session
+        let workspace = RedactionWorkspace(session: request.session)
         for resource in request.resourceSpans {
-            try redactor.redact(resource.resource.attributes, session: session)
+            try redactor.redact(resource.resource.attributes, workspace: workspace)
             for scope in resource.scopeSpans {
-                try redactor.redact(scope.scope.attributes, session: session)
+                try redactor.redact(scope.scope.attributes, workspace: workspace)
                 for span in scope.spans {
-                    try redactor.redact(span.attributes, session: session)
-                    for event in span.events { try redactor.redact(event.attributes, session: session) }
+                    try redactor.redact(span.attributes, workspace: workspace)
+                    for event in span.events { try redactor.redact(event.attributes, workspace: workspace) }
                 }
             }
         }
         for resource in request.resourceMetrics {
-            try redactor.redact(resource.resource.attributes, session: session)
+            try redactor.redact(resource.resource.attributes, workspace: workspace)
             for scope in resource.scopeMetrics {
-                try redactor.redact(scope.scope.attributes, session: session)
+                try redactor.redact(scope.scope.attributes, workspace: workspace)
                 for metric in scope.metrics {
-                    for point in metric.dataPoints { try redactor.redact(point.attributes, session: session) }
+                    for point in metric.dataPoints { try redactor.redact(point.attributes, workspace: workspace) }
                 }
             }
         }
         for resource in request.resourceLogs {
-            try redactor.redact(resource.resource.attributes, session: session)
+            try redactor.redact(resource.resource.attributes, workspace: workspace)
             for scope in resource.scopeLogs {
-                try redactor.redact(scope.scope.attributes, session: session)
+                try redactor.redact(scope.scope.attributes, workspace: workspace)
                 for record in scope.logRecords {
-                    try redactor.redact(record.attributes, session: session)
-                    try LogBodyRedactor(redactor: redactor).redact(record, session: session)
+                    try redactor.redact(record.attributes, workspace: workspace)
+                    try LogBodyRedactor(redactor: redactor).redact(record, workspace: workspace)
                 }
             }
         }

@@ -116,7 +116,7 @@ struct RedactionSettings: Sendable {
 
     /// `hash_function`, case-insensitive as in the Collector; empty means masking with `****`.
     private static func masking(_ node: ConfigNode) throws(ConfigError) -> Masking {
-        let text = try node.string().lowercased()
+        let text = node.isEmpty ? "" : try node.string().lowercased()
         switch text {
         case "": return .asterisks
         case "md5": return .md5
