@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "CRE2Captures.h"  // expressions whose groups capture
+
 #ifdef __cplusplus
 #define TELEMETRY_RE2_NOEXCEPT noexcept
 extern "C" {
@@ -33,13 +35,29 @@ const char *_Nullable telemetry_re2_error(const telemetry_re2 *_Nonnull regex) T
 /// the text; if even that fails the process ends, as an allocation failure in Swift does.
 int telemetry_re2_matches(const telemetry_re2 *_Nonnull regex, const char *_Nullable text, size_t length) TELEMETRY_RE2_NOEXCEPT;
 
+/// Like `telemetry_re2_compile`, but parentheses capture: for `telemetry_re2_find`.
+telemetry_re2 *_Nullable telemetry_re2_compile_capturing(const char *_Nullable pattern, size_t length, int64_t max_memory) TELEMETRY_RE2_NOEXCEPT;
+
+/// The number of capturing groups (0 when the expression was compiled without captures or did not compile).
+int telemetry_re2_group_count(const telemetry_re2 *_Nonnull regex) TELEMETRY_RE2_NOEXCEPT;
+
+/// The index of the group named by the `length` bytes at `name` (`(?P<name>…)`), or -1 when there is none.
+int telemetry_re2_group_index(const telemetry_re2 *_Nonnull regex, const char *_Nullable name, size_t length) TELEMETRY_RE2_NOEXCEPT;
+
+/// Searches the `length` bytes of UTF-8 at `text` for the leftmost-first match that starts at or after byte
+/// `start` (the whole text stays the context of `^`, `\b`…, as Go's `regexp` does when it resumes a search).
+/// On a match writes `2 * groups` byte offsets to `offsets` (start and end of the match, then of each group
+/// up to `groups - 1`; -1 for a group that took no part) and returns 1; returns 0 on no match and -1 when
+/// memory for the groups ran out. Linear in the text: RE2 finds the match with its DFA and runs its NFA
+/// (lists sized by the program) only over the match for the groups.
+int telemetry_re2_find(const telemetry_re2 *_Nonnull regex, const char *_Nullable text, size_t length, size_t start,
+    int64_t *_Nonnull offsets, int groups) TELEMETRY_RE2_NOEXCEPT;
+
 /// Frees `regex`.
 void telemetry_re2_free(telemetry_re2 *_Nullable regex) TELEMETRY_RE2_NOEXCEPT;
 
 #ifdef __cplusplus
 }
 #endif
-
-#include "CRE2Find.h"
 
 #endif

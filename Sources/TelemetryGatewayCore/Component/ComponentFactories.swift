@@ -23,6 +23,10 @@ package struct ComponentFactories: Sendable {
             "sampler": SamplingProcessorFactory.sampler,
             "batch": BatchProcessorFactory.definition,
             "tail_sampling": TailSamplingProcessorFactory.definition,
+            "transform": TransformProcessorFactory.definition,
+            "filter": FilterProcessorFactory.definition,
+            "attributes": AttributesProcessorFactory.definition,
+            "resource": ResourceProcessorFactory.definition,
             "redaction": RedactionProcessorFactory.definition,
         ],
         exporters: [

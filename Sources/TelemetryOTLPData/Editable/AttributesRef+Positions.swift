@@ -20,13 +20,24 @@ extension EditSession {
         try charge(max(0, bytes))
     }
 
-    /// `byteCount` bytes of text in the arena, written by `fill` (given exactly that many bytes).
-    public func text(byteCount: Int, fill: (UnsafeMutableRawBufferPointer) -> Void) throws(EditMemoryRefused) -> ArenaText {
+    /// `byteCount` bytes of text in the arena, written by `fill` (given exactly that many bytes; when it
+    /// fails, the bytes stay charged until the request goes).
+    public func text(
+        byteCount: Int, fill: (UnsafeMutableRawBufferPointer) throws(EditMemoryRefused) -> Void
+    ) throws(EditMemoryRefused) -> ArenaText {
         guard byteCount >= 0, byteCount < Int.max else { throw EditMemoryRefused(bytes: byteCount) }
         let pointer = try allocate(CChar.self, count: byteCount + 1)
-        fill(UnsafeMutableRawBufferPointer(start: pointer, count: byteCount))
+        try fill(UnsafeMutableRawBufferPointer(start: pointer, count: byteCount))
         pointer[byteCount] = 0
         return ArenaText(pointer: pointer, count: byteCount)
+    }
+}
+
+extension EditMemoryRefused {
+    /// A refusal of memory an edit needed outside the session (a regex search whose working memory could
+    /// not be allocated), so that it is answered like the budget's own refusals.
+    public static func outsideSession(bytes: Int) -> EditMemoryRefused {
+        EditMemoryRefused(bytes: bytes)
     }
 }
 

@@ -152,7 +152,7 @@ public final class EditSession {
 }
 
 /// The memory budget refused what an edit needed.
-public struct EditMemoryRefused: Error, CustomStringConvertible {
+public struct EditMemoryRefused: Error, Sendable, Equatable, CustomStringConvertible {
     /// The bytes asked for.
     public let bytes: Int
 

@@ -1,4 +1,5 @@
-/// SHA3-256 (FIPS 202): the redaction processor's `hash_function: sha3` (Go's `sha3.New256`).
+/// SHA3-256 (FIPS 202): the redaction processor's `hash_function: sha3` (Go's `sha3.New256`). Time
+/// linear in the input; memory: one padded copy of it.
 package enum SHA3 {
     /// The 32-byte SHA3-256 digest of `bytes`.
     package static func digest(_ bytes: [UInt8]) -> [UInt8] {
@@ -20,7 +21,7 @@ package enum SHA3 {
     }
 
     /// The digest of `bytes` in lowercase hex (64 characters).
-    package static func hex(_ bytes: [UInt8]) -> String { HexDigest.string(digest(bytes)) }
+    package static func hex(_ bytes: [UInt8]) -> String { MerkleDamgard.hex(digest(bytes)) }
 
     /// The Keccak-f[1600] permutation over 25 lanes (lane x, y at x + 5y).
     private static func keccakF1600(_ lanes: inout [UInt64]) {

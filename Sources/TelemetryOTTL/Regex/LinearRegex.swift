@@ -28,12 +28,15 @@ package final class LinearRegex: @unchecked Sendable {
     let compiled: OpaquePointer
 
     /// Compiles `pattern` within `maxMemory` bytes of RE2 memory (at least 1: RE2 reads 0 and less as its
-    /// own, larger limits).
-    package init(pattern: String, maxMemory: Int = LinearRegex.defaultMaxMemory) throws(InvalidPattern) {
+    /// own, larger limits). With `captures`, parentheses capture, for the match positions and groups of
+    /// `LinearRegex+Submatches.swift`; without, the program is smaller and only `matches` is meaningful.
+    package init(pattern: String, maxMemory: Int = LinearRegex.defaultMaxMemory, captures: Bool = false) throws(InvalidPattern) {
         var utf8 = pattern
         let budget = Int64(clamping: max(1, maxMemory))
         let handle = utf8.withUTF8 { bytes in
-            telemetry_re2_compile(UnsafeRawPointer(bytes.baseAddress)?.assumingMemoryBound(to: CChar.self), bytes.count, budget)
+            let start = UnsafeRawPointer(bytes.baseAddress)?.assumingMemoryBound(to: CChar.self)
+            return captures
+                ? telemetry_re2_compile_capturing(start, bytes.count, budget) : telemetry_re2_compile(start, bytes.count, budget)
         }
         guard let handle else { throw InvalidPattern(description: "out of memory compiling the expression") }
         if let message = telemetry_re2_error(handle) {

@@ -113,7 +113,7 @@ struct AttributeRedactor: Sendable {
         }) {
             return outcome
         }
-        var text = settings.redactAllTypes ? attributes.value(at: index).pdataString : ""
+        var text = settings.redactAllTypes ? attributes.value(at: index).pdataText : ""
         let outcome = text.withUTF8 { bytes in
             Result { () throws(EditMemoryRefused) in
                 try redactText(UnsafeRawBufferPointer(bytes), at: index, key: key, in: attributes, session: session)

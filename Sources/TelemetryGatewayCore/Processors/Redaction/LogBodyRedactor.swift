@@ -78,7 +78,7 @@ struct LogBodyRedactor {
         if let result = value.withStringBytes({ text in check(text, value, path: path, findings: &findings, workspace: workspace) }) {
             outcome = result
         } else {
-            var text = value.value.pdataString
+            var text = value.value.pdataText
             outcome = text.withUTF8 { check(UnsafeRawBufferPointer($0), value, path: path, findings: &findings, workspace: workspace) }
         }
         return try outcome.get()
