@@ -27,6 +27,7 @@ package struct ComponentFactories: Sendable {
             "filter": FilterProcessorFactory.definition,
             "attributes": AttributesProcessorFactory.definition,
             "resource": ResourceProcessorFactory.definition,
+            "redaction": RedactionProcessorFactory.definition,
         ],
         exporters: [
             "otlp": OTLPExporterFactory.definition,
