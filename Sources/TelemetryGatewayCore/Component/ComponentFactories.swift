@@ -23,6 +23,7 @@ package struct ComponentFactories: Sendable {
             "sampler": SamplingProcessorFactory.sampler,
             "batch": BatchProcessorFactory.definition,
             "tail_sampling": TailSamplingProcessorFactory.definition,
+            "transform": TransformProcessorFactory.definition,
         ],
         exporters: [
             "otlp": OTLPExporterFactory.definition,
