@@ -8,7 +8,7 @@ import Yams
 /// Mappings are checked for unknown keys; scalars go through `${VAR}` / `${VAR:-default}` substitution
 /// before they are converted. The YAML library's types stay inside this module.
 package struct ConfigNode {
-    private let node: Node
+    let node: Node
     /// The key path, such as `exporters[1].endpoint`.
     package let path: String
     /// The file (or a label for in-memory YAML).

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "CRE2Captures.h"  // expressions whose groups capture
+
 #ifdef __cplusplus
 #define TELEMETRY_RE2_NOEXCEPT noexcept
 extern "C" {

@@ -50,6 +50,9 @@ public struct ProcessorDefinition: Sendable {
     public var batch: BatchSettings?
     /// Whether it decodes every request (the receiver then reserves the decoded size too).
     public var decodesPayloads = false
+    /// Why its configuration cannot process some signals (`attributes` with `services` has no meaning
+    /// for metrics), said when it is listed in such a pipeline.
+    public var refusedSignals: [OTLPSignal: String] = [:]
     /// Builds it.
     let build: @Sendable (BuildContext) throws(GatewayError) -> any GatewayProcessor
 }

@@ -24,6 +24,8 @@ package struct ComponentFactories: Sendable {
             "batch": BatchProcessorFactory.definition,
             "tail_sampling": TailSamplingProcessorFactory.definition,
             "transform": TransformProcessorFactory.definition,
+            "attributes": AttributesProcessorFactory.definition,
+            "resource": ResourceProcessorFactory.definition,
         ],
         exporters: [
             "otlp": OTLPExporterFactory.definition,

@@ -107,7 +107,9 @@ extension GatewayConfiguration {
             throw node.error("a pipeline id is traces, metrics or logs, optionally /name; got \"\(key)\"")
         }
         let fields = try node.mapping(allowed: ["receivers", "processors", "exporters"])
-        func ids(_ list: String, _ known: Set<ComponentID>, signals: (ComponentID) -> Set<OTLPSignal>) throws(ConfigError) -> [ComponentID] {
+        func ids(
+            _ list: String, _ known: Set<ComponentID>, refusal: (ComponentID) -> String? = { _ in nil }, signals: (ComponentID) -> Set<OTLPSignal>
+        ) throws(ConfigError) -> [ComponentID] {
             var result: [ComponentID] = []
             for item in try fields[list]?.sequence() ?? [] {
                 let text = try item.string()
@@ -115,7 +117,7 @@ extension GatewayConfiguration {
                     throw item.error("\(list.dropLast()) \"\(text)\" is not defined in the top-level \(list) section")
                 }
                 guard signals(component).contains(signal) else {
-                    throw item.error("\(component) cannot be used in a \(signal.rawValue) pipeline")
+                    throw item.error("\(component) cannot be used in a \(signal.rawValue) pipeline" + (refusal(component).map { ": \($0)" } ?? ""))
                 }
                 guard !result.contains(component) else { throw item.error("\(component) is listed twice") }
                 result.append(component)
@@ -125,7 +127,9 @@ extension GatewayConfiguration {
         let pipeline = Pipeline(
             id: id, signal: signal,
             receivers: try ids("receivers", Set(receivers.keys)) { receivers[$0]?.0.signals ?? [] },
-            processors: try ids("processors", Set(processors.keys)) { processors[$0]?.0.signals ?? [] },
+            processors: try ids("processors", Set(processors.keys), refusal: { processors[$0]?.0.refusedSignals[signal] }) {
+                processors[$0]?.0.signals ?? []
+            },
             exporters: try ids("exporters", Set(exporters.keys)) { exporters[$0]?.0.signals ?? [] })
         guard !pipeline.receivers.isEmpty else { throw node.error("pipeline \(id) needs at least one receiver") }
         guard !pipeline.exporters.isEmpty else { throw node.error("pipeline \(id) needs at least one exporter") }
