@@ -147,6 +147,7 @@ struct OTTLConverterTests {
         #expect(try Self.call(.len, .string("a string")) == .int(8))
         #expect(try Self.call(.len, .map([kv("a", .int(1)), kv("b", .int(1)), kv("c", .int(1)), kv("d", .int(1))])) == .int(4))
         #expect(try Self.call(.len, .list([.int(1)])) == .int(1))
+        #expect(try Self.call(.len, .bytes([1, 2, 3])) == .int(3))
         #expect(throws: OTTLError.self) { try Self.call(.len, .null) }
         #expect(throws: OTTLError("boom")) { try Self.call(.len, Arg.failing("boom")) }
     }
