@@ -183,6 +183,30 @@ struct OTTLReplaceEditorTests {
         #expect(throws: OTTLCompileError.self) { try Self.compile(.replaceMatch, [Arg.attribute("n"), Arg.string("[a"), Arg.string("x")]) }
     }
 
+    // pkg/ottl/ottlfuncs/func_replace_match_test.go @09ec27e
+    @Test("replace_match: with function and format, without, no match, a non-string target, nil replacements")
+    func replaceMatchVectors() throws {
+        let cases: [(arguments: [OTTLArgumentValue?], expected: String)] = [
+            ([Arg.string("hello*"), Arg.string("hello {universe}"), Arg.function("Hash"), Arg.string("passwd=%s")], "passwd=hash(hello {universe})"),
+            ([Arg.string("hello*"), Arg.string("hello {universe}")], "hello {universe}"),
+            ([Arg.string("goodbye*"), Arg.string("goodbye {universe}")], "hello world"),
+        ]
+        for entry in cases {
+            let fixture = try OTTLFunctionFixture([kv("x", .string("hello world"))])
+            _ = try Self.compile(.replaceMatch, [Arg.attribute("x")] + entry.arguments)(fixture.item)
+            #expect(fixture.attributes["x"] == .string(entry.expected))
+        }
+        let int = try OTTLFunctionFixture([kv("x", .int(1))])
+        _ = try Self.compile(.replaceMatch, [Arg.attribute("x"), Arg.dynamic(.string("*")), Arg.string("{replacement}")])(int.item)
+        #expect(int.attributes["x"] == .int(1))
+        #expect(throws: OTTLError("expected string but got nil")) {
+            try Self.compile(.replaceMatch, [Arg.attribute("x"), Arg.string("regexp"), Arg.dynamic(.null)])(int.item)
+        }
+        #expect(throws: OTTLError("replacement value is not a string")) {
+            try Self.compile(.replaceMatch, [Arg.attribute("x"), Arg.string("regexp"), Arg.dynamic(.null), Arg.function("IsString")])(int.item)
+        }
+    }
+
     @Test("Globs: ?, classes, negated classes, alternatives, escapes; the whole text must match")
     func globs() throws {
         let cases: [(glob: String, text: String, matches: Bool)] = [
