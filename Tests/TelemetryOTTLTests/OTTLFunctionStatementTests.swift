@@ -126,6 +126,14 @@ struct OTTLFunctionStatementTests {
     @Test("Converters")
     func converters() {
         Self.expect(#"set(span.attributes["test"], Concat(["A","B"], ":"))"#) { $0["test"] = .string("A:B") }
+        Self.expect(#"set(span.attributes["test"], Concat([span.attributes["http.method"], span.attributes["absent"], 1, 2.5], "-"))"#) {
+            $0["test"] = .string("get-<nil>-1-2.5")
+        }
+        Self.expect(#"set(span.attributes["test"], Int(span.attributes["total.string"]))"#) { $0["test"] = .int(123_456_789) }
+        Self.expect(#"set(span.attributes["test"], "pass") where IsMatch(span.attributes["flags"], "^A\\|B")"#) { $0["test"] = .string("pass") }
+        Self.expect(#"set(span.attributes["test"], "pass") where IsMatch(span.attributes["foo"], "\"slice\":\\[\"val\"\\]")"#) {
+            $0["test"] = .string("pass")
+        }
         for statement in [#"Double(1.0)"#, #"Double("1")"#, #"Double(true)"#, #"Double(1)"#] {
             Self.expect(#"set(span.attributes["test"], \#(statement))"#) { $0["test"] = .double(1) }
         }
