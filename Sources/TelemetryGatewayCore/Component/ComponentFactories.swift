@@ -24,8 +24,10 @@ package struct ComponentFactories: Sendable {
             "batch": BatchProcessorFactory.definition,
             "tail_sampling": TailSamplingProcessorFactory.definition,
             "transform": TransformProcessorFactory.definition,
+            "filter": FilterProcessorFactory.definition,
             "attributes": AttributesProcessorFactory.definition,
             "resource": ResourceProcessorFactory.definition,
+            "redaction": RedactionProcessorFactory.definition,
         ],
         exporters: [
             "otlp": OTLPExporterFactory.definition,
