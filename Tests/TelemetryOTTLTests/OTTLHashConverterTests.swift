@@ -1,3 +1,4 @@
+import Foundation
 import TelemetryOTLPData
 import Testing
 
@@ -38,4 +39,35 @@ struct OTTLHashConverterTests {
             .replacePattern, [Arg.attribute("name"), Arg.string("^kube_([0-9A-Za-z]+_)"), Arg.string("$1."), Arg.function("SHA256"), Arg.string("k8s.%s")])
         #expect(fixture.attributes["name"] == .string("k8s.6d84a506bd7fb1f256ed60c44bd7cd7fb1c12b2f531231e13db610d418021420status"))
     }
+
+    @Test("A replacement function runs the same on a thread outside any Swift task (how the gateway's event loops call it)")
+    func functionOutsideATask() throws {
+        let fixture = try OTTLFunctionFixture([kv("x", .string("a-b"))])
+        let editor = try OTTLFunctionFixture.compile(.replacePattern, [Arg.attribute("x"), Arg.string("[ab]"), Arg.string("$0"), Arg.function("ToUpperCase")])
+        let done = DispatchSemaphore(value: 0)
+        let item = UncheckedItem(item: fixture.item)
+        let outcome = LockedResult()
+        let thread = Thread {
+            outcome.set(Result { () throws(OTTLError) -> OTTLValue in try editor(item.item) })
+            done.signal()
+        }
+        thread.start()
+        done.wait()
+        _ = try #require(outcome.get()).get()
+        #expect(fixture.attributes["x"] == .string("A-B"))
+    }
+}
+
+/// The item handed to a plain thread (the test waits for it, so nothing is shared at once).
+private struct UncheckedItem: @unchecked Sendable {
+    let item: OTTLItem
+}
+
+/// The thread's result.
+private final class LockedResult: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<OTTLValue, OTTLError>?
+
+    func set(_ value: Result<OTTLValue, OTTLError>) { lock.withLock { result = value } }
+    func get() -> Result<OTTLValue, OTTLError>? { lock.withLock { result } }
 }
