@@ -107,12 +107,18 @@ struct AttributesConfigTests {
                   - key: e
                     value: ${TENANT:-42}
                     action: insert
+                  - {key: o, value: 017, action: insert}
+                  - {key: u, value: 1_000, action: insert}
+                  - {key: f, value: 1e3, action: insert}
+                  - {key: t, value: !!str 123, action: insert}
+                  - {key: n, value: -.inf, action: insert}
             """, list: "attributes", pipelines: ["traces"])
         defer { harness.gateway.shutdown() }
         try harness.send([AttributesHarness.Span()])
         #expect(try harness.spanAttributes() == [pairs(
             ("s", .string("2245")), ("i", .int(2245)), ("h", .int(16)), ("d", .double(1.5)), ("b", .bool(true)), ("y", .string("yes")),
-            ("l", .array([.int(1), .string("two"), .map(pairs(("x", .empty)))])), ("e", .int(42)))])
+            ("l", .array([.int(1), .string("two"), .map(pairs(("x", .empty)))])), ("e", .int(42)),
+            ("o", .int(15)), ("u", .int(1000)), ("f", .double(1000)), ("t", .string("123")), ("n", .double(-.infinity)))])
     }
 
     @Test("A request no action changes is handed on byte for byte (traces, metrics, logs); one that is changed is re-encoded")
