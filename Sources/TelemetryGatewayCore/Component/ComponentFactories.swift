@@ -25,6 +25,7 @@ package struct ComponentFactories: Sendable {
             "tail_sampling": TailSamplingProcessorFactory.definition,
             "attributes": AttributesProcessorFactory.definition,
             "resource": ResourceProcessorFactory.definition,
+            "transform": TransformProcessorFactory.definition,
         ],
         exporters: [
             "otlp": OTLPExporterFactory.definition,

@@ -74,7 +74,7 @@ struct TransformSettings: Sendable {
         for node in nodes {
             var (text, tree) = try OTTLSettings.statement(node)
             if let context {
-                (text, tree) = try prefixed(text, tree, context: context, at: node) { try OTTLParser.statement($0) } references: { $0.references }
+                (text, tree) = try prefixed(text, tree, context: context, at: node) { text throws(OTTLSyntaxError) in try OTTLParser.statement(text) } references: { $0.references }
             }
             statements.append((node, text, tree))
         }
@@ -82,7 +82,7 @@ struct TransformSettings: Sendable {
         for node in conditionNodes {
             var (text, tree) = try OTTLSettings.condition(node)
             if let context {
-                (text, tree) = try prefixed(text, tree, context: context, at: node) { try OTTLParser.condition($0) } references: { $0.references }
+                (text, tree) = try prefixed(text, tree, context: context, at: node) { text throws(OTTLSyntaxError) in try OTTLParser.condition(text) } references: { $0.references }
             }
             conditions.append((node, text, tree))
         }
@@ -138,7 +138,7 @@ enum TransformProcessorFactory {
                 let groups = signalGroups.groups
                 edits[signalGroups.signal] = RequestEdit { request throws(EditFailure) in
                     for group in groups {
-                        do {
+                        do throws(OTTLError) {
                             try group.run(on: request) { message, statement in
                                 logger.warning("\(name): failed to execute statement: \(statement): \(message)")
                             }
