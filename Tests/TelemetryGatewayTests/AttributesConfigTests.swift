@@ -1,3 +1,4 @@
+import Foundation
 import Telemetry
 import TelemetryGatewayTesting
 import TelemetryHTTP
@@ -151,5 +152,29 @@ struct AttributesConfigTests {
         try harness.send([AttributesHarness.Span(service: "s", attributes: attributes + [("absent", .bool(true))])])
         let traces = harness.gateway.memory.payloads(.traces).map(\.bytes)
         #expect(traces.count == 4 && traces[2] != traces[3])
+    }
+
+    @Test("Edits the budget refuses are answered retry-later (429), nothing is forwarded, and the budget is whole again")
+    func memoryRefused() throws {
+        // 20 spans each given a 200 kB value need 4 MB of edits; the budget is 3 MiB less 1 MiB of headroom.
+        let big = String(repeating: "x", count: 200_000)
+        let harness = try AttributesHarness("""
+              memory_limiter: {check_interval: 1s, limit_mib: 3, spike_limit_mib: 1}
+              attributes:
+                actions: [{key: big, value: \(big), action: upsert}]
+            """, list: "memory_limiter, attributes", pipelines: ["traces"])
+        defer { harness.gateway.shutdown() }
+        let spans = (0..<20).map { AttributesHarness.Span(name: "s\($0)") }
+        let groups = spans.map { "{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"0102030405060708090a0b0c0d0e0f10\",\"spanId\":\"0102030405060708\",\"name\":\"\($0.name)\"}]}]}" }
+        let body = Array("{\"resourceSpans\":[\(groups.joined(separator: ","))]}".utf8)
+        let response = try OTLPRequests.post(body, to: "\(harness.gateway.url)/v1/traces", contentType: "application/json")
+        #expect(response.status == 429, "\(response.status)")
+        #expect(harness.gateway.memory.payloads(.traces).isEmpty)
+        let deadline = Date().addingTimeInterval(10)
+        while harness.gateway.service.budget.usedBytes > 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(harness.gateway.service.budget.usedBytes == 0)
+        // A request that fits goes through the same processor.
+        try harness.send([AttributesHarness.Span()])
+        #expect(try harness.spanAttributes().map { $0.count } == [1])
     }
 }
