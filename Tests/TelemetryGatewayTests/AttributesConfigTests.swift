@@ -42,6 +42,7 @@ struct AttributesConfigTests {
             ("{key: a, value: 1, action: convert, converted_type: int}", #"error creating AttrProc. Action "convert" does not use value sources or "pattern" field. These must not be specified for 1-th action"#),
             ("{key: a, action: convert}", #"error creating AttrProc due to missing required field "converted_type" for action "convert" at the 1-th action"#),
             ("{key: a, action: convert, converted_type: INT}", #"error creating AttrProc due to invalid value "INT" in field "converted_type" for action "convert" at the 1-th action"#),
+            ("{key: a, default_value: 1, action: delete}", #"error creating AttrProc. Action "delete" does not use the "default_value" field. This must not be specified for 1-th action"#),
             ("{key: a, value: 1, action: invalid}", #"error creating AttrProc due to unsupported action "invalid" at the 1-th actions"#),
         ]
         for entry in cases {

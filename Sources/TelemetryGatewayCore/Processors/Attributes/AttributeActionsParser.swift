@@ -46,6 +46,10 @@ enum AttributeActionsParser {
             }
         }
 
+        if defaultValue != nil, ["delete", "hash", "extract", "convert"].contains(action) {
+            // Not one of upstream's texts (it documents default_value for insert/update/upsert only), in their style.
+            throw fail("error creating AttrProc. Action \"\(action)\" does not use the \"default_value\" field. This must not be specified for \(index)-th action")
+        }
         switch action {
         case "insert", "update", "upsert":
             // `default_value` (newer Collectors) is a fallback: alone it is a source too.
