@@ -161,7 +161,7 @@ let package = Package(
         .target(
             name: "TelemetryGatewayTesting",
             dependencies: [
-                "Telemetry", "TelemetryGatewayCore", "TelemetryConfig", "TelemetryOTLPData",
+                "Telemetry", "TelemetryGatewayCore", "TelemetryConfig", "TelemetryOTLPData", "TelemetryOTTL",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

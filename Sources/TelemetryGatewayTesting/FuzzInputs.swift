@@ -4,6 +4,7 @@ import TelemetryExporters
 import TelemetryGatewayCore
 import TelemetryHTTP
 import TelemetryOTLPData
+import TelemetryOTTL
 
 #if canImport(Glibc)
 import Glibc
@@ -15,6 +16,7 @@ public enum FuzzInputs {
     /// The names of the targets (as `scripts/fuzz --list` prints them).
     public static let targets = [
         "gateway-request", "gateway-config", "propagation", "retry-after", "exposition", "disk-queue-files", "decode-amplification",
+        "ottl-parser",
     ]
 
     /// Runs target `name` on `input`.
@@ -26,6 +28,7 @@ public enum FuzzInputs {
         case "retry-after": retryAfter(input)
         case "disk-queue-files": DiskQueueProbe.check(input)
         case "decode-amplification": decodeAmplification(input)
+        case "ottl-parser": ottlParser(input)
         default: exposition(input)
         }
     }
@@ -76,6 +79,34 @@ public enum FuzzInputs {
         var time = timespec()
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
         return time.tv_sec * 1_000_000_000 + time.tv_nsec
+    }
+
+    /// OTTL text from configuration, parsed as a statement, a condition and a value expression: whatever
+    /// parses prints to text that parses to the same tree, the `context:` style's prefixed text parses
+    /// with every path prefixed, and parsing takes CPU time linear in the text.
+    public static func ottlParser(_ input: [UInt8]) {
+        let text = String(decoding: input, as: UTF8.self)
+        let started = threadCPUNanos()
+        if let statement = try? OTTLParser.statement(text) {
+            let printed = OTTLPrinter.print(statement)
+            precondition((try? OTTLParser.statement(printed)) == statement, "statement \(text.debugDescription) printed as \(printed.debugDescription)")
+            let names: Set<String> = ["span", "resource"]
+            let prefixed = OTTLPath.insertingContext("span", into: text, at: statement.references.paths, unlessNamed: names)
+            let reparsed = try? OTTLParser.statement(prefixed)
+            precondition(
+                reparsed?.references.paths.allSatisfy { $0.contextName.map(names.contains) == true } == true,
+                "\(text.debugDescription) prefixed as \(prefixed.debugDescription)")
+        }
+        if let condition = try? OTTLParser.condition(text) {
+            let printed = OTTLPrinter.print(condition)
+            precondition((try? OTTLParser.condition(printed)) == condition, "condition \(text.debugDescription) printed as \(printed.debugDescription)")
+        }
+        if let value = try? OTTLParser.expression(text) {
+            let printed = OTTLPrinter.print(value)
+            precondition((try? OTTLParser.expression(printed)) == value, "expression \(text.debugDescription) printed as \(printed.debugDescription)")
+        }
+        let spent = threadCPUNanos() - started
+        precondition(spent <= 20_000 * input.count + 200_000_000, "\(input.count) bytes took \(spent) ns of CPU")
     }
 
     /// The gateway's and the library's YAML configuration parsers.

@@ -23,9 +23,11 @@ package struct ComponentFactories: Sendable {
             "sampler": SamplingProcessorFactory.sampler,
             "batch": BatchProcessorFactory.definition,
             "tail_sampling": TailSamplingProcessorFactory.definition,
+            "transform": TransformProcessorFactory.definition,
+            "filter": FilterProcessorFactory.definition,
             "attributes": AttributesProcessorFactory.definition,
             "resource": ResourceProcessorFactory.definition,
-            "transform": TransformProcessorFactory.definition,
+            "redaction": RedactionProcessorFactory.definition,
         ],
         exporters: [
             "otlp": OTLPExporterFactory.definition,

@@ -48,7 +48,7 @@ public final class EditSession {
     // MARK: Memory
 
     /// Charges `bytes` more, or throws without charging.
-    private func charge(_ bytes: Int) throws(EditMemoryRefused) {
+    func charge(_ bytes: Int) throws(EditMemoryRefused) {
         let (total, overflow) = heldBytes.addingReportingOverflow(bytes)
         guard !overflow, reserve(total) else { throw EditMemoryRefused(bytes: bytes) }
         heldBytes = total

@@ -133,7 +133,7 @@ extension EditSession {
     }
 
     /// The byte offset of `AnyValue`'s union (right after its case).
-    private static let unionOffset: Int = {
+    static let unionOffset: Int = {
         guard let offset = MemoryLayout<AnyValueMessage>.offset(of: \AnyValueMessage.value_case) else { return 0 }
         let caseSize = MemoryLayout<Opentelemetry__Proto__Common__V1__AnyValue__ValueCase>.size
         return (offset + caseSize + 7) & ~7

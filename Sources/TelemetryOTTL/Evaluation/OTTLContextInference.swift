@@ -13,6 +13,13 @@ public enum OTTLContextInference {
         var references = OTTLReferences()
         for statement in statements { references.add(statement) }
         for condition in conditions { references.add(condition) }
+        if let foreign = references.paths.first(where: { path in
+            path.contextName.flatMap(OTTLContext.init(name:)).map { !allowed.contains($0) } ?? false
+        }) {
+            throw OTTLCompileError(
+                "context \"\(foreign.contextName ?? "")\" from path \"\(OTTLPathCompiler.text(foreign))\" is not valid here, it must be one of: "
+                    + allowed.map { "\"\($0.rawValue)\"" }.joined(separator: ", "), at: foreign.position)
+        }
         let named = references.paths.compactMap { $0.contextName.flatMap(OTTLContext.init(name:)) }.filter(allowed.contains)
         guard let candidate = named.min(by: { $0.priority < $1.priority }) else {
             throw OTTLCompileError(

@@ -7,9 +7,9 @@
 /// rules reached twice at one place (the value of a comparison, tried before a parenthesised condition
 /// or a converter constant) are memoized, so no token is parsed more than a fixed number of times.
 ///
-/// Differences from the Collector, all supersets: a leading `-`/`+` is applied by the parser (the newest
-/// Collector's unary operators), so `1-1` is arithmetic and `-x` negates a path; identifiers made of
-/// upper- and lowercase runs must be written without spaces (`IsMatch`, never `Is Match`).
+/// Differences from the Collector: a leading `-`/`+` is applied by the parser (the newest Collector's
+/// unary operators), so `1-1` is arithmetic and `-x` negates a path; identifiers made of upper- and
+/// lowercase runs must be written without spaces (`IsMatch`; the Collector's lexer also joins `Is Match`).
 public struct OTTLParser {
     /// How deep brackets (`(`, `[`, `{`: groups, calls, keys, lists, maps) may nest.
     public static let maxNesting = 64

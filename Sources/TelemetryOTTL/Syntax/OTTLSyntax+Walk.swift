@@ -14,15 +14,24 @@ extension OTTLPath {
     /// `text` with `context.` inserted where each of `paths` starts (its byte offset in `text`) unless the
     /// path's `contextName` is one of `names`: the Collector's `prependContextToStatementPaths`, which the
     /// transform processor's `context:` style applies (`set(attributes["x"], name)` in `context: span` →
-    /// `set(span.attributes["x"], span.name)`; `resource.attributes["k"]` kept).
+    /// `set(span.attributes["x"], span.name)`; `resource.attributes["k"]` kept). Unlike the Collector, a
+    /// space goes first where the path touches a number (`[0xabx]`), so the prefix never joins that token.
     public static func insertingContext(_ context: String, into text: String, at paths: [OTTLPath], unlessNamed names: Set<String>) -> String {
         let offsets = Set(paths.filter { path in path.contextName.map { !names.contains($0) } ?? true }.map(\.position.offset))
         var bytes = Array(text.utf8)
         let prefix = Array((context + ".").utf8)
         for offset in offsets.sorted(by: >) where offset <= bytes.count {
-            bytes.insert(contentsOf: prefix, at: offset)
+            let touching = offset > 0 && isWordByte(bytes[offset - 1])
+            bytes.insert(contentsOf: touching ? [UInt8(ascii: " ")] + prefix : prefix, at: offset)
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func isWordByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"): true
+        default: false
+        }
     }
 }
 

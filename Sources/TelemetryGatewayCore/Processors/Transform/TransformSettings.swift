@@ -94,7 +94,7 @@ struct TransformSettings: Sendable {
                 chosen = try OTTLContextInference.infer(
                     statements: statements.map(\.tree), conditions: conditions.map(\.tree), allowed: allowed, functions: functions)
             } catch {
-                throw list.error("unable to infer a valid context (\(allowed.map(\.rawValue))) from statements: \(error.message)")
+                throw list.error("unable to infer a valid context (\(allowed.map(\.rawValue))) from statements: \(error)")
             }
         }
         var compiledConditions: [(condition: OTTLCondition, text: String)] = []
