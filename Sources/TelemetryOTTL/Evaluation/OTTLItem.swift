@@ -21,6 +21,9 @@ public struct OTTLItem {
     /// does not use it).
     public var cache: AttributesRef?
 
+    /// The request's edit session: what evaluation charges working memory to.
+    public var session: EditSession { resource.editSession }
+
     /// Creates an item.
     public init(
         resource: ResourceRef, scope: ScopeRef? = nil, span: SpanRef? = nil, spanEvent: (event: SpanEventRef, index: Int)? = nil,

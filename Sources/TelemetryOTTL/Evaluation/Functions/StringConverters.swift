@@ -31,6 +31,13 @@ extension OTTLFunction {
         return { item throws(OTTLError) in
             let text = try target(item).stringArgument()
             let separator = try delimiter(item).stringArgument()
+            // The most pieces are `,,,`'s: one a text byte, each a `String` (16 bytes) in the split list and an
+            // `OTLPValue` (24) in the result, both lists of capacity up to twice their count: 80 bytes a text byte.
+            do throws(EditMemoryRefused) {
+                try item.session.reserveTransient(bytes: text.utf8.count.multipliedReportingOverflow(by: 96).overflow ? .max : text.utf8.count * 96 + 4096)
+            } catch {
+                throw .memory(error)
+            }
             return .list(GoStrings.split(text, separator).map(OTLPValue.string))
         }
     }
