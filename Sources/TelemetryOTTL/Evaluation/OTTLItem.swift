@@ -17,6 +17,9 @@ public struct OTTLItem {
     public var dataPoint: DataPointRef?
     /// The log record (`log` context).
     public var log: LogRecordRef?
+    /// The `cache` map: scratch space for the statements of one group on this item (nil when the group
+    /// does not use it).
+    public var cache: AttributesRef?
 
     /// Creates an item.
     public init(

@@ -16,7 +16,7 @@ enum AttributeAction: Sendable {
     case hash(key: String, pattern: LinearRegex?)
     /// Writes each named group of `pattern`'s first match in the string value of `key` to the key of its
     /// name (`targets`, in group order), as a string.
-    case extract(key: String, pattern: CapturingRegex, targets: [String])
+    case extract(key: String, pattern: LinearRegex, targets: [String])
     /// Converts the value of `key` to `type` when it can.
     case convert(key: String, type: AttributeConversion)
 
