@@ -221,4 +221,36 @@ struct RedactionConfigTests {
             #expect(harness.gateway.memory.payloads(signal).first?.bytes == protobuf, "\(signal)")
         }
     }
+
+    @Test("Masking the budget cannot hold is answered 429 and forwards nothing; the budget is whole again after")
+    func budgetRefusal() throws {
+        let gateway = try InProcessGateway(yaml: """
+            receivers:
+              otlp: {protocols: {http: {endpoint: 127.0.0.1:0}}}
+            processors:
+              memory_limiter: {check_interval: 1s, limit_mib: 4, spike_limit_mib: 1}
+              redaction: {allow_all_keys: true, blocked_values: ["[0-9]"], hash_function: sha3}
+            exporters:
+              memory:
+            service:
+              pipelines:
+                traces: {receivers: [otlp], processors: [memory_limiter, redaction], exporters: [memory]}
+              telemetry: {metrics: {level: none}}
+            """)
+        defer { gateway.shutdown() }
+        // 100,000 digits, each replaced by 64 hex digits: 6.4 MB of masked text.
+        let attributes = RedactionHarness.json([("digits", .string(String(repeating: "7", count: 100_000)))])
+        let request = RedactionHarness.request(.traces, attributes: attributes, body: "{}")
+        let response = try OTLPRequests.post(Array(request.utf8), to: "\(gateway.url)/v1/traces", contentType: "application/json")
+        #expect(response.status == 429 && response.header("Retry-After") != nil, "\(response.status)")
+        #expect(gateway.memory.payloads(.traces).isEmpty)
+        let deadline = Date().addingTimeInterval(10)
+        while gateway.service.budget.usedBytes > 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(gateway.service.budget.usedBytes == 0)
+        // The same pipeline masks a value whose hashes fit (sha3_256("1") + sha3_256("2"), from hashlib).
+        let small = RedactionHarness.request(.traces, attributes: RedactionHarness.json([("digits", .string("12"))]), body: "{}")
+        #expect(try OTLPRequests.post(Array(small.utf8), to: "\(gateway.url)/v1/traces", contentType: "application/json").status == 200)
+        let maps = try gateway.memory.payloads(.traces).flatMap { try RedactionHarness.maps(in: $0) }
+        #expect(maps.first { $0.place == "span" }?["digits"] == .string("67b176705b46206614219f47a05aee7ae6a3edbe850bbbe214c536b989aea4d2b1b1bd1ed240b1496c81ccf19ceccf2af6fd24fac10ae42023628abbe2687310"))
+    }
 }
