@@ -14,7 +14,8 @@ struct ValueMasker {
         case .asterisks: 4
         case .md5: 32
         case .sha1: 40
-        case .sha3: 64
+        case .sha3, .hmacSHA256: 64
+        case .hmacSHA512: 128
         }
     }
 
@@ -68,6 +69,7 @@ struct ValueMasker {
         case .md5: Array(MD5.hex(Array(match)).utf8)
         case .sha1: Array(SHA1.hex(Array(match)).utf8)
         case .sha3: Array(SHA3.hex(Array(match)).utf8)
+        case .hmacSHA256(let hmac), .hmacSHA512(let hmac): Array(hmac.hex(Array(match)).utf8)
         }
     }
 }
