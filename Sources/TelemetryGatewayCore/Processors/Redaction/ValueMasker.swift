@@ -21,6 +21,9 @@ struct ValueMasker {
 
     /// `text` with the matches of `pattern` replaced; nil when nothing matched.
     func mask(_ text: UnsafeRawBufferPointer, matching pattern: LinearRegex, session: EditSession) throws(EditMemoryRefused) -> ArenaText? {
+        // Most values match nothing: RE2's DFA says so without the searches' bookkeeping (the
+        // Collector, too, asks MatchString first).
+        guard pattern.matches(text) else { return nil }
         var size = text.count
         var matched = false
         var overflow = false
