@@ -25,7 +25,7 @@ enum PathTargets {
     }
 
     /// An integer field (times, counts, enums).
-    static func integer<Stored>(_ field: @escaping @Sendable (Item) -> IntegerField<Stored>?) -> OTTLTarget {
+    static func integer<Stored: FixedWidthInteger & Sendable>(_ field: @escaping @Sendable (Item) -> IntegerField<Stored>?) -> OTTLTarget {
         OTTLTarget(
             get: { item in field(item).map { .int($0.value) } ?? .null },
             set: { item, value throws(OTTLError) in
