@@ -85,4 +85,22 @@ struct RedactionScaleTests {
         }
         #expect(asked > 200_000 * 64 && request.session.heldBytes <= limit)
     }
+
+    @Test("A log body nested as deep as decoding allows is walked to the bottom; its path is reported")
+    func deepBody() throws {
+        let depth = 18
+        var body = #"{"stringValue":"card 4111111111111111"}"#
+        for _ in 0..<depth { body = #"{"kvlistValue":{"values":[{"key":"a","value":\#(body)}]}}"# }
+        let json = #"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":\#(body)}]}]}]}"#
+        let request = try EditableRequest(try OTLPPayload(json: Array(json.utf8), signal: .logs, limits: DecodeLimits()))
+        try RedactionProcessorFactory.redact(
+            request, with: try Self.redactor(#"{allow_all_keys: true, blocked_values: ["4[0-9]{15}"], summary: debug}"#))
+        let output = try EditableRequest(try #require(try request.encoded()))
+        let record = withExtendedLifetime(output) { output.resourceLogs[0].scopeLogs[0].logRecords[0] }
+        let (value, masked) = withExtendedLifetime(output) { (record.body, record.attributes.string("redaction.body.masked.keys")) }
+        var leaf = value
+        for _ in 0..<depth { leaf = leaf.map?.first?.value ?? .empty }
+        #expect(leaf == .string("card ****"))
+        #expect(masked == Array(repeating: "a", count: depth).joined(separator: "."))
+    }
 }
