@@ -1,4 +1,5 @@
 import Foundation
+import PropertyBased
 import TelemetryOTLPData
 import TelemetryYAML
 import Testing
@@ -40,17 +41,36 @@ struct RedactionScaleTests {
         return list
     }
 
-    @Test("Removal order equals pcommon's on random maps with duplicate keys")
-    func removalMatchesModel() throws {
-        var generator = SystemRandomNumberGenerator()
-        let alphabet = ["a", "b", "c", "d", "e", "f", "g"]
+    static let key = Gen.element(of: ["a", "b", "c", "d", "e", "f", "g"]).map { $0 ?? "a" }
+    static let value = Gen.element(of: ["x", "yy", "card", "ann@mycompany.com", "", "é"]).map { $0 ?? "" }
+
+    @Test("Removal order equals pcommon's on generated maps with duplicate keys")
+    func removalMatchesModel() async throws {
         let redactor = try Self.redactor("allowed_keys: [a, b, c]")
-        for _ in 0..<200 {
-            let keys = (0..<Int.random(in: 1...24, using: &generator)).map { _ in alphabet.randomElement(using: &generator) ?? "a" }
-            let request = try EditableRequest(try Self.span(keys.map { ($0, "v") }))
-            try RedactionProcessorFactory.redact(request, with: redactor)
-            let result = try Self.spanKeys(try request.encoded())
-            #expect(result == Self.modelRemoval(keys, allowed: ["a", "b", "c"]), "\(keys)")
+        await propertyCheck(count: 200, input: Self.key.array(of: 1...24)) { keys in
+            do {
+                let request = try EditableRequest(try Self.span(keys.map { ($0, "v") }))
+                try RedactionProcessorFactory.redact(request, with: redactor)
+                let result = try Self.spanKeys(try request.encoded())
+                #expect(result == Self.modelRemoval(keys, allowed: ["a", "b", "c"]), "\(keys)")
+            } catch {
+                Issue.record("\(error)")
+            }
+        }
+    }
+
+    @Test("Generated maps no rule matches leave the request byte for byte as it came")
+    func nothingMatchesIsIdentity() async throws {
+        let redactor = try Self.redactor(#"{allow_all_keys: true, blocked_values: ["[0-9]{4}"], blocked_key_patterns: [secret], summary: debug}"#)
+        await propertyCheck(count: 200, input: zip(Self.key, Self.value).array(of: 0...16)) { pairs in
+            do {
+                let payload = try Self.span(pairs)
+                let request = try EditableRequest(payload)
+                try RedactionProcessorFactory.redact(request, with: redactor)
+                #expect(try request.encoded()?.bytes == payload.bytes, "\(pairs)")
+            } catch {
+                Issue.record("\(error)")
+            }
         }
     }
 
