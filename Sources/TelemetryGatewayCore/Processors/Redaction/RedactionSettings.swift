@@ -91,10 +91,9 @@ struct RedactionSettings: Sendable {
         if let key = fields["hmac_key"], fields["hash_function"] == nil {
             throw key.error("hmac_key is only used with hash_function hmac-sha256 or hmac-sha512")
         }
-        if let node = fields["summary"] {
-            let text = node.isEmpty ? "" : try node.string()
-            let empty = text.isEmpty
-            settings.summary = empty ? .silent : Summary(rawValue: try node.choice(["debug", "info", "silent"])) ?? .silent
+        // An empty summary is the Collector's default (silent); any other text must be one of the three.
+        if let node = fields["summary"], !node.isEmpty, !(try node.string()).isEmpty {
+            settings.summary = Summary(rawValue: try node.choice(["debug", "info", "silent"])) ?? .silent
         }
         return settings
     }
