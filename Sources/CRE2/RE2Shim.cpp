@@ -60,6 +60,17 @@ extern "C" int telemetry_re2_group_index(const telemetry_re2 *regex, const char 
     }
 }
 
+extern "C" const char *telemetry_re2_group_name(const telemetry_re2 *regex, int index) noexcept {
+    if (!regex->expression.ok()) return nullptr;
+    try {
+        const std::map<int, std::string> &names = regex->expression.CapturingGroupNames();
+        auto found = names.find(index);
+        return found == names.end() ? nullptr : found->second.c_str();
+    } catch (const std::bad_alloc &) {
+        return nullptr;
+    }
+}
+
 extern "C" int telemetry_re2_find(
     const telemetry_re2 *regex, const char *text, size_t length, size_t start, int64_t *offsets, int groups) noexcept {
     const re2::RE2 &expression = regex->expression;

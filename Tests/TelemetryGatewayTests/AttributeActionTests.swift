@@ -122,6 +122,12 @@ struct AttributeActionTests {
         ])
     }
 
+    @Test("delete and hash without `key` also act on an attribute whose key is empty, as upstream's Remove(\"\") and Get(\"\") do")
+    func emptyKey() throws {
+        try Self.check("- {pattern: '^zz', action: delete}", [([("", .int(1)), ("a", .int(2))], pairs(("a", .int(2))))])
+        try Self.check("- {pattern: '^zz', action: hash}", [([("", .string("foo"))], pairs(("", .string("2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"))))])
+    }
+
     @Test("Actions apply in order (TestAttributes_Ordering)")
     func ordering() throws {
         try Self.check("""

@@ -1,3 +1,4 @@
+import Foundation
 import Telemetry
 import TelemetryGatewayTesting
 import TelemetryHTTP
@@ -41,6 +42,7 @@ struct AttributesConfigTests {
             ("{key: a, value: 1, action: convert, converted_type: int}", #"error creating AttrProc. Action "convert" does not use value sources or "pattern" field. These must not be specified for 1-th action"#),
             ("{key: a, action: convert}", #"error creating AttrProc due to missing required field "converted_type" for action "convert" at the 1-th action"#),
             ("{key: a, action: convert, converted_type: INT}", #"error creating AttrProc due to invalid value "INT" in field "converted_type" for action "convert" at the 1-th action"#),
+            ("{key: a, default_value: 1, action: delete}", #"error creating AttrProc. Action "delete" does not use the "default_value" field. This must not be specified for 1-th action"#),
             ("{key: a, value: 1, action: invalid}", #"error creating AttrProc due to unsupported action "invalid" at the 1-th actions"#),
         ]
         for entry in cases {
@@ -107,12 +109,18 @@ struct AttributesConfigTests {
                   - key: e
                     value: ${TENANT:-42}
                     action: insert
+                  - {key: o, value: 017, action: insert}
+                  - {key: u, value: 1_000, action: insert}
+                  - {key: f, value: 1e3, action: insert}
+                  - {key: t, value: !!str 123, action: insert}
+                  - {key: n, value: -.inf, action: insert}
             """, list: "attributes", pipelines: ["traces"])
         defer { harness.gateway.shutdown() }
         try harness.send([AttributesHarness.Span()])
         #expect(try harness.spanAttributes() == [pairs(
             ("s", .string("2245")), ("i", .int(2245)), ("h", .int(16)), ("d", .double(1.5)), ("b", .bool(true)), ("y", .string("yes")),
-            ("l", .array([.int(1), .string("two"), .map(pairs(("x", .empty)))])), ("e", .int(42)))])
+            ("l", .array([.int(1), .string("two"), .map(pairs(("x", .empty)))])), ("e", .int(42)),
+            ("o", .int(15)), ("u", .int(1000)), ("f", .double(1000)), ("t", .string("123")), ("n", .double(-.infinity)))])
     }
 
     @Test("A request no action changes is handed on byte for byte (traces, metrics, logs); one that is changed is re-encoded")
@@ -145,5 +153,29 @@ struct AttributesConfigTests {
         try harness.send([AttributesHarness.Span(service: "s", attributes: attributes + [("absent", .bool(true))])])
         let traces = harness.gateway.memory.payloads(.traces).map(\.bytes)
         #expect(traces.count == 4 && traces[2] != traces[3])
+    }
+
+    @Test("Edits the budget refuses are answered retry-later (429), nothing is forwarded, and the budget is whole again")
+    func memoryRefused() throws {
+        // 20 spans each given a 200 kB value need 4 MB of edits; the budget is 3 MiB less 1 MiB of headroom.
+        let big = String(repeating: "x", count: 200_000)
+        let harness = try AttributesHarness("""
+              memory_limiter: {check_interval: 1s, limit_mib: 3, spike_limit_mib: 1}
+              attributes:
+                actions: [{key: big, value: \(big), action: upsert}]
+            """, list: "memory_limiter, attributes", pipelines: ["traces"])
+        defer { harness.gateway.shutdown() }
+        let spans = (0..<20).map { AttributesHarness.Span(name: "s\($0)") }
+        let groups = spans.map { "{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"0102030405060708090a0b0c0d0e0f10\",\"spanId\":\"0102030405060708\",\"name\":\"\($0.name)\"}]}]}" }
+        let body = Array("{\"resourceSpans\":[\(groups.joined(separator: ","))]}".utf8)
+        let response = try OTLPRequests.post(body, to: "\(harness.gateway.url)/v1/traces", contentType: "application/json")
+        #expect(response.status == 429, "\(response.status)")
+        #expect(harness.gateway.memory.payloads(.traces).isEmpty)
+        let deadline = Date().addingTimeInterval(10)
+        while harness.gateway.service.budget.usedBytes > 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(harness.gateway.service.budget.usedBytes == 0)
+        // A request that fits goes through the same processor.
+        try harness.send([AttributesHarness.Span()])
+        #expect(try harness.spanAttributes().map { $0.count } == [1])
     }
 }

@@ -86,6 +86,35 @@ struct TransformProcessorTests {
         #expect(record.attributes["body"] == .string("[2023-09-22 07:38:22,570] INFO [Something]: some interesting log"))
     }
 
+    @Test("README cache examples: parse a JSON body into the cache and copy fields out; keep matching keys of a cached copy")
+    func cache() throws {
+        let harness = try Self.harness(#"""
+            log_statements:
+              - statements:
+                  - merge_maps(log.cache, ParseJSON(log.body), "upsert") where IsMatch(log.body, "^\\{")
+                  - set(log.attributes["attr1"], log.cache["attr1"])
+                  - set(log.attributes["attr2"], log.cache["attr2"])
+                  - set(log.attributes["nested.attr3"], log.cache["nested"]["attr3"])
+            trace_statements:
+              - statements:
+                  - set(resource.cache["attrs"], resource.attributes)
+                  - keep_matching_keys(resource.cache["attrs"], "pod_labels_.*")
+                  - set(resource.attributes["kubernetes.labels"], resource.cache["attrs"])
+            """#)
+        defer { _ = harness.gateway.shutdown() }
+        try harness.send([
+            AttributesHarness.Log(body: .string(#"{"name": "log", "attr1": "foo", "attr2": "bar", "nested": {"attr3": "example"}}"#)),
+            AttributesHarness.Log(body: .string("not json"), attributes: [("kept", .int(1))]),
+        ])
+        #expect(try harness.logAttributes() == [
+            pairs(("attr1", .string("foo")), ("attr2", .string("bar")), ("nested.attr3", .string("example"))), pairs(("kept", .int(1))),
+        ])
+        try harness.send([AttributesHarness.Span(resource: [("pod_labels_app", .string("web")), ("host", .string("h"))])])
+        #expect(try harness.resourceAttributes(.traces).first == pairs(
+            ("pod_labels_app", .string("web")), ("host", .string("h")),
+            ("kubernetes.labels", .map(pairs(("pod_labels_app", .string("web")))))))
+    }
+
     @Test("Advanced style: context inserts the prefix; group conditions are ORed and gate the statements; groups run in order")
     func advancedStyle() throws {
         let harness = try Self.harness(#"""

@@ -8,8 +8,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "CRE2Captures.h"  // expressions whose groups capture
-
 #ifdef __cplusplus
 #define TELEMETRY_RE2_NOEXCEPT noexcept
 extern "C" {
@@ -43,6 +41,9 @@ int telemetry_re2_group_count(const telemetry_re2 *_Nonnull regex) TELEMETRY_RE2
 
 /// The index of the group named by the `length` bytes at `name` (`(?P<name>…)`), or -1 when there is none.
 int telemetry_re2_group_index(const telemetry_re2 *_Nonnull regex, const char *_Nullable name, size_t length) TELEMETRY_RE2_NOEXCEPT;
+
+/// The name of group `index` (1-based, `(?P<name>…)`), NULL for an unnamed group; valid as long as `regex`.
+const char *_Nullable telemetry_re2_group_name(const telemetry_re2 *_Nonnull regex, int index) TELEMETRY_RE2_NOEXCEPT;
 
 /// Searches the `length` bytes of UTF-8 at `text` for the leftmost-first match that starts at or after byte
 /// `start` (the whole text stays the context of `^`, `\b`…, as Go's `regexp` does when it resumes a search).

@@ -6,9 +6,9 @@ extension AttributesRef {
     public func setValue(at index: Int, _ value: OTLPValue) throws(EditMemoryRefused) {
         guard let pair = pair(at: index) else { return }
         if let stored = pair.pointee.value {
-            try session.store(value, into: stored)
+            try session.store(value, into: stored, isChange: !isScratch)
         } else {
-            try session.write(field(pair, \.value), try session.newValue(value))
+            try session.write(field(pair, \.value), try session.newValue(value), isChange: !isScratch)
         }
     }
 

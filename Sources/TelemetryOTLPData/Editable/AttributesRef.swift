@@ -11,6 +11,9 @@ public struct AttributesRef {
     let countField: UnsafeMutablePointer<Int>
     /// The list's array field.
     let listField: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<KeyValueMessage>?>?>
+    /// Whether this is scratch space outside the request (OTTL's `cache`): its writes change nothing that
+    /// is sent.
+    var isScratch = false
 
     /// The number of pairs.
     public var count: Int { listField.pointee == nil ? 0 : countField.pointee }
@@ -62,9 +65,9 @@ public struct AttributesRef {
     public func set(_ key: String, _ value: OTLPValue) throws(EditMemoryRefused) {
         if let index = index(of: key), let pair = pair(at: index) {
             if let stored = pair.pointee.value {
-                try session.store(value, into: stored)
+                try session.store(value, into: stored, isChange: !isScratch)
             } else {
-                try session.write(field(pair, \.value), try session.newValue(value))
+                try session.write(field(pair, \.value), try session.newValue(value), isChange: !isScratch)
             }
             return
         }
@@ -76,8 +79,8 @@ public struct AttributesRef {
     public func remove(_ key: String) throws(EditMemoryRefused) -> Bool {
         guard let index = index(of: key), let list = listField.pointee else { return false }
         let last = count - 1
-        if index != last { try session.write(list + index, list[last]) }
-        try session.write(countField, last)
+        if index != last { try session.write(list + index, list[last], isChange: !isScratch) }
+        try session.write(countField, last, isChange: !isScratch)
         return true
     }
 
@@ -89,10 +92,10 @@ public struct AttributesRef {
         var kept = 0
         for index in 0..<original {
             if try shouldRemove(key(at: index), index) { continue }
-            if kept != index { try session.write(list + kept, list[index]) }
+            if kept != index { try session.write(list + kept, list[index], isChange: !isScratch) }
             kept += 1
         }
-        if kept != original { try session.write(countField, kept) }
+        if kept != original { try session.write(countField, kept, isChange: !isScratch) }
         return original - kept
     }
 
@@ -100,8 +103,8 @@ public struct AttributesRef {
     public func replaceAll(with pairs: [OTLPKeyValue]) throws(EditMemoryRefused) {
         let list = try session.allocate(UnsafeMutablePointer<KeyValueMessage>?.self, count: max(1, pairs.count))
         for (index, pair) in pairs.enumerated() { (list + index).initialize(to: try session.newKeyValue(pair.key, pair.value)) }
-        try session.write(listField, pairs.isEmpty ? nil : list)
-        try session.write(countField, pairs.count)
+        try session.write(listField, pairs.isEmpty ? nil : list, isChange: !isScratch)
+        try session.write(countField, pairs.count, isChange: !isScratch)
     }
 
     /// The map stored under `key`, as an editable map; with `create`, an absent key or an empty value
@@ -115,10 +118,10 @@ public struct AttributesRef {
         guard let index = index(of: key), let pair = pair(at: index) else { return nil }
         if pair.pointee.value == nil {
             guard create else { return nil }
-            try session.write(field(pair, \.value), try session.newValue(.map([])))
+            try session.write(field(pair, \.value), try session.newValue(.map([])), isChange: !isScratch)
         }
         guard let value = pair.pointee.value else { return nil }
-        return try AttributesRef(mapIn: value, session: session, create: create)
+        return try AttributesRef(mapIn: value, session: session, create: create, isScratch: isScratch)
     }
 
     // MARK: Internals
@@ -132,8 +135,8 @@ public struct AttributesRef {
         let count = self.count
         let list = try session.pointerArray(copying: listField.pointee, count: count, needed: count + 1)
         list[count] = pair
-        if listField.pointee != list { try session.write(listField, list) }
-        try session.write(countField, count + 1)
+        if listField.pointee != list { try session.write(listField, list, isChange: !isScratch) }
+        try session.write(countField, count + 1, isChange: !isScratch)
     }
 
     private static func equal(_ stored: UnsafePointer<CChar>, _ wanted: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -159,17 +162,18 @@ extension AttributesRef {
 
     /// The map inside an `AnyValue`; an empty value becomes an empty map when `create` is set. Nil when the
     /// value holds something else.
-    init?(mapIn value: UnsafeMutablePointer<AnyValueMessage>, session: EditSession, create: Bool) throws(EditMemoryRefused) {
+    init?(mapIn value: UnsafeMutablePointer<AnyValueMessage>, session: EditSession, create: Bool, isScratch: Bool = false) throws(EditMemoryRefused) {
         switch value.pointee.value_case {
         case OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_KVLIST_VALUE:
             break
         case OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE__NOT_SET where create:
-            try session.store(.map([]), into: value)
+            try session.store(.map([]), into: value, isChange: !isScratch)
         default:
             return nil
         }
-        if value.pointee.kvlist_value == nil { try session.store(.map([]), into: value) }
+        if value.pointee.kvlist_value == nil { try session.store(.map([]), into: value, isChange: !isScratch) }
         guard let list = value.pointee.kvlist_value else { return nil }
         self.init(session, count: field(list, \.n_values), list: field(list, \.values))
+        self.isScratch = isScratch
     }
 }

@@ -18,6 +18,8 @@ public final class EditSession {
     private var cursor: UnsafeMutableRawPointer?
     private var remaining = 0
     private var undoLog: [UndoEntry] = []
+    /// The largest transient working memory charged (see `reserveTransient`).
+    private var transientBytes = 0
     /// Spare room of the pointer arrays this session allocated, by array address, so appending to the
     /// same list again does not copy it each time.
     private var spareCapacity: [UnsafeMutableRawPointer: Int] = [:]
@@ -52,6 +54,15 @@ public final class EditSession {
         let (total, overflow) = heldBytes.addingReportingOverflow(bytes)
         guard !overflow, reserve(total) else { throw EditMemoryRefused(bytes: bytes) }
         heldBytes = total
+    }
+
+    /// Charges the working memory of one evaluation step (a parsed JSON value, a split list) before it is
+    /// allocated: steps run one after another and free theirs before the next, so the session holds the
+    /// largest such charge once (a high-water mark), not their sum.
+    public func reserveTransient(bytes: Int) throws(EditMemoryRefused) {
+        guard bytes > transientBytes else { return }
+        try charge(bytes - transientBytes)
+        transientBytes = bytes
     }
 
     /// Uninitialised memory for `count` values of `T`, 16-byte aligned, charged before it is allocated.

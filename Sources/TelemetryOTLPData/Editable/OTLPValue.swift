@@ -106,13 +106,13 @@ extension OTLPValue {
 
 extension EditSession {
     /// Writes `value` into the `AnyValue` at `target` (its case and union, logged).
-    func store(_ value: OTLPValue, into target: UnsafeMutablePointer<AnyValueMessage>) throws(EditMemoryRefused) {
+    func store(_ value: OTLPValue, into target: UnsafeMutablePointer<AnyValueMessage>, isChange: Bool = true) throws(EditMemoryRefused) {
         var built = AnyValueMessage()
         built.base = target.pointee.base
         try fill(&built, with: value)
-        try write(field(target, \.value_case), built.value_case)
+        try write(field(target, \.value_case), built.value_case, isChange: isChange)
         try write(UnsafeMutableRawPointer(target).advanced(by: Self.unionOffset).assumingMemoryBound(to: (UInt64, UInt64).self),
-                  withUnsafeBytes(of: built) { $0.load(fromByteOffset: Self.unionOffset, as: (UInt64, UInt64).self) })
+                  withUnsafeBytes(of: built) { $0.load(fromByteOffset: Self.unionOffset, as: (UInt64, UInt64).self) }, isChange: isChange)
     }
 
     /// A new `AnyValue` in the arena holding `value`.

@@ -18,6 +18,8 @@ public struct ResourceRef {
     public var droppedAttributesCount: IntegerField<UInt32> { IntegerField(session: session, address: field(pointer, \.dropped_attributes_count)) }
     /// The group's `schema_url`.
     public var schemaURL: TextField { TextField(session: session, address: schemaAddress) }
+    /// The edit session of the request the resource belongs to (what evaluation charges its memory to).
+    public var editSession: EditSession { session }
 }
 
 /// The instrumentation scope of a `Scope…` group: shared by every item under it.

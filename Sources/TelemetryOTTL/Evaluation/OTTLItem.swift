@@ -17,6 +17,12 @@ public struct OTTLItem {
     public var dataPoint: DataPointRef?
     /// The log record (`log` context).
     public var log: LogRecordRef?
+    /// The `cache` map: scratch space for the statements of one group on this item (nil when the group
+    /// does not use it).
+    public var cache: AttributesRef?
+
+    /// The request's edit session: what evaluation charges working memory to.
+    public var session: EditSession { resource.editSession }
 
     /// Creates an item.
     public init(

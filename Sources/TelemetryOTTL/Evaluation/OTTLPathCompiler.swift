@@ -26,6 +26,15 @@ struct OTTLPathCompiler {
             throw OTTLCompileError("the keys indexing \"\(Self.text(path))\" were not used by the context", at: path.position)
         }
         let name = fields.map(\.name).joined(separator: ".")
+        if name == "cache" {
+            // `cache` belongs to the statement's own context only (the Collector refuses `resource.cache` in a span statement).
+            guard target == context else {
+                throw OTTLCompileError("the cache of the \(target.rawValue) context is not available in the \(context.rawValue) context", at: path.position)
+            }
+            var keys: [CompiledKey] = []
+            for key in last.keys { keys.append(try compileKey(key)) }
+            return PathTargets.attributes({ $0.cache }, keys: keys)
+        }
         var keys: [CompiledKey] = []
         for key in last.keys { keys.append(try compileKey(key)) }
         guard let compiled = try field(name, keys: keys, in: target) else {

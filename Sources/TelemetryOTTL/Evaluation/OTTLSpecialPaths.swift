@@ -53,7 +53,7 @@ enum LogBody {
 
     static func stringTarget() -> OTTLTarget {
         OTTLTarget(
-            get: { item in item.log.map { .string($0.body.asString) } ?? .null },
+            get: { item in item.log.map { .string($0.body.pdataText) } ?? .null },
             set: { item, value throws(OTTLError) in
                 guard case .string(let text) = value else { throw PathTargets.wrongType("string", value) }
                 do throws(EditMemoryRefused) { try item.log?.setBody(.string(text)) } catch { throw .memory(error) }

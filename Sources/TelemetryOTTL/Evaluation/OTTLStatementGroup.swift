@@ -12,12 +12,15 @@ public struct OTTLStatementGroup: Sendable {
     public let statements: [(statement: OTTLCompiler.Statement, text: String)]
     /// What an error does.
     public let errorMode: OTTLErrorMode
+    /// Whether a statement or condition uses `cache` (each item then gets a fresh one).
+    public let usesCache: Bool
 
     /// Creates a group.
     public init(
         context: OTTLContext, conditions: [(condition: OTTLCondition, text: String)],
-        statements: [(statement: OTTLCompiler.Statement, text: String)], errorMode: OTTLErrorMode
+        statements: [(statement: OTTLCompiler.Statement, text: String)], errorMode: OTTLErrorMode, usesCache: Bool = false
     ) {
+        self.usesCache = usesCache
         self.context = context
         self.conditions = conditions
         self.statements = statements
@@ -30,7 +33,13 @@ public struct OTTLStatementGroup: Sendable {
     ///   budget refused a write (`memoryRefusal` set).
     public func run(on request: EditableRequest, report: OTTLErrorReport) throws(OTTLError) {
         do {
-            try OTTLItemWalk.forEach(context, in: request) { item in try run(on: item, report: report) }
+            try OTTLItemWalk.forEach(context, in: request) { item in
+                var item = item
+                if usesCache {
+                    do throws(EditMemoryRefused) { item.cache = try request.session.scratchMap() } catch { throw OTTLError.memory(error) }
+                }
+                try run(on: item, report: report)
+            }
         } catch let error as OTTLError {
             throw error
         } catch {

@@ -26,7 +26,7 @@ package enum MD5 {
 
     /// The digest of `bytes` as 32 lowercase hex digits.
     package static func hex(_ bytes: [UInt8]) -> String {
-        MerkleDamgard.hex(digest(bytes))
+        Hex.encode(digest(bytes))
     }
 
     /// The left rotations: four per round, repeated over the round's 16 steps.

@@ -1,5 +1,5 @@
 /// What SHA-256, SHA-1 and MD5 share: the padding to 64-byte blocks with the bit length at the end, the
-/// word and byte order helpers, and hex output.
+/// word and byte order helpers.
 enum MerkleDamgard {
     /// Calls `body` with every padded 64-byte block of `bytes`, in order (the message length in bits
     /// closes the last block: big-endian for the SHA family, little-endian for MD5).
@@ -32,18 +32,6 @@ enum MerkleDamgard {
     /// `word` as four big-endian bytes.
     static func bigEndianBytes(_ word: UInt32) -> [UInt8] {
         [UInt8(truncatingIfNeeded: word >> 24), UInt8(truncatingIfNeeded: word >> 16), UInt8(truncatingIfNeeded: word >> 8), UInt8(truncatingIfNeeded: word)]
-    }
-
-    /// `digest` as lowercase hex.
-    static func hex(_ digest: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(digest.count * 2)
-        for byte in digest {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: text, as: UTF8.self)
     }
 }
 

@@ -29,6 +29,6 @@ package enum SHA1 {
 
     /// The digest of `bytes` as 40 lowercase hex digits.
     package static func hex(_ bytes: [UInt8]) -> String {
-        MerkleDamgard.hex(digest(bytes))
+        Hex.encode(digest(bytes))
     }
 }

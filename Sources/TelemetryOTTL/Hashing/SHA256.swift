@@ -31,7 +31,7 @@ package enum SHA256 {
 
     /// The digest of `bytes` as 64 lowercase hex digits.
     package static func hex(_ bytes: [UInt8]) -> String {
-        MerkleDamgard.hex(digest(bytes))
+        Hex.encode(digest(bytes))
     }
 
     private static let roundConstants: [UInt32] = [

@@ -21,7 +21,7 @@ package enum SHA3 {
     }
 
     /// The digest of `bytes` in lowercase hex (64 characters).
-    package static func hex(_ bytes: [UInt8]) -> String { MerkleDamgard.hex(digest(bytes)) }
+    package static func hex(_ bytes: [UInt8]) -> String { Hex.encode(digest(bytes)) }
 
     /// The Keccak-f[1600] permutation over 25 lanes (lane x, y at x + 5y).
     private static func keccakF1600(_ lanes: inout [UInt64]) {

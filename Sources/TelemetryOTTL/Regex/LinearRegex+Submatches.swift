@@ -31,11 +31,12 @@ extension LinearRegex {
 
     /// Every match in `utf8` (bytes of UTF-8 text), leftmost first, non-overlapping, as Go's
     /// `FindAllSubmatchIndex(text, -1)`: after an empty match the search moves on by one UTF-8 character,
-    /// and an empty match right where the previous match ended is skipped. `body` sees each match in turn.
-    /// Time: each search starts where the last ended, so the text is scanned once per match found plus
-    /// once; the matches are visited, not collected.
-    package func forEachMatch(in utf8: UnsafeRawBufferPointer, _ body: (Submatch) throws -> Void) throws {
-        let slots = groupCount + 1
+    /// and an empty match right where the previous match ended is skipped. `body` sees each match in turn,
+    /// with the groups up to `neededGroups` (all when nil; RE2 finds a match without groups with its DFAs
+    /// alone, so asking for none is the fastest). Time: each search starts where the last ended; the
+    /// matches are visited, not collected.
+    package func forEachMatch(in utf8: UnsafeRawBufferPointer, neededGroups: Int? = nil, _ body: (Submatch) throws -> Void) throws {
+        let slots = min(groupCount, max(0, neededGroups ?? .max)) + 1
         var offsets = [Int64](repeating: -1, count: 2 * slots)
         let text = utf8.baseAddress?.assumingMemoryBound(to: CChar.self)
         var position = 0

@@ -12,6 +12,20 @@ package struct RegexTemplate: Sendable, Equatable {
 
     let pieces: [Piece]
 
+    /// The highest group the template inserts (0 when only the whole match or none); nil when it names a
+    /// group, whose number is only known to the regex.
+    package var highestGroup: Int? {
+        var highest = 0
+        for piece in pieces {
+            switch piece {
+            case .text: continue
+            case .group(let number): highest = max(highest, number)
+            case .named: return nil
+            }
+        }
+        return highest
+    }
+
     /// Parses `template` (never fails: malformed references are text, as in Go).
     package init(_ template: String) {
         let bytes = Array(template.utf8)

@@ -49,12 +49,14 @@ public struct OTTLReferences: Sendable, Equatable {
     /// Nothing yet.
     public init() {}
 
-    mutating func add(_ statement: OTTLStatement) {
+    /// Adds what `statement` mentions.
+    public mutating func add(_ statement: OTTLStatement) {
         add(statement.editor)
         if let condition = statement.condition { add(condition) }
     }
 
-    mutating func add(_ condition: OTTLBoolExpression) {
+    /// Adds what `condition` mentions.
+    public mutating func add(_ condition: OTTLBoolExpression) {
         switch condition {
         case .or(let operands), .and(let operands): for operand in operands { add(operand) }
         case .not(let operand), .group(let operand): add(operand)
@@ -118,5 +120,14 @@ extension OTTLExpression {
         var references = OTTLReferences()
         references.add(self)
         return references
+    }
+}
+
+extension OTTLReferences {
+    /// Whether a path is `cache` or `<context>.cache` (OTTL's per-item scratch map).
+    public var usesCache: Bool {
+        paths.contains { path in
+            path.fields.first?.name == "cache" || (path.contextName != nil && path.fields.count > 1 && path.fields[1].name == "cache")
+        }
     }
 }

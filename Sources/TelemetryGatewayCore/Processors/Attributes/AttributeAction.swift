@@ -16,7 +16,7 @@ enum AttributeAction: Sendable {
     case hash(key: String, pattern: LinearRegex?)
     /// Writes each named group of `pattern`'s first match in the string value of `key` to the key of its
     /// name (`targets`, in group order), as a string.
-    case extract(key: String, pattern: CapturingRegex, targets: [String])
+    case extract(key: String, pattern: LinearRegex, targets: [String])
     /// Converts the value of `key` to `type` when it can.
     case convert(key: String, type: AttributeConversion)
 
@@ -107,16 +107,16 @@ enum AttributeConversion: String, Sendable {
     func convert(_ value: OTLPValue) -> OTLPValue? {
         switch (self, value) {
         case (.string, .string): nil
-        case (.string, _): .string(GoValueText.asString(value))
+        case (.string, _): .string(value.pdataText)
         case (.int, .double(let number)):
             // Go's int64(d) truncates toward zero; NaN, infinities and values out of range, which Go leaves
             // to the platform, leave the value as it is.
             number >= -0x1p63 && number < 0x1p63 ? .int(Int64(number)) : nil
         case (.int, .bool(let flag)): .int(flag ? 1 : 0)
-        case (.int, .string(let text)): GoValueText.parseInt(text).map { .int($0) }
+        case (.int, .string(let text)): GoStrconv.parseInt(text).map { .int($0) }
         case (.double, .int(let number)): .double(Double(number))
         case (.double, .bool(let flag)): .double(flag ? 1 : 0)
-        case (.double, .string(let text)): GoValueText.parseFloat(text).map { .double($0) }
+        case (.double, .string(let text)): GoStrconv.parseFloat(text).map { .double($0) }
         default: nil
         }
     }

@@ -46,6 +46,10 @@ enum AttributeActionsParser {
             }
         }
 
+        if defaultValue != nil, ["delete", "hash", "extract", "convert"].contains(action) {
+            // Not one of upstream's texts (it documents default_value for insert/update/upsert only), in their style.
+            throw fail("error creating AttrProc. Action \"\(action)\" does not use the \"default_value\" field. This must not be specified for \(index)-th action")
+        }
         switch action {
         case "insert", "update", "upsert":
             // `default_value` (newer Collectors) is a fallback: alone it is a source too.
@@ -78,15 +82,16 @@ enum AttributeActionsParser {
                 throw fail("error creating AttrProc due to missing required field \"pattern\" for action \"\(action)\" at the \(index)-th action")
             }
             if !convertedType.isEmpty { throw fail(usesConversion) }
-            let regex: CapturingRegex
-            do { regex = try CapturingRegex(pattern: pattern) } catch {
+            let regex: LinearRegex
+            do { regex = try LinearRegex(pattern: pattern, captures: true) } catch {
                 throw fail("error creating AttrProc. Field \"pattern\" has invalid pattern: \"\(pattern)\" to be set at the \(index)-th actions (\(error.description))")
             }
-            guard !regex.groupNames.isEmpty else {
+            let names = regex.groupNames
+            guard !names.isEmpty else {
                 throw fail("error creating AttrProc. Field \"pattern\" contains no named matcher groups at the \(index)-th actions")
             }
-            let targets = regex.groupNames.compactMap { $0 }
-            guard targets.count == regex.groupNames.count else {
+            let targets = names.compactMap { $0 }
+            guard targets.count == names.count else {
                 throw fail("error creating AttrProc. Field \"pattern\" contains at least one unnamed matcher group at the \(index)-th actions")
             }
             return .extract(key: key, pattern: regex, targets: targets)

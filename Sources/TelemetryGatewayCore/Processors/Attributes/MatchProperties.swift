@@ -38,7 +38,7 @@ struct MatchProperties: Sendable {
     /// Whether a resource passes the resource-level properties (`resources`, `services`).
     func matchesResource(_ resource: AttributesRef) -> Bool {
         if let services {
-            let name = resource["service.name"].map(GoValueText.asString) ?? "<nil-service-name>"
+            let name = resource["service.name"]?.pdataText ?? "<nil-service-name>"
             guard services.matches(name) else { return false }
         }
         return AttributeCondition.all(resources, match: resource)
@@ -58,7 +58,7 @@ struct MatchProperties: Sendable {
 
     /// Whether a log record passes the record-level properties.
     func matchesLog(_ record: LogRecordRef) -> Bool {
-        if let logBodies, !logBodies.matches(GoValueText.asString(record.body)) { return false }
+        if let logBodies, !logBodies.matches(record.body.pdataText) { return false }
         if let logSeverityTexts, !logSeverityTexts.matches(record.severityText.value) { return false }
         if let rule = logSeverityNumber {
             let severity = record.severityNumber.value
@@ -161,7 +161,7 @@ struct AttributeCondition: Sendable {
             case .string(let string): text = string
             case .bool(let flag): text = flag ? "true" : "false"
             case .int(let number): text = String(number)
-            case .double(let number): text = GoValueText.fixed(number)
+            case .double(let number): text = number.isFinite ? GoFloat.fixed(number) : GoFloat.format(number)
             default: return false
             }
             return pattern.matches(text)

@@ -53,7 +53,7 @@ struct TransformSettings: Sendable {
     {
         let fields = try node.mapping(allowed: ["context", "error_mode", "conditions", "statements", "shared_cache"])
         if let cache = fields["shared_cache"], try cache.bool() {
-            throw cache.error("not supported: the cache path is not available in this gateway")
+            throw cache.error("not supported: each item's cache is its own (shared_cache is internal to the Collector)")
         }
         let context = try fields["context"].map { node throws(ConfigError) in try OTTLSettings.context(node, allowed: allowed) }
         let mode = try fields["error_mode"].map { node throws(ConfigError) in try OTTLSettings.errorMode(node) } ?? errorMode
@@ -105,7 +105,11 @@ struct TransformSettings: Sendable {
         for (node, text, tree) in statements {
             compiledStatements.append((try OTTLSettings.compile(tree, text: text, in: chosen, functions: functions, at: node), text))
         }
-        return OTTLStatementGroup(context: chosen, conditions: compiledConditions, statements: compiledStatements, errorMode: errorMode)
+        var references = OTTLReferences()
+        for statement in statements { references.add(statement.tree) }
+        for condition in conditions { references.add(condition.tree) }
+        return OTTLStatementGroup(
+            context: chosen, conditions: compiledConditions, statements: compiledStatements, errorMode: errorMode, usesCache: references.usesCache)
     }
 
     /// `text` with `context.` put before every path that names no context it can reach (the Collector's

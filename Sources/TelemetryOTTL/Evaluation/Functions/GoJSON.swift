@@ -12,25 +12,26 @@ enum GoJSON {
 
     /// `value` as JSON. Recursion follows the value's nesting, which decoding capped
     /// (`DecodeLimits.maxDepth`) or a bounded parse (`ParseJSON`, 64 levels) built.
-    static func encode(_ value: OTLPValue) throws(Unsupported) -> String {
+    /// `escapingHTML: false` writes `<`, `>` and `&` as they are (an `Encoder` with `SetEscapeHTML(false)`).
+    static func encode(_ value: OTLPValue, escapingHTML: Bool = true) throws(Unsupported) -> String {
         var output = ""
-        try write(value, into: &output)
+        try write(value, into: &output, escapingHTML: escapingHTML)
         return output
     }
 
-    static func write(_ value: OTLPValue, into output: inout String) throws(Unsupported) {
+    static func write(_ value: OTLPValue, into output: inout String, escapingHTML: Bool = true) throws(Unsupported) {
         switch value {
         case .empty: output += "null"
         case .bool(let flag): output += flag ? "true" : "false"
         case .int(let number): output += String(number)
         case .double(let number): output += try float(number)
-        case .string(let text): writeString(text, into: &output)
+        case .string(let text): writeString(text, into: &output, escapingHTML: escapingHTML)
         case .bytes(let bytes): writeString(Base64.encode(bytes), into: &output)
         case .array(let values):
             output += "["
             for (index, element) in values.enumerated() {
                 if index > 0 { output += "," }
-                try write(element, into: &output)
+                try write(element, into: &output, escapingHTML: escapingHTML)
             }
             output += "]"
         case .map(let pairs):
@@ -39,9 +40,9 @@ enum GoJSON {
             output += "{"
             for (index, key) in latest.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
                 if index > 0 { output += "," }
-                writeString(key, into: &output)
+                writeString(key, into: &output, escapingHTML: escapingHTML)
                 output += ":"
-                try write(latest[key] ?? .empty, into: &output)
+                try write(latest[key] ?? .empty, into: &output, escapingHTML: escapingHTML)
             }
             output += "}"
         }
@@ -57,7 +58,7 @@ enum GoJSON {
     }
 
     /// A JSON string literal with Go's escapes.
-    static func writeString(_ text: String, into output: inout String) {
+    static func writeString(_ text: String, into output: inout String, escapingHTML: Bool = true) {
         output += "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -68,7 +69,9 @@ enum GoJSON {
             case "\t": output += "\\t"
             case "\u{08}": output += "\\b"
             case "\u{0C}": output += "\\f"
-            case "<", ">", "&", "\u{2028}", "\u{2029}":
+            case "<", ">", "&":
+                if escapingHTML { output += "\\u" + hex4(scalar.value) } else { output.unicodeScalars.append(scalar) }
+            case "\u{2028}", "\u{2029}":
                 output += "\\u" + hex4(scalar.value)
             default:
                 if scalar.value < 0x20 {
@@ -89,7 +92,7 @@ enum GoJSON {
 
 /// Go's `strconv.FormatFloat(f, 'f' | 'e' | 'g', -1, 64)` from Swift's shortest round-trip digits (both
 /// print the shortest digits that read back as the same double).
-enum GoFloat {
+package enum GoFloat {
     /// Digits and decimal exponent: the value is 0.d₁d₂… × 10^exponent.
     private static func decimal(_ number: Double) -> (negative: Bool, digits: [Character], exponent: Int) {
         let text = "\(number.magnitude)"  // "55.0", "3.14159", "1e-07", "1.5e+20", "5e-324"
@@ -114,7 +117,7 @@ enum GoFloat {
     }
 
     /// `'f'` with the shortest digits: `55`, `2.7`, `0.000001`.
-    static func fixed(_ number: Double) -> String {
+    package static func fixed(_ number: Double) -> String {
         let (negative, digits, exponent) = decimal(number)
         var text = negative ? "-" : ""
         if exponent <= 0 {
@@ -140,7 +143,7 @@ enum GoFloat {
     }
 
     /// `'g'`-like text for messages (`NaN`, `+Inf`).
-    static func format(_ number: Double) -> String {
+    package static func format(_ number: Double) -> String {
         if number.isNaN { return "NaN" }
         if number.isInfinite { return number < 0 ? "-Inf" : "+Inf" }
         return fixed(number)

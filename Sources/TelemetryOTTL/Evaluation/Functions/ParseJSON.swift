@@ -4,8 +4,27 @@ import TelemetryOTLPData
 extension OTTLFunction {
     /// `ParseJSON(target)`: a JSON object as a map, an array as a list; numbers are doubles (`1` too), `null`
     /// an empty value. Invalid JSON, other top-level values and nesting deeper than 64 levels are errors.
-    static let parseJSON = converter("ParseJSON", parameter: "target") { value throws(OTTLError) in
-        let text = try value.stringArgument()
+    static let parseJSON = OTTLFunction(name: "ParseJSON", kind: .converter, parameters: ["target"], required: 1) {
+        arguments, call, _ throws(OTTLCompileError) in
+        let target = try OTTLCallArguments(arguments, call).getter(0)
+        return { item throws(OTTLError) in try parse(try target(item).stringArgument(), charging: item.session) }
+    }
+
+    /// The most memory parsing `count` bytes of JSON can hold: the text's copy, and the values. The
+    /// densest text is `[[1],[1],…]`: four bytes a value, each an `OTLPValue` (24 bytes) in an array of
+    /// capacity up to twice its count, holding a one-element array of its own (a 64-byte chunk): 112 bytes,
+    /// 28 a text byte; a map pair (`"a":1,`, 40 bytes doubled) and a string element (`"",`) cost less. So
+    /// 64 a byte bounds it with room for the allocator's rounding.
+    static func parsedBound(textBytes count: Int) -> Int {
+        count.multipliedReportingOverflow(by: 64).overflow ? .max : count * 64 + 4096
+    }
+
+    private static func parse(_ text: String, charging session: EditSession) throws(OTTLError) -> OTTLValue {
+        do throws(EditMemoryRefused) {
+            try session.reserveTransient(bytes: parsedBound(textBytes: text.utf8.count))
+        } catch {
+            throw .memory(error)
+        }
         var parser = JSONParser(Array(text.utf8))
         switch try parser.document() {
         case .map(let pairs): return .map(pairs)

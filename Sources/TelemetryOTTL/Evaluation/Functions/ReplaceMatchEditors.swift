@@ -3,7 +3,7 @@ import TelemetryOTLPData
 /// `replace_match` and `replace_all_matches` (`pkg/ottl/ottlfuncs/func_replace_match.go`,
 /// `func_replace_all_matches.go`): a string the glob matches as a whole becomes the replacement (or
 /// `format(function(replacement))`), which is evaluated first, so a nil replacement is an error even when
-/// nothing matches.
+/// nothing matches (with a function, the function's own: `replacement value is not a string`).
 extension OTTLFunction {
     /// `replace_match(target, pattern, replacement, function?, replacementFormat?)`: the path's string,
     /// when the glob matches it; a path holding no string changes nothing.
@@ -58,7 +58,8 @@ private struct GlobReplacement: Sendable {
     }
 
     func text(_ item: OTTLItem) throws(OTTLError) -> String {
-        let text = try replacement(item).stringArgument()
-        return try function?.apply(text, item) ?? text
+        let value = try replacement(item)
+        if let function { return try function.apply(value, item) }
+        return try value.stringArgument()
     }
 }

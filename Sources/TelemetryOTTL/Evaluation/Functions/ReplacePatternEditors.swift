@@ -84,7 +84,7 @@ enum PatternReplacement {
         var matched = false
         do {
             try bytes.withUnsafeBytes { buffer in
-                try regex.forEachMatch(in: buffer) { match in
+                try regex.forEachMatch(in: buffer, neededGroups: template.highestGroup) { match in
                     matched = true
                     output.append(contentsOf: buffer[copied..<match.range.lowerBound])
                     if let function {

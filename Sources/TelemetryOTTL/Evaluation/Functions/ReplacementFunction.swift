@@ -3,9 +3,9 @@
 /// passed to a one-argument converter named bare (`SHA256`), whose string result is put into the format
 /// (`"k8s.%s"`) when one is given. Without a function the format is not used, as in the Collector.
 struct ReplacementFunction: Sendable {
-    /// The text the converter's one argument reads while it runs.
+    /// The value the converter's one argument reads while it runs.
     private enum Input {
-        @TaskLocal static var text = ""
+        @TaskLocal static var value = OTTLValue.null
     }
 
     private let converter: OTTLCallable
@@ -22,7 +22,7 @@ struct ReplacementFunction: Sendable {
             throw arguments.invalid(functionIndex, "the function \(name) must be a converter taking one argument")
         }
         let input = OTTLArgumentValue(
-            getter: { _ throws(OTTLError) in .string(Input.text) }, target: nil, literal: nil, functionName: nil, position: argument.position)
+            getter: { _ throws(OTTLError) in Input.value }, target: nil, literal: nil, functionName: nil, position: argument.position)
         let call = OTTLCall(name: name, arguments: [], position: argument.position)
         let converter = try function.compile([input], call, functions)
         return ReplacementFunction(converter: converter, format: arguments[formatIndex]?.getter)
@@ -30,9 +30,15 @@ struct ReplacementFunction: Sendable {
 
     /// `format(function(text))` for `item`.
     func apply(_ text: String, _ item: OTTLItem) throws(OTTLError) -> String {
+        try apply(.string(text), item)
+    }
+
+    /// `format(function(value))` for `item`: the glob editors hand the replacement over as it is, so a nil
+    /// one reaches the function (`IsString(nil)` is false, which is then not a string).
+    func apply(_ value: OTTLValue, _ item: OTTLItem) throws(OTTLError) -> String {
         let result: OTTLValue
         do {
-            result = try Input.$text.withValue(text) { try converter(item) }
+            result = try Input.$value.withValue(value) { try converter(item) }
         } catch let error as OTTLError {
             throw error
         } catch {

@@ -3,7 +3,7 @@ extension OTTLFunctionTable {
     /// Every editor and converter of this library: `set`, `delete_key`, `delete_matching_keys`, `keep_keys`,
     /// `keep_matching_keys`, `replace_pattern`, `replace_all_patterns`, `replace_match`,
     /// `replace_all_matches`, `truncate_all`, `limit`, `merge_maps`, `flatten`; `IsMatch`, `Concat`, `Split`,
-    /// `Substring`, `ToLowerCase`, `ToUpperCase`, `Int`, `Double`, `String`, `Len`, `IsString`, `IsInt`,
+    /// `Substring`, `ToLowerCase`, `ToUpperCase`, `SHA256`, `SHA1`, `MD5`, `Int`, `Double`, `String`, `Len`, `IsString`, `IsInt`,
     /// `ParseJSON`, `Now`, `UnixNano`, `TraceID`, `SpanID`.
     public static let standard = OTTLFunctionTable(OTTLFunction.editors + OTTLFunction.converters)
 }
@@ -17,7 +17,7 @@ extension OTTLFunction {
 
     /// The converters, in the order the Collector's README lists them.
     static let converters: [OTTLFunction] = [
-        concat, double, int, isInt, isMatch, isString, len, now, parseJSON, spanID, split, string, substring, toLowerCase, toUpperCase,
-        traceID, unixNano,
+        concat, double, int, isInt, isMatch, isString, len, md5, now, parseJSON, sha1, sha256, spanID, split, string, substring, toLowerCase,
+        toUpperCase, traceID, unixNano,
     ]
 }

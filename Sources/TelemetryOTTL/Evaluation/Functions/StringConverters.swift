@@ -31,6 +31,13 @@ extension OTTLFunction {
         return { item throws(OTTLError) in
             let text = try target(item).stringArgument()
             let separator = try delimiter(item).stringArgument()
+            // The most pieces are `,,,`'s: one a text byte, each a `String` (16 bytes) in the split list and an
+            // `OTLPValue` (24) in the result, both lists of capacity up to twice their count: 80 bytes a text byte.
+            do throws(EditMemoryRefused) {
+                try item.session.reserveTransient(bytes: text.utf8.count.multipliedReportingOverflow(by: 96).overflow ? .max : text.utf8.count * 96 + 4096)
+            } catch {
+                throw .memory(error)
+            }
             return .list(GoStrings.split(text, separator).map(OTLPValue.string))
         }
     }
@@ -45,25 +52,27 @@ extension OTTLFunction {
         let length = try arguments.getter(2)
         let characters = try arguments.literalBool(3) ?? false
         return { item throws(OTTLError) in
-            let text = try target(item).stringArgument()
             let from = try start(item).intArgument()
-            let count = try length(item).intArgument()
             guard from >= 0 else { throw OTTLError("invalid start for substring function, \(from) cannot be negative") }
+            let count = try length(item).intArgument()
             guard count > 0 else { throw OTTLError("invalid length for substring function, \(count) cannot be negative or zero") }
-            if characters {
-                let scalars = Array(text.unicodeScalars)
-                guard from <= scalars.count, count <= Int64(scalars.count) - from else {
-                    throw OTTLError("invalid range for substring function, \(from) cannot be past the end of the string")
-                }
-                var output = String.UnicodeScalarView()
-                output.append(contentsOf: scalars[Int(from)..<Int(from + count)])
-                return .string(String(output))
-            }
+            let text = try target(item).stringArgument()
             let bytes = Array(text.utf8)
+            let range = "invalid range for substring function, start(\(from))+length(\(count))"
             guard from <= bytes.count, count <= Int64(bytes.count) - from else {
-                throw OTTLError("invalid range for substring function, \(from) cannot be past the end of the string")
+                throw OTTLError(
+                    characters
+                        ? "\(range) exceeds byte length(\(bytes.count)) of target string"
+                        : "\(range) cannot be greater than the length of target string(\(bytes.count))")
             }
-            return .string(String(decoding: bytes[Int(from)..<Int(from + count)], as: UTF8.self))
+            guard characters else { return .string(String(decoding: bytes[Int(from)..<Int(from + count)], as: UTF8.self)) }
+            let scalars = Array(text.unicodeScalars)
+            guard from + count <= scalars.count else {
+                throw OTTLError("\(range) cannot be greater than the rune length of target string(\(scalars.count))")
+            }
+            var output = String.UnicodeScalarView()
+            output.append(contentsOf: scalars[Int(from)..<Int(from + count)])
+            return .string(String(output))
         }
     }
 

@@ -12,11 +12,12 @@ extension OTTLFunction {
     /// `String(value)`: `StringLikeGetter` — bytes as hex, maps, lists and numbers as JSON, nil for nil.
     static let string = converter("String") { value throws(OTTLError) in try value.stringLike().map(OTTLValue.string) ?? .null }
 
-    /// `Len(target)`: the bytes of a string, the pairs of a map, the items of a list; anything else (nil
-    /// included) is an error.
+    /// `Len(target)`: the bytes of a string or of bytes (a Go slice), the pairs of a map, the items of a
+    /// list; anything else (nil included) is an error.
     static let len = converter("Len", parameter: "target") { value throws(OTTLError) in
         switch value {
         case .string(let text): return .int(Int64(text.utf8.count))
+        case .bytes(let bytes): return .int(Int64(bytes.count))
         case .map(let pairs): return .int(Int64(pairs.count))
         case .list(let values): return .int(Int64(values.count))
         default:
