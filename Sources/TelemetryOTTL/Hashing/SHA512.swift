@@ -44,7 +44,7 @@ package enum SHA512 {
 
     /// The digest of `bytes` as 128 lowercase hex digits.
     package static func hex(_ bytes: [UInt8]) -> String {
-        MerkleDamgard.hex(digest(bytes))
+        Hex.encode(digest(bytes))
     }
 
     private static func rotate(_ word: UInt64, _ count: UInt64) -> UInt64 { (word >> count) | (word << (64 - count)) }
@@ -96,6 +96,6 @@ package struct HMAC: Sendable {
 
     /// The HMAC of `message` as lowercase hex (64 digits for SHA-256, 128 for SHA-512).
     package func hex(_ message: [UInt8]) -> String {
-        MerkleDamgard.hex(hash.digest(outerPad + hash.digest(innerPad + message)))
+        Hex.encode(hash.digest(outerPad + hash.digest(innerPad + message)))
     }
 }
