@@ -141,8 +141,11 @@ struct RedactionConfigTests {
         ("    allowed_values: [\"a(?=b)\"]", 5, "failed to process allow list: error compiling regex in list: invalid perl operator: (?="),
         ("    blocked_key_patterns: [\"[z-a]\"]", 5, "failed to process block keys list: error compiling regex in list: invalid character class range: z-a"),
         ("    ignored_key_patterns: [\"*\"]", 5, "failed to process ignore keys list: error compiling regex in list: no argument for repetition operator: *"),
-        ("    hash_function: SHA256", 5, "unknown HashFunction sha256, allowed functions are sha1, sha3 and md5"),
-        ("    hash_function: hmac-sha256", 5, "hash_function hmac-sha256 is not supported here (nor hmac_key); use md5, sha1 or sha3"),
+        ("    hash_function: SHA256", 5, "unknown HashFunction sha256, allowed functions are sha1, sha3, md5, hmac-sha256 and hmac-sha512"),
+        ("    hash_function: hmac-sha256", 5, "hmac_key must not be empty"),
+        ("    hash_function: hmac-sha512\n    hmac_key: \"\(String(repeating: "k", count: 63))\"", 6, "hmac_key must be at least 64 bytes long"),
+        ("    hash_function: HMAC-SHA256\n    hmac_key: short", 6, "hmac_key must be at least 32 bytes long"),
+        ("    hash_function: md5\n    hmac_key: \"\(String(repeating: "k", count: 32))\"", 6, "hmac_key is only used with hash_function hmac-sha256 or hmac-sha512"),
         ("    summary: verbose", 5, "unknown value \"verbose\"; allowed: debug, info, silent"),
         ("    masking_string: \"[REDACTED]\"", 5, "masking_string is not supported: masked values are replaced by **** or, with hash_function, by a hash"),
         ("    url_sanitizer: {enabled: true}", 5, "url_sanitizer is not supported: this gateway masks attribute values by blocked_values and blocked_key_patterns only"),
@@ -152,6 +155,40 @@ struct RedactionConfigTests {
         let error = failure("  redaction:\n\(line)")
         #expect(error?.message == message)
         #expect(error?.line == expectedLine && error?.file == "g.yaml", "\(String(describing: error))")
+    }
+
+    @Test("hash_function hmac-sha256 and hmac-sha512 hash each match with hmac_key (here from the environment), as Go's crypto/hmac")
+    func hmacMasking() throws {
+        for (function, key, digest) in [
+            ("hmac-sha256", String(repeating: "k", count: 32), "68461c4333f0d6ffc13ab17a895ccb61b6a8864e96602c4e91c869cfb9ccc6f1"),
+            (
+                "hmac-sha512", String(repeating: "k", count: 64),
+                "89b024868b044f061da2d583e3b5cbdc8177fa0c7bad151d2a7c7e73aac1668e82781b89b8ce1eb73673659bcf141cba93daaadc3bb9cf6c8523e6c4f9c72f79"
+            ),
+        ] {
+            let gateway = try InProcessGateway(yaml: """
+                receivers:
+                  otlp: {protocols: {http: {endpoint: 127.0.0.1:0}}}
+                processors:
+                  redaction:
+                    allow_all_keys: true
+                    blocked_values: ["4[0-9]{12}(?:[0-9]{3})?"]
+                    hash_function: \(function)
+                    hmac_key: ${REDACTION_HMAC_KEY}
+                exporters:
+                  memory:
+                service:
+                  pipelines:
+                    traces: {receivers: [otlp], processors: [redaction], exporters: [memory]}
+                  telemetry: {metrics: {level: none}}
+                """, environment: ["REDACTION_HMAC_KEY": key])
+            defer { gateway.shutdown() }
+            let request = RedactionHarness.request(.traces, attributes: RedactionHarness.json([("card", .string("card 4111111111111111"))]), body: "{}")
+            #expect(try OTLPRequests.post(Array(request.utf8), to: "\(gateway.url)/v1/traces", contentType: "application/json").status == 200)
+            let maps = try gateway.memory.payloads(.traces).flatMap { try RedactionHarness.maps(in: $0) }
+            // Digests from Python: hmac.new(key, b"4111111111111111", hashlib.sha256 / sha512).hexdigest().
+            #expect(maps.count == 4 && maps.allSatisfy { $0["card"] == .string("card " + digest) }, "\(function)")
+        }
     }
 
     @Test("An unknown key is refused with the keys allowed")
@@ -220,5 +257,37 @@ struct RedactionConfigTests {
             #expect(try OTLPRequests.post(protobuf, to: "\(harness.gateway.url)/v1/\(signal.rawValue)").status == 200)
             #expect(harness.gateway.memory.payloads(signal).first?.bytes == protobuf, "\(signal)")
         }
+    }
+
+    @Test("Masking the budget cannot hold is answered 429 and forwards nothing; the budget is whole again after")
+    func budgetRefusal() throws {
+        let gateway = try InProcessGateway(yaml: """
+            receivers:
+              otlp: {protocols: {http: {endpoint: 127.0.0.1:0}}}
+            processors:
+              memory_limiter: {check_interval: 1s, limit_mib: 4, spike_limit_mib: 1}
+              redaction: {allow_all_keys: true, blocked_values: ["[0-9]"], hash_function: sha3}
+            exporters:
+              memory:
+            service:
+              pipelines:
+                traces: {receivers: [otlp], processors: [memory_limiter, redaction], exporters: [memory]}
+              telemetry: {metrics: {level: none}}
+            """)
+        defer { gateway.shutdown() }
+        // 100,000 digits, each replaced by 64 hex digits: 6.4 MB of masked text.
+        let attributes = RedactionHarness.json([("digits", .string(String(repeating: "7", count: 100_000)))])
+        let request = RedactionHarness.request(.traces, attributes: attributes, body: "{}")
+        let response = try OTLPRequests.post(Array(request.utf8), to: "\(gateway.url)/v1/traces", contentType: "application/json")
+        #expect(response.status == 429 && response.header("Retry-After") != nil, "\(response.status)")
+        #expect(gateway.memory.payloads(.traces).isEmpty)
+        let deadline = Date().addingTimeInterval(10)
+        while gateway.service.budget.usedBytes > 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(gateway.service.budget.usedBytes == 0)
+        // The same pipeline masks a value whose hashes fit (sha3_256("1") + sha3_256("2"), from hashlib).
+        let small = RedactionHarness.request(.traces, attributes: RedactionHarness.json([("digits", .string("12"))]), body: "{}")
+        #expect(try OTLPRequests.post(Array(small.utf8), to: "\(gateway.url)/v1/traces", contentType: "application/json").status == 200)
+        let maps = try gateway.memory.payloads(.traces).flatMap { try RedactionHarness.maps(in: $0) }
+        #expect(maps.first { $0.place == "span" }?["digits"] == .string("67b176705b46206614219f47a05aee7ae6a3edbe850bbbe214c536b989aea4d2b1b1bd1ed240b1496c81ccf19ceccf2af6fd24fac10ae42023628abbe2687310"))
     }
 }

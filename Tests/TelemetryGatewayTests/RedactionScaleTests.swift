@@ -1,4 +1,5 @@
 import Foundation
+import PropertyBased
 import TelemetryOTLPData
 import TelemetryYAML
 import Testing
@@ -40,17 +41,36 @@ struct RedactionScaleTests {
         return list
     }
 
-    @Test("Removal order equals pcommon's on random maps with duplicate keys")
-    func removalMatchesModel() throws {
-        var generator = SystemRandomNumberGenerator()
-        let alphabet = ["a", "b", "c", "d", "e", "f", "g"]
+    static let key = Gen.element(of: ["a", "b", "c", "d", "e", "f", "g"]).map { $0 ?? "a" }
+    static let value = Gen.element(of: ["x", "yy", "card", "ann@mycompany.com", "", "é"]).map { $0 ?? "" }
+
+    @Test("Removal order equals pcommon's on generated maps with duplicate keys")
+    func removalMatchesModel() async throws {
         let redactor = try Self.redactor("allowed_keys: [a, b, c]")
-        for _ in 0..<200 {
-            let keys = (0..<Int.random(in: 1...24, using: &generator)).map { _ in alphabet.randomElement(using: &generator) ?? "a" }
-            let request = try EditableRequest(try Self.span(keys.map { ($0, "v") }))
-            try RedactionProcessorFactory.redact(request, with: redactor)
-            let result = try Self.spanKeys(try request.encoded())
-            #expect(result == Self.modelRemoval(keys, allowed: ["a", "b", "c"]), "\(keys)")
+        await propertyCheck(count: 200, input: Self.key.array(of: 1...24)) { keys in
+            do {
+                let request = try EditableRequest(try Self.span(keys.map { ($0, "v") }))
+                try RedactionProcessorFactory.redact(request, with: redactor)
+                let result = try Self.spanKeys(try request.encoded())
+                #expect(result == Self.modelRemoval(keys, allowed: ["a", "b", "c"]), "\(keys)")
+            } catch {
+                Issue.record("\(error)")
+            }
+        }
+    }
+
+    @Test("Generated maps no rule matches leave the request byte for byte as it came")
+    func nothingMatchesIsIdentity() async throws {
+        let redactor = try Self.redactor(#"{allow_all_keys: true, blocked_values: ["[0-9]{4}"], blocked_key_patterns: [secret], summary: debug}"#)
+        await propertyCheck(count: 200, input: zip(Self.key, Self.value).array(of: 0...16)) { pairs in
+            do {
+                let payload = try Self.span(pairs)
+                let request = try EditableRequest(payload)
+                try RedactionProcessorFactory.redact(request, with: redactor)
+                #expect(try request.encoded()?.bytes == payload.bytes, "\(pairs)")
+            } catch {
+                Issue.record("\(error)")
+            }
         }
     }
 
@@ -84,5 +104,23 @@ struct RedactionScaleTests {
             try RedactionProcessorFactory.redact(request, with: try Self.redactor("{allow_all_keys: true, blocked_values: ['[0-9]'], hash_function: sha3}"))
         }
         #expect(asked > 200_000 * 64 && request.session.heldBytes <= limit)
+    }
+
+    @Test("A log body nested as deep as decoding allows is walked to the bottom; its path is reported")
+    func deepBody() throws {
+        let depth = 18
+        var body = #"{"stringValue":"card 4111111111111111"}"#
+        for _ in 0..<depth { body = #"{"kvlistValue":{"values":[{"key":"a","value":\#(body)}]}}"# }
+        let json = #"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":\#(body)}]}]}]}"#
+        let request = try EditableRequest(try OTLPPayload(json: Array(json.utf8), signal: .logs, limits: DecodeLimits()))
+        try RedactionProcessorFactory.redact(
+            request, with: try Self.redactor(#"{allow_all_keys: true, blocked_values: ["4[0-9]{15}"], summary: debug}"#))
+        let output = try EditableRequest(try #require(try request.encoded()))
+        let record = withExtendedLifetime(output) { output.resourceLogs[0].scopeLogs[0].logRecords[0] }
+        let (value, masked) = withExtendedLifetime(output) { (record.body, record.attributes.string("redaction.body.masked.keys")) }
+        var leaf = value
+        for _ in 0..<depth { leaf = leaf.map?.first?.value ?? .empty }
+        #expect(leaf == .string("card ****"))
+        #expect(masked == Array(repeating: "a", count: depth).joined(separator: "."))
     }
 }

@@ -2,8 +2,8 @@ import TelemetryOTTL
 import Testing
 
 /// What the redaction processor masks: `LinearRegex.forEachMatch` gives the matches Go's
-/// `ReplaceAllStringFunc` replaces; SHA3-256 (its `hash_function: sha3`).
-@Suite("LinearRegex: the matches Go's ReplaceAll replaces; SHA3-256")
+/// `ReplaceAllStringFunc` replaces; SHA3-256, SHA-512 and HMAC (its `hash_function: sha3 | hmac-*`).
+@Suite("LinearRegex: the matches Go's ReplaceAll replaces; SHA3-256, SHA-512, HMAC")
 struct LinearRegexReplaceTests {
     /// `text` with each replaced match of `pattern` turned into `<match>` (for empty matches `<>`).
     static func replaced(_ pattern: String, _ text: String) throws -> String {
@@ -55,6 +55,37 @@ struct LinearRegexReplaceTests {
     ])
     func sha3(text: String, expected: String) {
         #expect(SHA3.hex(Array(text.utf8)) == expected)
+    }
+
+    @Test("SHA-512 matches hashlib's, across the 128-byte block (111, 112 and 300 bytes)", arguments: [
+        ("", "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e"),
+        ("abc", "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"),
+        (
+            String(repeating: "x", count: 111),
+            "9a2a120825c2319867758ec277924f6faa254968bf752046dacdd948d8ad299b10359fd04bfd7d3810b5fa1b16a294236138baff981cbb85248478053ac4d3dd"
+        ),
+        (
+            String(repeating: "x", count: 112),
+            "a3722b515ef40c910f2419f6e0da8ca51d410114ce6272faae64045f9e9f630e7fa8dd5a3243c9860b899d148c3da4bc0f9e07454542604d030bb55531fe0d5b"
+        ),
+        (
+            String(repeating: "x", count: 300),
+            "0dc240ae43b18eeacef4d7d8d64b945ade43c989b724d7c7062a8029f3343caa322b9fbf42d9ff0cda98f3d7ac5a560ca219b2e73cc041f37052dfa4e84ae624"
+        ),
+    ])
+    func sha512(text: String, expected: String) {
+        #expect(SHA512.hex(Array(text.utf8)) == expected)
+    }
+
+    @Test("HMAC agrees with Python's hmac module, with keys shorter and longer than a block")
+    func hmac() {
+        let card = Array("4111111111111111".utf8)
+        #expect(HMAC(.sha256, key: Array(repeating: UInt8(ascii: "k"), count: 32)).hex(card) == "68461c4333f0d6ffc13ab17a895ccb61b6a8864e96602c4e91c869cfb9ccc6f1")
+        let long = [UInt8](repeating: UInt8(ascii: "K"), count: 200)
+        #expect(HMAC(.sha256, key: long).hex(Array("msg".utf8)) == "9b10789f99ca41174b211d7ef1b98d78053cfda1ba9cd12c6e4e459ed03bbc13")
+        #expect(
+            HMAC(.sha512, key: long).hex(Array("msg".utf8))
+                == "533b6bee0f88c4798c42ce2e00c4f3399b606f3a31873bc0901647a200cf00374f9b00a6a013bb6afc09cf2c3ec5f5c906b48913e34e19e67c1dcfa5d5b144cb")
     }
 
     @Test("SHA3-256 at the padding boundaries (135 and 136 bytes) and others agrees with hashlib's")

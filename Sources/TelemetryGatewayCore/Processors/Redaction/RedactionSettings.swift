@@ -5,8 +5,8 @@ import TelemetryYAML
 /// `redaction`'s settings, with the Collector's keys: which attribute keys stay (`allow_all_keys`,
 /// `allowed_keys`, `ignored_keys`, `ignored_key_patterns`), which values are masked
 /// (`blocked_key_patterns` — also read as `blocked_keys` —, `blocked_values`, `allowed_values`,
-/// `redact_all_types`), how (`hash_function`) and what the processor reports (`summary`). Every regex is
-/// compiled here, once.
+/// `redact_all_types`), how (`hash_function`, `hmac_key`) and what the processor reports (`summary`).
+/// Every regex is compiled here, once.
 struct RedactionSettings: Sendable {
     /// What the processor adds to each attribute map it changed.
     enum Summary: String, Sendable {
@@ -19,7 +19,7 @@ struct RedactionSettings: Sendable {
     }
 
     /// How a masked match is replaced.
-    enum Masking: Sendable, Equatable {
+    enum Masking: Sendable {
         /// By `****`.
         case asterisks
         /// By the lowercase hex MD5 of the match.
@@ -28,6 +28,10 @@ struct RedactionSettings: Sendable {
         case sha1
         /// By the lowercase hex SHA3-256 of the match.
         case sha3
+        /// By the lowercase hex HMAC-SHA256 of the match (`hmac_key`).
+        case hmacSHA256(HMAC)
+        /// By the lowercase hex HMAC-SHA512 of the match (`hmac_key`).
+        case hmacSHA512(HMAC)
     }
 
     /// `allow_all_keys`: keep every key (values are still masked).
@@ -69,7 +73,7 @@ struct RedactionSettings: Sendable {
         }
         guard !node.isEmpty else { return settings }
         let fields = try node.mapping(allowed: keys)
-        for key in ["masking_string", "hmac_key", "url_sanitizer", "db_sanitizer"] {
+        for key in ["masking_string", "url_sanitizer", "db_sanitizer"] {
             if let refused = fields[key] { throw refused.error(refusal(key)) }
         }
         settings.allowAllKeys = try fields["allow_all_keys"]?.bool() ?? false
@@ -83,11 +87,13 @@ struct RedactionSettings: Sendable {
         settings.blockedValues = try regexes(fields["blocked_values"], list: "block list")
         settings.allowedValues = try regexes(fields["allowed_values"], list: "allow list")
         settings.redactAllTypes = try fields["redact_all_types"]?.bool() ?? false
-        if let node = fields["hash_function"] { settings.masking = try masking(node) }
-        if let node = fields["summary"] {
-            let text = node.isEmpty ? "" : try node.string()
-            let empty = text.isEmpty
-            settings.summary = empty ? .silent : Summary(rawValue: try node.choice(["debug", "info", "silent"])) ?? .silent
+        if let node = fields["hash_function"] { settings.masking = try masking(node, key: fields["hmac_key"]) }
+        if let key = fields["hmac_key"], fields["hash_function"] == nil {
+            throw key.error("hmac_key is only used with hash_function hmac-sha256 or hmac-sha512")
+        }
+        // An empty summary is the Collector's default (silent); any other text must be one of the three.
+        if let node = fields["summary"], !node.isEmpty, !(try node.string()).isEmpty {
+            settings.summary = Summary(rawValue: try node.choice(["debug", "info", "silent"])) ?? .silent
         }
         return settings
     }
@@ -114,24 +120,36 @@ struct RedactionSettings: Sendable {
         return compiled
     }
 
-    /// `hash_function`, case-insensitive as in the Collector; empty means masking with `****`.
-    private static func masking(_ node: ConfigNode) throws(ConfigError) -> Masking {
+    /// `hash_function`, case-insensitive as in the Collector; empty means masking with `****`. The HMACs
+    /// take `hmac_key`, at least as long as their digest.
+    private static func masking(_ node: ConfigNode, key: ConfigNode?) throws(ConfigError) -> Masking {
         let text = node.isEmpty ? "" : try node.string().lowercased()
+        if let key, !text.hasPrefix("hmac-") {
+            throw key.error("hmac_key is only used with hash_function hmac-sha256 or hmac-sha512")
+        }
         switch text {
         case "": return .asterisks
         case "md5": return .md5
         case "sha1": return .sha1
         case "sha3": return .sha3
-        case "hmac-sha256", "hmac-sha512":
-            throw node.error("hash_function \(text) is not supported here (nor hmac_key); use md5, sha1 or sha3")
-        default: throw node.error("unknown HashFunction \(text), allowed functions are sha1, sha3 and md5")
+        case "hmac-sha256": return .hmacSHA256(HMAC(.sha256, key: try hmacKey(key, minimum: 32, function: node)))
+        case "hmac-sha512": return .hmacSHA512(HMAC(.sha512, key: try hmacKey(key, minimum: 64, function: node)))
+        default: throw node.error("unknown HashFunction \(text), allowed functions are sha1, sha3, md5, hmac-sha256 and hmac-sha512")
         }
+    }
+
+    /// The bytes of `hmac_key`, which must be at least `minimum` bytes long.
+    private static func hmacKey(_ node: ConfigNode?, minimum: Int, function: ConfigNode) throws(ConfigError) -> [UInt8] {
+        guard let node, !node.isEmpty else { throw function.error("hmac_key must not be empty") }
+        let key = Array(try node.string().utf8)
+        guard !key.isEmpty else { throw node.error("hmac_key must not be empty") }
+        guard key.count >= minimum else { throw node.error("hmac_key must be at least \(minimum) bytes long") }
+        return key
     }
 
     private static func refusal(_ key: String) -> String {
         switch key {
         case "masking_string": "masking_string is not supported: masked values are replaced by **** or, with hash_function, by a hash"
-        case "hmac_key": "hmac_key is not supported: hash_function may be md5, sha1 or sha3"
         default: "\(key) is not supported: this gateway masks attribute values by blocked_values and blocked_key_patterns only"
         }
     }

@@ -14,12 +14,16 @@ struct ValueMasker {
         case .asterisks: 4
         case .md5: 32
         case .sha1: 40
-        case .sha3: 64
+        case .sha3, .hmacSHA256: 64
+        case .hmacSHA512: 128
         }
     }
 
     /// `text` with the matches of `pattern` replaced; nil when nothing matched.
     func mask(_ text: UnsafeRawBufferPointer, matching pattern: LinearRegex, session: EditSession) throws(EditMemoryRefused) -> ArenaText? {
+        // Most values match nothing: RE2's DFA says so without the searches' bookkeeping (the
+        // Collector, too, asks MatchString first).
+        guard pattern.matches(text) else { return nil }
         var size = text.count
         var matched = false
         var overflow = false
@@ -68,6 +72,7 @@ struct ValueMasker {
         case .md5: Array(MD5.hex(Array(match)).utf8)
         case .sha1: Array(SHA1.hex(Array(match)).utf8)
         case .sha3: Array(SHA3.hex(Array(match)).utf8)
+        case .hmacSHA256(let hmac), .hmacSHA512(let hmac): Array(hmac.hex(Array(match)).utf8)
         }
     }
 }

@@ -1,6 +1,3 @@
-internal import COTLP
-internal import CProtobufC
-
 /// UTF-8 text built in an edit session's arena (charged before it is allocated), stored into values
 /// without another copy: for edits whose result has a size known before it is written (a value with
 /// its matches masked).
@@ -38,30 +35,5 @@ extension EditMemoryRefused {
     /// not be allocated), so that it is answered like the budget's own refusals.
     public static func outsideSession(bytes: Int) -> EditMemoryRefused {
         EditMemoryRefused(bytes: bytes)
-    }
-}
-
-/// Edits by position, each in constant time (the by-key edits look the key up first).
-extension AttributesRef {
-    /// Calls `body` with the UTF-8 bytes of the value at `index` when it is a string (without copying
-    /// them); nil when the value is something else.
-    public func withStringBytes<Result, Failure: Error>(
-        at index: Int, _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
-    ) throws(Failure) -> Result? {
-        guard let value = pair(at: index)?.pointee.value else { return nil }
-        return try ValueRef(session: session, pointer: value).withStringBytes(body)
-    }
-
-    /// Sets the value at `index` (0..<count) to the string `text`, in place.
-    public func setString(at index: Int, _ text: ArenaText) throws(EditMemoryRefused) {
-        try valueRef(at: index)?.setString(text)
-    }
-
-    /// Removes the pair at `index` (0..<count): the last pair takes its place, as `pcommon.Map.Remove` does.
-    public func removeSwapping(at index: Int) throws(EditMemoryRefused) {
-        guard index >= 0, index < count, let list = listField.pointee else { return }
-        let last = count - 1
-        if index != last { try session.write(list + index, list[last]) }
-        try session.write(countField, last)
     }
 }
