@@ -38,6 +38,9 @@ struct EditingProcessor: GatewayProcessor {
         return Consumer(processor: self, signal: signal, edit: edit, next: next)
     }
 
+    /// One editing processor's stage of a pipeline. The first of a run of editing stages decodes the
+    /// request once, runs every stage of the run on it in order, and encodes it once for the stage after
+    /// the run (so `attributes → filter → transform → redaction` costs one decode and one encode).
     private struct Consumer: PayloadConsumer {
         let processor: EditingProcessor
         let signal: OTLPSignal
@@ -45,19 +48,22 @@ struct EditingProcessor: GatewayProcessor {
         let next: any PayloadConsumer
 
         func consume(_ item: PipelineItem) throws(Refusal) {
-            let (output, dropped) = try edited(item)
-            for (reason, count) in dropped where count > 0 {
-                processor.metrics.processorDropped(count, processor: processor.name, signal: signal.rawValue, reason: reason)
+            var stages = [self]
+            var after = next
+            while let following = after as? Consumer {
+                stages.append(following)
+                after = following.next
             }
-            guard let output else { return }
-            try next.consume(output.bytes == item.payload.bytes ? item : PipelineItem(payload: output, lease: item.lease))
+            guard let output = try edited(item, by: stages) else { return }
+            try after.consume(output.bytes == item.payload.bytes ? item : PipelineItem(payload: output, lease: item.lease))
         }
 
-        /// The edited request (nil when nothing is left) and the drops by reason.
-        private func edited(_ item: PipelineItem) throws(Refusal) -> (OTLPPayload?, [String: Int]) {
+        /// The request after `stages` (nil when nothing is left); each stage's drops counted as it runs.
+        private func edited(_ item: PipelineItem, by stages: [Consumer]) throws(Refusal) -> OTLPPayload? {
             let lease = item.lease
             let base = lease?.bytes ?? 0
             var growth = 0
+            var failing = self
             do throws(EditFailure) {
                 let request: EditableRequest
                 do {
@@ -65,22 +71,27 @@ struct EditingProcessor: GatewayProcessor {
                 } catch {
                     throw EditFailure.memory(error)
                 }
-                let dropped = try edit.apply(request)
+                for stage in stages {
+                    failing = stage
+                    for (reason, count) in try stage.edit.apply(request) where count > 0 {
+                        stage.processor.metrics.processorDropped(count, processor: stage.processor.name, signal: signal.rawValue, reason: reason)
+                    }
+                    if request.itemCount == 0 { return nil }
+                }
                 let output: OTLPPayload?
                 do { output = try request.encoded() } catch { throw EditFailure.memory(error) }
                 // Kept charged once the edit's memory is released (the session's last `reserve(0)`).
                 growth = max(0, (output?.bytes.count ?? 0) - item.payload.bytes.count)
-                return (output, dropped)
+                return output
             } catch {
+                let (metrics, name, signal, count) = (failing.processor.metrics, failing.processor.name, signal.rawValue, item.itemCount)
                 switch error {
                 case .memory:
-                    let (metrics, name, signal, count) = (processor.metrics, processor.name, signal.rawValue, item.itemCount)
                     throw Refusal.retryLater(reason: "memory_limit", "the gateway cannot edit the request now; retry later")
                         .countingWhenOverruled { metrics.processorDropped(count, processor: name, signal: signal, reason: "memory_limit") }
                 case .failed(let message):
-                    processor.logger.warning("\(processor.name) dropped a request: \(message)")
-                    let (metrics, name, signal, count) = (processor.metrics, processor.name, signal.rawValue, item.itemCount)
-                    throw Refusal(.invalid, reason: "processing_error", "\(processor.name): \(message)")
+                    failing.processor.logger.warning("\(name) dropped a request: \(message)")
+                    throw Refusal(.invalid, reason: "processing_error", "\(name): \(message)")
                         .countingWhenOverruled { metrics.processorDropped(count, processor: name, signal: signal, reason: "error") }
                 }
             }
