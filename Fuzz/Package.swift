@@ -3,7 +3,7 @@ import PackageDescription
 
 // libFuzzer targets for every parser of outside bytes, in their own package so the sanitizer flags never
 // touch the main build. Build and run them with `scripts/fuzz TARGET SECONDS` (`scripts/fuzz --list`).
-let targets = ["FuzzGatewayRequest", "FuzzGatewayConfig", "FuzzPropagation", "FuzzRetryAfter", "FuzzExposition", "FuzzDiskQueueFiles", "FuzzDecodeAmplification", "FuzzOttlParser"]
+let targets = ["FuzzGatewayRequest", "FuzzGatewayConfig", "FuzzPropagation", "FuzzRetryAfter", "FuzzExposition", "FuzzDiskQueueFiles", "FuzzDecodeAmplification", "FuzzOttlParser", "FuzzOttlEval"]
 
 let package = Package(
     name: "swift-telemetry-fuzz",

@@ -2,12 +2,14 @@
 official OpenTelemetry Python SDK encodes (spans, every metric kind, logs, with attributes nested a few
 levels), the specification's OTLP/JSON examples, the shipped configurations, and sample headers.
 
-Usage (from the repository root, after scripts/setup): .venv/bin/python3 Fuzz/make_seeds.py
+Usage (from the repository root, after scripts/setup): .venv/bin/python3 Fuzz/make_seeds.py [TARGET]
+(with a target, only its seeds are written: the SDK's timestamps make every run's requests new files)
 """
 import gzip
 import hashlib
 import logging
 import pathlib
+import sys
 
 from google.protobuf import duration_pb2
 from google.rpc import error_details_pb2, status_pb2
@@ -94,7 +96,65 @@ def nested_json(depth):
             '"attributes":[{"key":"k","value":%s}]}]}]}]}' % value)
 
 
+def ottl_eval_requests():
+    """Traces, metrics and logs that the ottl-eval target's statements match: hashed e-mails, URLs to
+    extract, JSON to parse and flatten, nested `http` maps with tokens, items the filter drops, card
+    numbers the redaction masks; 512 spans in one request as the benchmark sends."""
+    card, email = "4111111111111111", "jane.doe@example.com"
+    http = {"url": "https://shop.example/cart?token=abc&x=1", "method": "GET", "secret": "s3"}
+    spans = InMemorySpanExporter()
+    tracer_provider = TracerProvider(resource=Resource.create({"service.name": "shop", "host.ip": "10.0.0.1", "owner": email}))
+    tracer_provider.add_span_processor(SimpleSpanProcessor(spans))
+    tracer = tracer_provider.get_tracer("seed")
+    for index in range(512):
+        name = "healthcheck" if index % 64 == 0 else f"GET /cart/{index % 7}"
+        attributes = {"user.email": email, "http.url": "https://shop.example/cart/7?q=1", "card": card,
+                      "json": '{"a":{"b":{"c":[1,2,{"d":"x"}]}},"k":"v"}', "drop": index % 50 == 0, "n": index}
+        with tracer.start_as_current_span(name, attributes=attributes) as span:
+            span.add_event("paid", {"card": card})
+    traces = encode_spans(spans.get_finished_spans())
+    for resource in traces.resource_spans:
+        for scope in resource.scope_spans:
+            for span in scope.spans[:8]:  # a nested map: the SDK sets only flat attributes
+                span.attributes.add(key="http").value.kvlist_value.values.extend(
+                    [kv(key, value) for key, value in http.items()])
+
+    reader = InMemoryMetricReader()
+    meter_provider = MeterProvider(resource=RESOURCE, metric_readers=[reader])
+    meter = meter_provider.get_meter("seed")
+    counter = meter.create_counter("orders.processed")
+    for index in range(32):
+        counter.add(1, {"user.email": email, "json": '{"region":{"name":"eu"}}', "drop": index % 8 == 0, "i": index})
+    meter.create_histogram("order.value").record(12.5, {"http.url": "http://shop.example/pay", "card": card})
+    metrics = encode_metrics(reader.get_metrics_data())
+    point = metrics.resource_metrics[0].scope_metrics[0].metrics[0].sum.data_points[0]
+    point.attributes.add(key="http").value.kvlist_value.values.extend([kv(key, value) for key, value in http.items()])
+
+    logs = InMemoryLogRecordExporter()
+    logger_provider = LoggerProvider(resource=RESOURCE)
+    logger_provider.add_log_record_processor(SimpleLogRecordProcessor(logs))
+    logger = logging.getLogger("ottl-eval")
+    logger.addHandler(LoggingHandler(level=logging.DEBUG, logger_provider=logger_provider))
+    logger.setLevel(logging.DEBUG)
+    logger.debug("dropped by the filter")
+    logger.warning('{"user":{"email":"%s","card":"%s"},"http":{"status":500}}', email, card, extra={"user.email": email})
+    logger.error("payment for %s failed", email, extra={"http.url": "https://pay.example/v1/charge?token=t"})
+    records = encode_logs(logs.get_finished_logs())
+    records.resource_logs[0].scope_logs[0].log_records[1].attributes.add(key="http").value.kvlist_value.values.extend(
+        [kv(key, value) for key, value in http.items()])
+    return [message.SerializeToString() for message in (traces, metrics, records)]
+
+
+def kv(key, value):
+    from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
+    return KeyValue(key=key, value=AnyValue(string_value=value))
+
+
 def main():
+    if sys.argv[1:] == ["ottl-eval"]:
+        for signal, body in enumerate(ottl_eval_requests()):
+            write("ottl-eval", bytes([signal]) + body)
+        return
     for signal, text in JSON_SEEDS + [(0, nested_json(18)), (0, nested_json(19))]:
         write("gateway-request", bytes([0x10 | signal]) + text.encode())
         write("gateway-request", bytes([0x30 | signal]) + text.encode())
@@ -117,6 +177,8 @@ def main():
         status = status_pb2.Status(code=14, message="overloaded")
         status.details.add().Pack(error_details_pb2.RetryInfo(retry_delay=duration_pb2.Duration(seconds=seconds, nanos=nanos)))
         write("retry-after", status.SerializeToString())
+    for signal, body in enumerate(ottl_eval_requests()):
+        write("ottl-eval", bytes([signal]) + body)
     for words in ["http_requests_total|code|method|1.5", "a.b|le|quantile|NaN", "x_total|__name__|service_name|-Inf"]:
         write("exposition", words.encode())
 

@@ -16,7 +16,7 @@ public enum FuzzInputs {
     /// The names of the targets (as `scripts/fuzz --list` prints them).
     public static let targets = [
         "gateway-request", "gateway-config", "propagation", "retry-after", "exposition", "disk-queue-files", "decode-amplification",
-        "ottl-parser",
+        "ottl-parser", "ottl-eval",
     ]
 
     /// Runs target `name` on `input`.
@@ -29,6 +29,7 @@ public enum FuzzInputs {
         case "disk-queue-files": DiskQueueProbe.check(input)
         case "decode-amplification": decodeAmplification(input)
         case "ottl-parser": ottlParser(input)
+        case "ottl-eval": ottlEval(input)
         default: exposition(input)
         }
     }
@@ -75,7 +76,7 @@ public enum FuzzInputs {
         precondition(spent <= 5_000 * body.count + 200_000_000, "\(body.count) bytes took \(spent) ns of CPU")
     }
 
-    private static func threadCPUNanos() -> Int {
+    static func threadCPUNanos() -> Int {
         var time = timespec()
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
         return time.tv_sec * 1_000_000_000 + time.tv_nsec

@@ -97,17 +97,9 @@ enum GatewayScenario {
                 logs: {receivers: [otlp], processors: [batch], exporters: [otlphttp]}
               telemetry: {metrics: {level: none}}
             """
-        let records = (0..<512).map { index in
-            LogRecordData(
-                timeNanos: 1_000, severity: LogSeverity(.info), body: .string("order \(index) processed"),
-                attributes: [LogAttribute("http.method", .string("GET")), LogAttribute("user.id", .int(Int64(index))),
-                             LogAttribute("region", .string("eu-west-1"))],
-                scope: "bench")
-        }
-        let request = OTLPLogsEncoder(resource: Resource(serviceName: "load")).encode(records)
         let result = try load.run(
-            gatewayBinary: gatewayBinary, yaml: yaml, receiver: receiver, requests: [request], spansPerRequest: 512, seconds: seconds,
-            path: "/v1/logs")
+            gatewayBinary: gatewayBinary, yaml: yaml, receiver: receiver, requests: [encodedLogsRequest(records: 512)], spansPerRequest: 512,
+            seconds: seconds, path: "/v1/logs")
         return ResultRow(
             scenario: "6f gateway OTLP/HTTP logs in → batch → OTLP/HTTP out (log records per gateway CPU-second)",
             ours: Measurement(value: Double(result.delivered) / max(result.gatewayCPU, 0.001), unit: "records/s", allocationsPerOperation: nil),
@@ -115,6 +107,18 @@ enum GatewayScenario {
             note: String(
                 format: "accepted %d, delivered %d records in %.0f s (4 clients, 512 records a request); gateway RSS peak %.0f MiB",
                 result.accepted, result.delivered, seconds, result.rss / 1_048_576))
+    }
+
+    /// `records` log records, each a body and three attributes.
+    static func encodedLogsRequest(records count: Int) -> [UInt8] {
+        let records = (0..<count).map { index in
+            LogRecordData(
+                timeNanos: 1_000, severity: LogSeverity(.info), body: .string("order \(index) processed"),
+                attributes: [LogAttribute("http.method", .string("GET")), LogAttribute("user.id", .int(Int64(index))),
+                             LogAttribute("region", .string("eu-west-1"))],
+                scope: "bench")
+        }
+        return OTLPLogsEncoder(resource: Resource(serviceName: "load")).encode(records)
     }
 
     /// 512 spans of 512 traces, each a root with three attributes.
