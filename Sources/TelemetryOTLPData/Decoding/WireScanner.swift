@@ -1,4 +1,9 @@
 internal import CProtobufC
+#if canImport(Glibc)
+    import Glibc
+#else
+    import Darwin
+#endif
 
 /// What a successful scan learned about a serialised message.
 struct WireSummary: Sendable, Equatable {
@@ -8,6 +13,8 @@ struct WireSummary: Sendable, Equatable {
     var decodedBytes = 0
     /// The deepest message nesting seen (the root is 0).
     var depth = 0
+    /// Whether some string holds a NUL byte (valid UTF-8, but protobuf-c's C strings end at it).
+    var stringsHoldNUL = false
 }
 
 /// A pre-scan of untrusted protobuf against the message's descriptors, before protobuf-c sees it.
@@ -200,6 +207,9 @@ struct WireScanner {
                     throw OTLPDecodeError(.invalidUTF8, "field \(Self.name(field)) is not valid UTF-8")
                 }
                 summary.decodedBytes += slot + length + 1 + Self.allocationOverhead
+                if !summary.stringsHoldNUL, length > 0, let base = bytes.baseAddress, memchr(base + offset, 0, length) != nil {
+                    summary.stringsHoldNUL = true
+                }
                 offset += length
             case PROTOBUF_C_TYPE_BYTES:
                 summary.decodedBytes += slot + length + Self.allocationOverhead

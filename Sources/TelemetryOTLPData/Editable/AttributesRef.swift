@@ -142,7 +142,8 @@ public struct AttributesRef {
     private static func equal(_ stored: UnsafePointer<CChar>, _ wanted: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
         while index < wanted.count {
-            guard UInt8(bitPattern: stored[index]) == wanted[index] else { return false }
+            // A stored key ends at its NUL: stop there, before reading past it, whatever `wanted` holds.
+            guard stored[index] != 0, UInt8(bitPattern: stored[index]) == wanted[index] else { return false }
             index += 1
         }
         return stored[index] == 0

@@ -84,9 +84,10 @@ public final class EditSession {
         return start.bindMemory(to: T.self, capacity: max(1, count))
     }
 
-    /// A NUL-terminated copy of `text` in the arena.
+    /// A NUL-terminated copy of `text` in the arena. A NUL inside `text` (which a C string cannot hold:
+    /// it would cut the string there) is written as U+FFFD.
     func string(_ text: String) throws(EditMemoryRefused) -> UnsafeMutablePointer<CChar> {
-        var text = text
+        var text = text.utf8.contains(0) ? String(text.map { $0 == "\u{0}" ? "\u{FFFD}" : $0 }) : text
         let pointer = try allocate(CChar.self, count: text.utf8.count + 1)
         text.withUTF8 { utf8 in
             utf8.withMemoryRebound(to: CChar.self) { source in

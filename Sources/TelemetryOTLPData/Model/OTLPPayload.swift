@@ -12,6 +12,9 @@ public struct OTLPPayload: Sendable {
     public let itemCount: Int
     /// An upper estimate of the memory decoding it takes.
     public let decodedBytesEstimate: Int
+    /// Whether some string in it holds a NUL byte: valid OTLP, but protobuf-c (whose strings end at a
+    /// NUL) would cut it when decoding, so the editing processors refuse it rather than see a prefix.
+    public var stringsHoldNUL = false
 
     /// Checks `bytes` as a request of `signal` within `limits` (see `WireScanner`).
     ///
@@ -23,6 +26,7 @@ public struct OTLPPayload: Sendable {
             Result { () throws(OTLPDecodeError) in try scanner.scan(buffer, as: OTLPSchema.request(signal)) }
         }.get()
         self.init(signal: signal, bytes: bytes, itemCount: summary.items, decodedBytesEstimate: summary.decodedBytes)
+        stringsHoldNUL = summary.stringsHoldNUL
     }
 
     /// Converts an OTLP/JSON request of `signal` and checks it like protobuf.

@@ -48,6 +48,10 @@ struct EditingProcessor: GatewayProcessor {
         let next: any PayloadConsumer
 
         func consume(_ item: PipelineItem) throws(Refusal) {
+            guard !item.payload.stringsHoldNUL else {
+                // protobuf-c would hand the edits a string cut at its NUL (a value redaction would then miss).
+                throw Refusal(.invalid, reason: "malformed", "a string in the request holds a NUL byte (U+0000), which \(processor.name) cannot edit")
+            }
             var stages = [self]
             var after = next
             while let following = after as? Consumer {
