@@ -10,6 +10,14 @@ public struct ArenaText {
     public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: pointer, count: count) }
 }
 
+extension AttributesRef {
+    /// Charges `bytes` that an edit of this map holds outside the arena (its working values) for as
+    /// long as the request lives, before the edit allocates them.
+    public func reserveWorkspace(bytes: Int) throws(EditMemoryRefused) {
+        try session.reserveWorkspace(bytes: bytes)
+    }
+}
+
 extension EditSession {
     /// Charges `bytes` that an edit holds outside the arena (its working lists) for as long as the
     /// request lives, before the edit allocates them.
