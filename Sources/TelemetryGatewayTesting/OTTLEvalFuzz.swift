@@ -45,7 +45,7 @@ package enum OTTLEvalFuzz {
         }
         defer { withExtendedLifetime(filler) {} }
         let intake = RequestIntake(
-            maxBodyBytes: 1 << 20, decodeLimits: limits, pipelines: chains, budget: budget, receiver: "fuzz",
+            maxBodyBytes: 1 << 20, decodeLimits: limits, pipelines: chains(budget: budget), budget: budget, receiver: "fuzz",
             decodedSignals: Set(OTLPSignal.allCases), metrics: metrics)
         return intake.process(body, signal: signal, gzip: false, json: false, lease: lease)
     }
@@ -153,19 +153,19 @@ package enum OTTLEvalFuzz {
 
     static let metrics = GatewaySelfMetrics(collector: MetricsCollector())
 
-    /// The chain of each signal, ending in `Revalidate`. Built once: editing processors hold no state
-    /// between requests (their memory goes through each item's lease, not the build context's budget).
-    static let chains: [OTLPSignal: any PayloadConsumer] = {
+    /// The chain of each signal, ending in `Revalidate`, built on `budget` (an edited request's own lease
+    /// is reserved from the processors' budget, as in the gateway, where it is the intake's).
+    static func chains(budget: MemoryBudget) -> [OTLPSignal: any PayloadConsumer] {
         var chains: [OTLPSignal: any PayloadConsumer] = [:]
         for signal in OTLPSignal.allCases {
             do {
-                chains[signal] = try ProcessorChain.build(configuration, signal: signal, next: Revalidate(), budget: MemoryBudget(limitBytes: 1))
+                chains[signal] = try ProcessorChain.build(configuration, signal: signal, next: Revalidate(), budget: budget)
             } catch {
                 preconditionFailure("the ottl-eval processors do not build: \(error)")
             }
         }
         return chains
-    }()
+    }
 
     /// Checks that what the chain hands on decodes and validates again with the count it claims.
     struct Revalidate: PayloadConsumer {

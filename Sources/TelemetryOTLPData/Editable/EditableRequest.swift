@@ -104,13 +104,19 @@ public final class EditableRequest {
     }
 
     /// The request as it is now: the original payload when nothing changed, nil when no item is left,
-    /// else the edited tree encoded once (its bytes charged through the session first).
+    /// else the edited tree encoded once, its size charged to the session (for as long as the request
+    /// lives) before it is packed.
     public func encoded() throws(EditMemoryRefused) -> OTLPPayload? {
+        try encoded { bytes throws(EditMemoryRefused) in _ = try session.allocate(UInt8.self, count: bytes) }
+    }
+
+    /// `encoded()`, with the output's size charged by `reserve` (which throws to refuse) before it is packed.
+    public func encoded(reservingOutput reserve: (_ bytes: Int) throws(EditMemoryRefused) -> Void) throws(EditMemoryRefused) -> OTLPPayload? {
         let items = itemCount
         guard items > 0 else { return nil }
         guard session.changed else { return original }
         let size = protobuf_c_message_get_packed_size(unpacked.message)
-        _ = try session.allocate(UInt8.self, count: size)  // reserves the output's size before packing
+        try reserve(size)
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
             count = size == 0 ? 0 : protobuf_c_message_pack(unpacked.message, buffer.baseAddress)
         }

@@ -130,7 +130,7 @@ enum AttributesProcessorFactory {
         }
         let ready = edits
         var definition = ProcessorDefinition(signals: Set(ready.keys), refusedSignals: refusals) { context throws(GatewayError) in
-            EditingProcessor(name: context.id.description, metrics: context.metrics, logger: context.logger, edits: ready)
+            EditingProcessor(context: context, edits: ready)
         }
         definition.decodesPayloads = true
         return definition

@@ -22,14 +22,25 @@ enum EditFailure: Error {
 /// `redaction`): each request is decoded once (the receiver reserved its decoded size, as for every
 /// processor that `decodesPayloads`), edited in place, and encoded once; a request no edit changed goes
 /// on as its original bytes. What edits allocate is charged to the request's lease before it is
-/// allocated; a larger encoded request keeps its growth charged for as long as it is queued.
+/// allocated; an encoded request gets a lease of its own, reserved before it is packed: its bytes, and
+/// its decoded size while the stages after the run may decode it.
 struct EditingProcessor: GatewayProcessor {
     /// The processor's name (`attributes/redact`), for self-metrics.
     let name: String
     let metrics: GatewaySelfMetrics
     let logger: Logger
+    let budget: MemoryBudget
     /// The edit of each signal it is configured for; other signals pass untouched.
     let edits: [OTLPSignal: RequestEdit]
+
+    /// A processor built in `context` with `edits`.
+    init(context: BuildContext, edits: [OTLPSignal: RequestEdit]) {
+        name = context.id.description
+        metrics = context.metrics
+        logger = context.logger
+        budget = context.budget
+        self.edits = edits
+    }
 
     var signals: Set<OTLPSignal> { Set(OTLPSignal.allCases) }
 
@@ -58,20 +69,36 @@ struct EditingProcessor: GatewayProcessor {
                 stages.append(following)
                 after = following.next
             }
-            guard let output = try edited(item, by: stages) else { return }
-            try after.consume(output.bytes == item.payload.bytes ? item : PipelineItem(payload: output, lease: item.lease))
+            guard let (output, lease) = try edited(item, by: stages) else { return }
+            guard let lease else { return try after.consume(item) }
+            // While the stages after the run run, the request as received keeps its decoded size reserved (the
+            // intake holds it until they return), so a stage that decodes the encoded request is covered but
+            // for what editing added to its decoded size: that is held here too. Once they handed it on
+            // (queued), the encoded request holds its bytes.
+            let decodedGrowth = max(0, output.decodedBytesEstimate - item.payload.decodedBytesEstimate)
+            guard lease.resize(to: output.bytes.count + RequestIntake.itemOverhead + decodedGrowth) else {
+                throw memoryRefusal(count: output.itemCount, stage: self)
+            }
+            defer { _ = lease.resize(to: output.bytes.count + RequestIntake.itemOverhead) }
+            try after.consume(PipelineItem(payload: output, lease: lease))
         }
 
-        /// The request after `stages` (nil when nothing is left); each stage's drops counted as it runs.
-        private func edited(_ item: PipelineItem, by stages: [Consumer]) throws(Refusal) -> OTLPPayload? {
+        private func memoryRefusal(count: Int, stage: Consumer) -> Refusal {
+            let (metrics, name, signal) = (stage.processor.metrics, stage.processor.name, signal.rawValue)
+            return Refusal.retryLater(reason: "memory_limit", "the gateway cannot edit the request now; retry later")
+                .countingWhenOverruled { metrics.processorDropped(count, processor: name, signal: signal, reason: "memory_limit") }
+        }
+
+        /// The request after `stages` — nil when nothing is left; its lease nil when it is the request as
+        /// received — each stage's drops counted as it runs.
+        private func edited(_ item: PipelineItem, by stages: [Consumer]) throws(Refusal) -> (OTLPPayload, MemoryLease?)? {
             let lease = item.lease
             let base = lease?.bytes ?? 0
-            var growth = 0
             var failing = self
             do throws(EditFailure) {
                 let request: EditableRequest
                 do {
-                    request = try EditableRequest(item.payload) { total in lease?.resize(to: base + growth + total) ?? true }
+                    request = try EditableRequest(item.payload) { total in lease?.resize(to: base + total) ?? true }
                 } catch {
                     throw EditFailure.memory(error)
                 }
@@ -82,17 +109,22 @@ struct EditingProcessor: GatewayProcessor {
                     }
                     if request.itemCount == 0 { return nil }
                 }
+                var outputLease: MemoryLease?
                 let output: OTLPPayload?
-                do { output = try request.encoded() } catch { throw EditFailure.memory(error) }
-                // Kept charged once the edit's memory is released (the session's last `reserve(0)`).
-                growth = max(0, (output?.bytes.count ?? 0) - item.payload.bytes.count)
-                return output
+                do throws(EditMemoryRefused) {
+                    output = try request.encoded { bytes throws(EditMemoryRefused) in
+                        guard let reserved = processor.budget.reserve(bytes + RequestIntake.itemOverhead) else { throw .outsideSession(bytes: bytes) }
+                        outputLease = reserved
+                    }
+                } catch {
+                    throw EditFailure.memory(error)
+                }
+                return output.map { ($0, outputLease) }
             } catch {
                 let (metrics, name, signal, count) = (failing.processor.metrics, failing.processor.name, signal.rawValue, item.itemCount)
                 switch error {
                 case .memory:
-                    throw Refusal.retryLater(reason: "memory_limit", "the gateway cannot edit the request now; retry later")
-                        .countingWhenOverruled { metrics.processorDropped(count, processor: name, signal: signal, reason: "memory_limit") }
+                    throw memoryRefusal(count: count, stage: failing)
                 case .failed(let message):
                     failing.processor.logger.warning("\(name) dropped a request: \(message)")
                     throw Refusal(.invalid, reason: "processing_error", "\(name): \(message)")

@@ -127,7 +127,7 @@ enum FilterProcessorFactory {
                     }
                 }
             }
-            return EditingProcessor(name: name, metrics: context.metrics, logger: logger, edits: edits)
+            return EditingProcessor(context: context, edits: edits)
         }
         definition.decodesPayloads = true
         return definition

@@ -17,9 +17,7 @@ enum RedactionProcessorFactory {
             return [:]
         }
         var definition = ProcessorDefinition(signals: Set(OTLPSignal.allCases)) { context throws(GatewayError) in
-            EditingProcessor(
-                name: context.id.description, metrics: context.metrics, logger: context.logger,
-                edits: [.traces: edit, .metrics: edit, .logs: edit])
+            EditingProcessor(context: context, edits: [.traces: edit, .metrics: edit, .logs: edit])
         }
         definition.decodesPayloads = true
         return definition

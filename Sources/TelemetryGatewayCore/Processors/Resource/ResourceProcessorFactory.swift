@@ -25,7 +25,7 @@ enum ResourceProcessorFactory {
         }
         let edits = Dictionary(uniqueKeysWithValues: OTLPSignal.allCases.map { ($0, edit) })
         var definition = ProcessorDefinition(signals: Set(OTLPSignal.allCases)) { context throws(GatewayError) in
-            EditingProcessor(name: context.id.description, metrics: context.metrics, logger: context.logger, edits: edits)
+            EditingProcessor(context: context, edits: edits)
         }
         definition.decodesPayloads = true
         return definition

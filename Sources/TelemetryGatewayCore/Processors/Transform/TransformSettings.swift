@@ -154,7 +154,7 @@ enum TransformProcessorFactory {
                     return [:]
                 }
             }
-            return EditingProcessor(name: name, metrics: context.metrics, logger: logger, edits: edits)
+            return EditingProcessor(context: context, edits: edits)
         }
         definition.decodesPayloads = true
         return definition
