@@ -111,3 +111,32 @@ struct OTTLEvaluatorTests {
     }
 }
 
+
+/// Values a statement stores cannot nest without bound (a map set into itself once per item).
+@Suite("OTTL evaluator: nesting of stored values")
+struct OTTLNestingTests {
+    @Test("set(resource.attributes[\"n\"], resource.attributes) on 100 spans stops at 64 levels with an error, not a deeper tree")
+    func selfNestingStops() throws {
+        let trace = TraceID(high: 1, low: 1)
+        let spans = (0..<100).map { index in
+            SpanData(name: "s", context: SpanContext(traceID: trace, spanID: SpanID(UInt64(index + 1))), parent: nil, kind: .internal, startTimeNanos: 1, endTimeNanos: 2)
+        }
+        let bytes = OTLPTraceEncoder(resource: Resource(serviceName: "svc")).encode(spans)
+        let request = try EditableRequest(try OTLPPayload(validating: bytes, signal: .traces, limits: DecodeLimits()))
+        let statement = try OTTLParser.statement(#"put(resource.attributes["n"], resource.attributes)"#)
+        let compiled = try OTTLCompiler(context: .span, functions: OTTLEvaluatorTests.functions).statement(statement)
+        let group = OTTLStatementGroup(context: .span, conditions: [], statements: [(compiled, "nest")], errorMode: .ignore)
+        let errors = LockedValue<[String]>([])
+        try group.run(on: request) { message, _ in errors.withLock { $0.append(message) } }
+        var depth = 0
+        var value = request.resourceSpans[0].resource.attributes["n"] ?? .empty
+        while case .map(let pairs) = value, let inner = pairs.first(where: { $0.key == "n" }) {
+            depth += 1
+            value = inner.value
+        }
+        // The map under `n` nests depth + 1 levels, under resource.attributes: 64 in all, no deeper.
+        #expect(depth + 1 == OTTLValue.maxNesting - 1)
+        #expect(errors.withLock { $0.count } == 100 - (OTTLValue.maxNesting - 1))
+        #expect(errors.withLock { $0.first } == "the value would nest deeper than 64 levels")
+    }
+}

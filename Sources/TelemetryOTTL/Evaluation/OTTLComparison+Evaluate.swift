@@ -67,10 +67,13 @@ extension OTTLComparison {
         return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
     }
 
-    /// Maps are equal when they hold the same keys with equal values, whatever the order (pdata `Map.Equal`).
+    /// Maps are equal when they hold the same keys with equal values, whatever the order (pdata `Map.Equal`),
+    /// in time linear in their sizes (one side indexed by key).
     private static func sameMap(_ a: [OTLPKeyValue], _ b: [OTLPKeyValue]) -> Bool {
         guard a.count == b.count else { return false }
-        return a.allSatisfy { pair in b.contains { $0.key == pair.key && $0.value == pair.value } }
+        var indexed: [String: [OTLPValue]] = [:]
+        for pair in b { indexed[pair.key, default: []].append(pair.value) }
+        return a.allSatisfy { pair in indexed[pair.key]?.contains(pair.value) ?? false }
     }
 }
 

@@ -90,6 +90,7 @@ extension AttributesRef {
     /// Sets the value at `keys`; a nil value leaves an empty value behind for a new key, as the Collector.
     func setValue(_ value: OTTLValue, at keys: [ResolvedKey]) throws(OTTLError) {
         guard case .string(let first) = keys[0] else { throw OTTLError("type Map does not support int indexing") }
+        try OTTLValue.checkNesting(value, below: keys.count)
         do {
             if keys.count == 1 {
                 try set(first, value.otlpValue)
@@ -118,5 +119,35 @@ extension AttributesRef {
             }
         }
         return current
+    }
+}
+
+extension OTTLValue {
+    /// The deepest a value may nest once stored: a statement that stores a map into itself
+    /// (`set(attributes["n"], attributes)`) would otherwise nest one level deeper for every item it runs
+    /// on, and every later walk of the value (reading, encoding, redaction) recurses that deep.
+    public static let maxNesting = 64
+
+    /// Throws when `value`, stored `levels` maps down, would nest deeper than `maxNesting`.
+    static func checkNesting(_ value: OTTLValue, below levels: Int) throws(OTTLError) {
+        guard value.otlpValue.nests(deeperThan: maxNesting - levels) else { return }
+        throw OTTLError("the value would nest deeper than \(maxNesting) levels")
+    }
+}
+
+extension OTLPValue {
+    /// Whether the value nests (maps and lists in maps and lists) more than `levels` deep; the walk stops
+    /// at `levels`, so it never recurses deeper than that.
+    func nests(deeperThan levels: Int) -> Bool {
+        switch self {
+        case .map(let pairs):
+            guard levels > 0 else { return true }
+            return pairs.contains { $0.value.nests(deeperThan: levels - 1) }
+        case .array(let values):
+            guard levels > 0 else { return true }
+            return values.contains { $0.nests(deeperThan: levels - 1) }
+        default:
+            return false
+        }
     }
 }

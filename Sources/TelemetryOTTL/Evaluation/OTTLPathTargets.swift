@@ -67,6 +67,7 @@ enum PathTargets {
                 get: { item in map(item).map { .map($0.pairs) } ?? .null },
                 set: { item, value throws(OTTLError) in
                     guard case .map(let pairs) = value else { return }  // the Collector ignores a non-map
+                    try OTTLValue.checkNesting(value, below: 0)
                     do throws(EditMemoryRefused) { try map(item)?.replaceAll(with: pairs) } catch { throw .memory(error) }
                 },
                 map: { item, _ in map(item) })

@@ -39,6 +39,7 @@ enum LogBody {
             },
             set: { item, value throws(OTTLError) in
                 guard let log = item.log else { return }
+                try OTTLValue.checkNesting(value, below: keys.count)
                 let new = keys.isEmpty ? value.otlpValue : try KeyedValues.set(log.body, PathTargets.resolve(keys, item)[...], to: value.otlpValue)
                 do throws(EditMemoryRefused) { try log.setBody(new) } catch { throw .memory(error) }
             },
