@@ -26,6 +26,17 @@ package struct RegexTemplate: Sendable, Equatable {
         return highest
     }
 
+    /// The most bytes one expansion can write for a match of `matchLength` bytes: the literal text, and
+    /// each inserted group at most the match (a group is part of it).
+    package func expansionBound(matchLength: Int) -> Int {
+        pieces.reduce(0) { total, piece in
+            switch piece {
+            case .text(let bytes): total &+ bytes.count
+            case .group, .named: total &+ matchLength
+            }
+        }
+    }
+
     /// Parses `template` (never fails: malformed references are text, as in Go).
     package init(_ template: String) {
         let bytes = Array(template.utf8)

@@ -86,6 +86,12 @@ enum PatternReplacement {
             try bytes.withUnsafeBytes { buffer in
                 try regex.forEachMatch(in: buffer, neededGroups: template.highestGroup) { match in
                     matched = true
+                    // The output is charged before it grows: what it holds, the gap, this match's expansion
+                    // (a function's result, a hash or a case mapping, at most 4 × that + 64), doubled for the
+                    // array's growth — as a high-water mark of the request's session.
+                    let expansion = template.expansionBound(matchLength: match.range.count)
+                    let next = output.count &+ (match.range.lowerBound - copied) &+ (function == nil ? expansion : 4 &* expansion &+ 64)
+                    try charge(2 &* next &+ 4096, item)
                     output.append(contentsOf: buffer[copied..<match.range.lowerBound])
                     if let function {
                         var expanded: [UInt8] = []
@@ -103,8 +109,17 @@ enum PatternReplacement {
             throw OTTLError("out of memory matching the regex")
         }
         guard matched else { return nil }
+        try charge(2 &* (output.count &+ bytes.count &- copied) &+ 4096, item)
         output.append(contentsOf: bytes[copied...])
         return String(decoding: output, as: UTF8.self)
+    }
+
+    private static func charge(_ bytes: Int, _ item: OTTLItem) throws(OTTLError) {
+        do throws(EditMemoryRefused) {
+            try item.session.reserveTransient(bytes: bytes)
+        } catch {
+            throw .memory(error)
+        }
     }
 
     /// Rewrites the map's string values in place; a value whose function fails stays as it was.
