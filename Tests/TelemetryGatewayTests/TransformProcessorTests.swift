@@ -184,6 +184,17 @@ struct TransformProcessorTests {
         #expect(ignore.gateway.logText().contains("failed to execute statement"))
     }
 
+    @Test("A request whose strings hold a NUL byte is refused (400) rather than edited as the prefix protobuf-c would see")
+    func nulRefused() throws {
+        let harness = try Self.harness("trace_statements:\n  - set(span.name, \"x\")", pipelines: ["traces"])
+        defer { _ = harness.gateway.shutdown() }
+        let json = #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","name":"a\u0000 4111111111111111"}]}]}]}"#
+        let response = try OTLPRequests.post(Array(json.utf8), to: "\(harness.gateway.url)/v1/traces", contentType: "application/json")
+        #expect(response.status == 400)
+        #expect(String(decoding: response.body, as: UTF8.self).contains("NUL"))
+        #expect(try harness.gateway.memory.payloads(.traces).isEmpty)
+    }
+
     @Test("A statement that matches nothing leaves the request byte-identical upstream")
     func untouchedBytes() throws {
         let harness = try Self.harness(#"""

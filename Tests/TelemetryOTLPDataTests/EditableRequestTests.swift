@@ -95,6 +95,19 @@ struct EditableRequestTests {
         #expect(asked.contains { $0 > EditSession.chunkSize + 4096 })
     }
 
+    @Test("A NUL inside a written string (which a C string cannot hold) is written as U+FFFD; the scan flags strings holding one")
+    func nulInStrings() throws {
+        let request = try EditableRequest(try Self.traceRequest())
+        let attributes = request.resourceSpans[0].scopeSpans[0].spans[0].attributes
+        try attributes.set("k", .string("a\u{0}b"))
+        #expect(attributes["k"] == .string("a\u{FFFD}b"))
+        #expect(try Self.traceRequest().stringsHoldNUL == false)
+        let encoded = try #require(try request.encoded())
+        #expect(encoded.stringsHoldNUL == false)
+        let json = #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","name":"a\u0000b"}]}]}]}"#
+        #expect(try OTLPPayload(json: Array(json.utf8), signal: .traces, limits: DecodeLimits()).stringsHoldNUL)
+    }
+
     @Test("Dropping every span of a scope drops the scope and its resource; nothing left encodes as nil")
     func emptyGroupsRemoved() throws {
         let request = try EditableRequest(try Self.traceRequest())

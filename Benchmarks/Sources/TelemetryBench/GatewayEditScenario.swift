@@ -2,8 +2,8 @@ import Foundation
 
 /// Rows 6h and 6i: the load of row 6 (and of row 6f, for logs) through the editing processors —
 /// `attributes` (3 actions), `filter` (1 condition), `transform` (2 statements) and `redaction` (1
-/// blocked value) — before `batch`: each request is decoded, edited and encoded once per editing
-/// processor. Every span gains an attribute and has one hashed, one renamed by a regex, one routed by
+/// blocked value) — before `batch`: the run of editing processors decodes each request once, edits it
+/// in place and encodes it once. Every span gains an attribute and has one hashed, one renamed by a regex, one routed by
 /// a condition; the filter and the redaction match nothing (their cost is the scan).
 enum GatewayEditScenario {
     static func run(gatewayBinary: String, receiver: DiscardServerProcess, logs: Bool, seconds: Double = 10) throws -> ResultRow {

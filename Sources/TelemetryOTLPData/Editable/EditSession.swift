@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#else
+    import Darwin
+#endif
+
 /// The memory and the undo log of the edits made to one decoded request.
 ///
 /// Edits change the unpacked protobuf-c tree in place. Everything new they need (strings, attribute
@@ -87,7 +93,9 @@ public final class EditSession {
     /// A NUL-terminated copy of `text` in the arena. A NUL inside `text` (which a C string cannot hold:
     /// it would cut the string there) is written as U+FFFD.
     func string(_ text: String) throws(EditMemoryRefused) -> UnsafeMutablePointer<CChar> {
-        var text = text.utf8.contains(0) ? String(text.map { $0 == "\u{0}" ? "\u{FFFD}" : $0 }) : text
+        var text = text
+        let holdsNUL = text.withUTF8 { utf8 in utf8.baseAddress.map { memchr($0, 0, utf8.count) != nil } ?? false }
+        if holdsNUL { text = String(text.map { $0 == "\u{0}" ? "\u{FFFD}" : $0 }) }
         let pointer = try allocate(CChar.self, count: text.utf8.count + 1)
         text.withUTF8 { utf8 in
             utf8.withMemoryRebound(to: CChar.self) { source in

@@ -23,7 +23,7 @@ enum AttributeActionsParser {
         }
         func value(_ name: String) throws(ConfigError) -> OTLPValue? {
             guard let node = fields[name] else { return nil }
-            return try otlpValue(try node.typedValue())
+            return otlpValue(try node.typedValue())
         }
         let action = try text("action").lowercased()
         let key = try text("key"), pattern = try text("pattern"), convertedType = try text("converted_type")
