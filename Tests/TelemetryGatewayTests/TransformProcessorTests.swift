@@ -168,7 +168,7 @@ struct TransformProcessorTests {
         let response = try OTLPRequests.post(Array(json.utf8), to: "\(propagate.gateway.url)/v1/traces", contentType: "application/json")
         #expect(response.status == 400)
         #expect(String(decoding: response.body, as: UTF8.self).contains("failed to execute statement"))
-        #expect(try propagate.gateway.memory.payloads(.traces).isEmpty)
+        #expect(propagate.gateway.memory.payloads(.traces).isEmpty)
 
         let ignore = try Self.harness(#"""
             error_mode: propagate
@@ -192,7 +192,7 @@ struct TransformProcessorTests {
         let response = try OTLPRequests.post(Array(json.utf8), to: "\(harness.gateway.url)/v1/traces", contentType: "application/json")
         #expect(response.status == 400)
         #expect(String(decoding: response.body, as: UTF8.self).contains("NUL"))
-        #expect(try harness.gateway.memory.payloads(.traces).isEmpty)
+        #expect(harness.gateway.memory.payloads(.traces).isEmpty)
     }
 
     @Test("A statement that matches nothing leaves the request byte-identical upstream")

@@ -156,11 +156,6 @@ public final class EditSession {
         changed = true
     }
 
-    /// Records a change made through `write` calls elsewhere (a removal).
-    func markChanged() {
-        changed = true
-    }
-
     /// Puts every logged field back as it was, newest first, so the tree is the one protobuf-c unpacked.
     func undoAll() {
         for entry in undoLog.reversed() {

@@ -76,12 +76,6 @@ extension OTLPValue {
         }
     }
 
-    /// The string, when this is one.
-    public var string: String? {
-        if case .string(let text) = self { return text }
-        return nil
-    }
-
     /// The pairs, when this is a map.
     public var map: [OTLPKeyValue]? {
         if case .map(let pairs) = self { return pairs }
