@@ -73,3 +73,22 @@ public struct ExporterDefinition: Sendable {
         self.build = build
     }
 }
+
+/// A configured connector, ready to be built.
+public struct ConnectorDefinition: Sendable {
+    /// The signal pairs it supports.
+    public let pairs: Set<SignalPair>
+    /// The pipelines its settings name (`routing`'s `pipelines` and `default_pipelines`), with where:
+    /// each must exist and list the connector among its receivers.
+    public var namedPipelines: [(id: ComponentID, source: ConfigLocation)] = []
+    /// Whether it decodes the requests it takes (the receiver then reserves their decoded size).
+    public var decodesPayloads = false
+    /// Builds it.
+    let build: @Sendable (BuildContext) throws(GatewayError) -> any GatewayConnector
+
+    /// A definition of a connector for `pairs` that `build` makes.
+    public init(pairs: Set<SignalPair>, build: @escaping @Sendable (BuildContext) throws(GatewayError) -> any GatewayConnector) {
+        self.pairs = pairs
+        self.build = build
+    }
+}

@@ -13,6 +13,8 @@ package struct ComponentFactories: Sendable {
     package var processors: [String: Parse<ProcessorDefinition>]
     /// Exporter types.
     package var exporters: [String: Parse<ExporterDefinition>]
+    /// Connector types.
+    package var connectors: [String: Parse<ConnectorDefinition>] = [:]
 
     /// Every type this gateway ships.
     package static let standard = ComponentFactories(
@@ -38,7 +40,8 @@ package struct ComponentFactories: Sendable {
             "cloudwatch": CloudWatchExporterFactory.definition,
             "datadog": DatadogExporterFactory.definition,
             "loadbalancing": LoadBalancingExporterFactory.definition,
-        ])
+        ],
+        connectors: [:])
 
     /// These factories and an exporter type `type` that is always `exporter` (for tests).
     package func adding(exporter type: String, _ exporter: any GatewayExporter) -> ComponentFactories {

@@ -52,8 +52,10 @@ package protocol EncodedRequestSender: Sendable {
     /// How its retries and rejections are counted and logged.
     var retryReport: RetryReport { get }
     /// Sends `body` (serialised `Export…ServiceRequest`s) once: delivered, refused for good, or worth
-    /// another attempt (after the delay the server asked for, if any).
-    func attempt(_ body: [UInt8]) -> RetryAttempt<Void, any Error, String>
+    /// another attempt (after the delay the server asked for, if any); `extraHeaders` are sent with it
+    /// besides the configured ones (HTTP headers, gRPC metadata): what the exporter sets from the
+    /// batch's request metadata.
+    func attempt(_ body: [UInt8], extraHeaders: [(name: String, value: String)]) -> RetryAttempt<Void, any Error, String>
     /// Cuts what it is doing short and closes its connection (at shutdown).
     func shutdown()
 }

@@ -7,11 +7,14 @@ public struct PipelineItem: Sendable {
     /// The memory reserved for the payload; it returns to the budget when the last copy of the item
     /// (in any exporter's queue) goes away.
     public let lease: MemoryLease?
+    /// The request's headers / gRPC metadata, when its receiver has `include_metadata: true`.
+    public var metadata: RequestMetadata
 
     /// Creates an item.
-    public init(payload: OTLPPayload, lease: MemoryLease? = nil) {
+    public init(payload: OTLPPayload, lease: MemoryLease? = nil, metadata: RequestMetadata = .empty) {
         self.payload = payload
         self.lease = lease
+        self.metadata = metadata
     }
 
     /// The signal.

@@ -35,7 +35,7 @@ package final class ExporterSendChain: Sendable {
                 interrupt: { sender.shutdown() }
             ) { requests in
                 let body = Self.body(requests)
-                return body.isEmpty ? .final(.success(())) : sender.attempt(body)
+                return body.isEmpty ? .final(.success(())) : sender.attempt(body, extraHeaders: [])
             }
         } else {
             let cancellation = self.cancellation
@@ -45,7 +45,7 @@ package final class ExporterSendChain: Sendable {
                 // Joined once per batch, not once per attempt.
                 let body = Self.body(payloads.map(\.bytes))
                 guard !body.isEmpty else { return }
-                try RetryLoop(policy: retry, cancellation: cancellation).run({ sender.attempt(body) }, reporting: sender.retryReport)
+                try RetryLoop(policy: retry, cancellation: cancellation).run({ sender.attempt(body, extraHeaders: []) }, reporting: sender.retryReport)
             }
         }
     }

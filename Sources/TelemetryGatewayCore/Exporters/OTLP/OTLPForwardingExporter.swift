@@ -85,4 +85,8 @@ public final class OTLPForwardingExporter: GatewayExporter {
     }
 }
 
-extension OTLPHTTPSender: EncodedRequestSender {}
+extension OTLPHTTPSender: EncodedRequestSender {
+    package func attempt(_ body: [UInt8], extraHeaders: [(name: String, value: String)]) -> RetryAttempt<Void, any Error, String> {
+        attempt(body)
+    }
+}

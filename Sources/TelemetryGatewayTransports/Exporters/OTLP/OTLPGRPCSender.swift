@@ -80,7 +80,7 @@ final class OTLPGRPCSender: EncodedRequestSender {
     }
 
     /// One call, classified for the retry loop; a success's partial-success rejection is logged and counted.
-    func attempt(_ body: [UInt8]) -> RetryAttempt<Void, any Error, String> {
+    func attempt(_ body: [UInt8], extraHeaders: [(name: String, value: String)]) -> RetryAttempt<Void, any Error, String> {
         var options = CallOptions.defaults
         options.timeout = settings.timeout
         options.compression = settings.gzip ? .gzip : CompressionAlgorithm.none
