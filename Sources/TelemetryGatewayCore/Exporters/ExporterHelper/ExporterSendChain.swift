@@ -20,12 +20,14 @@ package final class ExporterSendChain: Sendable {
     package let sender: any EncodedRequestSender
     private let cancellation = CancellationSignal()
 
-    /// The chain of exporter `name` for `signal` over `sender`, with a disk queue when `diskQueue` is set.
+    /// The chain of exporter `name` for `signal` over `sender`, with a disk queue when `diskQueue` is set;
+    /// `outgoingHeaders` makes the headers a batch is sent with from its request metadata.
     ///
     /// - Throws: `GatewayError` when the disk queue's folder cannot be used.
     package init(
         exporter name: String, signal: OTLPSignal, sender: any EncodedRequestSender, retry: RetryPolicy, queueBytes: Int,
-        diskQueue: DiskQueueSettings?, batch: BatchSettings, selfMetrics: MetricsCollector, logger: Logger
+        diskQueue: DiskQueueSettings?, batch: BatchSettings, selfMetrics: MetricsCollector, logger: Logger,
+        outgoingHeaders: @escaping @Sendable (RequestMetadata) -> [(name: String, value: String)] = { _ in [] }
     ) throws(GatewayError) {
         self.sender = sender
         if let diskQueue {
@@ -35,7 +37,7 @@ package final class ExporterSendChain: Sendable {
                 interrupt: { sender.shutdown() }
             ) { requests in
                 let body = Self.body(requests)
-                return body.isEmpty ? .final(.success(())) : sender.attempt(body, extraHeaders: [])
+                return body.isEmpty ? .final(.success(())) : sender.attempt(body, extraHeaders: outgoingHeaders(.empty))
             }
         } else {
             let cancellation = self.cancellation
@@ -45,7 +47,7 @@ package final class ExporterSendChain: Sendable {
                 // Joined once per batch, not once per attempt.
                 let body = Self.body(payloads.map(\.bytes))
                 guard !body.isEmpty else { return }
-                try RetryLoop(policy: retry, cancellation: cancellation).run({ sender.attempt(body, extraHeaders: []) }, reporting: sender.retryReport)
+                try RetryLoop(policy: retry, cancellation: cancellation).run({ sender.attempt(body, extraHeaders: outgoingHeaders(.empty)) }, reporting: sender.retryReport)
             }
         }
     }
