@@ -9,6 +9,7 @@ public final class InMemoryExporter: GatewayExporter, PayloadConsumer {
 
     private struct State: Sendable {
         var payloads: [OTLPPayload] = []
+        var metadata: [RequestMetadata] = []
         var refusal: Refusal?
         var shutDown = false
     }
@@ -20,6 +21,9 @@ public final class InMemoryExporter: GatewayExporter, PayloadConsumer {
 
     /// Every payload taken, in order.
     public var payloads: [OTLPPayload] { state.withLock { $0.payloads } }
+
+    /// The request metadata of every payload taken, in the same order as `payloads`.
+    public var metadata: [RequestMetadata] { state.withLock { $0.metadata } }
 
     /// The payloads of one signal.
     public func payloads(_ signal: OTLPSignal) -> [OTLPPayload] { payloads.filter { $0.signal == signal } }
@@ -39,6 +43,7 @@ public final class InMemoryExporter: GatewayExporter, PayloadConsumer {
         let refusal = state.withLock { state -> Refusal? in
             if let refusal = state.refusal { return refusal }
             state.payloads.append(item.payload)
+            state.metadata.append(item.metadata)
             return nil
         }
         if let refusal { throw refusal }
