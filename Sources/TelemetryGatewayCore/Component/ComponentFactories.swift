@@ -42,7 +42,9 @@ package struct ComponentFactories: Sendable {
             "datadog": DatadogExporterFactory.definition,
             "loadbalancing": LoadBalancingExporterFactory.definition,
         ],
-        connectors: [:])
+        connectors: [
+            "routing": RoutingConnectorFactory.definition,
+        ])
 
     /// These factories and an exporter type `type` whose entries `make` builds from their ids (for tests).
     package func adding(exporter type: String, _ make: @escaping @Sendable (ComponentID) -> any GatewayExporter) -> ComponentFactories {
