@@ -118,7 +118,11 @@ public struct SpanMetricsSettings: Sendable {
             settings.resourceKeyAttributes = try list.sequence().map { (item) throws(ConfigError) in try item.string() }
         }
         if let limit = fields["aggregation_cardinality_limit"] {
-            settings.cardinalityLimit = try limit.int(in: 0...10_000_000)
+            let text = try limit.string()
+            guard let value = Int(text), (0...10_000_000).contains(value) else {
+                throw limit.error("invalid aggregation_cardinality_limit: \(text), the limit should be positive (at most 10000000)")
+            }
+            settings.cardinalityLimit = value
         }
         if let temporality = fields["aggregation_temporality"] {
             let text = try temporality.choice(["AGGREGATION_TEMPORALITY_CUMULATIVE", "AGGREGATION_TEMPORALITY_DELTA"])
@@ -139,8 +143,9 @@ public struct SpanMetricsSettings: Sendable {
     }
 
     private static func positive(_ node: ConfigNode, _ message: String, max: Int) throws(ConfigError) -> Int {
-        guard let value = Int(node.rawText ?? ""), value > 0, value <= max else {
-            throw node.error("\(message): \(node.rawText ?? "?"), the maximum number of the items in the cache should be positive (at most \(max))")
+        let text = try node.string()
+        guard let value = Int(text), value > 0, value <= max else {
+            throw node.error("\(message): \(text), the maximum number of the items in the cache should be positive (at most \(max))")
         }
         return value
     }
