@@ -71,13 +71,15 @@ struct SpanMetricsPlan {
             var seriesIndex: [String: Int] = [:]
             for scopeSpans in resourceSpans.scopeSpans {
                 for span in scopeSpans.spans {
-                    let (seriesKey, dimensions) = Self.dimensions(span, service: serviceName, resource: resourceAttributes, settings)
+                    // The key is made for every span; the attributes only for the first span of a series.
+                    let seriesKey = Self.dimensions(span, service: serviceName, resource: resourceAttributes, settings, collecting: false).key
                     let index: Int
                     if let known = seriesIndex[seriesKey] {
                         index = known
                     } else {
                         index = resource.series.count
                         seriesIndex[seriesKey] = index
+                        let dimensions = Self.dimensions(span, service: serviceName, resource: resourceAttributes, settings, collecting: true).attributes
                         resource.series.append(
                             Series(key: seriesKey, attributes: dimensions, bytes: SpanMetricsCost.series(key: seriesKey, dimensions, settings)))
                     }
@@ -92,41 +94,42 @@ struct SpanMetricsPlan {
     /// The number of spans that become observations.
     var observationCount: Int { resources.reduce(0) { $0 + $1.observations.count } }
 
-    /// A span's series key and attributes: the built-in dimensions not excluded, then each configured
-    /// dimension found on the span, else on the resource, else its default (left out without one).
+    /// A span's series key, and its attributes when `collecting`: the built-in dimensions not
+    /// excluded, then each configured dimension found on the span, else on the resource, else its default
+    /// (left out without one).
     private static func dimensions(
-        _ span: SpanView, service: String, resource: AttributeList, _ settings: SpanMetricsSettings
+        _ span: SpanView, service: String, resource: AttributeList, _ settings: SpanMetricsSettings,
+        collecting: Bool
     ) -> (key: String, attributes: OrderedAttributes) {
         var key = ""
         var attributes: OrderedAttributes = []
-        attributes.reserveCapacity(4 + settings.dimensions.count)
-        func add(_ name: String, _ value: AttributeValue, text: String) {
+        func add(_ name: String, _ text: String, _ value: @autoclosure () -> AttributeValue) {
             appendComponent(name, to: &key)
             appendComponent(text, to: &key)
-            attributes.append((name, value))
+            if collecting { attributes.append((name, value())) }
         }
         let excluded = settings.excludedDimensions
-        if !excluded.contains("service.name") { add("service.name", .string(service), text: service) }
+        if !excluded.contains("service.name") { add("service.name", service, .string(service)) }
         if !excluded.contains("span.name") {
             let name = span.name
-            add("span.name", .string(name), text: name)
+            add("span.name", name, .string(name))
         }
         if !excluded.contains("span.kind") {
             let kind = spanKindText(span.kindNumber)
-            add("span.kind", .string(kind), text: kind)
+            add("span.kind", kind, .string(kind))
         }
         if !excluded.contains("status.code") {
             let status = statusText(span.statusCode)
-            add("status.code", .string(status), text: status)
+            add("status.code", status, .string(status))
         }
         if !settings.dimensions.isEmpty {
             let spanAttributes = span.attributes
             for dimension in settings.dimensions {
                 if let value = spanAttributes[dimension.name] ?? resource[dimension.name] {
                     let text = value.text()
-                    add(dimension.name, value.attributeValue ?? .string(text), text: text)
+                    add(dimension.name, text, value.attributeValue ?? .string(text))
                 } else if let fallback = dimension.defaultValue {
-                    add(dimension.name, .string(fallback), text: fallback)
+                    add(dimension.name, fallback, .string(fallback))
                 }
             }
         }
