@@ -23,7 +23,7 @@ extension HostileResourceTests {
             pipelines: Self.spanMetricsPipelines))
         let url = "\(harness.gateway.url)/v1/traces"
         let names = shape == "distinct-names" ? 100_000 : HostileResourceHarness.size(ci: 4_000, full: 20_000)
-        let perRequest = shape == "distinct-names" ? 5_000 : 200
+        let perRequest = shape == "distinct-names" ? 5_000 : 20
         let nameBytes = shape == "distinct-names" ? 12 : 32 << 10
         let answers = Collected<Int>()
         let report = await harness.run(attackers: 2, seconds: 30) { attacker, deadline in

@@ -7,8 +7,8 @@ import TelemetryOTLPData
 /// OTLP metrics request to the metrics pipelines it feeds; `shutdown()` flushes once more.
 ///
 /// Memory: the aggregation (resources, series, exemplars) is held in the memory budget and charged
-/// before it grows; a request whose new series cannot be charged is refused (429 / UNAVAILABLE) with
-/// nothing of it counted. Each flushed request gets a lease of its own. A downstream refusal at a flush
+/// before it grows, at most half the budget; a request whose new series cannot be charged is refused
+/// (429 / UNAVAILABLE) with nothing of it counted. Each flushed request gets a lease of its own. A downstream refusal at a flush
 /// keeps the state (cumulative: the next flush carries the totals) or is counted as the loss it is (delta).
 public final class SpanMetricsConnector: GatewayConnector {
     let settings: SpanMetricsSettings
@@ -67,8 +67,9 @@ public final class SpanMetricsConnector: GatewayConnector {
 
     /// Adds the spans of `item` to the aggregation, or refuses the request whole.
     func aggregate(_ item: PipelineItem) throws(Refusal) {
-        // The plan holds each distinct series' text and one entry per span until it is applied.
-        let planBytes = item.payload.bytes.count.saturatingSum(item.itemCount.saturatingProduct(96))
+        // The plan holds each distinct series' key and attributes (at most three copies of the request's
+        // text) and one entry per span until it is applied.
+        let planBytes = item.payload.bytes.count.saturatingProduct(3).saturatingSum(item.itemCount.saturatingProduct(512))
         guard let planLease = budget.reserve(planBytes) else { throw refusal() }
         let view: TracesView
         do throws(OTLPDecodeError) {
@@ -82,7 +83,8 @@ public final class SpanMetricsConnector: GatewayConnector {
         let applied = aggregation.withLock { aggregation -> (SpanMetricsState.Outcome, series: Int, bytes: Int)? in
             let target = aggregation.state.heldBytes.saturatingSum(aggregation.state.growthBound(plan))
             if aggregation.lease == nil { aggregation.lease = budget.reserve(0) }
-            guard let lease = aggregation.lease, lease.resize(to: target) else { return nil }
+            // The state may take at most half the budget, so that a flood of series never starves other pipelines.
+            guard target <= budget.limitBytes / 2, let lease = aggregation.lease, lease.resize(to: target) else { return nil }
             let outcome = aggregation.state.apply(plan, wallNanos: wall, monotonicNanos: monotonic)
             lease.resize(to: aggregation.state.heldBytes)
             return (outcome, aggregation.state.series.count, aggregation.state.heldBytes)
@@ -94,30 +96,41 @@ public final class SpanMetricsConnector: GatewayConnector {
     }
 
     /// Hands the aggregation on as one metrics request (nothing when no span was seen since the
-    /// previous flush, delta, or ever, cumulative).
+    /// previous flush, delta, or ever, cumulative). What encoding and handing on take was charged with
+    /// the state (`SpanMetricsCost`): the state's lease lends the request its own lease's bytes.
     func flush() {
         let wall = clock.wallNanos
         let monotonic = clock.monotonicNanos
-        let (resources, series, bytes) = aggregation.withLock { aggregation in
-            let resources = aggregation.state.flush(wallNanos: wall, monotonicNanos: monotonic)
-            aggregation.lease?.resize(to: aggregation.state.heldBytes)
-            return (resources, aggregation.state.series.count, aggregation.state.heldBytes)
+        let (resources, lease) = aggregation.withLock { aggregation in
+            (aggregation.state.flush(wallNanos: wall, monotonicNanos: monotonic), aggregation.lease)
         }
-        metrics.held(series: series, bytes: bytes)
+        defer { settle() }
         guard !resources.isEmpty, let output = output.withLock({ $0 }) else { return }
         let payload = ComputedMetricsEncoder.payload(resources)
-        guard let lease = budget.reserve(payload.bytes.count.saturatingSum(payload.decodedBytesEstimate, RequestIntake.itemOverhead)) else {
+        let needed = payload.bytes.count.saturatingSum(payload.decodedBytesEstimate, RequestIntake.itemOverhead)
+        if let lease { lease.resize(to: max(0, lease.bytes - needed)) }
+        guard let requestLease = budget.reserve(needed) else {
             flushFailed(points: payload.itemCount, reason: "memory_limit")
             return
         }
         do throws(Refusal) {
-            try output.consume(PipelineItem(payload: payload, lease: lease))
+            try output.consume(PipelineItem(payload: payload, lease: requestLease))
             metrics.flush("sent")
         } catch {
             // Delta points are lost: the refusing exporters count them as their drops.
             if settings.temporality == .delta { error.overruled() }
             metrics.flush(settings.temporality == .delta ? "lost" : "refused")
         }
+    }
+
+    /// Sets the state's lease to what it holds after a flush (it may stay below when the budget is full:
+    /// new series are then refused until it fits again).
+    private func settle() {
+        let (series, bytes) = aggregation.withLock { aggregation in
+            aggregation.lease?.resize(to: aggregation.state.heldBytes)
+            return (aggregation.state.series.count, aggregation.state.heldBytes)
+        }
+        metrics.held(series: series, bytes: bytes)
     }
 
     /// Counts a flush that could not be reserved: a delta one is lost (its points dropped by the connector).

@@ -185,21 +185,24 @@ struct SpanMetricsPlan {
 }
 
 /// What the `spanmetrics` state holds per resource, series and exemplar, in bytes: an upper bound of
-/// Swift's storage (strings, arrays, dictionary slots), charged to the memory budget before it is held.
+/// Swift's storage (strings, arrays, dictionary slots) plus what a flush of it takes (the protobuf-c
+/// arena, the packed request and its decoding downstream), charged to the memory budget before it is
+/// held, so that a full state can always be flushed.
 enum SpanMetricsCost {
     /// A fixed charge per entry (struct, dictionary slot, array headers).
     static let entryOverhead = 256
     /// A fixed charge per attribute beyond its text.
     static let attributeOverhead = 64
-    /// One exemplar.
-    static let exemplar = 64
+    /// One exemplar: held (48 bytes), then twice (calls and duration) in the arena and the packed request.
+    static let exemplar = 64 + 256
 
-    /// A resource with `key` and `attributes`.
+    /// A resource with `key` and `attributes`, and its resource message at a flush.
     static func resource(key: String, _ attributes: OrderedAttributes) -> Int {
-        entryOverhead + key.utf8.count + text(attributes)
+        entryOverhead + key.utf8.count + text(attributes) + flush(attributes, points: 1, bucketBytes: 0)
     }
 
-    /// A series with `key` and `attributes` (its key is stored twice: in the index and in the series).
+    /// A series with `key` and `attributes` (its key is stored twice: in the index and in the series),
+    /// and its points at a flush.
     static func series(key: String, _ attributes: OrderedAttributes, _ settings: SpanMetricsSettings) -> Int {
         let buckets: Int
         switch settings.histogram {
@@ -207,9 +210,14 @@ enum SpanMetricsCost {
         case .exponential(let maxSize): buckets = maxSize * 8 + 64
         case .disabled: buckets = 0
         }
-        return entryOverhead + 2 * key.utf8.count + text(attributes) + buckets
+        return entryOverhead + 2 * key.utf8.count + text(attributes) + buckets + flush(attributes, points: 2, bucketBytes: 2 * buckets)
     }
 
+    /// A flush: `points` copies of `attributes` (text and messages) in the arena, in the packed request
+    /// and decoded downstream, with `bucketBytes` of counts and bounds each time.
+    private static func flush(_ attributes: OrderedAttributes, points: Int, bucketBytes: Int) -> Int {
+        3 * points * (text(attributes) + 2 * attributes.count * attributeOverhead + entryOverhead + bucketBytes)
+    }
     private static func text(_ attributes: OrderedAttributes) -> Int {
         attributes.reduce(0) { total, attribute in
             total + attributeOverhead + attribute.key.utf8.count + valueBytes(attribute.value)

@@ -65,21 +65,25 @@ struct SpanMetricsState {
     /// Ordinary series held (in all resources).
     private(set) var ordinarySeriesCount = 0
 
-    /// The most `plan` can add, in bytes: every resource and series it names that is not held, and one
-    /// exemplar per observation that carries one.
+    /// The most `plan` can add, in bytes: each resource it names that is not held, each new series that
+    /// still has room (in `apply`'s order: past the limits a series goes to its resource's overflow series,
+    /// charged once a resource), and one exemplar per observation that carries one.
     func growthBound(_ plan: SpanMetricsPlan) -> Int {
+        let overflowSeries = SpanMetricsCost.series(key: "", Self.overflowAttributes, settings)
+        var globalRoom = max(0, settings.dimensionsCacheSize - ordinarySeriesCount)
         var bytes = 0
         for resource in plan.resources {
-            guard let index = resourceIndex[resource.key] else {
-                bytes += resource.bytes + resource.series.reduce(0) { $0 + $1.bytes } + SpanMetricsCost.series(
-                    key: "", Self.overflowAttributes, settings) + SpanMetricsCost.resource(key: "", Self.overflowAttributes)
-                bytes += resource.observations.reduce(0) { $0 + ($1.exemplar == nil ? 0 : SpanMetricsCost.exemplar) }
-                continue
-            }
-            for planned in resource.series where seriesIndex[SeriesKey(resource: index, key: planned.key)] == nil {
+            let held = resourceIndex[resource.key]
+            if held == nil { bytes += resource.bytes + SpanMetricsCost.resource(key: "", Self.overflowAttributes) }
+            var room = settings.cardinalityLimit > 0 ? settings.cardinalityLimit - (held.map { resources[$0].seriesCount } ?? 0) : Int.max
+            for planned in resource.series {
+                if let held, seriesIndex[SeriesKey(resource: held, key: planned.key)] != nil { continue }
+                guard room > 0, globalRoom > 0 else { continue }
                 bytes += planned.bytes
+                room -= 1
+                globalRoom -= 1
             }
-            bytes += SpanMetricsCost.series(key: "", Self.overflowAttributes, settings)
+            bytes += overflowSeries
             bytes += resource.observations.reduce(0) { $0 + ($1.exemplar == nil ? 0 : SpanMetricsCost.exemplar) }
         }
         return bytes
