@@ -41,7 +41,9 @@ package struct ComponentFactories: Sendable {
             "datadog": DatadogExporterFactory.definition,
             "loadbalancing": LoadBalancingExporterFactory.definition,
         ],
-        connectors: [:])
+        connectors: [
+            "count": CountConnectorFactory.definition,
+        ])
 
     /// These factories and an exporter type `type` that is always `exporter` (for tests).
     package func adding(exporter type: String, _ exporter: any GatewayExporter) -> ComponentFactories {
