@@ -92,9 +92,13 @@ struct CountSettings: Sendable {
         let fields = try node.mapping(allowed: ["description", "conditions", "attributes"])
         var metric = CountMetric(name: name, description: try fields["description"]?.string() ?? "")
         for item in try fields["conditions"]?.sequence() ?? [] {
-            let (text, tree) = try OTTLSettings.condition(item)
-            let compiled = try OTTLSettings.compile(tree, text: text, in: kind.context, functions: functions, at: item)
-            metric.conditions.append(CountMetric.Condition(condition: compiled, text: text))
+            do {
+                let (text, tree) = try OTTLSettings.condition(item)
+                let compiled = try OTTLSettings.compile(tree, text: text, in: kind.context, functions: functions, at: item)
+                metric.conditions.append(CountMetric.Condition(condition: compiled, text: text))
+            } catch {
+                throw item.error("\(kind.rawValue) condition: metric \"\(name)\": \(error.message)")
+            }
         }
         guard let attributes = fields["attributes"] else { return metric }
         guard kind != .metrics else { throw attributes.error("metrics attributes not supported: metric \"\(name)\"") }
