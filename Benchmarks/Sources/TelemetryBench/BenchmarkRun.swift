@@ -24,7 +24,8 @@ enum BenchmarkRun {
         rows.append(contentsOf: try await LogScenarios.rows(receiver: receiver))
         if let gatewayBinary {
             log("gateway")
-            rows.append(try GatewayScenario.run(gatewayBinary: gatewayBinary, receiver: receiver))
+            let passThrough = try GatewayScenario.run(gatewayBinary: gatewayBinary, receiver: receiver)
+            rows.append(passThrough)
             rows.append(try GatewayScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, queueBytes: 8 << 20))
             rows.append(try GatewayScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, ratio: 0.25))
             rows.append(try GatewayScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, grpc: true))
@@ -32,6 +33,7 @@ enum BenchmarkRun {
             rows.append(try GatewayEditScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, logs: false))
             rows.append(try GatewayEditScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, logs: true))
             rows.append(try TailSamplingScenario.run(gatewayBinary: gatewayBinary, receiver: receiver))
+            rows.append(try GatewayCountScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, passThrough: passThrough.ours?.value))
             for fsync in ["always", "interval", "never"] {
                 rows.append(try GatewayScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, diskFsync: fsync))
             }
