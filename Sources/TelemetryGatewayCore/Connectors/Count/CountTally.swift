@@ -47,10 +47,13 @@ struct CountTally {
     /// its scope's, its resource's), then the default — and whose conditions one matches (ORed, in
     /// order; a condition that fails before one matched fails the request). `charge` is asked for the
     /// bytes of each new attribute set before it is stored.
-    mutating func count(_ item: OTTLItem, layers: [AttributesRef], charge: (Int) -> Bool) throws(CountFailure) {
+    mutating func count(_ item: OTTLItem, layers makeLayers: () -> [AttributesRef], charge: (Int) -> Bool) throws(CountFailure) {
+        var made: [AttributesRef]?  // only when some metric is kept by attributes
         for (index, metric) in metrics.enumerated() {
             var values: [OTLPKeyValue] = []
             if !metric.attributes.isEmpty {
+                let layers = made ?? makeLayers()
+                made = layers
                 values.reserveCapacity(metric.attributes.count)
                 for attribute in metric.attributes {
                     guard let value = Self.lookUp(attribute, in: layers) else { break }

@@ -25,11 +25,11 @@ struct CountWalk {
                     spans.see(span.startTime.value)
                     spans.see(span.endTime.value)
                     let item = OTTLItem(resource: resource, scope: scope, span: span)
-                    try spans.count(item, layers: [span.attributes, scope.attributes, resource.attributes], charge: charge)
+                    try spans.count(item, layers: { [span.attributes, scope.attributes, resource.attributes] }, charge: charge)
                     for (index, event) in span.events.enumerated() {
                         events.see(event.time.value)
                         let eventItem = OTTLItem(resource: resource, scope: scope, span: span, spanEvent: (event, index))
-                        try events.count(eventItem, layers: [event.attributes, scope.attributes, resource.attributes], charge: charge)
+                        try events.count(eventItem, layers: { [event.attributes, scope.attributes, resource.attributes] }, charge: charge)
                     }
                 }
             }
@@ -48,12 +48,12 @@ struct CountWalk {
             for scopeGroup in group.scopeMetrics {
                 let scope = scopeGroup.scope
                 for metric in scopeGroup.metrics {
-                    try metrics.count(OTTLItem(resource: resource, scope: scope, metric: metric), layers: [], charge: charge)
+                    try metrics.count(OTTLItem(resource: resource, scope: scope, metric: metric), layers: { [] }, charge: charge)
                     guard metric.type != .none else { throw .failed("metric \"\(metric.name.value)\": invalid metric type: Empty") }
                     for point in metric.dataPoints {
                         points.see(point.time.value)
                         let item = OTTLItem(resource: resource, scope: scope, metric: metric, dataPoint: point)
-                        try points.count(item, layers: [point.attributes, scope.attributes, resource.attributes], charge: charge)
+                        try points.count(item, layers: { [point.attributes, scope.attributes, resource.attributes] }, charge: charge)
                     }
                 }
             }
@@ -72,7 +72,7 @@ struct CountWalk {
                 let scope = scopeGroup.scope
                 for record in scopeGroup.logRecords {
                     records.see(record.time.value)
-                    try records.count(OTTLItem(resource: resource, scope: scope, log: record), layers: [record.attributes, scope.attributes, resource.attributes], charge: charge)
+                    try records.count(OTTLItem(resource: resource, scope: scope, log: record), layers: { [record.attributes, scope.attributes, resource.attributes] }, charge: charge)
                 }
             }
             append(resource, [records], to: &counted)
