@@ -34,15 +34,13 @@ extension GatewayConfiguration {
     ) throws(ConfigError) -> GatewayConfiguration {
         let root = try ConfigDocument.root(yaml: yaml, file: file, environment: environment)
         let top = try root.mapping(allowed: ["receivers", "processors", "exporters", "extensions", "connectors", "service"])
-        if let extensions = top["extensions"] {
-            throw extensions.error("extensions are not supported (the receiver serves /healthz itself)")
-        }
         if let connectors = top["connectors"] { throw connectors.error("connectors are not supported") }
         let receivers = try components(top["receivers"], factories.receivers)
         let processors = try components(top["processors"], factories.processors)
-        let exporters = try components(top["exporters"], factories.exporters)
+        var exporters = try components(top["exporters"], factories.exporters)
         let service = try top.required("service").mapping(allowed: ["pipelines", "telemetry", "extensions"])
-        if let extensions = service["extensions"] { throw extensions.error("extensions are not supported") }
+        try ExtensionsParser.resolveAuthenticators(
+            &exporters, extensions: try ExtensionsParser.parse(top["extensions"], listed: service["extensions"]))
         var pipelines: [Pipeline] = []
         for (key, node) in try service.required("pipelines").mapping(allowed: nil).entries {
             pipelines.append(
