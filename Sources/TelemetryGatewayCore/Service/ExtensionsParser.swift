@@ -8,10 +8,10 @@ enum ExtensionsParser {
     /// The extension types this gateway has.
     private static let types = ["headers_setter"]
 
-    /// The `headers_setter` extensions of `section` that `listed` (`service.extensions`) starts, by id.
+    /// The extensions `section` defines, by id.
     ///
-    /// - Throws: `ConfigError` at an unknown type, a bad section, or a listed id that is not defined.
-    static func parse(_ section: ConfigNode?, listed: ConfigNode?) throws(ConfigError) -> [ComponentID: HeadersSetterSettings] {
+    /// - Throws: `ConfigError` at an unknown type or a bad section.
+    static func definitions(_ section: ConfigNode?) throws(ConfigError) -> [ComponentID: HeadersSetterSettings] {
         var defined: [ComponentID: HeadersSetterSettings] = [:]
         for (key, value) in try section?.mapping(allowed: nil).entries ?? [] {
             guard let id = ComponentID(key) else { throw value.error("\"\(key)\" is not a valid id (type or type/name)") }
@@ -21,6 +21,13 @@ enum ExtensionsParser {
             }
             defined[id] = try HeadersSetterSettings.parse(value)
         }
+        return defined
+    }
+
+    /// The extensions of `defined` that `listed` (`service.extensions`) starts, by id.
+    ///
+    /// - Throws: `ConfigError` at a listed id that is not defined or is listed twice.
+    static func started(_ defined: [ComponentID: HeadersSetterSettings], listed: ConfigNode?) throws(ConfigError) -> [ComponentID: HeadersSetterSettings] {
         var started: [ComponentID: HeadersSetterSettings] = [:]
         for item in try listed?.sequence() ?? [] {
             let text = try item.string()

@@ -34,13 +34,13 @@ extension GatewayConfiguration {
     ) throws(ConfigError) -> GatewayConfiguration {
         let root = try ConfigDocument.root(yaml: yaml, file: file, environment: environment)
         let top = try root.mapping(allowed: ["receivers", "processors", "exporters", "extensions", "connectors", "service"])
+        let extensions = try ExtensionsParser.definitions(top["extensions"])
         if let connectors = top["connectors"] { throw connectors.error("connectors are not supported") }
         let receivers = try components(top["receivers"], factories.receivers)
         let processors = try components(top["processors"], factories.processors)
         var exporters = try components(top["exporters"], factories.exporters)
         let service = try top.required("service").mapping(allowed: ["pipelines", "telemetry", "extensions"])
-        try ExtensionsParser.resolveAuthenticators(
-            &exporters, extensions: try ExtensionsParser.parse(top["extensions"], listed: service["extensions"]))
+        try ExtensionsParser.resolveAuthenticators(&exporters, extensions: try ExtensionsParser.started(extensions, listed: service["extensions"]))
         var pipelines: [Pipeline] = []
         for (key, node) in try service.required("pipelines").mapping(allowed: nil).entries {
             pipelines.append(

@@ -46,7 +46,7 @@ public struct HeadersSetterSettings: Sendable {
 
     /// Parses a `headers_setter` section: `headers`, a list of `{key, action, value | from_context,
     /// default_value}`; `from_attribute` is refused (this gateway has no authenticating receivers).
-    static func parse(_ node: ConfigNode) throws(ConfigError) -> HeadersSetterSettings {
+    package static func parse(_ node: ConfigNode) throws(ConfigError) -> HeadersSetterSettings {
         guard !node.isEmpty else { throw node.error("missing headers configuration") }
         let fields = try node.mapping(allowed: ["headers"])
         let list = try fields.required("headers").sequence()

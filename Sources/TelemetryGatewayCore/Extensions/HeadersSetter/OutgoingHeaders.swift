@@ -11,14 +11,14 @@ import TelemetryHTTP
 /// character (CR, LF, NUL…) would break the header line: that rule is skipped (no `default_value`
 /// either, so the batch never lands in a default tenant) and counted in
 /// `telemetry_exporter_header_values_dropped_total{exporter, header}`; the value is never logged.
-struct OutgoingHeaders: Sendable {
+package struct OutgoingHeaders: Sendable {
     private let rules: [HeadersSetterSettings.Rule]
     private let configured: [String: (name: String, value: String)]
     private let dropped: TelemetryCounter
     private let exporter: String
 
     /// The rules of `settings` over `configured` headers, counting skipped values of `exporter` in `collector`.
-    init(_ settings: HeadersSetterSettings, configured: [String: String], exporter: String, collector: MetricsCollector) {
+    package init(_ settings: HeadersSetterSettings, configured: [String: String], exporter: String, collector: MetricsCollector) {
         rules = settings.rules
         var byName: [String: (name: String, value: String)] = [:]
         for (name, value) in configured { byName[name.lowercased()] = (name, value) }
@@ -31,7 +31,7 @@ struct OutgoingHeaders: Sendable {
 
     /// The headers `metadata` sets: each header a rule touched, with its final value (empty: not sent,
     /// and a configured header of that name is not sent either).
-    func overrides(for metadata: RequestMetadata) -> [(name: String, value: String)] {
+    package func overrides(for metadata: RequestMetadata) -> [(name: String, value: String)] {
         var current = configured
         var touched: [(lowered: String, name: String)] = []
         for rule in rules {
