@@ -19,7 +19,7 @@ struct GatewayConfigurationTests {
     @Test("The embedded default and every gateway example parse", arguments: [
         "gateway.yaml", "examples/gateway-collector-upstream.yaml", "examples/gateway-all-backends.yaml",
         "examples/gateway-rules-sampling.yaml", "examples/gateway-disk-queue.yaml", "examples/tail-sampling.yaml",
-        "examples/tail-sampling-two-tier.yaml", "examples/edit-and-redact.yaml",
+        "examples/tail-sampling-two-tier.yaml", "examples/edit-and-redact.yaml", "examples/tenants.yaml",
     ])
     func shippedFiles(file: String) throws {
         let path = TestPeers.packageRoot.appendingPathComponent("Config/\(file)").path
