@@ -1,6 +1,6 @@
 import Foundation
 
-/// Row 6j: the load of row 6 (512-span requests, 10 span names) into the `spanmetrics` connector, whose
+/// Row 6k: the load of row 6 (512-span requests, 10 span names) into the `spanmetrics` connector, whose
 /// metrics pipeline exports to the same OTLP/HTTP receiver every second. Spans taken per gateway
 /// CPU-second, and their ratio to row 6 (pass-through) of the same run.
 enum SpanMetricsScenario {
@@ -36,7 +36,7 @@ enum SpanMetricsScenario {
         let perCPUSecond = Double(result.accepted) / max(result.gatewayCPU, 0.001)
         let ratio = passThrough.map { String(format: "%.2f× row 6 (%.0f spans/s) of this run", perCPUSecond / max($0, 1), $0) } ?? "row 6 not run"
         return ResultRow(
-            scenario: "6j gateway OTLP/HTTP in → spanmetrics connector → metrics OTLP/HTTP out (spans taken per gateway CPU-second)",
+            scenario: "6k gateway OTLP/HTTP in → spanmetrics connector → metrics OTLP/HTTP out (spans taken per gateway CPU-second)",
             ours: Measurement(value: perCPUSecond, unit: "spans/s", allocationsPerOperation: nil), peers: [],
             goal: "≥ 200,000 spans/s (the order of row 6)", higherIsBetter: true,
             note: String(
