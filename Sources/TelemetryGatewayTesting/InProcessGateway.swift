@@ -5,7 +5,7 @@ import TelemetryConfig
 import TelemetryGatewayCore
 
 /// A gateway running in the test's own process from YAML, with an `InMemoryExporter` available as
-/// exporter type `memory`. Give receivers `endpoint: 127.0.0.1:0`; `url` is where the first one listens
+/// exporter type `memory` (each `memory/<name>` is `memory.named("memory/<name>")`). Give receivers `endpoint: 127.0.0.1:0`; `url` is where the first one listens
 /// for OTLP/HTTP, `grpcTarget` where the first one listens for OTLP/gRPC.
 ///
 /// gRPC receivers and exporters and TLS need `transports` (from `TelemetryGatewayTransports`: in tests
@@ -29,13 +29,22 @@ public final class InProcessGateway: Sendable {
     /// Parses `yaml` and starts the gateway, with `transports` for gRPC and TLS (printing warnings and
     /// worse, or to `logger` if given; either way everything from `info` up is kept in `log`). Blocks the
     /// calling thread: with gRPC, never call it from a task (use `start`).
-    public init(
+    public convenience init(
         yaml: String, environment: [String: String] = [:], memory: InMemoryExporter = InMemoryExporter(),
         transports: GatewayTransports? = nil, logger: Logger? = nil
     ) throws {
+        try self.init(yaml: yaml, environment: environment, memory: memory, transports: transports, logger: logger, connectors: [:])
+    }
+
+    /// Starts the gateway as the public `init` does, with connector types of the test's own (`connectors`).
+    package init(
+        yaml: String, environment: [String: String] = [:], memory: InMemoryExporter = InMemoryExporter(),
+        transports: GatewayTransports? = nil, logger: Logger? = nil, connectors: [String: ConnectorDefinition]
+    ) throws {
         self.memory = memory
-        let configuration = try GatewayConfiguration.parse(
-            yaml: yaml, file: "test.yaml", environment: environment, factories: .standard.adding(exporter: "memory", memory))
+        var factories = ComponentFactories.standard.adding(exporter: "memory") { id in id.name == nil ? memory : memory.named(id.description) }
+        for (type, definition) in connectors { factories = factories.adding(connector: type, definition) }
+        let configuration = try GatewayConfiguration.parse(yaml: yaml, file: "test.yaml", environment: environment, factories: factories)
         var printed = logger ?? Logger(label: "in-process-gateway")
         if logger == nil { printed.logLevel = .warning }
         let log = GatewayLogRecorder(level: min(printed.logLevel, .info))

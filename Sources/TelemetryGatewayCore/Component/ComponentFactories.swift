@@ -1,5 +1,6 @@
 import TelemetryConfig
 import TelemetryYAML
+import TelemetryOTLPData
 
 /// The component types a configuration may use, each with the parser of its section (kept next to its
 /// code). `standard` has every type this gateway ships; tests add their own (an in-memory exporter).
@@ -41,7 +42,24 @@ package struct ComponentFactories: Sendable {
             "datadog": DatadogExporterFactory.definition,
             "loadbalancing": LoadBalancingExporterFactory.definition,
         ],
-        connectors: [:])
+        connectors: [
+            "routing": RoutingConnectorFactory.definition,
+        ])
+
+    /// These factories and an exporter type `type` whose entries `make` builds from their ids (for tests).
+    package func adding(exporter type: String, _ make: @escaping @Sendable (ComponentID) -> any GatewayExporter) -> ComponentFactories {
+        var copy = self
+        let definition = ExporterDefinition(signals: Set(OTLPSignal.allCases)) { context in make(context.id) }
+        copy.exporters[type] = { _ in definition }
+        return copy
+    }
+
+    /// These factories and a connector type `type` with `definition` (for tests).
+    package func adding(connector type: String, _ definition: ConnectorDefinition) -> ComponentFactories {
+        var copy = self
+        copy.connectors[type] = { _ in definition }
+        return copy
+    }
 
     /// These factories and an exporter type `type` that is always `exporter` (for tests).
     package func adding(exporter type: String, _ exporter: any GatewayExporter) -> ComponentFactories {

@@ -37,19 +37,23 @@ extension GatewayConfiguration {
         if let extensions = top["extensions"] {
             throw extensions.error("extensions are not supported (the receiver serves /healthz itself)")
         }
-        if let connectors = top["connectors"] { throw connectors.error("connectors are not supported") }
         let receivers = try components(top["receivers"], factories.receivers)
         let processors = try components(top["processors"], factories.processors)
         let exporters = try components(top["exporters"], factories.exporters)
+        let connectors = try components(top["connectors"], factories.connectors)
+        for (id, (_, node)) in connectors where receivers[id] != nil || exporters[id] != nil {
+            throw node.error("connector \(id) has the id of a \(receivers[id] != nil ? "receiver" : "exporter"): pipelines could not tell them apart; rename one")
+        }
         let service = try top.required("service").mapping(allowed: ["pipelines", "telemetry", "extensions"])
         if let extensions = service["extensions"] { throw extensions.error("extensions are not supported") }
         var pipelines: [Pipeline] = []
         for (key, node) in try service.required("pipelines").mapping(allowed: nil).entries {
             pipelines.append(
-                try pipeline(key, node, receivers: receivers, processors: processors, exporters: exporters))
+                try pipeline(key, node, receivers: receivers, processors: processors, exporters: exporters, connectors: connectors))
         }
         guard !pipelines.isEmpty else { throw service.owner.error("service.pipelines: give at least one pipeline") }
-        try checkDiskQueueRequestLimits(pipelines, receivers: receivers, exporters: exporters)
+        let graph = try ConnectorGraph(pipelines: pipelines, connectors: connectors)
+        try checkDiskQueueRequestLimits(pipelines, graph: graph, receivers: receivers, exporters: exporters)
         var warnings: [ConfigError] = []
         func warnUnused<Definition>(_ kind: String, _ defined: [ComponentID: (Definition, ConfigNode)], _ used: [ComponentID]) {
             for (id, (_, node)) in defined.sorted(by: { $0.key < $1.key }) where !used.contains(id) {
@@ -59,9 +63,10 @@ extension GatewayConfiguration {
         warnUnused("receiver", receivers, pipelines.flatMap(\.receivers))
         warnUnused("processor", processors, pipelines.flatMap(\.processors))
         warnUnused("exporter", exporters, pipelines.flatMap(\.exporters))
+        warnUnused("connector", connectors, pipelines.flatMap(\.exporters) + pipelines.flatMap(\.receivers))
         return GatewayConfiguration(
             file: file, receivers: receivers.mapValues(\.0), processors: processors.mapValues(\.0),
-            exporters: exporters.mapValues(\.0), pipelines: pipelines,
+            exporters: exporters.mapValues(\.0), connectors: connectors.mapValues(\.0), pipelines: graph.ordered,
             telemetry: try ServiceTelemetrySettings.parse(service["telemetry"]), warnings: warnings)
     }
 
@@ -80,16 +85,17 @@ extension GatewayConfiguration {
         return result
     }
 
-    /// A receiver may not accept a request larger than a disk queue of its pipelines can read back: it
-    /// would be answered 200 and never delivered. The error names the receiver's limit.
+    /// A receiver may not accept a request larger than a disk queue of its pipelines (or of the pipelines
+    /// connectors feed from them) can read back: it would be answered 200 and never delivered. The error
+    /// names the receiver's limit.
     private static func checkDiskQueueRequestLimits(
-        _ pipelines: [Pipeline], receivers: [ComponentID: (ReceiverDefinition, ConfigNode)],
+        _ pipelines: [Pipeline], graph: ConnectorGraph, receivers: [ComponentID: (ReceiverDefinition, ConfigNode)],
         exporters: [ComponentID: (ExporterDefinition, ConfigNode)]
     ) throws(ConfigError) {
         for pipeline in pipelines {
             for exporter in pipeline.exporters {
                 guard let queueLimit = exporters[exporter]?.0.diskQueueRequestLimit else { continue }
-                for receiver in pipeline.receivers {
+                for receiver in graph.upstreamReceivers(of: pipeline.id) {
                     for limit in receivers[receiver]?.0.requestLimits ?? [] where limit.bytes > queueLimit {
                         throw limit.source.error(
                             "receiver \(receiver) accepts requests of up to \(limit.bytes) bytes, but exporter \(exporter)'s disk queue can read back requests of at most \(queueLimit) bytes (pipeline \(pipeline.id)); lower the limit to \(queueLimit) or less")
@@ -101,7 +107,8 @@ extension GatewayConfiguration {
 
     private static func pipeline(
         _ key: String, _ node: ConfigNode, receivers: [ComponentID: (ReceiverDefinition, ConfigNode)],
-        processors: [ComponentID: (ProcessorDefinition, ConfigNode)], exporters: [ComponentID: (ExporterDefinition, ConfigNode)]
+        processors: [ComponentID: (ProcessorDefinition, ConfigNode)], exporters: [ComponentID: (ExporterDefinition, ConfigNode)],
+        connectors: [ComponentID: (ConnectorDefinition, ConfigNode)]
     ) throws(ConfigError) -> Pipeline {
         guard let id = ComponentID(key), let signal = OTLPSignal(rawValue: id.type) else {
             throw node.error("a pipeline id is traces, metrics or logs, optionally /name; got \"\(key)\"")
@@ -114,7 +121,8 @@ extension GatewayConfiguration {
             for item in try fields[list]?.sequence() ?? [] {
                 let text = try item.string()
                 guard let component = ComponentID(text), known.contains(component) else {
-                    throw item.error("\(list.dropLast()) \"\(text)\" is not defined in the top-level \(list) section")
+                    let sections = list == "processors" ? list : "\(list) or connectors"
+                    throw item.error("\(list.dropLast()) \"\(text)\" is not defined in the top-level \(sections) section")
                 }
                 guard signals(component).contains(signal) else {
                     throw item.error("\(component) cannot be used in a \(signal.rawValue) pipeline" + (refusal(component).map { ": \($0)" } ?? ""))
@@ -126,11 +134,16 @@ extension GatewayConfiguration {
         }
         let pipeline = Pipeline(
             id: id, signal: signal,
-            receivers: try ids("receivers", Set(receivers.keys)) { receivers[$0]?.0.signals ?? [] },
+            receivers: try ids("receivers", Set(receivers.keys).union(connectors.keys)) {
+                receivers[$0]?.0.signals ?? Set(connectors[$0]?.0.pairs.map(\.to) ?? [])
+            },
             processors: try ids("processors", Set(processors.keys), refusal: { processors[$0]?.0.refusedSignals[signal] }) {
                 processors[$0]?.0.signals ?? []
             },
-            exporters: try ids("exporters", Set(exporters.keys)) { exporters[$0]?.0.signals ?? [] })
+            exporters: try ids("exporters", Set(exporters.keys).union(connectors.keys)) {
+                exporters[$0]?.0.signals ?? Set(connectors[$0]?.0.pairs.map(\.from) ?? [])
+            },
+            source: node.location)
         guard !pipeline.receivers.isEmpty else { throw node.error("pipeline \(id) needs at least one receiver") }
         guard !pipeline.exporters.isEmpty else { throw node.error("pipeline \(id) needs at least one exporter") }
         return pipeline

@@ -17,8 +17,10 @@ public struct GatewayConfiguration: Sendable {
         public let receivers: [ComponentID]
         /// Processors, in order.
         public let processors: [ComponentID]
-        /// Exporters it fans out to.
+        /// Exporters (and connectors) it fans out to.
         public let exporters: [ComponentID]
+        /// Where it is configured.
+        public let source: ConfigLocation
     }
 
     /// The file it came from (for messages).
@@ -29,20 +31,33 @@ public struct GatewayConfiguration: Sendable {
     public let processors: [ComponentID: ProcessorDefinition]
     /// Configured exporters.
     public let exporters: [ComponentID: ExporterDefinition]
-    /// The pipelines, in file order.
+    /// Configured connectors.
+    public let connectors: [ComponentID: ConnectorDefinition]
+    /// The pipelines, each after the pipelines that feed it through connectors, in file order otherwise.
     public let pipelines: [Pipeline]
     /// The service's own telemetry.
     public let telemetry: ServiceTelemetrySettings
     /// Components defined but not used by any pipeline (not an error; worth a warning).
     public let warnings: [ConfigError]
 
-    /// The pipelines as a graph, one line each: `traces: otlp → memory_limiter → batch → otlp/upstream, debug`.
+    /// The pipelines as a graph, one line each: `traces: otlp → memory_limiter → batch → otlp/upstream, debug`;
+    /// connectors are marked (`spanmetrics (connector)`) and each used connector gets a line of its own
+    /// with the pipelines it joins: `connector spanmetrics: traces → metrics/red`.
     public var graph: String {
-        pipelines.map { pipeline in
-            let stages = [pipeline.receivers.map(\.description).joined(separator: ", ")] + pipeline.processors.map(\.description)
-                + [pipeline.exporters.map(\.description).joined(separator: ", ")]
+        func names(_ ids: [ComponentID]) -> String {
+            ids.map { connectors[$0] == nil ? $0.description : "\($0) (connector)" }.joined(separator: ", ")
+        }
+        let lines = pipelines.map { pipeline in
+            let stages = [names(pipeline.receivers)] + pipeline.processors.map(\.description) + [names(pipeline.exporters)]
             return "\(pipeline.id): " + stages.joined(separator: " → ")
-        }.joined(separator: "\n")
+        }
+        let joins = connectors.keys.sorted().compactMap { id -> String? in
+            let from = pipelines.filter { $0.exporters.contains(id) }.map(\.id.description)
+            let to = pipelines.filter { $0.receivers.contains(id) }.map(\.id.description)
+            guard !from.isEmpty, !to.isEmpty else { return nil }
+            return "connector \(id): \(from.joined(separator: ", ")) → \(to.joined(separator: ", "))"
+        }
+        return (lines + joins).joined(separator: "\n")
     }
 }
 
