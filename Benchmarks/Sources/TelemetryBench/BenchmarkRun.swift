@@ -31,6 +31,7 @@ enum BenchmarkRun {
             rows.append(try GatewayScenario.logs(gatewayBinary: gatewayBinary, receiver: receiver))
             rows.append(try GatewayEditScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, logs: false))
             rows.append(try GatewayEditScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, logs: true))
+            rows.append(try GatewayTenantScenario.run(gatewayBinary: gatewayBinary, receiver: receiver))
             rows.append(try TailSamplingScenario.run(gatewayBinary: gatewayBinary, receiver: receiver))
             for fsync in ["always", "interval", "never"] {
                 rows.append(try GatewayScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, diskFsync: fsync))
