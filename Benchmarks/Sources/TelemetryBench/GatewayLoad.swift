@@ -27,7 +27,8 @@ struct GatewayLoad {
 
     /// Runs the gateway on `yaml` (with `RECEIVER_PORT`, `GRPC_PORT` and `TELEMETRY_PORT` filled in),
     /// sends `requests` in turn (each `spansPerRequest` spans, wrapping around) from 4 connections for
-    /// `seconds`, over OTLP/HTTP to `path` or, with `grpc`, OTLP/gRPC (traces); `during` runs once, halfway.
+    /// `seconds`, over OTLP/HTTP to `path` (the n-th request with `headers[n % headers.count]`, if any) or,
+    /// with `grpc`, OTLP/gRPC (traces); `during` runs once, halfway.
     func run(
         gatewayBinary: String, yaml: String, receiver: DiscardServerProcess, requests: [[UInt8]], spansPerRequest: Int, seconds: Double,
         path: String = "/v1/traces", grpc: Bool = false, requestHeaders: [[(name: String, value: String)]] = [], during: (() -> Void)? = nil
