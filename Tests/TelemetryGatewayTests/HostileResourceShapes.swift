@@ -78,7 +78,7 @@ enum HostileShapes {
 
 /// Posting attack bodies and recording what came back.
 enum HostileHTTP {
-    /// Posts `body` (gzip-compressed when `gzip`, with `extraHeaders`) and returns the status and the
+    /// Posts `body` (gzip-compressed when `gzip`) with `extraHeaders` and returns the status and the
     /// answer's first 300 bytes, or status 0 when no answer came within `timeout` seconds.
     static func post(
         _ body: [UInt8], to url: String, contentType: String = "application/x-protobuf", gzip: Bool = true, timeout: Int = 30,
