@@ -15,13 +15,16 @@ import Testing
 /// (`Tests/Peers/intake_server.py`), which records each request's headers (HTTP) or call metadata (gRPC).
 @Suite("headers_setter against a real OTLP peer", .serialized)
 struct HeadersSetterPeerTests {
-    /// Rules over configured headers: a tenant from the metadata (default `anonymous`), a configured
-    /// header replaced, another deleted.
+    /// Rules over configured headers, one per action: a tenant from the metadata (insert, default
+    /// `anonymous`), a configured header replaced (upsert), one deleted, one updated, and an update of
+    /// a header that is not there (not sent).
     static let rules = """
         headers:
           - {key: X-Scope-OrgID, action: insert, from_context: x-tenant, default_value: anonymous}
           - {key: X-Configured, action: upsert, value: replaced}
           - {key: Some-Header, action: delete}
+          - {key: X-Kept, action: update, value: updated}
+          - {key: X-Absent, action: update, value: never}
         """
     static let configured = ["X-Configured": "original", "Some-Header": "s", "X-Kept": "k"]
 
@@ -55,7 +58,7 @@ struct HeadersSetterPeerTests {
         (entry["headers"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
     }
 
-    @Test("A gateway's HTTP and gRPC exporters send the default tenant, the replaced and the kept header, not the deleted one")
+    @Test("A gateway's HTTP and gRPC exporters send the default tenant, the replaced and the updated header, not the deleted or absent one")
     func gatewayDefaults() async throws {
         let upstream = try await IntakeServer(grpc: true)
         let gateway = try await InProcessGateway.start(
@@ -69,8 +72,8 @@ struct HeadersSetterPeerTests {
         #expect(Set(entries.map { $0["transport"] as? String ?? "http" }) == ["grpc", "http"])
         for entry in entries {
             let headers = Self.headers(entry)
-            #expect(headers["x-scope-orgid"] == "anonymous" && headers["x-configured"] == "replaced" && headers["x-kept"] == "k", "\(headers)")
-            #expect(headers["some-header"] == nil)
+            #expect(headers["x-scope-orgid"] == "anonymous" && headers["x-configured"] == "replaced" && headers["x-kept"] == "updated", "\(headers)")
+            #expect(headers["some-header"] == nil && headers["x-absent"] == nil)
         }
         #expect(await gateway.stop())
     }
@@ -105,5 +108,6 @@ struct HeadersSetterPeerTests {
         let seen = entries.map { "\($0["transport"] as? String ?? "http"):\(Self.headers($0)["x-scope-orgid"] ?? "-")" }
         #expect(seen == ["http:a", "grpc:a", "http:b", "grpc:b"])
         #expect(entries.allSatisfy { Self.headers($0)["some-header"] == nil && Self.headers($0)["x-configured"] == "replaced" })
+        #expect(entries.allSatisfy { Self.headers($0)["x-kept"] == "updated" && Self.headers($0)["x-absent"] == nil })
     }
 }

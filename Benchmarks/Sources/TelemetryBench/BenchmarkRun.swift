@@ -34,6 +34,7 @@ enum BenchmarkRun {
             rows.append(try GatewayEditScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, logs: true))
             rows.append(try GatewayRoutingScenario.run(gatewayBinary: gatewayBinary, receiver: receiver))
             rows.append(try GatewayTenantScenario.run(gatewayBinary: gatewayBinary, receiver: receiver))
+            rows.append(try GatewayTenantScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, headersSetter: true))
             rows.append(try TailSamplingScenario.run(gatewayBinary: gatewayBinary, receiver: receiver))
             rows.append(try SpanMetricsScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, passThrough: passThrough.ours?.value))
             rows.append(try GatewayCountScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, passThrough: passThrough.ours?.value))

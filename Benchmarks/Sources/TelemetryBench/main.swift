@@ -15,14 +15,14 @@ case "micro":
     // One scenario of ours in a loop, for profiling: `valgrind --tool=callgrind telemetry-bench micro render`.
     try Micro.run(arguments[2], iterations: Int(arguments.dropFirst(3).first ?? "") ?? 100_000)
 case "gateway":
-    // Scenario 6 alone: `telemetry-bench gateway PATH-TO-telemetry-gateway [RATIO | disk-always|disk-interval|disk-never | tail | grpc | logs | small-queue | edit | edit-logs | spanmetrics | count | routing | tenants]`
+    // Scenario 6 alone: `telemetry-bench gateway PATH-TO-telemetry-gateway [RATIO | disk-always|disk-interval|disk-never | tail | grpc | logs | small-queue | edit | edit-logs | spanmetrics | count | routing | tenants | tenants-headers]`
     // (spanmetrics and count run row 6 first, for their ratios).
     let receiver = try DiscardServerProcess()
     defer { receiver.stop() }
     let variant = arguments.dropFirst(3).first ?? ""
     let diskFsync = variant.hasPrefix("disk-") ? String(variant.dropFirst(5)) : nil
-    let row = variant == "tenants"
-        ? try GatewayTenantScenario.run(gatewayBinary: arguments[2], receiver: receiver)
+    let row = variant.hasPrefix("tenants")
+        ? try GatewayTenantScenario.run(gatewayBinary: arguments[2], receiver: receiver, headersSetter: variant == "tenants-headers")
         : variant == "spanmetrics"
         ? try SpanMetricsScenario.run(
             gatewayBinary: arguments[2], receiver: receiver,
