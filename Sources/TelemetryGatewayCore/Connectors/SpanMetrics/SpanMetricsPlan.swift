@@ -91,9 +91,6 @@ struct SpanMetricsPlan {
         }
     }
 
-    /// The number of spans that become observations.
-    var observationCount: Int { resources.reduce(0) { $0 + $1.observations.count } }
-
     /// A span's series key, and its attributes when `collecting`: the built-in dimensions not
     /// excluded, then each configured dimension found on the span, else on the resource, else its default
     /// (left out without one).
