@@ -27,7 +27,8 @@ enum DiscardServer {
 
     /// Counts the spans of an encoded ExportTraceServiceRequest by walking its protobuf fields
     /// (resource_spans = 1 → scope_spans = 2 → spans = 2); log records of an ExportLogsServiceRequest
-    /// sit at the same field numbers (resource_logs = 1 → scope_logs = 2 → log_records = 2).
+    /// sit at the same field numbers (resource_logs = 1 → scope_logs = 2 → log_records = 2), and so do the
+    /// metrics (not data points) of an ExportMetricsServiceRequest.
     static func countSpans(_ bytes: [UInt8]) -> Int {
         var total = 0
         for resource in fields(bytes[...], number: 1) {
@@ -86,7 +87,7 @@ enum DiscardServer {
                     response = Array(String(DiscardServer.spans.load(ordering: .relaxed)).utf8)
                 } else if head.uri == "/reset" {
                     DiscardServer.spans.store(0, ordering: .relaxed)
-                } else if head.uri.hasSuffix("/v1/traces") || head.uri.hasSuffix("/v1/logs") {
+                } else if head.uri.hasSuffix("/v1/traces") || head.uri.hasSuffix("/v1/logs") || head.uri.hasSuffix("/v1/metrics") {
                     // NIOHTTPRequestDecompressor has inflated a gzip body already.
                     DiscardServer.spans.wrappingAdd(DiscardServer.countSpans(body), ordering: .relaxed)
                 }

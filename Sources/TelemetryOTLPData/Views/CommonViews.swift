@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 internal import COTLP
 internal import CProtobufC
 import Telemetry
@@ -120,9 +125,12 @@ extension MessageList where Element == KeyValueView {
         self.init(owner, attributes, count) { KeyValueView(owner: $0, pointer: $1) }
     }
 
-    /// The value of the first attribute named `key`.
+    /// The value of the first attribute named `key` (compared in place, without making a string of each key).
     public subscript(key: String) -> AnyValueView? {
-        first { $0.key == key }?.value
+        guard !key.utf8.contains(0) else { return nil }  // no decoded key holds a NUL
+        return key.withCString { wanted in
+            first { attribute in attribute.pointer.pointee.key.map { strcmp($0, wanted) == 0 } ?? key.isEmpty }?.value
+        }
     }
 }
 

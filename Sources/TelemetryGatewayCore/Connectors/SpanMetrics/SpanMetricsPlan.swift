@@ -91,9 +91,6 @@ struct SpanMetricsPlan {
         }
     }
 
-    /// The number of spans that become observations.
-    var observationCount: Int { resources.reduce(0) { $0 + $1.observations.count } }
-
     /// A span's series key, and its attributes when `collecting`: the built-in dimensions not
     /// excluded, then each configured dimension found on the span, else on the resource, else its default
     /// (left out without one).
@@ -103,22 +100,25 @@ struct SpanMetricsPlan {
     ) -> (key: String, attributes: OrderedAttributes) {
         var key = ""
         var attributes: OrderedAttributes = []
+        // The key is each dimension's text after "=" and before a NUL (decoded text holds no NUL), in the
+        // fixed order of the dimensions; a configured dimension left out adds only its NUL.
         func add(_ name: String, _ text: String, _ value: @autoclosure () -> AttributeValue) {
-            appendComponent(name, to: &key)
-            appendComponent(text, to: &key)
+            key += "="
+            key += text
+            key += "\0"
             if collecting { attributes.append((name, value())) }
         }
         let excluded = settings.excludedDimensions
-        if !excluded.contains("service.name") { add("service.name", service, .string(service)) }
-        if !excluded.contains("span.name") {
+        if excluded.isEmpty || !excluded.contains("service.name") { add("service.name", service, .string(service)) }
+        if excluded.isEmpty || !excluded.contains("span.name") {
             let name = span.name
             add("span.name", name, .string(name))
         }
-        if !excluded.contains("span.kind") {
+        if excluded.isEmpty || !excluded.contains("span.kind") {
             let kind = spanKindText(span.kindNumber)
             add("span.kind", kind, .string(kind))
         }
-        if !excluded.contains("status.code") {
+        if excluded.isEmpty || !excluded.contains("status.code") {
             let status = statusText(span.statusCode)
             add("status.code", status, .string(status))
         }
@@ -130,13 +130,16 @@ struct SpanMetricsPlan {
                     add(dimension.name, text, value.attributeValue ?? .string(text))
                 } else if let fallback = dimension.defaultValue {
                     add(dimension.name, fallback, .string(fallback))
+                } else {
+                    key += "\0"
                 }
             }
         }
         return (key, attributes)
     }
 
-    /// `text` with its length in front, so that no two lists of components make the same key.
+    /// `text` with its length in front, so that no two lists of components make the same key (resource
+    /// keys, whose attribute names vary).
     static func appendComponent(_ text: String, to key: inout String) {
         key += String(text.utf8.count)
         key += ":"

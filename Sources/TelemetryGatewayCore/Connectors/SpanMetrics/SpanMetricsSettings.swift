@@ -175,8 +175,7 @@ public struct SpanMetricsSettings: Sendable {
         if let unit = keys["unit"] {
             settings.unit = DurationUnit(rawValue: try unit.choice(["ms", "s"])) ?? .milliseconds
         }
-        if let explicit = keys["explicit"], let exponential = keys["exponential"] {
-            _ = explicit
+        if keys["explicit"] != nil, let exponential = keys["exponential"] {
             throw exponential.error("use either `explicit` or `exponential` buckets histogram")
         }
         var buckets: [Double]?
