@@ -1,7 +1,7 @@
 """Makes raw unary gRPC calls with grpcio, for hostile-input tests of the OTLP/gRPC receiver.
 
 Usage: grpc_raw_call.py ENDPOINT  (reads JSON lines from stdin: {"method": "/pkg.Service/Method",
-"body_hex": "...", "gzip": false, "token": "..."}) and prints one JSON line per call: the status code
+"body_hex": "...", "gzip": false, "token": "...", "metadata": [["name", "value"], ...]}) and prints one JSON line per call: the status code
 name, the details, the RetryInfo delay in seconds when the status carries one (grpc-status-details-bin),
 and how long the call took.
 """
@@ -19,11 +19,13 @@ def main():
         call = json.loads(line)
         method = channel.unary_unary(call["method"], request_serializer=None, response_deserializer=None)
         compression = grpc.Compression.Gzip if call.get("gzip") else grpc.Compression.NoCompression
-        metadata = [("authorization", "Bearer " + call["token"])] if call.get("token") else None
+        metadata = [("authorization", "Bearer " + call["token"])] if call.get("token") else []
+        for key, value in call.get("metadata", []):
+            metadata.append((key, value.encode() if key.endswith("-bin") else value))
         result = {"code": "OK", "details": "", "retry_seconds": None, "response_bytes": 0}
         started = time.monotonic()
         try:
-            response = method(bytes.fromhex(call["body_hex"]), timeout=10, compression=compression, metadata=metadata)
+            response = method(bytes.fromhex(call["body_hex"]), timeout=10, compression=compression, metadata=metadata or None)
             result["response_bytes"] = len(response)
         except grpc.RpcError as error:
             result["code"] = error.code().name

@@ -12,7 +12,7 @@ import Testing
 final class ScriptedBackend: Sendable {
     enum Failure: Error { case transient, permanent }
 
-    private let state = LockedValue((sent: [[UInt8]](), failures: [Failure](), down: false))
+    private let state = LockedValue((sent: [[UInt8]](), metadata: [RequestMetadata](), failures: [Failure](), down: false))
 
     /// Fails the next sends with these failures, in order.
     func fail(_ failures: [Failure]) { state.withLock { $0.failures = failures } }
@@ -23,20 +23,24 @@ final class ScriptedBackend: Sendable {
     /// Every request sent successfully, in order.
     var sent: [[UInt8]] { state.withLock { $0.sent } }
 
-    func send(_ requests: [[UInt8]]) throws {
+    /// The request metadata of each successful send (one entry a send), in order.
+    var sentMetadata: [RequestMetadata] { state.withLock { $0.metadata } }
+
+    func send(_ requests: [[UInt8]], metadata: RequestMetadata = .empty) throws {
         let failure = state.withLock { state -> Failure? in
             if state.down { return .transient }
             if !state.failures.isEmpty { return state.failures.removeFirst() }
             state.sent.append(contentsOf: requests)
+            state.metadata.append(metadata)
             return nil
         }
         if let failure { throw failure }
     }
 
     /// `send`, classified for the disk queue's retry loop: a transient failure is worth another attempt.
-    func attempt(_ requests: [[UInt8]]) -> RetryAttempt<Void, any Error, String> {
+    func attempt(_ requests: [[UInt8]], metadata: RequestMetadata) -> RetryAttempt<Void, any Error, String> {
         do {
-            try send(requests)
+            try send(requests, metadata: metadata)
             return .final(.success(()))
         } catch Failure.transient {
             return .retryable(.failure(Failure.transient), reason: "transient", requestedDelay: nil)
@@ -114,7 +118,7 @@ struct DiskSendingQueueTests {
         let queue = try DiskSendingQueue(
             exporter: "otlp/up", signal: .traces, settings: DiskQueueSettings(directory: folder), batch: batch, selfMetrics: collector,
             logger: Logger(label: "test"), retry: retry
-        ) { _ in
+        ) { _, _ in
             attempts.withLock { $0.append(WallClock.monotonicNanos()) }
             return .retryable(.failure(ScriptedBackend.Failure.transient), reason: "503", requestedDelay: nil)
         }
@@ -174,7 +178,7 @@ struct DiskSendingQueueTests {
         let queue = try DiskSendingQueue(
             exporter: "otlp/up", signal: .traces, settings: DiskQueueSettings(directory: scratch.path), batch: batch, selfMetrics: collector,
             logger: Logger(label: "test"), retry: .untilDelivered(initialBackoff: .milliseconds(5), maxBackoff: .milliseconds(20))
-        ) { _ in
+        ) { _, _ in
             let attempt = attempts.withLock { $0 += 1; return $0 }
             return attempt <= 2 ? .final(.failure(HTTPClientError(kind: .tls, message: "certificate expired"))) : .final(.success(()))
         }

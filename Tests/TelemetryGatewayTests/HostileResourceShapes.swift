@@ -78,12 +78,13 @@ enum HostileShapes {
 
 /// Posting attack bodies and recording what came back.
 enum HostileHTTP {
-    /// Posts `body` (gzip-compressed when `gzip`) and returns the status and the answer's first 300 bytes,
-    /// or status 0 when no answer came within `timeout` seconds.
+    /// Posts `body` (gzip-compressed when `gzip`) with `extraHeaders` and returns the status and the
+    /// answer's first 300 bytes, or status 0 when no answer came within `timeout` seconds.
     static func post(
-        _ body: [UInt8], to url: String, contentType: String = "application/x-protobuf", gzip: Bool = true, timeout: Int = 30
+        _ body: [UInt8], to url: String, contentType: String = "application/x-protobuf", gzip: Bool = true, timeout: Int = 30,
+        extraHeaders: [(name: String, value: String)] = []
     ) -> (status: Int, text: String, seconds: TimeInterval) {
-        var headers = [(name: "Content-Type", value: contentType)]
+        var headers = [(name: "Content-Type", value: contentType)] + extraHeaders
         if gzip { headers.append((name: "Content-Encoding", value: "gzip")) }
         let started = Date()
         let response = try? HTTPClient().send(HTTPRequest(

@@ -32,7 +32,10 @@ enum BenchmarkRun {
             rows.append(try GatewayScenario.logs(gatewayBinary: gatewayBinary, receiver: receiver))
             rows.append(try GatewayEditScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, logs: false))
             rows.append(try GatewayEditScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, logs: true))
+            rows.append(try GatewayRoutingScenario.run(gatewayBinary: gatewayBinary, receiver: receiver))
+            rows.append(try GatewayTenantScenario.run(gatewayBinary: gatewayBinary, receiver: receiver))
             rows.append(try TailSamplingScenario.run(gatewayBinary: gatewayBinary, receiver: receiver))
+            rows.append(try SpanMetricsScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, passThrough: passThrough.ours?.value))
             rows.append(try GatewayCountScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, passThrough: passThrough.ours?.value))
             for fsync in ["always", "interval", "never"] {
                 rows.append(try GatewayScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, diskFsync: fsync))

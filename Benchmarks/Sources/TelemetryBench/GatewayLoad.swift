@@ -27,10 +27,11 @@ struct GatewayLoad {
 
     /// Runs the gateway on `yaml` (with `RECEIVER_PORT`, `GRPC_PORT` and `TELEMETRY_PORT` filled in),
     /// sends `requests` in turn (each `spansPerRequest` spans, wrapping around) from 4 connections for
-    /// `seconds`, over OTLP/HTTP to `path` or, with `grpc`, OTLP/gRPC (traces); `during` runs once, halfway.
+    /// `seconds`, over OTLP/HTTP to `path` (the n-th request with `headers[n % headers.count]`, if any) or,
+    /// with `grpc`, OTLP/gRPC (traces); `during` runs once, halfway.
     func run(
         gatewayBinary: String, yaml: String, receiver: DiscardServerProcess, requests: [[UInt8]], spansPerRequest: Int, seconds: Double,
-        path: String = "/v1/traces", grpc: Bool = false, during: (() -> Void)? = nil
+        path: String = "/v1/traces", grpc: Bool = false, requestHeaders: [[(name: String, value: String)]] = [], during: (() -> Void)? = nil
     ) throws -> Result {
         defer { try? FileManager.default.removeItem(at: folder) }
         let config = folder.appendingPathComponent("gateway.yaml")
@@ -73,8 +74,9 @@ struct GatewayLoad {
                 }
                 let client = LoopbackHTTPClient()
                 while Date() < deadline {
-                    let request = requests[taken.next() % requests.count]
-                    let response = try? client.send("POST", url, contentType: "application/x-protobuf", body: request)
+                    let index = taken.next() % requests.count
+                    let headers = requestHeaders.indices.contains(index) ? requestHeaders[index] : []
+                    let response = try? client.send("POST", url, contentType: "application/x-protobuf", headers: headers, body: requests[index])
                     if response?.status == 200 { accepted.add(spansPerRequest) }
                 }
             }.start()

@@ -20,15 +20,18 @@ package final class ExportQueue<Item: Sendable>: Sendable {
     ///   - size: how much of the queue's capacity and of a batch one item takes (1 by default, so
     ///     `maxQueueSize` and `maxExportBatchSize` count items; the gateway counts bytes).
     ///   - batchWeight: a batch is also full at this total weight (no limit by default).
+    ///   - groupKey: when set, a batch is exported as one call per distinct key of its items (in the order
+    ///     each key first appears), each counted on its own: items of different keys never share a call.
     ///   - export: sends one batch; throws when it finally failed.
     package init(
         configuration: BatchConfiguration, metrics: ExporterSelfMetrics, logger: Logger,
         weight: @escaping @Sendable (Item) -> Int = { _ in 1 }, size: @escaping @Sendable (Item) -> Int = { _ in 1 },
-        batchWeight: Int = .max, export: @escaping @Sendable ([Item]) throws -> Void
+        batchWeight: Int = .max, groupKey: (@Sendable (Item) -> AnyHashable)? = nil,
+        export: @escaping @Sendable ([Item]) throws -> Void
     ) {
         let core = ExportQueueCore(
             configuration: configuration, metrics: metrics, logger: logger, weight: weight, size: size,
-            batchWeight: max(1, batchWeight), export: export)
+            batchWeight: max(1, batchWeight), groupKey: groupKey, export: export)
         self.core = core
         worker = WorkerThread { core.run() }
     }
@@ -115,14 +118,16 @@ private final class ExportQueueCore<Item: Sendable>: Sendable {
     let weight: @Sendable (Item) -> Int
     private let size: @Sendable (Item) -> Int
     private let batchWeight: Int
+    private let groupKey: (@Sendable (Item) -> AnyHashable)?
     private let state: ConditionLock<State>
 
     init(
         configuration: BatchConfiguration, metrics: ExporterSelfMetrics, logger: Logger,
         weight: @escaping @Sendable (Item) -> Int, size: @escaping @Sendable (Item) -> Int, batchWeight: Int,
-        export: @escaping @Sendable ([Item]) throws -> Void
+        groupKey: (@Sendable (Item) -> AnyHashable)?, export: @escaping @Sendable ([Item]) throws -> Void
     ) {
         self.batchWeight = batchWeight
+        self.groupKey = groupKey
         self.configuration = configuration
         self.metrics = metrics
         self.log = RateLimitedLogger(logger: logger)
@@ -252,13 +257,37 @@ private final class ExportQueueCore<Item: Sendable>: Sendable {
     }
 
     private func exportBatch(_ batch: [Item]) {
-        let count = batch.reduce(0) { $0 + weight($1) }
         let (size, waiting) = state.withLock { ($0.queue.totalSize, $0.queue.totalWeight) }
         metrics.queueSize.set(Double(size))
         metrics.queuedItems.set(Double(waiting))
+        for group in groups(of: batch) {
+            // Shutdown may have given up on this batch while it was out, and counted it as dropped.
+            guard exportGroup(group) else { return }
+        }
+    }
+
+    /// `batch` split by `groupKey` (one group without it), in the order each key first appears.
+    private func groups(of batch: [Item]) -> [[Item]] {
+        guard let groupKey, batch.count > 1 else { return [batch] }
+        var positions: [AnyHashable: Int] = [:]
+        var groups: [[Item]] = []
+        for item in batch {
+            let key = groupKey(item)
+            if let position = positions[key] {
+                groups[position].append(item)
+            } else {
+                positions[key] = groups.count
+                groups.append([item])
+            }
+        }
+        return groups
+    }
+
+    /// Exports and counts one group; false when shutdown gave up on the batch meanwhile (not counted).
+    private func exportGroup(_ batch: [Item]) -> Bool {
+        let count = batch.reduce(0) { $0 + weight($1) }
         let outcome = Result { try export(batch) }
-        // Shutdown may have given up on this batch while it was out, and counted it as dropped.
-        guard !state.withLock({ $0.inFlightAbandoned }) else { return }
+        guard !state.withLock({ $0.inFlightAbandoned }) else { return false }
         do {
             try outcome.get()
             metrics.sent.inc(by: Double(count))
@@ -269,5 +298,6 @@ private final class ExportQueueCore<Item: Sendable>: Sendable {
                 .error, key: "export_failed",
                 "export of \(count) \(metrics.signal) items to \(metrics.exporter) failed: \(error)")
         }
+        return true
     }
 }

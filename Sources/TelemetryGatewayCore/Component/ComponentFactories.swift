@@ -43,6 +43,8 @@ package struct ComponentFactories: Sendable {
             "loadbalancing": LoadBalancingExporterFactory.definition,
         ],
         connectors: [
+            "routing": RoutingConnectorFactory.definition,
+            "spanmetrics": SpanMetricsConnectorFactory.definition,
             "count": CountConnectorFactory.definition,
         ])
 

@@ -162,7 +162,7 @@ public final class EditSession {
             var old = entry.old
             withUnsafeBytes(of: &old) { entry.address.copyMemory(from: $0.baseAddress.unsafelyUnwrapped, byteCount: entry.size) }
         }
-        undoLog.removeAll()
+        undoLog.removeAll(keepingCapacity: true)  // charged already; a request cut several ways logs again
     }
 }
 

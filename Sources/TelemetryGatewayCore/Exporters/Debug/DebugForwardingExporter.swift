@@ -46,7 +46,7 @@ public final class DebugForwardingExporter: GatewayExporter {
             let (logger, name, verbosity, budget) = (self.logger, self.name, self.verbosity, self.budget)
             let queue = SendingQueue(
                 exporter: name, signal: signal, capacityBytes: Self.queueBytes, batch: batch, selfMetrics: selfMetrics, logger: logger
-            ) { payloads in
+            ) { payloads, _ in
                 logger.info(
                     "\(name): \(payloads.reduce(0) { $0 + $1.itemCount }) \(signal.itemName)",
                     metadata: ["bytes": "\(payloads.reduce(0) { $0 + $1.bytes.count })", "requests": "\(payloads.count)"])

@@ -35,19 +35,20 @@ package final class ExporterSendChain: Sendable {
                 exporter: name, signal: signal, settings: diskQueue, batch: batch, selfMetrics: selfMetrics, logger: logger,
                 retry: .untilDelivered(initialBackoff: retry.initialBackoff, maxBackoff: retry.maxBackoff),
                 interrupt: { sender.shutdown() }
-            ) { requests in
+            ) { requests, metadata in
                 let body = Self.body(requests)
-                return body.isEmpty ? .final(.success(())) : sender.attempt(body, extraHeaders: outgoingHeaders(.empty))
+                return body.isEmpty ? .final(.success(())) : sender.attempt(body, extraHeaders: outgoingHeaders(metadata))
             }
         } else {
             let cancellation = self.cancellation
             queue = SendingQueue(
                 exporter: name, signal: signal, capacityBytes: queueBytes, batch: batch, selfMetrics: selfMetrics, logger: logger
-            ) { payloads in
+            ) { payloads, metadata in
                 // Joined once per batch, not once per attempt.
                 let body = Self.body(payloads.map(\.bytes))
                 guard !body.isEmpty else { return }
-                try RetryLoop(policy: retry, cancellation: cancellation).run({ sender.attempt(body, extraHeaders: outgoingHeaders(.empty)) }, reporting: sender.retryReport)
+                let headers = outgoingHeaders(metadata)
+                try RetryLoop(policy: retry, cancellation: cancellation).run({ sender.attempt(body, extraHeaders: headers) }, reporting: sender.retryReport)
             }
         }
     }

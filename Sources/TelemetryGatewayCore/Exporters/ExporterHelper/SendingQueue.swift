@@ -6,7 +6,8 @@ import TelemetryOTLPData
 /// settings, exporting from its own worker, with the exporter self-metrics (`telemetry_exporter_*`,
 /// labelled with the exporter's name and the signal). Refuses (retryable) when full, and for good
 /// (`Refusal.tooLarge`) an item larger than the whole queue, which no wait could make fit; the refused
-/// items count as this exporter's drops only when another exporter took them.
+/// items count as this exporter's drops only when another exporter took them. Items whose request
+/// metadata differ never share a request: a batch is sent as one call per distinct metadata.
 public final class SendingQueue: ExporterQueue {
     /// The most bytes waiting.
     public let capacityBytes: Int
@@ -14,10 +15,10 @@ public final class SendingQueue: ExporterQueue {
     private let name: String
     private let overload = OverloadAdvice()
 
-    /// Creates a queue whose worker calls `send` with each batch of payloads.
+    /// Creates a queue whose worker calls `send` with each batch of payloads of one request metadata.
     public init(
         exporter name: String, signal: OTLPSignal, capacityBytes: Int, batch: BatchSettings, selfMetrics: MetricsCollector,
-        logger: Logger, send: @escaping @Sendable ([OTLPPayload]) throws -> Void
+        logger: Logger, send: @escaping @Sendable ([OTLPPayload], RequestMetadata) throws -> Void
     ) {
         self.name = name
         self.capacityBytes = capacityBytes
@@ -28,15 +29,16 @@ public final class SendingQueue: ExporterQueue {
         queue = ExportQueue(
             configuration: configuration,
             metrics: ExporterSelfMetrics(exporter: name, signal: signal.rawValue, collector: selfMetrics), logger: logger,
-            weight: { $0.itemCount }, size: { $0.payload.bytes.count + RequestIntake.itemOverhead }, batchWeight: batchItems
+            weight: { $0.itemCount }, size: { RequestIntake.heldBytes($0.payload, $0.metadata) }, batchWeight: batchItems,
+            groupKey: { AnyHashable($0.metadata) }
         ) { items in
-            try send(items.map(\.payload))
+            try send(items.map(\.payload), items.first?.metadata ?? .empty)
         }
     }
 
     public func consume(_ item: PipelineItem) throws(Refusal) {
         let (queue, count) = (self.queue, item.itemCount)
-        let size = item.payload.bytes.count + RequestIntake.itemOverhead
+        let size = RequestIntake.heldBytes(item.payload, item.metadata)
         guard size <= capacityBytes else {
             throw Refusal.tooLarge("the request (\(size) bytes queued) is larger than the queue of exporter \(name) (\(capacityBytes) bytes)")
                 .countingWhenOverruled { queue.countDrop(count, .full) }

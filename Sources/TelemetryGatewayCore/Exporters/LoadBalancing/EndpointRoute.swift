@@ -32,19 +32,21 @@ final class EndpointRoute: Sendable {
     var isRemoved: Bool { removed.withLock { $0 } }
 
     /// The queue of `signal`, made on first use; `reroute` takes what a send could not deliver after
-    /// removal. Nil once the endpoint was removed.
-    func queue(_ signal: OTLPSignal, batch: BatchSettings, reroute: @escaping @Sendable ([OTLPPayload]) -> Void) -> SendingQueue? {
+    /// removal (with its request metadata). Nil once the endpoint was removed.
+    func queue(
+        _ signal: OTLPSignal, batch: BatchSettings, reroute: @escaping @Sendable ([OTLPPayload], RequestMetadata) -> Void
+    ) -> SendingQueue? {
         queues.withLock { queues in
             guard !removed.withLock({ $0 }) else { return nil }
             if let queue = queues[signal] { return queue }
             let queue = SendingQueue(
                 exporter: name, signal: signal, capacityBytes: settings.queueBytes, batch: batch, selfMetrics: selfMetrics, logger: logger
-            ) { [exporter, removed] payloads in
+            ) { [exporter, removed] payloads, metadata in
                 do {
                     try exporter.exportEncoded(signal, requests: payloads.map(\.bytes))
                 } catch {
                     guard removed.withLock({ $0 }) else { throw error }
-                    reroute(payloads)
+                    reroute(payloads, metadata)
                 }
             }
             queues[signal] = queue

@@ -121,9 +121,9 @@ public final class LoadBalancingExporter: GatewayExporter {
         }
     }
 
-    /// Routes again what a removed endpoint's send could not deliver.
-    private func reroute(_ signal: OTLPSignal, _ payloads: [OTLPPayload]) {
-        reroute(signal, payloads.map { PipelineItem(payload: $0) })
+    /// Routes again what a removed endpoint's send could not deliver, with its request metadata.
+    private func reroute(_ signal: OTLPSignal, _ payloads: [OTLPPayload], metadata: RequestMetadata) {
+        reroute(signal, payloads.map { PipelineItem(payload: $0, metadata: metadata) })
     }
 
     /// Splits `item` by routing key and hands each part to its endpoint's queue. When a queue refuses,
@@ -159,10 +159,10 @@ public final class LoadBalancingExporter: GatewayExporter {
                     let joined = OTLPPayload.joined(
                         entry.fragments,
                         charging: { size in
-                            lease = budget.reserve(size + RequestIntake.itemOverhead)
+                            lease = budget.reserve(size + RequestIntake.itemOverhead + item.metadata.textBytes)
                             return lease != nil
                         })
-                    return joined.map { PipelineItem(payload: $0, lease: lease) }
+                    return joined.map { PipelineItem(payload: $0, lease: lease, metadata: item.metadata) }
                 })
             }
         } else {
@@ -177,14 +177,14 @@ public final class LoadBalancingExporter: GatewayExporter {
             for (id, entry) in byRoute {
                 parts[id] = (entry.route, { [budget] in
                     let joined = OTLPPayload.joined(entry.payloads)
-                    guard let lease = item.lease ?? budget.reserve(joined.bytes.count + RequestIntake.itemOverhead) else { return nil }
-                    return PipelineItem(payload: joined, lease: lease)
+                    guard let lease = item.lease ?? budget.reserve(RequestIntake.heldBytes(joined, item.metadata)) else { return nil }
+                    return PipelineItem(payload: joined, lease: lease, metadata: item.metadata)
                 })
             }
         }
         var refusal: Refusal?
         for (route, make) in parts.values {
-            guard let queue = route.queue(signal, batch: batch, reroute: { [weak self] payloads in self?.reroute(signal, payloads) }) else {
+            guard let queue = route.queue(signal, batch: batch, reroute: { [weak self] payloads, metadata in self?.reroute(signal, payloads, metadata: metadata) }) else {
                 // Removed since the ring was read: the client sends again, to the new owner.
                 let moved = Refusal.retryLater(reason: "endpoint_removed", "an endpoint of exporter \(name) was just removed; retry")
                 refusal = refusal.map { $0.merging(moved) } ?? moved

@@ -76,11 +76,12 @@ struct EditingProcessor: GatewayProcessor {
             // for what editing added to its decoded size: that is held here too. Once they handed it on
             // (queued), the encoded request holds its bytes.
             let decodedGrowth = max(0, output.decodedBytesEstimate - item.payload.decodedBytesEstimate)
-            guard lease.resize(to: output.bytes.count + RequestIntake.itemOverhead + decodedGrowth) else {
+            let held = RequestIntake.heldBytes(output, item.metadata)
+            guard lease.resize(to: held + decodedGrowth) else {
                 throw memoryRefusal(count: output.itemCount, stage: self)
             }
-            defer { _ = lease.resize(to: output.bytes.count + RequestIntake.itemOverhead) }
-            try after.consume(PipelineItem(payload: output, lease: lease))
+            defer { _ = lease.resize(to: held) }
+            try after.consume(PipelineItem(payload: output, lease: lease, metadata: item.metadata))
         }
 
         private func memoryRefusal(count: Int, stage: Consumer) -> Refusal {

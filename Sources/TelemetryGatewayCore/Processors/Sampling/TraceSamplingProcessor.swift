@@ -84,7 +84,7 @@ public struct TraceSamplingProcessor: GatewayProcessor {
             processor.metrics.processorDropped(
                 item.itemCount - count, processor: processor.name, signal: "traces", reason: "sampled_out")
             guard let kept else { return }
-            try next.consume(PipelineItem(payload: kept, lease: item.lease))
+            try next.consume(PipelineItem(payload: kept, lease: item.lease, metadata: item.metadata))
         }
     }
 }

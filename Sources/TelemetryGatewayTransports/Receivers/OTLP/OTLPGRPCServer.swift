@@ -25,7 +25,9 @@ final class OTLPGRPCServer: GatewayListener {
         let threadPool = NIOThreadPool(numberOfThreads: RequestIntake.processingThreads)
         threadPool.start()
         let admissions = GRPCStreamAdmissions()
-        let service = OTLPGRPCService(intake: intake, bearerToken: settings.bearerToken, admissions: admissions, threadPool: threadPool)
+        let service = OTLPGRPCService(
+            intake: intake, bearerToken: settings.bearerToken, includeMetadata: settings.includeMetadata, admissions: admissions,
+            threadPool: threadPool)
         let transport = HTTP2ServerTransport.Posix(
             address: settings.host.contains(":") ? .ipv6(host: settings.host, port: settings.port) : .ipv4(host: settings.host, port: settings.port),
             transportSecurity: Self.security(settings),

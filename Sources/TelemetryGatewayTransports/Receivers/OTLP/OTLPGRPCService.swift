@@ -26,6 +26,8 @@ struct RawBytesCoder: MessageSerializer, MessageDeserializer {
 struct OTLPGRPCService: RegistrableRPCService {
     let intake: RequestIntake
     let bearerToken: String?
+    /// Whether a request's metadata goes with its data (`include_metadata`).
+    var includeMetadata = false
     let admissions: GRPCStreamAdmissions
     let threadPool: NIOThreadPool
     private var metrics: GatewaySelfMetrics { intake.metrics }
@@ -68,7 +70,19 @@ struct OTLPGRPCService: RegistrableRPCService {
         guard let lease = admission?.takeMessageLease(holding: body.count) ?? intake.budget.reserve(body.count) else {
             throw memoryRefusal(signal: signal)
         }
-        return try await threadPool.runIfActive { try self.process(body, signal: signal, lease: lease) }
+        // The metadata kept is charged to the request's lease before it is built (HPACK bounds it to 16 KiB).
+        let metadata = includeMetadata ? Self.kept(request.metadata) : .empty
+        guard lease.resize(to: lease.bytes + metadata.textBytes) else { throw memoryRefusal(signal: signal) }
+        return try await threadPool.runIfActive { try self.process(body, signal: signal, lease: lease, metadata: metadata) }
+    }
+
+    /// The text metadata of a request, as `RequestMetadata.received` keeps it.
+    static func kept(_ metadata: Metadata) -> RequestMetadata {
+        .received(
+            metadata.lazy.compactMap { entry -> (name: String, value: String)? in
+                guard case .string(let value) = entry.value else { return nil }
+                return (entry.key, value)
+            })
     }
 
     private func authenticate(_ metadata: Metadata, signal: OTLPSignal) throws(RPCError) {
@@ -87,10 +101,10 @@ struct OTLPGRPCService: RegistrableRPCService {
 
     /// Processes one request body whose bytes `lease` holds: the response message, or the RPC error to
     /// answer with.
-    func process(_ body: [UInt8], signal: OTLPSignal, lease: MemoryLease) throws(RPCError) -> [UInt8] {
+    func process(_ body: [UInt8], signal: OTLPSignal, lease: MemoryLease, metadata: RequestMetadata = .empty) throws(RPCError) -> [UInt8] {
         let status: String
         defer { metrics.request(receiver: intake.receiver, signal: signal.rawValue, status: status) }
-        switch intake.process(body, signal: signal, gzip: false, json: false, lease: lease) {
+        switch intake.process(body, signal: signal, gzip: false, json: false, lease: lease, metadata: metadata) {
         case .accepted(let partial):
             status = "OK"
             return partial?.encodedResponse(signal: signal, json: false) ?? []

@@ -55,7 +55,8 @@ package enum DiskQueueProbe {
                 for record in batch {
                     precondition(record.signal == .traces, "a record of another signal was handed out")
                     precondition(
-                        record.framedBytes == SegmentRecordFormat.headerBytes + SegmentRecordFormat.bodyPrefixBytes + record.payload.count,
+                        record.framedBytes
+                            == SegmentRecordFormat.headerBytes + SegmentRecordFormat.bodyPrefixBytes + record.metadataBytes + record.payload.count,
                         "a record's size does not match its payload")
                     handedOut += QueueDepth(record)
                 }

@@ -30,13 +30,13 @@ public final class DiskSendingQueue: ExporterQueue {
     ///     (a bounded policy keeps only its backoffs); the loop ends when the queue stops, leaving the
     ///     batch on disk.
     ///   - interrupt: cuts an `attempt` in progress short (called when the queue stops).
-    ///   - attempt: sends one batch of serialised requests once: delivered, refused for good (the batch
-    ///     is dropped), or worth another attempt.
+    ///   - attempt: sends one batch of serialised requests, all queued with the same request metadata,
+    ///     once: delivered, refused for good (the batch is dropped), or worth another attempt.
     /// - Throws: `GatewayError` when the folder cannot be used (permissions, another gateway holds it).
     package convenience init(
         exporter name: String, signal: OTLPSignal, settings: DiskQueueSettings, batch: BatchSettings,
         selfMetrics: MetricsCollector, logger: Logger, retry: RetryPolicy, interrupt: @escaping @Sendable () -> Void = {},
-        attempt: @escaping @Sendable ([[UInt8]]) -> RetryAttempt<Void, any Error, String>
+        attempt: @escaping @Sendable ([[UInt8]], RequestMetadata) -> RetryAttempt<Void, any Error, String>
     ) throws(GatewayError) {
         try self.init(
             exporter: name, signal: signal, settings: settings, batch: batch, selfMetrics: selfMetrics, logger: logger,
@@ -47,7 +47,7 @@ public final class DiskSendingQueue: ExporterQueue {
     init(
         exporter name: String, signal: OTLPSignal, settings: DiskQueueSettings, batch: BatchSettings,
         selfMetrics: MetricsCollector, logger: Logger, retry: RetryPolicy, interrupt: @escaping @Sendable () -> Void = {},
-        attempt: @escaping @Sendable ([[UInt8]]) -> RetryAttempt<Void, any Error, String>,
+        attempt: @escaping @Sendable ([[UInt8]], RequestMetadata) -> RetryAttempt<Void, any Error, String>,
         syncFile: @escaping @Sendable (SegmentFile) throws(DiskQueueIOError) -> Void
     ) throws(GatewayError) {
         let core = try DiskQueueCore(
@@ -105,7 +105,7 @@ private final class DiskQueueCore: Sendable {
     private let durability = ConditionLock(Durability())
     private let cancellation = CancellationSignal()
     private let overload = OverloadAdvice()
-    private let attempt: @Sendable ([[UInt8]]) -> RetryAttempt<Void, any Error, String>
+    private let attempt: @Sendable ([[UInt8]], RequestMetadata) -> RetryAttempt<Void, any Error, String>
     private let syncFile: @Sendable (SegmentFile) throws(DiskQueueIOError) -> Void
     private let interrupt: @Sendable () -> Void
     private let retry: RetryPolicy
@@ -133,7 +133,7 @@ private final class DiskQueueCore: Sendable {
     init(
         exporter name: String, signal: OTLPSignal, settings: DiskQueueSettings, batch: BatchSettings,
         selfMetrics: MetricsCollector, logger: Logger, retry: RetryPolicy, interrupt: @escaping @Sendable () -> Void,
-        attempt: @escaping @Sendable ([[UInt8]]) -> RetryAttempt<Void, any Error, String>,
+        attempt: @escaping @Sendable ([[UInt8]], RequestMetadata) -> RetryAttempt<Void, any Error, String>,
         syncFile: @escaping @Sendable (SegmentFile) throws(DiskQueueIOError) -> Void
     ) throws(GatewayError) {
         self.interrupt = interrupt
@@ -187,16 +187,17 @@ private final class DiskQueueCore: Sendable {
 
     private func take(_ item: PipelineItem) throws(Refusal) {
         // Read back refuses a longer body as damage: such a record would be taken and never delivered.
-        guard item.payload.bytes.count <= SegmentRecordFormat.maxPayloadBytes else {
+        let metadataBlock = SegmentRecordFormat.metadataBlock(item.metadata)
+        guard item.payload.bytes.count + metadataBlock.count <= SegmentRecordFormat.maxPayloadBytes else {
             let count = item.itemCount
             throw Refusal(
                 .invalid, reason: "too_large",
-                "the request (\(item.payload.bytes.count) bytes) is larger than exporter \(name)'s disk queue can read back (\(SegmentRecordFormat.maxPayloadBytes) bytes)"
+                "the request (\(item.payload.bytes.count) bytes, \(metadataBlock.count) of metadata) is larger than exporter \(name)'s disk queue can read back (\(SegmentRecordFormat.maxPayloadBytes) bytes)"
             ).countingWhenOverruled { [metrics] in metrics.exporter.drop(count, reason: "too_large") }
         }
         let framed = SegmentRecordFormat.frame(
             signal: OTLPSignalCode(signal), itemCount: item.itemCount, enqueuedAtNanos: WallClock.nowNanos(),
-            payload: item.payload.bytes)
+            payload: item.payload.bytes, metadataBlock: metadataBlock)
         guard framed.count <= settings.maxBytes else {
             // No wait and no eviction could make it fit: refused for good, not 429 forever.
             throw Refusal.tooLarge("the request (\(framed.count) bytes framed) is larger than the disk queue of exporter \(name) (max_bytes \(settings.maxBytes))")
@@ -419,7 +420,29 @@ private final class DiskQueueCore: Sendable {
     /// the backend refused them for good, left on disk when the queue stops first. A failure without an
     /// answer (connection, TLS, a client that cannot be made) is never final here: the records wait on
     /// disk for the backend, however long that takes.
+    ///
+    /// Records of different request metadata never share a request: the batch is sent as one request per
+    /// distinct metadata (in the order each first appears), each retried on its own, and acknowledged once
+    /// every part was delivered or refused for good (a part sent before a stop is sent again after it).
     private func deliver(_ records: [SegmentRecord]) {
+        var parts: [(metadata: RequestMetadata, records: [SegmentRecord])] = []
+        var positions: [RequestMetadata: Int] = [:]
+        for record in records {
+            if let position = positions[record.metadata] {
+                parts[position].records.append(record)
+            } else {
+                positions[record.metadata] = parts.count
+                parts.append((record.metadata, [record]))
+            }
+        }
+        for part in parts {
+            guard deliver(part.records, metadata: part.metadata) else { return }
+        }
+        acknowledge()
+    }
+
+    /// Sends `records` of one metadata through the retry loop; false when the queue stopped first.
+    private func deliver(_ records: [SegmentRecord], metadata: RequestMetadata) -> Bool {
         let items = records.reduce(0) { $0 + $1.itemCount }
         let payloads = records.map(\.payload)
         var refusedForGood = false
@@ -427,7 +450,7 @@ private final class DiskQueueCore: Sendable {
             try RetryLoop(policy: retry, cancellation: cancellation).run {
                 () -> RetryAttempt<Void, any Error, String> in
                 // Every failed attempt counts as a failed export (with one loop there is no inner round).
-                switch attempt(payloads) {
+                switch attempt(payloads, metadata) {
                 case .final(.success): return .final(.success(()))
                 case .final(.failure(let error as HTTPClientError)):
                     metrics.exporter.failedExports.inc()
@@ -447,12 +470,12 @@ private final class DiskQueueCore: Sendable {
                 metrics.exporter.retriesExhausted(reason: reason.rawValue)
             }
             metrics.exporter.sent.inc(by: Double(items))
-            acknowledge()
+            return true
         } catch {
-            guard refusedForGood else { return }
+            guard refusedForGood else { return false }
             metrics.exporter.drop(items, reason: "export_failed")
             log.log(.error, key: "export_failed", "exporter \(name): the backend refused \(items) \(signal.rawValue) items for good: \(error)")
-            acknowledge()
+            return true
         }
     }
 

@@ -22,6 +22,9 @@ public struct OTLPGRPCSettings: Sendable, Equatable {
     public var decodeLimits = DecodeLimits()
     /// TLS files; plaintext when nil.
     public var tls: ServerTLSSettings?
+    /// Whether each request's gRPC metadata goes with its data as `PipelineItem.metadata`
+    /// (`include_metadata`, false by default as in the Collector's configgrpc).
+    public var includeMetadata = false
 
     /// The defaults.
     public init() {}
@@ -81,14 +84,14 @@ public struct GRPCMessageBound: Sendable, Equatable {
 
 extension OTLPGRPCSettings {
     /// Parses `protocols.grpc`: `endpoint`, `max_recv_msg_size_mib`, `max_concurrent_streams`,
-    /// `max_connections`, `bearer_token`, `max_decoded_bytes`, `max_nesting_depth`,
+    /// `max_connections`, `bearer_token`, `max_decoded_bytes`, `max_nesting_depth`, `include_metadata`,
     /// `tls: {cert_file, key_file, client_ca_file}` (an empty section means the defaults).
     static func parse(_ node: ConfigNode) throws(ConfigError) -> OTLPGRPCSettings {
         var settings = OTLPGRPCSettings()
         if node.isEmpty { return settings }
         let fields = try node.mapping(allowed: [
             "endpoint", "max_recv_msg_size_mib", "max_concurrent_streams", "max_connections", "bearer_token",
-            "max_decoded_bytes", "max_nesting_depth", "tls",
+            "max_decoded_bytes", "max_nesting_depth", "tls", "include_metadata",
         ])
         if let tls = fields["tls"] { settings.tls = try ServerTLSSettings.parse(tls) }
         if let endpoint = fields["endpoint"] {
@@ -99,6 +102,7 @@ extension OTLPGRPCSettings {
         if let streams = fields["max_concurrent_streams"] { settings.maxConcurrentStreams = try streams.int(in: 1...100_000) }
         if let limit = fields["max_connections"] { settings.maxConnections = try limit.int(in: 1...1_000_000) }
         if let token = fields["bearer_token"] { settings.bearerToken = try token.secret() }
+        settings.includeMetadata = try fields["include_metadata"]?.bool() ?? false
         settings.decodeLimits = try fields.decodeLimits()
         return settings
     }

@@ -86,7 +86,8 @@ final class OTLPHTTPConnectionHandler: ChannelInboundHandler {
         let head = OTLPHTTPPolicy.Head(
             method: request.method.rawValue, path: request.uri, contentType: headers.first(name: "content-type"),
             contentEncoding: headers.first(name: "content-encoding"), authorization: headers.first(name: "authorization"),
-            contentLength: headers.first(name: "content-length").flatMap { Int($0) })
+            contentLength: headers.first(name: "content-length").flatMap { Int($0) },
+            metadata: policy.settings.includeMetadata ? .received(headers) : .empty)
         switch policy.decide(head) {
         case .answer(let answer):
             // The client may still be sending a body that will not be read: close after answering,
@@ -99,7 +100,8 @@ final class OTLPHTTPConnectionHandler: ChannelInboundHandler {
                 respond(answer, to: request, context: context, close: !request.isKeepAlive)
             }
         case .read(let signal, let lease):
-            body = RequestBodyBuffer(maxBodyBytes: policy.settings.maxBodyBytes, declaredLength: head.contentLength)
+            body = RequestBodyBuffer(
+                maxBodyBytes: policy.settings.maxBodyBytes, declaredLength: head.contentLength, heldBesides: head.metadata.textBytes)
             state = .reading(head, request, signal, lease)
             arm(policy.settings.readTimeout, reason: "read_timeout", context: context)
         }

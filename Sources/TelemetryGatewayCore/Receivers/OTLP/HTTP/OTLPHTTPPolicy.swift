@@ -20,6 +20,8 @@ struct OTLPHTTPPolicy: Sendable {
         let contentEncoding: String?
         let authorization: String?
         let contentLength: Int?
+        /// The headers kept as the request's metadata (`include_metadata`); empty otherwise.
+        var metadata = RequestMetadata.empty
     }
 
     /// What to do after the head.
@@ -65,8 +67,8 @@ struct OTLPHTTPPolicy: Sendable {
             return .answer(refusal)
         }
         // Nothing is reserved for the declared length: the body's storage is, as its bytes arrive
-        // (`RequestBodyBuffer`), so a head alone holds no memory.
-        guard let lease = intake.budget.reserve(0) else {
+        // (`RequestBodyBuffer`), so a head alone holds only the headers it keeps as metadata.
+        guard let lease = intake.budget.reserve(head.metadata.textBytes) else {
             return .answer(memoryLimit(signal, json: json))
         }
         return .read(signal, lease: lease)
@@ -88,7 +90,9 @@ struct OTLPHTTPPolicy: Sendable {
     func answer(_ body: [UInt8], signal: OTLPSignal, head: Head, lease: MemoryLease) -> HTTPAnswer {
         let json = OTLPHTTPRoutes.isJSON(head.contentType)
         let answer: HTTPAnswer =
-            switch intake.process(body, signal: signal, gzip: head.contentEncoding?.lowercased() == "gzip", json: json, lease: lease) {
+            switch intake.process(
+                body, signal: signal, gzip: head.contentEncoding?.lowercased() == "gzip", json: json, lease: lease, metadata: head.metadata)
+            {
             case .accepted(let partial): .success(signal: signal, json: json, partial: partial)
             case .refused(let refusal) where refusal.reason == "no_pipeline": .failure(404, refusal.message, json: json)
             case .refused(let refusal): .refusal(refusal, json: json)

@@ -24,6 +24,9 @@ public struct OTLPHTTPSettings: Sendable, Equatable {
     public var decodeLimits = DecodeLimits()
     /// TLS files (`tls`); plaintext when nil.
     public var tls: ServerTLSSettings?
+    /// Whether each request's headers go with its data as `PipelineItem.metadata` (`include_metadata`,
+    /// false by default as in the Collector's confighttp).
+    public var includeMetadata = false
 
     /// The defaults.
     public init() {}
@@ -62,7 +65,7 @@ extension OTLPHTTPSettings {
         if node.isEmpty { return settings }
         let fields = try node.mapping(allowed: [
             "endpoint", "max_request_body_size", "bearer_token", "read_header_timeout", "read_timeout", "idle_timeout",
-            "max_connections", "max_decoded_bytes", "max_nesting_depth", "tls",
+            "max_connections", "max_decoded_bytes", "max_nesting_depth", "tls", "include_metadata",
         ])
         if let tls = fields["tls"] { settings.tls = try ServerTLSSettings.parse(tls) }
         if let endpoint = fields["endpoint"] {
@@ -75,6 +78,7 @@ extension OTLPHTTPSettings {
         if let timeout = fields["read_timeout"] { settings.readTimeout = try timeout.duration() }
         if let timeout = fields["idle_timeout"] { settings.idleTimeout = try timeout.duration() }
         if let limit = fields["max_connections"] { settings.maxConnections = try limit.int(in: 1...1_000_000) }
+        settings.includeMetadata = try fields["include_metadata"]?.bool() ?? false
         settings.decodeLimits = try fields.decodeLimits()
         return settings
     }

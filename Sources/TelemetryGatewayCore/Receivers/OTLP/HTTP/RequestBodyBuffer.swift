@@ -26,6 +26,8 @@ struct RequestBodyBuffer {
     private let limit: Int
     /// The body limit.
     private let maxBodyBytes: Int
+    /// What the lease holds besides the body (the request's metadata), kept in every resize.
+    private let heldBesides: Int
 
     /// Why a chunk was not taken.
     enum Failure: Error {
@@ -35,10 +37,12 @@ struct RequestBodyBuffer {
         case memoryLimit
     }
 
-    /// An empty body of at most `maxBodyBytes`, declared (when known) as `declaredLength` bytes.
-    init(maxBodyBytes: Int, declaredLength: Int?) {
+    /// An empty body of at most `maxBodyBytes`, declared (when known) as `declaredLength` bytes, whose
+    /// lease also holds `heldBesides` bytes for something else (the request's metadata).
+    init(maxBodyBytes: Int, declaredLength: Int?, heldBesides: Int = 0) {
         limit = min(maxBodyBytes, max(0, declaredLength ?? maxBodyBytes))
         self.maxBodyBytes = maxBodyBytes
+        self.heldBesides = heldBesides
     }
 
     /// Appends `chunk`, first growing (and reserving in `lease`) the storage if it cannot hold it.
@@ -48,10 +52,10 @@ struct RequestBodyBuffer {
         if size > capacity {
             let grown = Self.capacity(for: size, limit: limit)
             let held = capacity > 0 ? capacity + Self.allocationSlack : 0
-            guard lease.resize(to: held + grown + Self.allocationSlack) else { throw .memoryLimit }
+            guard lease.resize(to: heldBesides + held + grown + Self.allocationSlack) else { throw .memoryLimit }
             bytes.reserveCapacity(grown)
             capacity = grown
-            lease.resize(to: grown + Self.allocationSlack)
+            lease.resize(to: heldBesides + grown + Self.allocationSlack)
         }
         bytes.append(contentsOf: chunk.readableBytesView)
     }
@@ -62,12 +66,12 @@ struct RequestBodyBuffer {
         defer { (bytes, capacity) = ([], 0) }
         guard capacity > bytes.count + Self.allocationSlack else { return bytes }
         let count = bytes.count
-        guard lease.resize(to: capacity + count + 2 * Self.allocationSlack) else { return nil }
+        guard lease.resize(to: heldBesides + capacity + count + 2 * Self.allocationSlack) else { return nil }
         let trimmed = [UInt8](unsafeUninitializedCapacity: count) { storage, initialized in
             initialized = storage.initialize(fromContentsOf: bytes)
         }
         bytes = []
-        lease.resize(to: count + Self.allocationSlack)
+        lease.resize(to: heldBesides + count + Self.allocationSlack)
         return trimmed
     }
 

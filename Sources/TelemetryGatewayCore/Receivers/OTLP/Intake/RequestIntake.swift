@@ -45,9 +45,12 @@ public struct RequestIntake: Sendable {
         case tooLarge(String)
     }
 
-    /// Processes a complete body of `signal`. `lease` already holds the compressed body's bytes (it is
-    /// resized as the request grows in memory, and handed on with the item).
-    public func process(_ body: [UInt8], signal: OTLPSignal, gzip: Bool, json: Bool, lease: MemoryLease) -> Outcome {
+    /// Processes a complete body of `signal`. `lease` already holds the compressed body's bytes and the
+    /// `textBytes` of `metadata` (it is resized as the request grows in memory, and handed on with the
+    /// item, which carries `metadata`).
+    public func process(
+        _ body: [UInt8], signal: OTLPSignal, gzip: Bool, json: Bool, lease: MemoryLease, metadata: RequestMetadata = .empty
+    ) -> Outcome {
         guard let pipeline = pipelines[signal] else {
             return .refused(Refusal(.invalid, reason: "no_pipeline", "this gateway has no \(signal.rawValue) pipeline"))
         }
@@ -80,16 +83,21 @@ public struct RequestIntake: Sendable {
         }
         // While it is processed, the request holds its bytes, and its decoded size if it is decoded.
         let decoded = decodedSignals.contains(signal) ? payload.decodedBytesEstimate : 0
-        guard lease.resize(to: max(lease.bytes, payload.bytes.count + decoded)) else {
+        guard lease.resize(to: max(lease.bytes, payload.bytes.count + decoded + metadata.textBytes)) else {
             metrics.refused(payload.itemCount, receiver: receiver, signal: signal.rawValue, reason: "memory_limit")
             return .refused(memoryRefusal)
         }
-        defer { lease.resize(to: payload.bytes.count + Self.itemOverhead) }
-        return forward(payload, to: pipeline, lease: lease)
+        defer { lease.resize(to: Self.heldBytes(payload, metadata)) }
+        return forward(payload, to: pipeline, lease: lease, metadata: metadata)
     }
 
     /// Bytes every queued item is charged beyond its payload, so that empty requests are bounded too.
     public static let itemOverhead = 256
+
+    /// What a queued item of `payload` and `metadata` holds: its bytes, the item overhead and the metadata.
+    public static func heldBytes(_ payload: OTLPPayload, _ metadata: RequestMetadata) -> Int {
+        payload.bytes.count + itemOverhead + metadata.textBytes
+    }
 
     /// The threads each receiver processes requests on: more than this machine's cores, so that a few large
     /// requests (each linear in its size and charged in the budget) do not hold every worker while small
@@ -100,7 +108,9 @@ public struct RequestIntake: Sendable {
         budget.overload.refusal(reason: "memory_limit", "the gateway is at its memory limit; retry later")
     }
 
-    private func forward(_ received: OTLPPayload, to pipeline: any PayloadConsumer, lease: MemoryLease) -> Outcome {
+    private func forward(
+        _ received: OTLPPayload, to pipeline: any PayloadConsumer, lease: MemoryLease, metadata: RequestMetadata
+    ) -> Outcome {
         var payload: OTLPPayload? = received
         var partial: OTLPPartialSuccess?
         if received.signal == .metrics {
@@ -117,7 +127,7 @@ public struct RequestIntake: Sendable {
         }
         guard let payload, payload.itemCount > 0 else { return .accepted(partial) }
         do throws(Refusal) {
-            try pipeline.consume(PipelineItem(payload: payload, lease: lease))
+            try pipeline.consume(PipelineItem(payload: payload, lease: lease, metadata: metadata))
         } catch {
             metrics.refused(payload.itemCount, receiver: receiver, signal: payload.signal.rawValue, reason: error.reason)
             return error.reason == Refusal.tooLargeReason ? .tooLarge(error.message) : .refused(error)
