@@ -252,3 +252,32 @@ struct CountConnectorTests {
         #expect(eventPoint.time.value == Int64(CountHarness.eventTime))
     }
 }
+
+/// The `count` connector's refusals: what it cannot count goes back up as a `Refusal`, never a silent drop.
+@Suite("count connector: refusals")
+struct CountRefusalTests {
+    @Test("Attribute sets the budget cannot hold are refused as retryable (429), and nothing is sent")
+    func budgetRefusal() throws {
+        // 10,000 distinct values: more attribute sets than a budget of 1 MiB (its least) holds.
+        let harness = try CountHarness(CountConnectorTests.traceCases[4].section, from: .traces, budgetBytes: 1 << 20)
+        let spans = (0..<10_000).map {
+            #"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","name":"s","attributes":[{"key":"span.required","value":{"stringValue":"v\#($0)"}}]}"#
+        }
+        let payload = try CountHarness.payload(#"{"resourceSpans":[{"scopeSpans":[{"spans":[\#(spans.joined(separator: ","))]}]}]}"#, .traces)
+        let error = try #require(throws: Refusal.self) { try harness.send(payload) }
+        #expect(error.isRetryable, "\(error)")
+        #expect(harness.output.payloads.isEmpty)
+        #expect(harness.budget.usedBytes == 0, "every reservation returned")
+    }
+
+    @Test("A request whose strings hold a NUL byte is refused as invalid (counts by a cut value would be wrong)")
+    func nulRefusal() throws {
+        let harness = try CountHarness("{}", from: .logs)
+        let payload = try CountHarness.payload(
+            #"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"stringValue":"a\u0000b"}}]}]}]}"#, .logs)
+        #expect(payload.stringsHoldNUL)
+        let error = try #require(throws: Refusal.self) { try harness.send(payload) }
+        #expect(error.kind == .invalid)
+        #expect(harness.output.payloads.isEmpty)
+    }
+}
