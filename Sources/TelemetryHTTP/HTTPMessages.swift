@@ -103,4 +103,14 @@ package enum HeaderField {
     package static func isValidValue(_ value: String) -> Bool {
         !value.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F }
     }
+
+    /// `configured` with `overrides` applied: a configured header named (any case) in `overrides` is
+    /// replaced by it; an override with an empty value is not sent (it removes the configured one).
+    package static func overriding(
+        _ configured: [(name: String, value: String)], with overrides: [(name: String, value: String)]
+    ) -> [(name: String, value: String)] {
+        guard !overrides.isEmpty else { return configured }
+        let replaced = Set(overrides.map { $0.name.lowercased() })
+        return configured.filter { !replaced.contains($0.name.lowercased()) } + overrides.filter { !$0.value.isEmpty }
+    }
 }

@@ -38,16 +38,22 @@ package final class OTLPHTTPSender: Sendable {
         try RetryLoop(policy: policy, cancellation: cancellation).run({ attempt(body) }, reporting: retryReport)
     }
 
-    /// POSTs `body` once, classified for a retry loop; the failure is an `OTLPExportError` (the
-    /// collector answered) or an `HTTPClientError` (it did not).
+    /// POSTs `body` once with the target's headers, classified for a retry loop; the failure is an
+    /// `OTLPExportError` (the collector answered) or an `HTTPClientError` (it did not).
     package func attempt(_ body: [UInt8]) -> RetryAttempt<Void, any Error, String> {
+        attempt(body, extraHeaders: [])
+    }
+
+    /// POSTs `body` once with the target's headers overridden by `extraHeaders` (a configured header of
+    /// the same name is replaced; an empty value is not sent), classified like `attempt(_:)`.
+    package func attempt(_ body: [UInt8], extraHeaders: [(name: String, value: String)]) -> RetryAttempt<Void, any Error, String> {
         let client: HTTPClient
         do throws(HTTPClientError) {
             client = try connection()
         } catch {
             return .final(.failure(error))
         }
-        switch RetryingSender.attempt(request(body), on: client) {
+        switch RetryingSender.attempt(request(body, extraHeaders: extraHeaders), on: client) {
         case .final(.success(let response)):
             guard response.isSuccess else { return .final(.failure(refusal(response))) }
             reportPartialSuccess(response)
@@ -81,14 +87,14 @@ package final class OTLPHTTPSender: Sendable {
         }.get()
     }
 
-    private func request(_ body: [UInt8]) -> HTTPRequest {
+    private func request(_ body: [UInt8], extraHeaders: [(name: String, value: String)]) -> HTTPRequest {
         var headers = [(name: "Content-Type", value: "application/x-protobuf")]
         var payload = body
         if target.compression == .gzip {
             payload = Gzip.compress(body, level: target.gzipLevel)
             headers.append((name: "Content-Encoding", value: "gzip"))
         }
-        headers.append(contentsOf: target.headers)
+        headers.append(contentsOf: HeaderField.overriding(target.headers, with: extraHeaders))
         return HTTPRequest(url: target.url, headers: headers, body: payload, timeout: target.timeout)
     }
 

@@ -69,8 +69,13 @@ struct GatewayDashboardTests {
               otlphttp/blocking:
                 endpoint: http://127.0.0.1:\(downPort)
                 sending_queue: {storage: disk, directory: STATE_DIR/queue, max_bytes: 4096, when_full: block}
+              prometheus: {endpoint: "127.0.0.1:PROMETHEUS_PORT"}
+            connectors:
+              spanmetrics: {metrics_flush_interval: 1s}
             service:
               pipelines:
+                traces/red: {receivers: [otlp], exporters: [spanmetrics]}
+                metrics/red: {receivers: [spanmetrics], exporters: [prometheus]}
                 traces: {receivers: [otlp], processors: [memory_limiter, batch], exporters: [otlphttp/durable, otlphttp/small]}
                 traces/blocking: {receivers: [otlp/blocking], exporters: [otlphttp/blocking]}
                 traces/tail: {receivers: [otlp], processors: [tail_sampling], exporters: [loadbalancing]}
@@ -95,6 +100,20 @@ struct GatewayDashboardTests {
         #expect(try await post(to: gateway.url, spans: spans) == 200)
     }
 
+    /// Posts `count` spans named `name` of service `service`, each `millis` long, with `status`.
+    static func postTimed(
+        to url: String, service: String = "checkout", name: String, count: Int, millis: UInt64, status: StatusCode = .unset
+    ) async throws -> Int {
+        let start: UInt64 = 1_700_000_000_000_000_000
+        let data = (0..<count).map { _ in
+            SpanData(
+                name: name, context: SpanContext(traceID: .random(), spanID: .random()), parent: nil, kind: .server,
+                startTimeNanos: start, endTimeNanos: start + millis * 1_000_000, status: TelemetrySpanStatus(code: status))
+        }
+        let body = Data(OTLPTraceEncoder(resource: Resource(serviceName: service)).encode(data))
+        return try await httpRequest("\(url)/v1/traces", method: "POST", headers: ["Content-Type": "application/x-protobuf"], body: body).status
+    }
+
     /// Posts `spans` spans (of new traces, or of `traces` in turn) to the receiver at `url`; returns the status.
     static func post(to url: String, spans: Int, traces: [TraceID] = []) async throws -> Int {
         let data = (0..<spans).map { index in
@@ -110,7 +129,7 @@ struct GatewayDashboardTests {
     func panelsAgainstRealPrometheus() async throws {
         let gateway = try await Self.degradedGateway()
         let prometheus = try PrometheusServer(
-            targets: ["127.0.0.1:\(gateway.telemetryPort)"],
+            targets: ["127.0.0.1:\(gateway.telemetryPort)", "127.0.0.1:\(gateway.prometheusPort)"],
             ruleFiles: [DashboardTests.folder.appendingPathComponent(Self.rules).path])
         defer { prometheus.stop() }
         try await prometheus.waitUntilReady()
@@ -119,6 +138,8 @@ struct GatewayDashboardTests {
         let scraped = try await waitUntil(timeout: 90) {
             try await Self.post(gateway, spans: 5)
             _ = try await Self.post(to: gateway.url, spans: 3, traces: Self.repeatedTraces)
+            _ = try await Self.postTimed(to: gateway.url, name: "GET /cart", count: 4, millis: 30)
+            _ = try await Self.postTimed(to: gateway.url, name: "GET /cart", count: 1, millis: 30, status: .error)
             for panel in panels where (try await prometheus.query(DashboardTests.resolved(panel.expr))).isEmpty { return false }
             return true
         }
@@ -148,6 +169,55 @@ struct GatewayDashboardTests {
             (try await prometheus.query("ALERTS{alertname=\"GatewayDiskQueueDamaged\"}")).count == 1
         }
         #expect(firing, "the repaired torn tail fires GatewayDiskQueueDamaged")
+        #expect(gateway.terminate() != nil)
+    }
+
+    @Test("spanmetrics through the prometheus exporter and a real Prometheus: calls_total, rate and histogram_quantile answer what the spans imply")
+    func spanMetricsAgainstRealPrometheus() async throws {
+        let gateway = try await GatewayProcess(yaml: """
+            receivers:
+              otlp:
+                protocols:
+                  http: {endpoint: 127.0.0.1:RECEIVER_PORT}
+            exporters:
+              prometheus: {endpoint: "127.0.0.1:PROMETHEUS_PORT"}
+            connectors:
+              spanmetrics: {metrics_flush_interval: 1s}
+            service:
+              pipelines:
+                traces: {receivers: [otlp], exporters: [spanmetrics]}
+                metrics: {receivers: [spanmetrics], exporters: [prometheus]}
+              telemetry: {metrics: {address: "127.0.0.1:TELEMETRY_PORT"}}
+            """, shutdownTimeout: 1)
+        let prometheus = try PrometheusServer(targets: ["127.0.0.1:\(gateway.prometheusPort)"])
+        defer { prometheus.stop() }
+        try await prometheus.waitUntilReady()
+        // 20 calls every 500 ms for 12 s: 40 calls/s of /pay, all 30 ms long (in the (10, 50] ms bucket), 1 in 4 an error.
+        var sent = 0
+        var errors = 0
+        let end = Date().addingTimeInterval(12)
+        while Date() < end {
+            #expect(try await Self.postTimed(to: gateway.url, service: "payments", name: "/pay", count: 15, millis: 30) == 200)
+            #expect(try await Self.postTimed(to: gateway.url, service: "payments", name: "/pay", count: 5, millis: 30, status: .error) == 200)
+            sent += 20
+            errors += 5
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        let selector = #"service_name="payments",span_name="/pay""#
+        let counted = await waitUntil(timeout: 15) {
+            (try? await prometheus.queryValue("sum(traces_span_metrics_calls_total{\(selector)})")) == Double(sent)
+        }
+        #expect(counted, "calls_total reaches the \(sent) spans sent")
+        let errorTotal = try await prometheus.queryValue(#"sum(traces_span_metrics_calls_total{\#(selector),status_code="STATUS_CODE_ERROR"})"#)
+        #expect(errorTotal == Double(errors))
+        let rate = try #require(try await prometheus.queryValue("sum(rate(traces_span_metrics_calls_total{\(selector)}[8s] offset 3s))"))
+        #expect(rate > 20 && rate < 60, "about 40 calls/s, not \(rate)")
+        // Every span in (10, 50]: Prometheus interpolates linearly inside the bucket.
+        let p50 = try #require(try await prometheus.queryValue("histogram_quantile(0.5, sum by (le) (traces_span_metrics_duration_bucket{\(selector)}))"))
+        let p99 = try #require(try await prometheus.queryValue("histogram_quantile(0.99, sum by (le) (traces_span_metrics_duration_bucket{\(selector)}))"))
+        #expect(abs(p50 - 30) < 0.001 && abs(p99 - 49.6) < 0.001, "p50 \(p50), p99 \(p99)")
+        let sum = try await prometheus.queryValue("sum(traces_span_metrics_duration_sum{\(selector)})")
+        #expect(sum == Double(sent * 30))
         #expect(gateway.terminate() != nil)
     }
 }

@@ -5,9 +5,10 @@ import Testing
 /// The hostile-resource suite's gateway configuration and shared assertions.
 extension HostileResourceTests {
     /// A gateway with an OTLP/HTTP and an OTLP/gRPC receiver, a budget, a `debug` exporter and the probe's
-    /// logs pipeline, plus the item's own sections.
+    /// logs pipeline, plus the item's own sections (`connectors` as the entries of a `connectors:` section).
     static func config(
-        http: String = "", grpc: String = "", processors: String = "", exporters: String = "", pipelines: [String]
+        http: String = "", grpc: String = "", processors: String = "", exporters: String = "", connectors: String = "",
+        pipelines: [String]
     ) -> String {
         """
         receivers:
@@ -21,6 +22,7 @@ extension HostileResourceTests {
         exporters:
           debug: {verbosity: basic}
         \(exporters)
+        \(connectors.isEmpty ? "" : "connectors:\n" + connectors)
         service:
           pipelines:
             \(HostileResourceHarness.probeLogsPipeline)

@@ -28,12 +28,6 @@ struct RoutingInProcessTests {
         """
     }
 
-    /// Whether the OTLP receiver takes `include_metadata` yet (the request-metadata slice of issue 31).
-    static let receiverKeepsMetadata: Bool = {
-        let config = yaml(receiver: "        include_metadata: true", "table:\n  - condition: 'true'\n    pipelines: [logs/a]", outputs: ["logs/a"])
-        return AttributesHarness.configError(config) == nil
-    }()
-
     static func post(_ json: String, to gateway: InProcessGateway, headers: [(String, String)] = []) throws -> Int {
         try OTLPRequests.post(Array(json.utf8), to: "\(gateway.url)/v1/logs", contentType: "application/json", headers: headers).status
     }
@@ -65,9 +59,7 @@ struct RoutingInProcessTests {
         #expect(try Self.post(json, to: gateway) == 429)
     }
 
-    @Test(
-        "README tenant example over OTLP/HTTP: the X-Tenant header picks the pipeline, an unknown tenant the default",
-        .enabled(if: receiverKeepsMetadata, "needs the receiver's include_metadata (request-metadata slice)"))
+    @Test("README tenant example over OTLP/HTTP (include_metadata): the X-Tenant header picks the pipeline, an unknown tenant the default")
     func tenantHeaders() throws {
         let gateway = try InProcessGateway(
             yaml: Self.yaml(receiver: "        include_metadata: true", RoutingConnectorTests.tenantSection, outputs: ["logs/acme", "logs/ecorp", "logs/other"]))

@@ -24,15 +24,19 @@ enum BenchmarkRun {
         rows.append(contentsOf: try await LogScenarios.rows(receiver: receiver))
         if let gatewayBinary {
             log("gateway")
-            rows.append(try GatewayScenario.run(gatewayBinary: gatewayBinary, receiver: receiver))
+            let passThrough = try GatewayScenario.run(gatewayBinary: gatewayBinary, receiver: receiver)
+            rows.append(passThrough)
             rows.append(try GatewayScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, queueBytes: 8 << 20))
             rows.append(try GatewayScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, ratio: 0.25))
             rows.append(try GatewayScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, grpc: true))
             rows.append(try GatewayScenario.logs(gatewayBinary: gatewayBinary, receiver: receiver))
             rows.append(try GatewayEditScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, logs: false))
             rows.append(try GatewayEditScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, logs: true))
+            rows.append(try GatewayRoutingScenario.run(gatewayBinary: gatewayBinary, receiver: receiver))
             rows.append(try GatewayTenantScenario.run(gatewayBinary: gatewayBinary, receiver: receiver))
             rows.append(try TailSamplingScenario.run(gatewayBinary: gatewayBinary, receiver: receiver))
+            rows.append(try SpanMetricsScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, passThrough: passThrough.ours?.value))
+            rows.append(try GatewayCountScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, passThrough: passThrough.ours?.value))
             for fsync in ["always", "interval", "never"] {
                 rows.append(try GatewayScenario.run(gatewayBinary: gatewayBinary, receiver: receiver, diskFsync: fsync))
             }

@@ -31,7 +31,7 @@ struct GatewayLoad {
     /// with `grpc`, OTLP/gRPC (traces); `during` runs once, halfway.
     func run(
         gatewayBinary: String, yaml: String, receiver: DiscardServerProcess, requests: [[UInt8]], spansPerRequest: Int, seconds: Double,
-        path: String = "/v1/traces", headers: [[(String, String)]] = [], grpc: Bool = false, during: (() -> Void)? = nil
+        path: String = "/v1/traces", grpc: Bool = false, requestHeaders: [[(name: String, value: String)]] = [], during: (() -> Void)? = nil
     ) throws -> Result {
         defer { try? FileManager.default.removeItem(at: folder) }
         let config = folder.appendingPathComponent("gateway.yaml")
@@ -74,11 +74,9 @@ struct GatewayLoad {
                 }
                 let client = LoopbackHTTPClient()
                 while Date() < deadline {
-                    let index = taken.next()
-                    let request = requests[index % requests.count]
-                    let response = try? client.send(
-                        "POST", url, contentType: "application/x-protobuf", headers: headers.isEmpty ? [] : headers[index % headers.count],
-                        body: request)
+                    let index = taken.next() % requests.count
+                    let headers = requestHeaders.indices.contains(index) ? requestHeaders[index] : []
+                    let response = try? client.send("POST", url, contentType: "application/x-protobuf", headers: headers, body: requests[index])
                     if response?.status == 200 { accepted.add(spansPerRequest) }
                 }
             }.start()

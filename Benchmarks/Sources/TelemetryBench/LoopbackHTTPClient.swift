@@ -17,17 +17,16 @@ final class LoopbackHTTPClient {
 
     deinit { disconnect() }
 
-    /// Sends one request with `headers` besides the framing (reconnecting once if the kept-alive
-    /// connection was closed).
+    /// Sends one request with `headers` (reconnecting once if the kept-alive connection was closed).
     func send(
-        _ method: String = "POST", _ url: String, contentType: String? = nil, headers: [(String, String)] = [], body: [UInt8] = []
+        _ method: String = "POST", _ url: String, contentType: String? = nil, headers: [(name: String, value: String)] = [], body: [UInt8] = []
     ) throws -> Response {
         guard let parsed = URL(string: url), let port = parsed.port, parsed.host == "127.0.0.1" else {
             throw Failure(description: "not a loopback URL: \(url)")
         }
         var head = "\(method) \(parsed.path.isEmpty ? "/" : parsed.path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
         if let contentType { head += "Content-Type: \(contentType)\r\n" }
-        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        for header in headers { head += "\(header.name): \(header.value)\r\n" }
         head += "Content-Length: \(body.count)\r\n\r\n"
         let request = Array(head.utf8) + body
         for attempt in 0..<2 {

@@ -15,6 +15,9 @@ public struct BuildContext: Sendable {
     public let logger: Logger
     /// gRPC and TLS, when the service was given them.
     package let transports: GatewayTransports?
+    /// The rules of the `headers_setter` extension an exporter's `auth.authenticator` names (set by
+    /// the configuration parser for that exporter).
+    package var headersSetter: HeadersSetterSettings? = nil
 
     /// The collector all self-metrics go to.
     public var selfMetrics: MetricsCollector { metrics.collector }
@@ -64,8 +67,11 @@ public struct ExporterDefinition: Sendable {
     /// The largest request its disk queue can hold, nil without one: a receiver of its pipelines must
     /// not accept larger requests.
     public var diskQueueRequestLimit: Int?
+    /// The extension its `auth.authenticator` names, with where: it must be a `headers_setter` listed
+    /// in `service.extensions`, whose rules `build` then gets in `BuildContext.headersSetter`.
+    public var authenticator: (id: ComponentID, source: ConfigLocation)?
     /// Builds it.
-    let build: @Sendable (BuildContext) throws(GatewayError) -> any GatewayExporter
+    var build: @Sendable (BuildContext) throws(GatewayError) -> any GatewayExporter
 
     /// A definition of an exporter for `signals` that `build` makes.
     public init(signals: Set<OTLPSignal>, build: @escaping @Sendable (BuildContext) throws(GatewayError) -> any GatewayExporter) {

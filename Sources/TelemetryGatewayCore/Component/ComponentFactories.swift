@@ -44,6 +44,8 @@ package struct ComponentFactories: Sendable {
         ],
         connectors: [
             "routing": RoutingConnectorFactory.definition,
+            "spanmetrics": SpanMetricsConnectorFactory.definition,
+            "count": CountConnectorFactory.definition,
         ])
 
     /// These factories and an exporter type `type` whose entries `make` builds from their ids (for tests).

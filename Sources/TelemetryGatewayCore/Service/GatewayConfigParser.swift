@@ -34,18 +34,16 @@ extension GatewayConfiguration {
     ) throws(ConfigError) -> GatewayConfiguration {
         let root = try ConfigDocument.root(yaml: yaml, file: file, environment: environment)
         let top = try root.mapping(allowed: ["receivers", "processors", "exporters", "extensions", "connectors", "service"])
-        if let extensions = top["extensions"] {
-            throw extensions.error("extensions are not supported (the receiver serves /healthz itself)")
-        }
+        let extensions = try ExtensionsParser.definitions(top["extensions"])
         let receivers = try components(top["receivers"], factories.receivers)
         let processors = try components(top["processors"], factories.processors)
-        let exporters = try components(top["exporters"], factories.exporters)
+        var exporters = try components(top["exporters"], factories.exporters)
         let connectors = try components(top["connectors"], factories.connectors)
         for (id, (_, node)) in connectors where receivers[id] != nil || exporters[id] != nil {
             throw node.error("connector \(id) has the id of a \(receivers[id] != nil ? "receiver" : "exporter"): pipelines could not tell them apart; rename one")
         }
         let service = try top.required("service").mapping(allowed: ["pipelines", "telemetry", "extensions"])
-        if let extensions = service["extensions"] { throw extensions.error("extensions are not supported") }
+        try ExtensionsParser.resolveAuthenticators(&exporters, extensions: try ExtensionsParser.started(extensions, listed: service["extensions"]))
         var pipelines: [Pipeline] = []
         for (key, node) in try service.required("pipelines").mapping(allowed: nil).entries {
             pipelines.append(

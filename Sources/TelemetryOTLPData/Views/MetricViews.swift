@@ -150,6 +150,8 @@ public struct NumberPointView: Sendable {
     public let header: PointHeader
     /// The value (an integer is converted), `nil` when the oneof is not set.
     public let value: Double?
+    /// The exemplars.
+    public let exemplars: [ExemplarView]
 
     init(_ owner: UnpackedMessage, _ point: UnsafeMutablePointer<Opentelemetry__Proto__Metrics__V1__NumberDataPoint>) {
         let raw = point.pointee
@@ -161,6 +163,7 @@ public struct NumberPointView: Sendable {
         case OPENTELEMETRY__PROTO__METRICS__V1__NUMBER_DATA_POINT__VALUE_AS_DOUBLE: value = raw.as_double
         default: value = nil
         }
+        exemplars = ExemplarView.list(raw.exemplars, raw.n_exemplars)
     }
 }
 
@@ -180,6 +183,8 @@ public struct HistogramPointView: Sendable {
     public let min: Double?
     /// The largest observation, when sent.
     public let max: Double?
+    /// The exemplars.
+    public let exemplars: [ExemplarView]
 
     init(_ owner: UnpackedMessage, _ point: UnsafeMutablePointer<Opentelemetry__Proto__Metrics__V1__HistogramDataPoint>) {
         let raw = point.pointee
@@ -192,6 +197,7 @@ public struct HistogramPointView: Sendable {
         max = raw._max_case == OPENTELEMETRY__PROTO__METRICS__V1__HISTOGRAM_DATA_POINT___MAX_MAX ? raw.max : nil
         bucketCounts = Array(raw.bucket_counts, raw.n_bucket_counts)
         explicitBounds = Array(raw.explicit_bounds, raw.n_explicit_bounds)
+        exemplars = ExemplarView.list(raw.exemplars, raw.n_exemplars)
     }
 }
 

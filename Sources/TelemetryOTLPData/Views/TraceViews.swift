@@ -81,6 +81,8 @@ public struct SpanView: @unchecked Sendable {
     public var name: String { pointer.pointee.name.map { String(cString: $0) } ?? "" }
     /// The span kind (OTLP numbering; 0 unspecified).
     public var kind: TelemetrySpanKind { TelemetrySpanKind(rawValue: Int(pointer.pointee.kind.rawValue)) ?? .internal }
+    /// The span kind as sent (OTLP numbering: 0 unspecified, 1 internal … 5 consumer; other numbers kept).
+    public var kindNumber: Int { Int(pointer.pointee.kind.rawValue) }
     /// The start time, nanoseconds since the Unix epoch.
     public var startTimeUnixNano: UInt64 { pointer.pointee.start_time_unix_nano }
     /// The end time, nanoseconds since the Unix epoch.

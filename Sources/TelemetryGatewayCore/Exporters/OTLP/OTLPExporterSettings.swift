@@ -36,6 +36,8 @@ public struct OTLPExporterSettings: Sendable {
     public var queueBytes = QueueSettings.defaultMemoryBytes
     /// When set, each signal's queue is kept on disk with these settings instead of in memory.
     public var diskQueue: DiskQueueSettings?
+    /// The extension named by `auth.authenticator` (a `headers_setter`), with where.
+    public var authenticator: (id: ComponentID, source: ConfigLocation)?
 
     /// Settings for `endpoint` with the defaults.
     public init(endpoint: String) {
@@ -47,10 +49,10 @@ extension OTLPExporterSettings {
     /// The settings of an `otlp` section: `endpoint` and `protocol` (when `endpointKey`; the load
     /// balancer's `protocol: otlp` gets its endpoints from its resolver and speaks HTTP), `tls`,
     /// `headers`, `compression`, `compression_level` (gzip 1–12, OTLP/HTTP only), `timeout`,
-    /// `retry_on_failure`, `sending_queue`.
+    /// `retry_on_failure`, `sending_queue`, and `auth.authenticator` (when `endpointKey`).
     static func parse(_ node: ConfigNode, endpointKey: Bool) throws(ConfigError) -> OTLPExporterSettings {
         let keys = ["headers", "compression", "compression_level", "timeout", "retry_on_failure", "sending_queue", "tls"]
-        let fields = try node.mapping(allowed: endpointKey ? ["endpoint", "protocol"] + keys : keys)
+        let fields = try node.mapping(allowed: endpointKey ? ["endpoint", "protocol", "auth"] + keys : keys)
         let grpc = try fields["protocol"]?.choice(["http", "grpc"]) == "grpc"
         let tls = try fields["tls"].map { node throws(ConfigError) in try ClientTLSSettings.parse(node, grpc: grpc) }
         var settings: OTLPExporterSettings
@@ -75,6 +77,12 @@ extension OTLPExporterSettings {
         }
         if let timeout = fields["timeout"] { settings.timeout = try timeout.duration() }
         if let retry = fields["retry_on_failure"] { settings.retry = try RetrySettings.parse(retry) }
+        if let auth = fields["auth"] {
+            let authenticator = try auth.mapping(allowed: ["authenticator"]).required("authenticator")
+            let text = try authenticator.string()
+            guard let id = ComponentID(text) else { throw authenticator.error("\"\(text)\" is not a valid id (type or type/name)") }
+            settings.authenticator = (id, authenticator.location)
+        }
         if let node = fields["sending_queue"] {
             let queue = try QueueSettings.parse(node)
             settings.queueBytes = queue.memoryBytes
@@ -88,15 +96,17 @@ extension OTLPExporterSettings {
 enum OTLPExporterFactory {
     /// `otlp` / `otlphttp`: `endpoint` (required), `protocol` (`http`, the default, or `grpc`), `tls`,
     /// `headers`, `compression` (`gzip`, `none`), `timeout`, `retry_on_failure` (`enabled`,
-    /// `initial_interval`, `max_interval`, `max_elapsed_time`, `multiplier`), `sending_queue`.
+    /// `initial_interval`, `max_interval`, `max_elapsed_time`, `multiplier`), `sending_queue`,
+    /// `auth.authenticator` (a `headers_setter` extension).
     static func definition(_ node: ConfigNode) throws(ConfigError) -> ExporterDefinition {
         guard !node.isEmpty else { throw node.error("give an endpoint") }
         let configured = try OTLPExporterSettings.parse(node, endpointKey: true)
         var definition = ExporterDefinition(signals: Set(OTLPSignal.allCases)) { context throws(GatewayError) in
             OTLPForwardingExporter(
                 name: context.id.description, settings: configured, selfMetrics: context.selfMetrics, transports: context.transports,
-                logger: context.logger)
+                logger: context.logger, headersSetter: context.headersSetter)
         }
+        definition.authenticator = configured.authenticator
         if configured.diskQueue != nil { definition.diskQueueRequestLimit = SegmentRecordFormat.maxPayloadBytes }
         return definition
     }

@@ -20,14 +20,20 @@ public final class OTLPForwardingExporter: GatewayExporter {
     private let logger: Logger
     private let transports: GatewayTransports?
     private let chains = LockedValue([OTLPSignal: ExporterSendChain]())
+    private let outgoingHeaders: OutgoingHeaders?
 
-    /// Creates the exporter; send chains are made per signal when first used. gRPC needs `transports`.
-    package init(name: String, settings: OTLPExporterSettings, selfMetrics: MetricsCollector, transports: GatewayTransports?, logger: Logger) {
+    /// Creates the exporter; send chains are made per signal when first used. gRPC needs `transports`;
+    /// `headersSetter` (its `auth.authenticator`) sets headers of each batch from its request metadata.
+    package init(
+        name: String, settings: OTLPExporterSettings, selfMetrics: MetricsCollector, transports: GatewayTransports?, logger: Logger,
+        headersSetter: HeadersSetterSettings? = nil
+    ) {
         self.name = name
         self.settings = settings
         self.selfMetrics = selfMetrics
         self.transports = transports
         self.logger = logger
+        outgoingHeaders = headersSetter.map { OutgoingHeaders($0, configured: settings.headers, exporter: name, collector: selfMetrics) }
     }
 
     /// How many transports (one per signal used) it made.
@@ -59,12 +65,15 @@ public final class OTLPForwardingExporter: GatewayExporter {
     public var signals: Set<OTLPSignal> { Set(OTLPSignal.allCases) }
 
     public func consumer(for signal: OTLPSignal, batch: BatchSettings) throws(GatewayError) -> any PayloadConsumer {
-        try chains.withLock { chains -> Result<any PayloadConsumer, GatewayError> in
+        let headersOfBatch: @Sendable (RequestMetadata) -> [(name: String, value: String)] =
+            if let outgoingHeaders { { outgoingHeaders.overrides(for: $0) } } else { { _ in [] } }
+        return try chains.withLock { chains -> Result<any PayloadConsumer, GatewayError> in
             if let existing = chains[signal] { return .success(existing.queue) }
             do throws(GatewayError) {
                 let chain = try ExporterSendChain(
                     exporter: name, signal: signal, sender: try makeSender(signal), retry: settings.retry, queueBytes: settings.queueBytes,
-                    diskQueue: settings.diskQueue, batch: batch, selfMetrics: selfMetrics, logger: logger)
+                    diskQueue: settings.diskQueue, batch: batch, selfMetrics: selfMetrics, logger: logger,
+                    outgoingHeaders: headersOfBatch)
                 chains[signal] = chain
                 return .success(chain.queue)
             } catch {
@@ -85,8 +94,4 @@ public final class OTLPForwardingExporter: GatewayExporter {
     }
 }
 
-extension OTLPHTTPSender: EncodedRequestSender {
-    package func attempt(_ body: [UInt8], extraHeaders: [(name: String, value: String)]) -> RetryAttempt<Void, any Error, String> {
-        attempt(body)
-    }
-}
+extension OTLPHTTPSender: EncodedRequestSender {}

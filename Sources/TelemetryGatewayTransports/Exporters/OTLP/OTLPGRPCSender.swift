@@ -17,6 +17,7 @@ final class OTLPGRPCSender: EncodedRequestSender {
     private let client: GRPCClient<HTTP2ClientTransport.Posix>
     private let settings: OTLPGRPCClientSettings
     private let signal: OTLPSignal
+    private let configuredHeaders: [(name: String, value: String)]
     private let metadata: Metadata
     private let target: String
     private let executor: (any TaskExecutor)?
@@ -31,9 +32,8 @@ final class OTLPGRPCSender: EncodedRequestSender {
         self.signal = signal
         let target = "\(settings.plaintext ? "http" : "https")://\(settings.host):\(settings.port)"
         self.target = target
-        var metadata = Metadata()
-        for (name, value) in settings.headers.sorted(by: { $0.key < $1.key }) { metadata.addString(value, forKey: name.lowercased()) }
-        self.metadata = metadata
+        configuredHeaders = settings.headers.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
+        metadata = Self.metadata(configuredHeaders)
         retryReport = RetryReport(
             selfMetrics: ExporterSelfMetrics(exporter: exporter, signal: signal.rawValue, collector: collector),
             log: RateLimitedLogger(logger: logger), export: "OTLP/gRPC export to \(target)", target: target)
@@ -60,6 +60,13 @@ final class OTLPGRPCSender: EncodedRequestSender {
         }
     }
 
+    /// Call metadata of `headers`, names lower-cased as gRPC wants them.
+    private static func metadata(_ headers: [(name: String, value: String)]) -> Metadata {
+        var metadata = Metadata()
+        for (name, value) in headers { metadata.addString(value, forKey: name.lowercased()) }
+        return metadata
+    }
+
     private static func resolvable(_ host: String, _ port: Int) -> any ResolvableTarget {
         if host.contains(":") { return .ipv6(address: host, port: port) }
         if host.split(separator: ".").count == 4, host.allSatisfy({ $0.isNumber || $0 == "." }) { return .ipv4(address: host, port: port) }
@@ -79,14 +86,17 @@ final class OTLPGRPCSender: EncodedRequestSender {
                 trustRoots: tls.caFile.map { .certificates([.file(path: $0, format: .pem)]) } ?? .systemDefault))
     }
 
-    /// One call, classified for the retry loop; a success's partial-success rejection is logged and counted.
+    /// One call with the configured metadata overridden by `extraHeaders`, classified for the retry loop;
+    /// a success's partial-success rejection is logged and counted.
     func attempt(_ body: [UInt8], extraHeaders: [(name: String, value: String)]) -> RetryAttempt<Void, any Error, String> {
         var options = CallOptions.defaults
         options.timeout = settings.timeout
         options.compression = settings.gzip ? .gzip : CompressionAlgorithm.none
         options.waitForReady = false
         let descriptor = MethodDescriptor(fullyQualifiedService: OTLPGRPCService.serviceName(signal), method: "Export")
-        let request = ClientRequest(message: body, metadata: metadata)
+        // The configured metadata with `extraHeaders` overriding it (a name replaced, an empty value not sent).
+        let callMetadata = extraHeaders.isEmpty ? metadata : Self.metadata(HeaderField.overriding(configuredHeaders, with: extraHeaders))
+        let request = ClientRequest(message: body, metadata: callMetadata)
         let (client, callOptions) = (self.client, options)
         let outcome = BlockingResult<[UInt8]>.run(on: executor) {
             try await client.unary(
