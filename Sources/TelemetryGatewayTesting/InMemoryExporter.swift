@@ -36,6 +36,9 @@ public final class InMemoryExporter: GatewayExporter, PayloadConsumer {
         }
     }
 
+    /// The request metadata of each payload taken, in the same order as `payloads`.
+    public var metadata: [RequestMetadata] { state.withLock { $0.metadata } }
+
     public var signals: Set<OTLPSignal> { Set(OTLPSignal.allCases) }
 
     /// Every payload taken, in order.

@@ -193,4 +193,28 @@ struct RoutingConnectorTests {
         #expect(try harness.logBodies("logs/1") == ["logB"])
         #expect(try harness.logBodies("logs/default") == ["logB", "logA"], "resourceA's logB and resourceB's logA")
     }
+
+    @Test("metric and datapoint contexts: a metric route moves the metric with its points, a datapoint route single points")
+    func metricsContexts() throws {
+        let harness = try RoutingHarness(
+            #"""
+            default_pipelines: [metrics/other]
+            table:
+              - context: metric
+                condition: name == "m2"
+                pipelines: [metrics/m2]
+              - context: datapoint
+                condition: attributes["a"] == "1"
+                pipelines: [metrics/one]
+            """#, signal: .metrics, pipelines: ["metrics/m2", "metrics/one", "metrics/other"])
+        let point = { (value: String) in #"{"asInt":"1","timeUnixNano":"2","attributes":[{"key":"a","value":{"stringValue":"\#(value)"}}]}"# }
+        let metric = { (name: String) in #"{"name":"\#(name)","gauge":{"dataPoints":[\#(point("1")),\#(point("2"))]}}"# }
+        let json = #"{"resourceMetrics":[{"scopeMetrics":[{"scope":{"name":"s"},"metrics":["# + metric("m1") + "," + metric("m2") + "]}]}]}"
+        try harness.send(json, .metrics)
+        let counts = ["metrics/m2", "metrics/one", "metrics/other"].map { harness.taken($0).reduce(0) { $0 + $1.itemCount } }
+        #expect(counts == [2, 1, 1], "m2's two points; m1's a=1 point; m1's a=2 point")
+        let m2 = try #require(harness.taken("metrics/m2").first)
+        let request = try EditableRequest(m2.payload)
+        #expect(request.resourceMetrics.flatMap { $0.scopeMetrics.flatMap { $0.metrics.map(\.name.value) } } == ["m2"])
+    }
 }
