@@ -81,6 +81,26 @@ struct RequestMetadataQueueTests {
         try Self.checkTenantsApart(diskFolder: scratch.path)
     }
 
+    @Test("Memory queue: each tenant's request is counted on its own; one tenant's failed export drops only its items")
+    func perTenantOutcomes() throws {
+        struct Refused: Error {}
+        var batch = BatchSettings()
+        batch.timeout = .seconds(30)
+        let collector = MetricsCollector()
+        let queue = SendingQueue(
+            exporter: "otlp/up", signal: .traces, capacityBytes: 1 << 20, batch: batch, selfMetrics: collector, logger: Logger(label: "test")
+        ) { _, metadata in
+            if metadata["x-tenant"] == ["b"] { throw Refused() }
+        }
+        for tenant in ["a", "b", "a"] { try queue.consume(try Self.item(tenant: tenant)) }
+        #expect(queue.flush(deadlineNanos: WallClock.monotonicNanos() + 10_000_000_000))
+        let labels = ["exporter": "otlp/up", "signal": "traces"]
+        #expect(collector.currentValue("telemetry_exporter_sent_items_total", labels) == 4, "tenant a: 2 requests of 2 spans")
+        #expect(collector.currentValue("telemetry_exporter_dropped_items_total", labels.merging(["reason": "export_failed"]) { $1 }) == 2)
+        #expect(collector.currentValue("telemetry_exporter_failed_exports_total", labels) == 1)
+        #expect(queue.shutdown(deadlineNanos: WallClock.monotonicNanos() + 5_000_000_000))
+    }
+
     @Test("The disk queue keeps each request's metadata across a restart")
     func metadataSurvivesRestart() throws {
         let scratch = try ScratchFolder()

@@ -20,17 +20,17 @@ enum AttributeAction: Sendable {
     /// Converts the value of `key` to `type` when it can.
     case convert(key: String, type: AttributeConversion)
 
-    /// Applies the action to `attributes`.
-    func apply(to attributes: AttributesRef) throws(EditMemoryRefused) {
+    /// Applies the action to `attributes` of a request that came with `metadata`.
+    func apply(to attributes: AttributesRef, metadata: RequestMetadata = .empty) throws(EditMemoryRefused) {
         switch self {
         case .insert(let key, let source):
-            guard attributes.index(of: key) == nil, let value = source.value(in: attributes) else { return }
+            guard attributes.index(of: key) == nil, let value = source.value(in: attributes, metadata: metadata) else { return }
             try attributes.set(key, value)
         case .update(let key, let source):
-            guard attributes.index(of: key) != nil, let value = source.value(in: attributes) else { return }
+            guard attributes.index(of: key) != nil, let value = source.value(in: attributes, metadata: metadata) else { return }
             try attributes.set(key, value)
         case .upsert(let key, let source):
-            guard let value = source.value(in: attributes) else { return }
+            guard let value = source.value(in: attributes, metadata: metadata) else { return }
             try attributes.set(key, value)
         case .delete(let key, let pattern):
             // As upstream, an absent `key` is "" and removes an attribute whose key is empty.
@@ -89,15 +89,24 @@ struct AttributeValueSource: Sendable {
     let defaultValue: OTLPValue?
 
     /// The value to write, nil when there is none (the action then does nothing).
-    func value(in attributes: AttributesRef) -> OTLPValue? {
+    func value(in attributes: AttributesRef, metadata: RequestMetadata) -> OTLPValue? {
         switch origin {
         case .value(let value): value
         case .attribute(let key): attributes[key] ?? defaultValue
-        // The request's client address, metadata and authentication are not carried to processors yet
-        // (issue 31): every `from_context` key reads as absent.
-        case .context: defaultValue
+        case .context(let key): Self.context(key, metadata) ?? defaultValue
         case .none: defaultValue
         }
+    }
+
+    /// `from_context` as the Collector's attraction.go reads it: `metadata.<name>` (or a bare name) is the
+    /// request metadata's values of `<name>` (any case; a receiver keeps them with `include_metadata`),
+    /// joined with `;`, absent when there are none. The client's address (`client.address`) and
+    /// authentication (`auth.<name>`) are not carried: absent.
+    static func context(_ key: String, _ metadata: RequestMetadata) -> OTLPValue? {
+        if key == "client.address" || key.hasPrefix("auth.") { return nil }
+        let name = key.hasPrefix("metadata.") ? String(key.dropFirst("metadata.".count)) : key
+        let values = metadata[name]
+        return values.isEmpty ? nil : .string(values.joined(separator: ";"))
     }
 }
 

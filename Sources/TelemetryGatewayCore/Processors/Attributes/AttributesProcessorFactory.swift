@@ -42,7 +42,7 @@ struct AttributesSettings: Sendable {
     }
 
     /// Applies the actions to every span include/exclude pick.
-    func editSpans(_ request: EditableRequest) throws(EditMemoryRefused) {
+    func editSpans(_ request: EditableRequest, _ metadata: RequestMetadata = .empty) throws(EditMemoryRefused) {
         for resource in request.resourceSpans {
             let attributes = resource.resource.attributes
             guard include?.matchesResource(attributes) ?? true else { continue }
@@ -53,14 +53,14 @@ struct AttributesSettings: Sendable {
                 for span in group.spans {
                     if let include, !include.matchesSpan(span) { continue }
                     if excludedScope, let exclude, exclude.matchesSpan(span) { continue }
-                    try apply(to: span.attributes)
+                    try apply(to: span.attributes, metadata)
                 }
             }
         }
     }
 
     /// Applies the actions to every log record include/exclude pick.
-    func editLogs(_ request: EditableRequest) throws(EditMemoryRefused) {
+    func editLogs(_ request: EditableRequest, _ metadata: RequestMetadata = .empty) throws(EditMemoryRefused) {
         for resource in request.resourceLogs {
             let attributes = resource.resource.attributes
             guard include?.matchesResource(attributes) ?? true else { continue }
@@ -71,14 +71,14 @@ struct AttributesSettings: Sendable {
                 for record in group.logRecords {
                     if let include, !include.matchesLog(record) { continue }
                     if excludedScope, let exclude, exclude.matchesLog(record) { continue }
-                    try apply(to: record.attributes)
+                    try apply(to: record.attributes, metadata)
                 }
             }
         }
     }
 
     /// Applies the actions to every data point of every metric include/exclude pick.
-    func editMetrics(_ request: EditableRequest) throws(EditMemoryRefused) {
+    func editMetrics(_ request: EditableRequest, _ metadata: RequestMetadata = .empty) throws(EditMemoryRefused) {
         for resource in request.resourceMetrics {
             let attributes = resource.resource.attributes
             guard include?.matchesResource(attributes) ?? true else { continue }
@@ -87,14 +87,14 @@ struct AttributesSettings: Sendable {
                 for metric in group.metrics {
                     if let include, !include.matchesMetric(metric) { continue }
                     if excludedResource, let exclude, exclude.matchesMetric(metric) { continue }
-                    for point in metric.dataPoints { try apply(to: point.attributes) }
+                    for point in metric.dataPoints { try apply(to: point.attributes, metadata) }
                 }
             }
         }
     }
 
-    private func apply(to attributes: AttributesRef) throws(EditMemoryRefused) {
-        for action in actions { try action.apply(to: attributes) }
+    private func apply(to attributes: AttributesRef, _ metadata: RequestMetadata) throws(EditMemoryRefused) {
+        for action in actions { try action.apply(to: attributes, metadata: metadata) }
     }
 }
 
@@ -111,12 +111,12 @@ enum AttributesProcessorFactory {
                 refusals[signal] = reason
                 continue
             }
-            edits[signal] = RequestEdit { request throws(EditFailure) in
+            edits[signal] = RequestEdit { request, metadata throws(EditFailure) in
                 do throws(EditMemoryRefused) {
                     switch signal {
-                    case .traces: try settings.editSpans(request)
-                    case .logs: try settings.editLogs(request)
-                    case .metrics: try settings.editMetrics(request)
+                    case .traces: try settings.editSpans(request, metadata)
+                    case .logs: try settings.editLogs(request, metadata)
+                    case .metrics: try settings.editMetrics(request, metadata)
                     }
                 } catch {
                     throw .memory(error)

@@ -5,8 +5,8 @@ import TelemetryOTLPData
 /// and returns how many items it dropped, by reason (the `reason` label of
 /// `telemetry_gateway_processor_dropped_items_total`).
 struct RequestEdit: Sendable {
-    /// Edits `request`.
-    let apply: @Sendable (_ request: EditableRequest) throws(EditFailure) -> [String: Int]
+    /// Edits `request`, which came with `metadata` (what `from_context` reads).
+    let apply: @Sendable (_ request: EditableRequest, _ metadata: RequestMetadata) throws(EditFailure) -> [String: Int]
 }
 
 /// Why an edit could not be made.
@@ -105,7 +105,7 @@ struct EditingProcessor: GatewayProcessor {
                 }
                 for stage in stages {
                     failing = stage
-                    for (reason, count) in try stage.edit.apply(request) where count > 0 {
+                    for (reason, count) in try stage.edit.apply(request, item.metadata) where count > 0 {
                         stage.processor.metrics.processorDropped(count, processor: stage.processor.name, signal: signal.rawValue, reason: reason)
                     }
                     if request.itemCount == 0 { return nil }

@@ -115,7 +115,7 @@ enum FilterProcessorFactory {
             let logger = context.logger
             var edits: [OTLPSignal: RequestEdit] = [:]
             for (signal, conditions) in settings.conditions {
-                edits[signal] = RequestEdit { request throws(EditFailure) in
+                edits[signal] = RequestEdit { request, _ throws(EditFailure) in
                     do throws(OTTLError) {
                         let dropped = try conditions.apply(to: request) { message, condition in
                             logger.warning("\(name): failed to eval condition: \(condition): \(message)")

@@ -8,7 +8,7 @@ enum RedactionProcessorFactory {
     /// The definition of a `redaction` section.
     static func definition(_ node: ConfigNode) throws(ConfigError) -> ProcessorDefinition {
         let redactor = AttributeRedactor(settings: try RedactionSettings.parse(node))
-        let edit = RequestEdit { (request) throws(EditFailure) in
+        let edit = RequestEdit { request, _ throws(EditFailure) in
             do throws(EditMemoryRefused) {
                 try redact(request, with: redactor)
             } catch {

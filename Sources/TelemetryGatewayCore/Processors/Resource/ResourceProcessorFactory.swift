@@ -13,11 +13,11 @@ enum ResourceProcessorFactory {
             throw (fields["attributes"] ?? node).error("missing required field \"attributes\"")
         }
         let actions = try AttributeActionsParser.parse(list)
-        let edit = RequestEdit { request throws(EditFailure) in
+        let edit = RequestEdit { request, metadata throws(EditFailure) in
             do throws(EditMemoryRefused) {
-                for resource in request.resourceSpans { try apply(actions, to: resource.resource.attributes) }
-                for resource in request.resourceMetrics { try apply(actions, to: resource.resource.attributes) }
-                for resource in request.resourceLogs { try apply(actions, to: resource.resource.attributes) }
+                for resource in request.resourceSpans { try apply(actions, to: resource.resource.attributes, metadata) }
+                for resource in request.resourceMetrics { try apply(actions, to: resource.resource.attributes, metadata) }
+                for resource in request.resourceLogs { try apply(actions, to: resource.resource.attributes, metadata) }
             } catch {
                 throw .memory(error)
             }
@@ -31,7 +31,9 @@ enum ResourceProcessorFactory {
         return definition
     }
 
-    private static func apply(_ actions: [AttributeAction], to attributes: AttributesRef) throws(EditMemoryRefused) {
-        for action in actions { try action.apply(to: attributes) }
+    private static func apply(
+        _ actions: [AttributeAction], to attributes: AttributesRef, _ metadata: RequestMetadata
+    ) throws(EditMemoryRefused) {
+        for action in actions { try action.apply(to: attributes, metadata: metadata) }
     }
 }

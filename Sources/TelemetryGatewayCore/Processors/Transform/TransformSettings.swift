@@ -140,7 +140,7 @@ enum TransformProcessorFactory {
             var edits: [OTLPSignal: RequestEdit] = [:]
             for signalGroups in settings.groups {
                 let groups = signalGroups.groups
-                edits[signalGroups.signal] = RequestEdit { request throws(EditFailure) in
+                edits[signalGroups.signal] = RequestEdit { request, _ throws(EditFailure) in
                     for group in groups {
                         do throws(OTTLError) {
                             try group.run(on: request) { message, statement in
