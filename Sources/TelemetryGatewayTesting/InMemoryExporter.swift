@@ -44,9 +44,6 @@ public final class InMemoryExporter: GatewayExporter, PayloadConsumer {
     /// Every payload taken, in order.
     public var payloads: [OTLPPayload] { state.withLock { $0.payloads } }
 
-    /// The request metadata of every payload taken, in the same order as `payloads`.
-    public var metadata: [RequestMetadata] { state.withLock { $0.metadata } }
-
     /// The payloads of one signal.
     public func payloads(_ signal: OTLPSignal) -> [OTLPPayload] { payloads.filter { $0.signal == signal } }
 
