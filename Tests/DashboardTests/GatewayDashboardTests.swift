@@ -203,6 +203,7 @@ struct GatewayDashboardTests {
             errors += 5
             try await Task.sleep(for: .milliseconds(500))
         }
+        let sendingEnded = Date()
         let selector = #"service_name="payments",span_name="/pay""#
         let counted = await waitUntil(timeout: 15) {
             (try? await prometheus.queryValue("sum(traces_span_metrics_calls_total{\(selector)})")) == Double(sent)
@@ -210,7 +211,10 @@ struct GatewayDashboardTests {
         #expect(counted, "calls_total reaches the \(sent) spans sent")
         let errorTotal = try await prometheus.queryValue(#"sum(traces_span_metrics_calls_total{\#(selector),status_code="STATUS_CODE_ERROR"})"#)
         #expect(errorTotal == Double(errors))
-        let rate = try #require(try await prometheus.queryValue("sum(rate(traces_span_metrics_calls_total{\(selector)}[8s] offset 3s))"))
+        // An 8 s window ending 2 s before the sending ended (the flush and the scrape lag by about a second each),
+        // however long the totals took to arrive.
+        let offset = Int(Date().timeIntervalSince(sendingEnded).rounded(.up)) + 2
+        let rate = try #require(try await prometheus.queryValue("sum(rate(traces_span_metrics_calls_total{\(selector)}[8s] offset \(offset)s))"))
         #expect(rate > 20 && rate < 60, "about 40 calls/s, not \(rate)")
         // Every span in (10, 50]: Prometheus interpolates linearly inside the bucket.
         let p50 = try #require(try await prometheus.queryValue("histogram_quantile(0.5, sum by (le) (traces_span_metrics_duration_bucket{\(selector)}))"))
