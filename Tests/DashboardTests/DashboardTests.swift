@@ -115,7 +115,8 @@ struct DashboardTests {
         let port = try freeLoopbackPort()
         let demo = Process()
         demo.executableURL = URL(fileURLWithPath: try TestPeers.builtProduct("telemetry-demo"))
-        demo.arguments = ["--serve", String(port), "--seconds", "120"]
+        // Long enough for a busy test run: the test stops it when done.
+        demo.arguments = ["--serve", String(port), "--seconds", "900"]
         demo.standardOutput = FileHandle.nullDevice
         demo.standardError = FileHandle.nullDevice
         try demo.run()

@@ -26,7 +26,8 @@ struct BatchSpanProcessorTests {
 
     @Test("A full batch is exported at once, without waiting for the schedule delay")
     func fullBatchExportsImmediately() async throws {
-        let processor = processor(BatchConfiguration(maxQueueSize: 100, maxExportBatchSize: 10, scheduleDelay: .seconds(60)))
+        // A schedule delay no busy test run outlasts: only full batches may go before the flush.
+        let processor = processor(BatchConfiguration(maxQueueSize: 100, maxExportBatchSize: 10, scheduleDelay: .seconds(3600)))
         for index in 0..<25 { processor.onEnd(span("s\(index)")) }
         let exported = await waitUntil(timeout: 5) { exporter.exportedSpans.count == 20 }
         #expect(exported)
