@@ -281,3 +281,20 @@ struct CountRefusalTests {
         #expect(harness.output.payloads.isEmpty)
     }
 }
+
+/// The count connector's work is linear in the request: values above the items are read once.
+@Suite("count connector: linear time")
+struct CountLinearTimeTests {
+    @Test("An attribute found on a 4 MiB resource is read and hashed once per request, not once per log record", .timeLimit(.minutes(1)))
+    func largeResourceAttribute() throws {
+        let harness = try CountHarness("{logs: {by.env: {attributes: [{key: env}]}}}", from: .logs)
+        let env = String(repeating: "e", count: 4 << 20)
+        let record = "{\"timeUnixNano\":\"\(CountHarness.eventTime)\",\"body\":{\"stringValue\":\"b\"}}"
+        let json = "{\"resourceLogs\":[{\"resource\":{\"attributes\":[{\"key\":\"env\",\"value\":{\"stringValue\":\"\(env)\"}}]},"
+            + "\"scopeLogs\":[{\"scope\":{},\"logRecords\":[\(Array(repeating: record, count: 20_000).joined(separator: ","))]}]}]}"
+        try harness.send(try CountHarness.payload(json, .logs))
+        let points = try harness.points()
+        #expect(points.count == 1)
+        #expect(points.first?.hasSuffix("by.env{env=\(env)} = 20000") == true)
+    }
+}

@@ -47,6 +47,31 @@ struct SpanMetricsTests {
         #expect(harness.metric("telemetry_connector_spans_total", ["outcome": "counted"]) == 6)
     }
 
+    @Test(
+        "A large resource costs once per request, not once per span: a 4 MiB service.name and a 1 MiB resource dimension over 20,000 spans",
+        .timeLimit(.minutes(1)))
+    func largeResourceOncePerRequest() throws {
+        let harness = try SpanMetricsHarness("{dimensions: [{name: region}]}")
+        let service = String(repeating: "s", count: 4 << 20)
+        let region = String(repeating: "r", count: 1 << 20)
+        try harness.send(
+            Array(repeating: Span(name: "n"), count: 20_000), resource: ["service.name": .string(service), "region": .string(region)])
+        // Before the series keys marked the resource's values, this copied and hashed 5 MiB per span (100 GB).
+        let calls = try harness.flush().points("traces.span.metrics.calls")
+        #expect(calls.count == 1)
+        #expect(calls.first?.value == 20_000)
+        #expect(calls.first?.attributes["region"] == region && calls.first?.attributes["service.name"] == service)
+    }
+
+    @Test("A resource dimension tells series of different resources apart, a span's own value wins over it")
+    func resourceDimensionPerResource() throws {
+        let harness = try SpanMetricsHarness("{dimensions: [{name: region}]}")
+        try harness.send([Span(), Span(attributes: ["region": .string("own")])], resource: ["service.name": .string("shipping"), "region": .string("eu")])
+        try harness.send([Span()], resource: ["service.name": .string("shipping"), "region": .string("us")])
+        let calls = try harness.flush().points("traces.span.metrics.calls")
+        #expect(Set(calls.map { "\($0.attributes["region"] ?? "-")=\(Int($0.value ?? -1))" }) == ["eu=1", "own=1", "us=1"])
+    }
+
     @Test("Seconds: durations divided into seconds, the default buckets too")
     func seconds() throws {
         let harness = try SpanMetricsHarness("histogram: {unit: s}")

@@ -6,6 +6,19 @@ import Testing
 struct OTTLPrinterTests {
     typealias T = Tree
 
+    @Test(
+        "A keyword glued to what precedes it is no path (the round-trip property found `[.5nil]`: a path `nil` printed back as the null literal)",
+        arguments: ["[.5nil]", "[.5true]", "[.5false]", "[1 .5and]", ".5nil"])
+    func gluedKeyword(text: String) {
+        #expect(throws: OTTLSyntaxError.self) { try OTTLParser.expression(text) }
+    }
+
+    @Test("Keywords standing alone keep their meaning; words that only begin with one are paths")
+    func keywordsAlone() throws {
+        #expect(OTTLPrinter.print(try OTTLParser.expression("[0.5, nil, true]")) == "[0.5, nil, true]")
+        #expect(OTTLPrinter.print(try OTTLParser.expression("[nilly, trueish]")) == "[nilly, trueish]")
+    }
+
     @Test("Canonical spacing, named arguments, escapes, keys and groups")
     func canonical() throws {
         let texts = [

@@ -155,6 +155,9 @@ extension OTTLParser {
         return Int64(magnitude)
     }
 
+    /// The words that are keywords when they stand alone.
+    private static let keywords: Set<String> = ["nil", "true", "false", "and", "or", "not"]
+
     /// `field ("." field)*`, a field being a lowercase word and its keys.
     private mutating func path(at start: Int) throws(OTTLSyntaxError) -> OTTLParsed<OTTLPath>? {
         steps += 1
@@ -163,6 +166,12 @@ extension OTTLParser {
         var depth = 1
         while true {
             guard case .identifier(let name, .lowercaseWord) = tokens[index].kind else { return expect("a field name", at: index) }
+            guard !Self.keywords.contains(name) else {
+                // Only a keyword glued to what precedes it (`.5nil`: no word boundary) is lexed as a word; no context
+                // has such a field, and no text could print it back as a path.
+                throw OTTLSyntaxError(
+                    subject: subject, message: "unexpected token \"\(name)\" (a keyword is no field name)", position: tokens[index].position)
+            }
             let keys = try keys(at: index + 1)
             fields.append(OTTLField(name: name, keys: keys.node))
             depth = max(depth, keys.depth + 1)

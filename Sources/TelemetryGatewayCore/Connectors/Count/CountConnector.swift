@@ -86,9 +86,12 @@ struct CountConnector: GatewayConnector {
             var outputLease: MemoryLease?
             let payload: OTLPPayload?
             do throws(EditMemoryRefused) {
-                payload = try CountMetricsEncoder.encode(resources) { bytes throws(EditMemoryRefused) in
-                    guard let reserved = connector.budget.reserve(bytes + RequestIntake.itemOverhead) else { throw .outsideSession(bytes: bytes) }
-                    outputLease = reserved
+                // The counted resources point into the decoded request: it lives until they are encoded.
+                payload = try withExtendedLifetime(request) { () throws(EditMemoryRefused) -> OTLPPayload? in
+                    try CountMetricsEncoder.encode(resources) { bytes throws(EditMemoryRefused) in
+                        guard let reserved = connector.budget.reserve(bytes + RequestIntake.itemOverhead) else { throw .outsideSession(bytes: bytes) }
+                        outputLease = reserved
+                    }
                 }
             } catch {
                 throw .memory

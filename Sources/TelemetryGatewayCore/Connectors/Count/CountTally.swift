@@ -19,9 +19,17 @@ struct CountTally {
         case string(String), int(Int64), double(UInt64)
     }
 
+    /// The value of each metric's attributes found above the items (the scope's, else the resource's), per
+    /// metric and attribute: looked up once per scope, so an item costs only its own attributes.
+    typealias Shared = [[(id: Int, value: OTLPValue)?]]
+
     private let metrics: [CountMetric]
     private var points: [[CountedPoint]]
-    private var positions: [[[Value]: Int]]
+    /// Each attribute set by the ids of its values.
+    private var positions: [[[Int]: Int]]
+    /// Each distinct value seen, by id: a value is hashed once where it is read (an item's own, or once per
+    /// scope for the scope's and resource's), never once per item that shares it.
+    private var interned: [Value: Int] = [:]
     private var earliest: UInt64 = 0
     private var latest: UInt64 = 0
 
@@ -47,23 +55,62 @@ struct CountTally {
     /// its scope's, its resource's), then the default — and whose conditions one matches (ORed, in
     /// order; a condition that fails before one matched fails the request). `charge` is asked for the
     /// bytes of each new attribute set before it is stored.
-    mutating func count(_ item: OTTLItem, layers makeLayers: () -> [AttributesRef], charge: (Int) -> Bool) throws(CountFailure) {
-        var made: [AttributesRef]?  // only when some metric is kept by attributes
+    mutating func count(_ item: OTTLItem, own: AttributesRef?, shared: Shared, charge: (Int) -> Bool) throws(CountFailure) {
         for (index, metric) in metrics.enumerated() {
             var values: [OTLPKeyValue] = []
+            var ids: [Int] = []
             if !metric.attributes.isEmpty {
-                let layers = made ?? makeLayers()
-                made = layers
                 values.reserveCapacity(metric.attributes.count)
-                for attribute in metric.attributes {
-                    guard let value = Self.lookUp(attribute, in: layers) else { break }
-                    values.append(OTLPKeyValue(key: attribute.key, value: value))
+                ids.reserveCapacity(metric.attributes.count)
+                for (position, attribute) in metric.attributes.enumerated() {
+                    if let value = own.flatMap({ Self.lookUp(attribute.key, in: $0) }) {
+                        ids.append(intern(value))
+                        values.append(OTLPKeyValue(key: attribute.key, value: value))
+                    } else if let found = shared[index][position] {
+                        ids.append(found.id)
+                        values.append(OTLPKeyValue(key: attribute.key, value: found.value))
+                    } else {
+                        break
+                    }
                 }
                 guard values.count == metric.attributes.count else { continue }
             }
             guard try matches(metric, item) else { continue }
-            try increment(index, values, charge: charge)
+            try increment(index, ids, values, charge: charge)
         }
+    }
+
+    /// The values of the metrics' attributes in `scope`, else in `resource` (already looked up with
+    /// `lookUpAll`), else their defaults: once per scope.
+    mutating func shared(scope: AttributesRef?, resource: [[OTLPValue?]]) -> Shared {
+        var shared: Shared = []
+        shared.reserveCapacity(metrics.count)
+        for (index, metric) in metrics.enumerated() {
+            var values: [(id: Int, value: OTLPValue)?] = []
+            for (position, attribute) in metric.attributes.enumerated() {
+                let found = scope.flatMap { Self.lookUp(attribute.key, in: $0) } ?? resource[index][position] ?? attribute.defaultValue
+                if let found { values.append((intern(found), found)) } else { values.append(nil) }
+            }
+            shared.append(values)
+        }
+        return shared
+    }
+
+    /// The metrics' attributes' defaults alone (`metric.count` looks nowhere else).
+    mutating func defaultsOnly() -> Shared {
+        shared(scope: nil, resource: metrics.map { $0.attributes.map { _ in nil } })
+    }
+
+    /// The values of the metrics' attributes in `layer` (nil where absent): once per resource.
+    func lookUpAll(in layer: AttributesRef) -> [[OTLPValue?]] {
+        metrics.map { metric in metric.attributes.map { Self.lookUp($0.key, in: layer) } }
+    }
+
+    private mutating func intern(_ value: OTLPValue) -> Int {
+        let key = Self.key(value)
+        if let id = interned[key] { return id }
+        interned[key] = interned.count
+        return interned.count - 1
     }
 
     /// The counted metrics (those with points), their points stamped with the earliest and latest
@@ -90,8 +137,7 @@ struct CountTally {
         return false
     }
 
-    private mutating func increment(_ index: Int, _ values: [OTLPKeyValue], charge: (Int) -> Bool) throws(CountFailure) {
-        let key = values.map(\.value).map(Self.key)
+    private mutating func increment(_ index: Int, _ key: [Int], _ values: [OTLPKeyValue], charge: (Int) -> Bool) throws(CountFailure) {
         if let position = positions[index][key] {
             points[index][position].count += 1
             return
@@ -103,14 +149,11 @@ struct CountTally {
         points[index].append(CountedPoint(attributes: values, count: 1))
     }
 
-    private static func lookUp(_ attribute: CountMetric.Attribute, in layers: [AttributesRef]) -> OTLPValue? {
-        for layer in layers {
-            guard let position = layer.index(of: attribute.key) else { continue }
-            // pdata's `Value.Str()` of anything but a string is "" (the Collector writes that).
-            let value = layer.scalarValue(at: position)
-            return value == .empty ? .string("") : value
-        }
-        return attribute.defaultValue
+    private static func lookUp(_ key: String, in layer: AttributesRef) -> OTLPValue? {
+        guard let position = layer.index(of: key) else { return nil }
+        // pdata's `Value.Str()` of anything but a string is "" (the Collector writes that).
+        let value = layer.scalarValue(at: position)
+        return value == .empty ? .string("") : value
     }
 
     private static func key(_ value: OTLPValue) -> Value {

@@ -19,17 +19,20 @@ struct CountWalk {
             let resource = group.resource
             var spans = tally(.spans)
             var events = tally(.spanevents)
+            let (spansAbove, eventsAbove) = (spans.lookUpAll(in: resource.attributes), events.lookUpAll(in: resource.attributes))
             for scopeGroup in group.scopeSpans {
                 let scope = scopeGroup.scope
+                let sharedSpans = spans.shared(scope: scope.attributes, resource: spansAbove)
+                let sharedEvents = events.shared(scope: scope.attributes, resource: eventsAbove)
                 for span in scopeGroup.spans {
                     spans.see(span.startTime.value)
                     spans.see(span.endTime.value)
                     let item = OTTLItem(resource: resource, scope: scope, span: span)
-                    try spans.count(item, layers: { [span.attributes, scope.attributes, resource.attributes] }, charge: charge)
+                    try spans.count(item, own: span.attributes, shared: sharedSpans, charge: charge)
                     for (index, event) in span.events.enumerated() {
                         events.see(event.time.value)
                         let eventItem = OTTLItem(resource: resource, scope: scope, span: span, spanEvent: (event, index))
-                        try events.count(eventItem, layers: { [event.attributes, scope.attributes, resource.attributes] }, charge: charge)
+                        try events.count(eventItem, own: event.attributes, shared: sharedEvents, charge: charge)
                     }
                 }
             }
@@ -45,15 +48,18 @@ struct CountWalk {
             let resource = group.resource
             var metrics = tally(.metrics)
             var points = tally(.datapoints)
+            let pointsAbove = points.lookUpAll(in: resource.attributes)
             for scopeGroup in group.scopeMetrics {
                 let scope = scopeGroup.scope
+                let sharedMetrics = metrics.defaultsOnly()
+                let sharedPoints = points.shared(scope: scope.attributes, resource: pointsAbove)
                 for metric in scopeGroup.metrics {
-                    try metrics.count(OTTLItem(resource: resource, scope: scope, metric: metric), layers: { [] }, charge: charge)
+                    try metrics.count(OTTLItem(resource: resource, scope: scope, metric: metric), own: nil, shared: sharedMetrics, charge: charge)
                     guard metric.type != .none else { throw .failed("metric \"\(metric.name.value)\": invalid metric type: Empty") }
                     for point in metric.dataPoints {
                         points.see(point.time.value)
                         let item = OTTLItem(resource: resource, scope: scope, metric: metric, dataPoint: point)
-                        try points.count(item, layers: { [point.attributes, scope.attributes, resource.attributes] }, charge: charge)
+                        try points.count(item, own: point.attributes, shared: sharedPoints, charge: charge)
                     }
                 }
             }
@@ -68,11 +74,14 @@ struct CountWalk {
         for group in request.resourceLogs {
             let resource = group.resource
             var records = tally(.logs)
+            let recordsAbove = records.lookUpAll(in: resource.attributes)
             for scopeGroup in group.scopeLogs {
                 let scope = scopeGroup.scope
+                let sharedRecords = records.shared(scope: scope.attributes, resource: recordsAbove)
                 for record in scopeGroup.logRecords {
                     records.see(record.time.value)
-                    try records.count(OTTLItem(resource: resource, scope: scope, log: record), layers: { [record.attributes, scope.attributes, resource.attributes] }, charge: charge)
+                    try records.count(
+                        OTTLItem(resource: resource, scope: scope, log: record), own: record.attributes, shared: sharedRecords, charge: charge)
                 }
             }
             append(resource, [records], to: &counted)

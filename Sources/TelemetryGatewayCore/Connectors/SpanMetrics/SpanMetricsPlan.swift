@@ -68,18 +68,22 @@ struct SpanMetricsPlan {
                 }
             }
             var resource = Resource(key: key, attributes: attributes, bytes: SpanMetricsCost.resource(key: key, attributes))
+            // Looked up once per resource: a span costs only its own attributes, however large the resource.
+            let resourceValues = settings.dimensions.map { resourceAttributes[$0.name] }
             var seriesIndex: [String: Int] = [:]
             for scopeSpans in resourceSpans.scopeSpans {
                 for span in scopeSpans.spans {
-                    // The key is made for every span; the attributes only for the first span of a series.
-                    let seriesKey = Self.dimensions(span, service: serviceName, resource: resourceAttributes, settings, collecting: false).key
+                    // The key within the resource is made for every span, with a mark for each value that is the
+                    // resource's (the same for all its spans); the full key and the attributes only for the first
+                    // span of a series.
+                    let localKey = Self.dimensions(span, service: serviceName, resource: resourceValues, settings, collecting: false).key
                     let index: Int
-                    if let known = seriesIndex[seriesKey] {
+                    if let known = seriesIndex[localKey] {
                         index = known
                     } else {
                         index = resource.series.count
-                        seriesIndex[seriesKey] = index
-                        let dimensions = Self.dimensions(span, service: serviceName, resource: resourceAttributes, settings, collecting: true).attributes
+                        seriesIndex[localKey] = index
+                        let (seriesKey, dimensions) = Self.dimensions(span, service: serviceName, resource: resourceValues, settings, collecting: true)
                         resource.series.append(
                             Series(key: seriesKey, attributes: dimensions, bytes: SpanMetricsCost.series(key: seriesKey, dimensions, settings)))
                     }
@@ -95,13 +99,14 @@ struct SpanMetricsPlan {
     /// excluded, then each configured dimension found on the span, else on the resource, else its default
     /// (left out without one).
     private static func dimensions(
-        _ span: SpanView, service: String, resource: AttributeList, _ settings: SpanMetricsSettings,
+        _ span: SpanView, service: String, resource: [AnyValueView?], _ settings: SpanMetricsSettings,
         collecting: Bool
     ) -> (key: String, attributes: OrderedAttributes) {
         var key = ""
         var attributes: OrderedAttributes = []
         // The key is each dimension's text after "=" and before a NUL (decoded text holds no NUL), in the
-        // fixed order of the dimensions; a configured dimension left out adds only its NUL.
+        // fixed order of the dimensions; a configured dimension left out adds only its NUL. Without
+        // `collecting` (the key within one resource), a value of the resource is only marked "@".
         func add(_ name: String, _ text: String, _ value: @autoclosure () -> AttributeValue) {
             key += "="
             key += text
@@ -109,7 +114,9 @@ struct SpanMetricsPlan {
             if collecting { attributes.append((name, value())) }
         }
         let excluded = settings.excludedDimensions
-        if excluded.isEmpty || !excluded.contains("service.name") { add("service.name", service, .string(service)) }
+        if excluded.isEmpty || !excluded.contains("service.name") {
+            if collecting { add("service.name", service, .string(service)) } else { key += "@\0" }
+        }
         if excluded.isEmpty || !excluded.contains("span.name") {
             let name = span.name
             add("span.name", name, .string(name))
@@ -124,10 +131,17 @@ struct SpanMetricsPlan {
         }
         if !settings.dimensions.isEmpty {
             let spanAttributes = span.attributes
-            for dimension in settings.dimensions {
-                if let value = spanAttributes[dimension.name] ?? resource[dimension.name] {
+            for (position, dimension) in settings.dimensions.enumerated() {
+                if let value = spanAttributes[dimension.name] {
                     let text = value.text()
                     add(dimension.name, text, value.attributeValue ?? .string(text))
+                } else if let value = resource[position] {
+                    if collecting {
+                        let text = value.text()
+                        add(dimension.name, text, value.attributeValue ?? .string(text))
+                    } else {
+                        key += "@\0"
+                    }
                 } else if let fallback = dimension.defaultValue {
                     add(dimension.name, fallback, .string(fallback))
                 } else {

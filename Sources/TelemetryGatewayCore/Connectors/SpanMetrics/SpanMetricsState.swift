@@ -71,20 +71,40 @@ struct SpanMetricsState {
     func growthBound(_ plan: SpanMetricsPlan) -> Int {
         let overflowSeries = SpanMetricsCost.series(key: "", Self.overflowAttributes, settings)
         var globalRoom = max(0, settings.dimensionsCacheSize - ordinarySeriesCount)
+        var resourceRoom = max(0, settings.resourceMetricsCacheSize - resourceIndex.count)
+        // What the overflow resource and its one series still need (charged once a request).
+        var overflowResourceNeeded = overflowResource == nil
+        var overflowResourceSeriesNeeded = overflowResource.map { resources[$0].overflowSeries == nil } ?? true
+        var newKeys: Set<String> = []
         var bytes = 0
         for resource in plan.resources {
+            bytes += resource.observations.reduce(0) { $0 + ($1.exemplar == nil ? 0 : SpanMetricsCost.exemplar) }
             let held = resourceIndex[resource.key]
-            if held == nil { bytes += resource.bytes + SpanMetricsCost.resource(key: "", Self.overflowAttributes) }
+            if held == nil, resourceRoom == 0, !newKeys.contains(resource.key) {
+                // Into the overflow resource, every span in its one overflow series.
+                if overflowResourceNeeded { bytes += SpanMetricsCost.resource(key: "", Self.overflowAttributes) }
+                if overflowResourceSeriesNeeded, !resource.series.isEmpty { bytes += overflowSeries }
+                overflowResourceNeeded = false
+                overflowResourceSeriesNeeded = overflowResourceSeriesNeeded && resource.series.isEmpty
+                continue
+            }
+            if held == nil, newKeys.insert(resource.key).inserted { resourceRoom -= 1 }
+            if held == nil { bytes += resource.bytes }
             var room = settings.cardinalityLimit > 0 ? settings.cardinalityLimit - (held.map { resources[$0].seriesCount } ?? 0) : Int.max
+            var overflows = false
             for planned in resource.series {
                 if let held, seriesIndex[SeriesKey(resource: held, key: planned.key)] != nil { continue }
-                guard room > 0, globalRoom > 0 else { continue }
+                guard room > 0, globalRoom > 0 else {
+                    overflows = true
+                    continue
+                }
                 bytes += planned.bytes
                 room -= 1
                 globalRoom -= 1
             }
-            bytes += overflowSeries
-            bytes += resource.observations.reduce(0) { $0 + ($1.exemplar == nil ? 0 : SpanMetricsCost.exemplar) }
+            // A resource held before this request gets an overflow series only if it has none; a new one (perhaps
+            // repeated in this request, so sharing its room) may always need one.
+            if held == nil || (overflows && held.map({ resources[$0].overflowSeries == nil }) == true) { bytes += overflowSeries }
         }
         return bytes
     }

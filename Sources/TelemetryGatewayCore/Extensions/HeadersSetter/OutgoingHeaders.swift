@@ -45,7 +45,10 @@ package struct OutgoingHeaders: Sendable {
             case .context(let key, let defaultValue):
                 if let first = metadata[key].first {
                     guard HeaderField.isValidValue(first) else {
+                        // Not sent at all: neither a default nor the configured header of that name may stand in.
                         dropped.inc(["exporter": exporter, "header": rule.key])
+                        current[lowered] = nil
+                        if !touched.contains(where: { $0.lowered == lowered }) { touched.append((lowered, rule.key)) }
                         continue
                     }
                     value = first
